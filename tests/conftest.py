@@ -1,0 +1,127 @@
+"""Fixtures shared by every test: an app on a migrated database, users, tokens, devices."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from webapp import create_app
+from webapp.auth import issue_access_token
+from webapp.extensions import db
+from webapp.migrate import upgrade
+from webapp.models import Base, User
+from webapp.services import users
+
+# Set to a PostgreSQL URL to run the suite there; SQLite otherwise.
+TEST_DATABASE_ENV = "ACUSIGHT_TEST_DATABASE_URL"
+
+
+def _fresh_postgres(url: str) -> str:
+    """A new, empty database next to the one named in ``url``; returns its URL."""
+    base = make_url(url)
+    name = f"{base.database or 'acusight_test'}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database for the session: PostgreSQL when asked for, else a SQLite file."""
+    pg = os.environ.get(TEST_DATABASE_ENV)
+    if pg:
+        url = _fresh_postgres(pg)
+        upgrade(url)
+        yield url
+        _drop_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def app(database_url: str, data_dir: Path) -> Iterator[Flask]:
+    app = create_app({"data_dir": data_dir, "database_url": database_url})
+    app.config["TESTING"] = True
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        # Empty every table so each test starts from nothing, whatever the backend.
+        with db.engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Any:
+    """Create a user: make_user(role="admin", org="Acme") -> User."""
+    counter = iter(range(1, 10_000))
+
+    def _make(role: str = "admin", org: str = "Acme", email: str | None = None) -> User:
+        email = email or f"{role}{next(counter)}@{org.lower().replace(' ', '-')}.test"
+        return users.create(db.session, email, org, role)
+
+    return _make
+
+
+def bearer(user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_access_token(user)}"}
+
+
+@pytest.fixture
+def admin(make_user: Any) -> User:
+    return make_user("admin")
+
+
+@pytest.fixture
+def admin_headers(admin: User) -> dict[str, str]:
+    return bearer(admin)
+
+
+@pytest.fixture
+def provision(client: FlaskClient) -> Any:
+    """Provision a device through the API: provision(headers, serial=..., **token_args) -> body."""
+
+    def _provision(headers: dict[str, str], serial: str = "SN-1", **token_args: Any) -> dict[str, Any]:
+        token = client.post(
+            "/api/provisioning-tokens", json={"name": "t", **token_args}, headers=headers
+        ).get_json()["data"]["token"]
+        resp = client.post(
+            "/api/devices/provision",
+            json={"token": token, "serial_number": serial, "name": f"cam {serial}"},
+        )
+        assert resp.status_code == 201, resp.get_json()
+        return resp.get_json()["data"]
+
+    return _provision

@@ -1,0 +1,41 @@
+"""The organization endpoint."""
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import bearer
+from tests.webapp.test_envelope import assert_error
+
+
+def test_get_with_counts(client: FlaskClient, admin: Any, provision: Any, make_user: Any) -> None:
+    make_user("viewer")
+    headers = bearer(admin)
+    provision(headers)
+    data = client.get("/api/organization", headers=headers).get_json()["data"]
+    assert data["name"] == "Acme" and data["slug"] == "acme"
+    assert data["counts"] == {"users": 2, "devices": 1, "projects": 0}
+
+
+def test_patch_by_admin(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    resp = client.patch("/api/organization", json={"name": "Acme Robotics"}, headers=admin_headers)
+    assert resp.status_code == 200 and resp.get_json()["data"]["name"] == "Acme Robotics"
+
+
+@pytest.mark.parametrize("body", [{"name": ""}, {"name": None}, {"slug": "x"}, {"name": "x" * 201}])
+def test_patch_validation(client: FlaskClient, admin_headers: dict[str, str], body: Any) -> None:
+    assert_error(client.patch("/api/organization", json=body, headers=admin_headers), 400, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize("role", ["ml_engineer", "annotator", "viewer"])
+def test_patch_needs_admin(client: FlaskClient, make_user: Any, role: str) -> None:
+    headers = bearer(make_user(role))
+    assert client.get("/api/organization", headers=headers).status_code == 200
+    assert_error(client.patch("/api/organization", json={"name": "x"}, headers=headers), 403, "FORBIDDEN")
+
+
+def test_each_org_sees_only_itself(client: FlaskClient, admin: Any, make_user: Any) -> None:
+    other = make_user("admin", org="Globex")
+    assert client.get("/api/organization", headers=bearer(other)).get_json()["data"]["name"] == "Globex"
+    assert client.get("/api/organization", headers=bearer(admin)).get_json()["data"]["name"] == "Acme"

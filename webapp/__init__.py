@@ -1,0 +1,77 @@
+"""Acusight's web application: the REST API that is the platform's system of record."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response
+from sqlalchemy.exc import IntegrityError
+
+from webapp.api import register as register_api
+from webapp.api.envelope import error_response, handle_app_error
+from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
+from webapp.errors import AppError
+from webapp.extensions import api, db, jwt
+from webapp.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Multipart framing and form fields around an upload: allowed on top of the file size limit.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ACUSIGHT_* from the environment, then ``config`` (tests)."""
+    settings = Settings.from_env(config)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        JWT_SECRET_KEY=settings.secret_key,
+        JWT_ACCESS_TOKEN_EXPIRES=settings.access_token_expires,
+        JWT_REFRESH_TOKEN_EXPIRES=settings.refresh_token_expires,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 + UPLOAD_OVERHEAD_BYTES,
+        API_TITLE="Acusight API",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Devices, data and models of an Acusight organization."},
+        },
+    )
+    app.extensions["acusight.settings"] = settings
+
+    db.init_app(app, settings.database_url, echo=settings.sql_echo)
+    jwt.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        BEARER_SCHEME, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    api.spec.components.security_scheme(
+        DEVICE_SCHEME, {"type": "apiKey", "in": "header", "name": DEVICE_KEY_HEADER}
+    )
+    register_api(api)
+
+    app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
+    app.after_request(_security_headers)
+    return app
+
+
+def _handle_integrity_error(error: IntegrityError) -> tuple[Response, int]:
+    db.session.rollback()
+    log.info("integrity error turned into 409: %s", error.orig)
+    return error_response(409, "Resource already exists or conflicts with another")
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response

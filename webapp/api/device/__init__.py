@@ -1,0 +1,1 @@
+"""Device API: what a device itself calls with its X-Device-Key."""

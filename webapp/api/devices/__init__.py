@@ -1,0 +1,1 @@
+"""Devices API: provisioning (public) and fleet management (users)."""

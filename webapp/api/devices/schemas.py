@@ -1,0 +1,49 @@
+"""Schemas of the devices API."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from webapp.api.envelope import PageArgsSchema
+from webapp.api.fields import name_field, optional_text
+from webapp.services import devices
+
+
+class DeviceSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    serial_number = ma.fields.String()
+    model = ma.fields.String(allow_none=True)
+    firmware_version = ma.fields.String(allow_none=True)
+    project_id = ma.fields.Integer(allow_none=True)
+    disabled = ma.fields.Boolean()
+    status = ma.fields.Function(
+        lambda d: devices.status(d),
+        metadata={"enum": ["never_seen", "online", "offline", "disabled"]},
+    )
+    last_seen_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class DeviceProvisionSchema(ma.Schema):
+    token = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    serial_number = name_field()
+    name = name_field()
+    model = optional_text(200)
+    firmware_version = optional_text(100)
+
+
+class DeviceProvisionedSchema(ma.Schema):
+    device = ma.fields.Nested(DeviceSchema)
+    api_key = ma.fields.String(metadata={"description": "The device key, shown only in this response"})
+
+
+class DeviceUpdateSchema(ma.Schema):
+    name = name_field(required=False)
+    project_id = ma.fields.Integer(allow_none=True)
+    disabled = ma.fields.Boolean()
+
+
+class DeviceQueryArgsSchema(PageArgsSchema):
+    project_id = ma.fields.Integer()
+    disabled = ma.fields.Boolean()

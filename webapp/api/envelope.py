@@ -1,0 +1,181 @@
+"""The seed's response envelope, pagination meta and error bodies, for every route."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, g, jsonify
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import validate
+from werkzeug.exceptions import HTTPException
+
+from webapp.errors import AppError
+from webapp.services.common import Page
+
+log = logging.getLogger(__name__)
+
+MAX_PER_PAGE = 100
+
+# HTTP statuses that carry no code of the seed's own get a stable one in the same style.
+_CODES = {
+    400: "VALIDATION_ERROR",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_ERROR",
+    429: "RATE_LIMITED",
+    500: "INTERNAL_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+class PageArgsSchema(ma.Schema):
+    """The seed's pagination parameters; list query schemas inherit them."""
+
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class MetaSchema(ma.Schema):
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total_pages = ma.fields.Integer()
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(metadata={"example": "VALIDATION_ERROR"})
+    message = ma.fields.String()
+    details = ma.fields.String(allow_none=True)
+    fields = ma.fields.Dict(metadata={"description": "Per-field messages, for validation errors"})
+
+
+class ErrorEnvelopeSchema(ma.Schema):
+    success = ma.fields.Boolean(metadata={"example": False})
+    error = ma.fields.Nested(ErrorBodySchema)
+
+
+def error_response(
+    status: int, message: str, details: str | None = None, fields: dict[str, Any] | None = None
+) -> tuple[Response, int]:
+    error: dict[str, Any] = {"code": _CODES.get(status, "ERROR"), "message": message, "details": details}
+    if fields:
+        error["fields"] = fields
+    return jsonify({"success": False, "error": error}), status
+
+
+def _flatten(messages: Any, path: str = "") -> list[str]:
+    """Turn marshmallow's nested messages into 'field: message' lines."""
+    if isinstance(messages, dict):
+        out: list[str] = []
+        for key, value in messages.items():
+            # webargs nests by location ("json", "query", "form"): not a field name.
+            inner = (
+                path
+                if key in {"json", "query", "form", "files", "headers", "view_args"}
+                else (f"{path}.{key}" if path else str(key))
+            )
+            out += _flatten(value, inner)
+        return out
+    if isinstance(messages, list | tuple):
+        out = []
+        for m in messages:
+            out += _flatten(m, path)
+        return out
+    return [f"{path}: {messages}" if path else str(messages)]
+
+
+@cache
+def _envelope_schema(schema: type[ma.Schema], many: bool) -> type[ma.Schema]:
+    """The documented envelope around ``schema``: one class per schema, so names stay unique."""
+    fields: dict[str, Any] = {"success": ma.fields.Boolean(metadata={"example": True})}
+    if many:
+        fields["data"] = ma.fields.List(ma.fields.Nested(schema))
+        fields["meta"] = ma.fields.Nested(MetaSchema)
+    else:
+        fields["data"] = ma.fields.Nested(schema)
+    name = schema.__name__.removesuffix("Schema") + ("Page" if many else "") + "Envelope"
+    return type(name, (ma.Schema,), fields)
+
+
+class Blueprint(SmorestBlueprint):
+    """A flask-smorest blueprint whose responses come wrapped in the seed's envelope."""
+
+    @staticmethod
+    def _prepare_response_content(data: Any) -> Any:
+        body: dict[str, Any] = {"success": True, "data": data}
+        meta = g.pop("page_meta", None)
+        if meta is not None:
+            body["meta"] = meta
+        return body
+
+    @staticmethod
+    def _make_doc_response_schema(schema: ma.Schema | None) -> type[ma.Schema] | None:
+        return None if schema is None else _envelope_schema(type(schema), bool(schema.many))
+
+    @staticmethod
+    def paginated(func: Callable[..., Any]) -> Callable[..., Any]:
+        """Let a list view return a :class:`Page`: items become ``data``, the rest ``meta``."""
+
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = func(*args, **kwargs)
+            if isinstance(result, Page):
+                g.page_meta = result.meta
+                return list(result.items)
+            return result
+
+        return wrapper
+
+
+class Api(SmorestApi):
+    """flask-smorest's Api, with every error in the envelope."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def handle_http_exception(self, error: HTTPException) -> tuple[Response, int]:  # type: ignore[override]
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        messages = data.get("errors") or data.get("messages")
+        if status in (400, 422) and messages:
+            lines = _flatten(messages)
+            return error_response(
+                400, "Invalid request body or parameters", "; ".join(lines), _strip_locations(messages)
+            )
+        if status >= 500:
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.exception("unhandled error", exc_info=original)
+            return error_response(
+                status, "Internal server error" if status == 500 else error.description or ""
+            )
+        headers = data.get("headers")
+        response, code = error_response(status, data.get("message") or error.description or error.name)
+        if headers:
+            response.headers.update(headers)
+        if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, code
+
+
+def _strip_locations(messages: Any) -> Any:
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files", "headers"}:
+        merged: dict[str, Any] = {}
+        for value in messages.values():
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged
+    return messages
+
+
+def handle_app_error(error: AppError) -> tuple[Response, int]:
+    return error_response(error.status, error.message, error.details)

@@ -1,0 +1,1 @@
+"""Organization API: the caller's tenant."""

@@ -1,0 +1,1 @@
+"""Provisioning-token API: one-time secrets devices register with."""

@@ -1,0 +1,123 @@
+"""Who is calling: user JWTs (roles) and device keys, as decorators routes declare."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from copy import deepcopy
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import g, request
+from flask_jwt_extended import create_access_token, get_jwt_identity, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt.exceptions import PyJWTError
+from sqlalchemy import select
+
+from webapp.errors import Forbidden, Unauthorized
+from webapp.extensions import db
+from webapp.models import Device, Organization, User
+from webapp.security import lookup_prefix, verify_secret
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEVICE_KEY_HEADER = "X-Device-Key"
+BEARER_SCHEME = "bearerAuth"
+DEVICE_SCHEME = "deviceKey"
+
+# Role groups the routes speak in; each endpoint names one.
+ANY_ROLE = ("admin", "ml_engineer", "annotator", "viewer")
+MANAGERS = ("admin", "ml_engineer")
+ADMINS = ("admin",)
+
+
+def _document(func: Any, scheme: str, responses: dict[int, str]) -> None:
+    """Put the security scheme and the auth failures in the operation's OpenAPI doc."""
+    apidoc = deepcopy(getattr(func, "_apidoc", {}))
+    apidoc.setdefault("manual_doc", {})["security"] = [{scheme: []}]
+    documented = apidoc.setdefault("response", {}).setdefault("responses", {})
+    for status, ref in responses.items():
+        documented.setdefault(status, []).append(ref)
+    func._apidoc = apidoc
+
+
+def issue_access_token(user: User) -> str:
+    return create_access_token(identity=str(user.id), additional_claims={"org": user.organization_id})
+
+
+def _authenticate_user() -> User:
+    try:
+        verify_jwt_in_request()
+        identity = get_jwt_identity()
+    except (JWTExtendedException, PyJWTError) as exc:
+        raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
+    try:
+        user_id = int(identity)
+    except (TypeError, ValueError) as exc:
+        raise Unauthorized("Missing or invalid authentication", "token identity is not a user") from exc
+    user = db.session.get(User, user_id)
+    if user is None or user.disabled:
+        raise Unauthorized("Missing or invalid authentication", "user is unknown or disabled")
+    return user
+
+
+def user_required(roles: tuple[str, ...]) -> Callable[[F], F]:
+    """Require a valid user access token whose role is one of ``roles``."""
+
+    def decorator(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = _authenticate_user()
+            if user.role not in roles:
+                raise Forbidden(
+                    "Insufficient permissions",
+                    f"this action needs one of the roles: {', '.join(roles)}",
+                )
+            g.user = user
+            g.organization_id = user.organization_id
+            return func(*args, **kwargs)
+
+        _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED", 403: "FORBIDDEN"})
+        return cast(F, wrapper)
+
+    return decorator
+
+
+def authenticate_device(key: str | None) -> Device:
+    """The enabled device owning ``key``; anything else is UNAUTHORIZED."""
+    if not key:
+        raise Unauthorized("Missing or invalid authentication", f"send the device key in {DEVICE_KEY_HEADER}")
+    device = db.session.scalar(select(Device).where(Device.key_prefix == lookup_prefix(key)))
+    if device is None or not verify_secret(key, device.key_hash) or device.disabled:
+        raise Unauthorized("Missing or invalid authentication", "unknown or disabled device key")
+    return device
+
+
+def device_required(func: F) -> F:
+    """Require a valid ``X-Device-Key`` of an enabled device."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        device = authenticate_device(request.headers.get(DEVICE_KEY_HEADER))
+        g.device = device
+        g.organization_id = device.organization_id
+        return func(*args, **kwargs)
+
+    _document(wrapper, DEVICE_SCHEME, {401: "UNAUTHORIZED"})
+    return cast(F, wrapper)
+
+
+def current_user() -> User:
+    return cast(User, g.user)
+
+
+def current_device() -> Device:
+    return cast(Device, g.device)
+
+
+def current_org() -> Organization:
+    """The caller's organization (a user's or a device's): the tenant every query is scoped to."""
+    org = g.get("organization")
+    if org is None or org.id != g.organization_id:
+        org = db.session.get(Organization, g.organization_id)
+        g.organization = org
+    return cast(Organization, org)

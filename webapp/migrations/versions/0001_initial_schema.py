@@ -1,0 +1,386 @@
+"""initial schema
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-26 01:56:08.444346
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import webapp.models.base
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+
+    op.create_table(
+        "organizations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("slug", sa.String(length=100), nullable=False),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
+        sa.UniqueConstraint("slug", name=op.f("uq_organizations_slug")),
+    )
+    op.create_table(
+        "projects",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("task_type", sa.String(length=20), nullable=False),
+        sa.Column("labels", sa.JSON(), nullable=False),
+        sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_projects_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
+        sa.UniqueConstraint("organization_id", "name", name=op.f("uq_projects_organization_id_name")),
+    )
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_projects_organization_id"), ["organization_id"], unique=False)
+
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("disabled", sa.Boolean(), nullable=False),
+        sa.Column("oidc_issuer", sa.String(length=500), nullable=True),
+        sa.Column("oidc_subject", sa.String(length=255), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_login_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_users_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("email", name=op.f("uq_users_email")),
+        sa.UniqueConstraint("oidc_issuer", "oidc_subject", name=op.f("uq_users_oidc_issuer_oidc_subject")),
+    )
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_users_organization_id"), ["organization_id"], unique=False)
+
+    op.create_table(
+        "provisioning_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("token_prefix", sa.String(length=32), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("max_uses", sa.Integer(), nullable=False),
+        sa.Column("use_count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_used_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_provisioning_tokens_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_provisioning_tokens_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_provisioning_tokens_project_id_projects"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_provisioning_tokens")),
+        sa.UniqueConstraint("token_prefix", name=op.f("uq_provisioning_tokens_token_prefix")),
+    )
+    with op.batch_alter_table("provisioning_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_provisioning_tokens_organization_id"), ["organization_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_provisioning_tokens_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "devices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("serial_number", sa.String(length=200), nullable=False),
+        sa.Column("model", sa.String(length=200), nullable=True),
+        sa.Column("firmware_version", sa.String(length=100), nullable=True),
+        sa.Column("key_prefix", sa.String(length=32), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("disabled", sa.Boolean(), nullable=False),
+        sa.Column("provisioning_token_id", sa.Integer(), nullable=True),
+        sa.Column("last_seen_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_devices_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_devices_project_id_projects"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["provisioning_token_id"],
+            ["provisioning_tokens.id"],
+            name=op.f("fk_devices_provisioning_token_id_provisioning_tokens"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
+        sa.UniqueConstraint("key_prefix", name=op.f("uq_devices_key_prefix")),
+        sa.UniqueConstraint(
+            "organization_id",
+            "serial_number",
+            name=op.f("uq_devices_organization_id_serial_number"),
+        ),
+    )
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_devices_organization_id"), ["organization_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_devices_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "batches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("device_id", sa.Integer(), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("day", sa.Date(), nullable=True),
+        sa.Column("image_count", sa.Integer(), nullable=False),
+        sa.Column("annotated_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["device_id"],
+            ["devices.id"],
+            name=op.f("fk_batches_device_id_devices"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_batches_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_batches_project_id_projects"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_batches")),
+    )
+    with op.batch_alter_table("batches", schema=None) as batch_op:
+        batch_op.create_index("ix_batches_device_day", ["device_id", "project_id", "day"], unique=False)
+        batch_op.create_index(batch_op.f("ix_batches_device_id"), ["device_id"], unique=False)
+        batch_op.create_index("ix_batches_org_created", ["organization_id", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_batches_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_batches_status"), ["status"], unique=False)
+
+    op.create_table(
+        "device_checkins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("device_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("battery_pct", sa.Double(), nullable=True),
+        sa.Column("temperature_c", sa.Double(), nullable=True),
+        sa.Column("disk_free_mb", sa.Double(), nullable=True),
+        sa.Column("uptime_s", sa.Integer(), nullable=True),
+        sa.Column("firmware_version", sa.String(length=100), nullable=True),
+        sa.Column("ip_address", sa.String(length=64), nullable=True),
+        sa.Column("metrics", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["device_id"],
+            ["devices.id"],
+            name=op.f("fk_device_checkins_device_id_devices"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_device_checkins")),
+    )
+    with op.batch_alter_table("device_checkins", schema=None) as batch_op:
+        batch_op.create_index("ix_device_checkins_device_time", ["device_id", "created_at"], unique=False)
+
+    op.create_table(
+        "images",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("batch_id", sa.Integer(), nullable=True),
+        sa.Column("device_id", sa.Integer(), nullable=True),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("byte_size", sa.Integer(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("format", sa.String(length=10), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=True),
+        sa.Column("captured_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("tags", sa.JSON(), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("metadata", sa.JSON(), nullable=True),
+        sa.Column("label", sa.String(length=200), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"],
+            ["batches.id"],
+            name=op.f("fk_images_batch_id_batches"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["device_id"],
+            ["devices.id"],
+            name=op.f("fk_images_device_id_devices"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_images_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_images_project_id_projects"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_images")),
+        sa.UniqueConstraint("organization_id", "sha256", name=op.f("uq_images_organization_id_sha256")),
+    )
+    with op.batch_alter_table("images", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_images_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_images_device_id"), ["device_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_images_label"), ["label"], unique=False)
+        batch_op.create_index(
+            "ix_images_org_captured", ["organization_id", "captured_at", "id"], unique=False
+        )
+        batch_op.create_index("ix_images_org_created", ["organization_id", "created_at", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_images_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_images_status"), ["status"], unique=False)
+
+    op.create_table(
+        "annotations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("image_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("label", sa.String(length=200), nullable=True),
+        sa.Column("boxes", sa.JSON(), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("annotator_id", sa.Integer(), nullable=True),
+        sa.Column("annotator_email", sa.String(length=320), nullable=True),
+        sa.Column("external_id", sa.String(length=100), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["annotator_id"],
+            ["users.id"],
+            name=op.f("fk_annotations_annotator_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["image_id"],
+            ["images.id"],
+            name=op.f("fk_annotations_image_id_images"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_annotations_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_annotations_project_id_projects"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_annotations")),
+    )
+    with op.batch_alter_table("annotations", schema=None) as batch_op:
+        batch_op.create_index("ix_annotations_image_created", ["image_id", "created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_annotations_organization_id"), ["organization_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_annotations_project_id"), ["project_id"], unique=False)
+
+
+def downgrade() -> None:
+
+    with op.batch_alter_table("annotations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_annotations_project_id"))
+        batch_op.drop_index(batch_op.f("ix_annotations_organization_id"))
+        batch_op.drop_index("ix_annotations_image_created")
+
+    op.drop_table("annotations")
+    with op.batch_alter_table("images", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_images_status"))
+        batch_op.drop_index(batch_op.f("ix_images_project_id"))
+        batch_op.drop_index("ix_images_org_created")
+        batch_op.drop_index("ix_images_org_captured")
+        batch_op.drop_index(batch_op.f("ix_images_label"))
+        batch_op.drop_index(batch_op.f("ix_images_device_id"))
+        batch_op.drop_index(batch_op.f("ix_images_batch_id"))
+
+    op.drop_table("images")
+    with op.batch_alter_table("device_checkins", schema=None) as batch_op:
+        batch_op.drop_index("ix_device_checkins_device_time")
+
+    op.drop_table("device_checkins")
+    with op.batch_alter_table("batches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_batches_status"))
+        batch_op.drop_index(batch_op.f("ix_batches_project_id"))
+        batch_op.drop_index("ix_batches_org_created")
+        batch_op.drop_index(batch_op.f("ix_batches_device_id"))
+        batch_op.drop_index("ix_batches_device_day")
+
+    op.drop_table("batches")
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_devices_project_id"))
+        batch_op.drop_index(batch_op.f("ix_devices_organization_id"))
+
+    op.drop_table("devices")
+    with op.batch_alter_table("provisioning_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_provisioning_tokens_project_id"))
+        batch_op.drop_index(batch_op.f("ix_provisioning_tokens_organization_id"))
+
+    op.drop_table("provisioning_tokens")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_users_organization_id"))
+
+    op.drop_table("users")
+    with op.batch_alter_table("projects", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_projects_organization_id"))
+
+    op.drop_table("projects")
+    op.drop_table("organizations")

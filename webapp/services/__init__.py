@@ -1,0 +1,1 @@
+"""Business logic the routes call: plain functions over a session, no HTTP."""

@@ -1,0 +1,53 @@
+"""Pieces every service uses: tenant-scoped lookups and pages."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from webapp.errors import NotFound
+
+T = TypeVar("T")
+M = TypeVar("M")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list: the seed's page / per_page with the total count."""
+
+    items: Sequence[T]
+    total: int
+    page: int
+    per_page: int
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    @property
+    def meta(self) -> dict[str, int]:
+        return {
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "total_pages": math.ceil(self.total / self.per_page) if self.total else 0,
+        }
+
+
+def paginate(session: Session, stmt: Select[Any], page: int, per_page: int) -> Page[Any]:
+    """Run ``stmt`` for one page; the count comes from the same filters without the ordering."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def get_in_org(session: Session, model: type[M], organization_id: int, obj_id: int) -> M:
+    """The object with ``obj_id`` if it belongs to the organization; else NOT_FOUND, whatever exists."""
+    obj = session.get(model, obj_id)
+    if obj is None or getattr(obj, "organization_id", None) != organization_id:
+        raise NotFound(f"{model.__name__} {obj_id} not found")
+    return obj

@@ -1,0 +1,103 @@
+"""Devices: provisioning, and what users may change about them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webapp.errors import Conflict
+from webapp.models import Device, Project, utcnow
+from webapp.security import issue_secret
+from webapp.services import provisioning
+from webapp.services.common import Page, get_in_org, paginate
+
+KEY_KIND = "adk"
+# A device silent for longer than this is shown offline.
+OFFLINE_AFTER = timedelta(minutes=10)
+
+
+def provision(
+    session: Session,
+    *,
+    token: str,
+    serial_number: str,
+    name: str,
+    model: str | None = None,
+    firmware_version: str | None = None,
+) -> tuple[Device, str]:
+    """Register a device with a provisioning token; returns it with its key, shown only now."""
+    grant = provisioning.redeem(session, token)
+    taken = session.scalar(
+        select(Device.id).where(
+            Device.organization_id == grant.organization_id, Device.serial_number == serial_number
+        )
+    )
+    if taken is not None:
+        session.rollback()
+        raise Conflict("A device with this serial number is already registered")
+    key = issue_secret(KEY_KIND)
+    device = Device(
+        organization_id=grant.organization_id,
+        project_id=grant.project_id,
+        name=name,
+        serial_number=serial_number,
+        model=model,
+        firmware_version=firmware_version,
+        key_prefix=key.prefix,
+        key_hash=key.hash,
+        provisioning_token_id=grant.id,
+    )
+    session.add(device)
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict("A device with this serial number is already registered") from exc
+    return device, key.value
+
+
+def status(device: Device, now: datetime | None = None) -> str:
+    if device.disabled:
+        return "disabled"
+    if device.last_seen_at is None:
+        return "never_seen"
+    return "online" if (now or utcnow()) - device.last_seen_at <= OFFLINE_AFTER else "offline"
+
+
+def list_(
+    session: Session,
+    organization_id: int,
+    page: int,
+    per_page: int,
+    project_id: int | None = None,
+    disabled: bool | None = None,
+) -> Page[Any]:
+    stmt = select(Device).where(Device.organization_id == organization_id)
+    if project_id is not None:
+        stmt = stmt.where(Device.project_id == project_id)
+    if disabled is not None:
+        stmt = stmt.where(Device.disabled == disabled)
+    return paginate(session, stmt.order_by(Device.id), page, per_page)
+
+
+def get(session: Session, organization_id: int, device_id: int) -> Device:
+    return get_in_org(session, Device, organization_id, device_id)
+
+
+def update(session: Session, organization_id: int, device_id: int, changes: dict[str, Any]) -> Device:
+    device = get(session, organization_id, device_id)
+    if changes.get("project_id") is not None:
+        get_in_org(session, Project, organization_id, changes["project_id"])
+    for key, value in changes.items():
+        setattr(device, key, value)
+    session.commit()
+    return device
+
+
+def delete(session: Session, organization_id: int, device_id: int) -> None:
+    session.delete(get(session, organization_id, device_id))
+    session.commit()

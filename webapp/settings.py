@@ -1,0 +1,81 @@
+"""Settings read from ACUSIGHT_* environment variables, with embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "ACUSIGHT_"
+# Field annotations are strings under postponed evaluation; these are the ones we coerce.
+_TYPE_NAMES: dict[str, type] = {"Path": Path, "str": str, "int": int, "bool": bool, "float": float}
+
+
+def _secret_from_data_dir(data_dir: Path) -> str:
+    """Read the secret kept in the data dir, creating it (mode 0600) on first use."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL so two processes starting at once agree on one key: the loser reads the winner's.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def _coerce(value: str, kind: type) -> Any:
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(value)
+    if kind is float:
+        return float(value)
+    if kind is Path:
+        return Path(value)
+    return value
+
+
+@dataclass
+class Settings:
+    """Every knob of the platform; each field maps to ACUSIGHT_<FIELD NAME IN CAPS>."""
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = ""
+    access_token_minutes: int = 60
+    refresh_token_days: int = 30
+    max_upload_mb: int = 20
+    sql_echo: bool = False
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:
+        """Defaults, then the environment, then explicit overrides (tests)."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(raw, _TYPE_NAMES.get(str(f.type), str))
+        values.update(overrides or {})
+        settings = cls(**values)
+        settings.data_dir = Path(settings.data_dir).resolve()
+        if not settings.database_url:
+            settings.database_url = f"sqlite:///{settings.data_dir / 'acusight.db'}"
+        if not settings.secret_key:
+            settings.secret_key = _secret_from_data_dir(settings.data_dir)
+        return settings
+
+    @property
+    def access_token_expires(self) -> timedelta:
+        return timedelta(minutes=self.access_token_minutes)
+
+    @property
+    def refresh_token_expires(self) -> timedelta:
+        return timedelta(days=self.refresh_token_days)
