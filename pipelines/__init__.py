@@ -1,0 +1,1 @@
+"""Acusight ML pipeline: packed datasets, DVC stages (train, evaluate), ONNX export, predict."""

@@ -108,9 +108,7 @@ def write_dataset(
                 seen.add(sha256)
                 arr = np.asarray(image)
                 if arr.dtype != np.uint8 or arr.shape != shape:
-                    raise ValueError(
-                        f"{sha256}: expected uint8 {shape}, got {arr.dtype} {arr.shape}"
-                    )
+                    raise ValueError(f"{sha256}: expected uint8 {shape}, got {arr.dtype} {arr.shape}")
                 if task_type == "classification":
                     if target not in label_index:
                         raise ValueError(f"{sha256}: label {target!r} not in {labels}")

@@ -66,9 +66,7 @@ def evaluate(
     predicted_counts = matrix.sum(0)
     support = matrix.sum(1)
     # A class never predicted has undefined precision; report 0 as sklearn's zero_division=0 does.
-    precision = np.divide(
-        true_pos, predicted_counts, out=np.zeros_like(true_pos), where=predicted_counts > 0
-    )
+    precision = np.divide(true_pos, predicted_counts, out=np.zeros_like(true_pos), where=predicted_counts > 0)
     recall = np.divide(true_pos, support, out=np.zeros_like(true_pos), where=support > 0)
     present = support > 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -91,13 +92,19 @@ class ResNet(nn.Module):
         return self.head(x)
 
 
+@functools.cache
+def _norm_constants(device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    # Made once per device: a fresh torch.tensor(...) per batch is a pageable host-to-device copy,
+    # which synchronises the CUDA stream and would stall the training loop every step.
+    return torch.tensor(MEAN, device=device), torch.tensor(STD, device=device)
+
+
 def normalize(images: torch.Tensor) -> torch.Tensor:
     """uint8 [B, H, W, 3] (NHWC, as packed) -> normalised float32 [B, 3, H, W].
 
     The result has channels_last strides for free: it is a permuted view of NHWC memory.
     """
-    mean = torch.tensor(MEAN, device=images.device)
-    std = torch.tensor(STD, device=images.device)
+    mean, std = _norm_constants(images.device)
     x = images.float().div_(255.0).sub_(mean).div_(std)  # broadcasts over the last (C) dim
     return x.permute(0, 3, 1, 2)
 

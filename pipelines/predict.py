@@ -70,13 +70,15 @@ class Predictor:
                 raise ValueError(f"expected uint8 {(size, size, 3)}, got {arr.dtype} {arr.shape}")
         return np.stack(arrays) if arrays else np.zeros((0, size, size, 3), np.uint8)
 
+    def preprocess(self, images: np.ndarray) -> np.ndarray:
+        """uint8 [N, H, W, 3] -> the float32 [N, 3, H, W] input this model was trained on."""
+        return preprocess(images, self.mean, self.std, self.scale)
+
     def logits(self, images: np.ndarray, batch_size: int = 64) -> np.ndarray:
         """float32 logits [N, num_classes] for uint8 [N, H, W, 3] images."""
         step = self.max_batch or batch_size
         outputs = [
-            self.session.run(
-                None, {self.input_name: preprocess(images[i : i + step], self.mean, self.std)}
-            )[0]
+            self.session.run(None, {self.input_name: self.preprocess(images[i : i + step])})[0]
             for i in range(0, len(images), step)
         ]
         if not outputs:

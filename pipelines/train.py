@@ -39,6 +39,10 @@ HISTORY_FIELDS = (
 )
 
 Progress = Callable[[int, int, dict[str, Any]], None]
+# Under `dvc repro` the only channel back to the caller is stdout: with this set to 1, main()
+# prints one `progress {json}` line per epoch (flows.training forwards them to the API).
+PROGRESS_ENV = "ACUSIGHT_PROGRESS"
+PROGRESS_PREFIX = "progress "
 
 
 class UnsupportedTaskError(NotImplementedError):
@@ -69,6 +73,15 @@ class TrainParams:
     translate: int = 2
     eval_batch_size: int = 512
     device: str = "auto"
+
+    def __post_init__(self) -> None:
+        for name in ("epochs", "batch_size", "width", "depth", "stages", "eval_batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"train.{name} must be >= 1, got {getattr(self, name)}")
+        if self.translate < 0:
+            raise ValueError(f"train.translate must be >= 0, got {self.translate}")
+        if not 0 <= self.label_smoothing < 1:
+            raise ValueError(f"train.label_smoothing must be in [0, 1), got {self.label_smoothing}")
 
 
 @dataclass(frozen=True)
@@ -113,9 +126,7 @@ def _to_device(images: np.ndarray, device: torch.device, chunk: int = 4096) -> t
     return out
 
 
-def augment(
-    images: torch.Tensor, *, translate: int, flip: bool, generator: torch.Generator
-) -> torch.Tensor:
+def augment(images: torch.Tensor, *, translate: int, flip: bool, generator: torch.Generator) -> torch.Tensor:
     """Random translation and optional horizontal flip of uint8 [B, H, W, C], as one gather.
 
     Everything is tensor ops on the images' device: no per-image Python work.
@@ -147,23 +158,35 @@ def _build_optimizer(model: nn.Module, p: TrainParams) -> torch.optim.Optimizer:
         {"params": decay, "weight_decay": p.weight_decay},
         {"params": no_decay, "weight_decay": 0.0},
     ]
+    # fused: one kernel for the whole update on CUDA, where a small model's step is otherwise
+    # dominated by per-tensor kernel launches.
+    fused = next(model.parameters()).device.type == "cuda"
     if p.optimizer == "adamw":
-        return torch.optim.AdamW(groups, lr=p.lr)
+        return torch.optim.AdamW(groups, lr=p.lr, fused=fused)
     if p.optimizer == "sgd":
-        return torch.optim.SGD(groups, lr=p.lr, momentum=p.momentum, nesterov=True)
+        return torch.optim.SGD(groups, lr=p.lr, momentum=p.momentum, nesterov=True, fused=fused)
     raise ValueError(f"optimizer must be adamw or sgd, got {p.optimizer!r}")
 
 
 def _build_schedule(
     optimizer: torch.optim.Optimizer, p: TrainParams, total_steps: int
 ) -> torch.optim.lr_scheduler.LRScheduler:
-    if p.schedule == "onecycle":
-        return torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=p.lr, total_steps=total_steps, pct_start=0.25
-        )
-    if p.schedule == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_steps)
-    raise ValueError(f"schedule must be onecycle or cosine, got {p.schedule!r}")
+    """onecycle: linear warm-up from lr/25 over the first quarter, then cosine to 0.
+
+    Written as a LambdaLR because torch's OneCycleLR divides by zero when a tiny dataset gives
+    fewer than ~4 steps in all; cosine: cosine from lr to 0, no warm-up.
+    """
+    if p.schedule not in ("onecycle", "cosine"):
+        raise ValueError(f"schedule must be onecycle or cosine, got {p.schedule!r}")
+    warmup = max(1, round(0.25 * total_steps)) if p.schedule == "onecycle" else 0
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return 0.04 + 0.96 * step / warmup
+        progress = (step - warmup) / max(1, total_steps - warmup)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
 def _sync(device: torch.device) -> None:
@@ -236,6 +259,8 @@ def train(
     with _distributed(dev.type) as env:
         if dev.type == "cuda" and env.world_size > 1:
             dev = torch.device("cuda", env.local_rank)
+        elif dev.type == "cuda" and dev.index is None:
+            dev = torch.device("cuda", torch.cuda.current_device())  # set_device needs an index
         if dev.type == "cuda":
             torch.cuda.set_device(dev)
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest
@@ -327,9 +352,7 @@ def _train(
         if epoch > 1 or p.epochs == 1:
             train_seconds += epoch_seconds
             timed_images += int(count)
-        val = _evaluate_split(
-            model, x_val, y_val, batch_size=p.eval_batch_size, env=env, autocast=cuda
-        )
+        val = _evaluate_split(model, x_val, y_val, batch_size=p.eval_batch_size, env=env, autocast=cuda)
         row = {
             "epoch": epoch,
             "train_loss": loss_sum / count,
@@ -375,6 +398,11 @@ def _train(
     return metrics
 
 
+def _print_progress(epoch: int, total_epochs: int, metrics: dict[str, Any]) -> None:
+    line = json.dumps({**metrics, "epoch": epoch, "epochs": total_epochs}, sort_keys=True)
+    print(PROGRESS_PREFIX + line, flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """CLI for dvc.yaml: `python -m pipelines.train --params P --data D --out O [--device X]`."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -383,7 +411,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--device", default="auto", help="auto | cuda | cpu (overrides params)")
     args = parser.parse_args(argv)
-    metrics = train(load_params(args.params), args.data, args.out, device=args.device)
+    progress = _print_progress if os.environ.get(PROGRESS_ENV) == "1" else None
+    metrics = train(load_params(args.params), args.data, args.out, device=args.device, progress=progress)
     if int(os.environ.get("RANK", "0")) == 0:
         print(json.dumps(metrics, indent=2, sort_keys=True))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from collections.abc import Iterator
@@ -65,8 +66,14 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(database_url: str, data_dir: Path) -> Iterator[Flask]:
-    app = create_app({"data_dir": data_dir, "database_url": database_url})
+def app_config() -> dict[str, Any]:
+    """Extra settings for the ``app`` fixture; a test module overrides this fixture to set some."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, data_dir: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app({"data_dir": data_dir, "database_url": database_url, **app_config})
     app.config["TESTING"] = True
     with app.app_context():
         yield app
@@ -125,3 +132,60 @@ def provision(client: FlaskClient) -> Any:
         return resp.get_json()["data"]
 
     return _provision
+
+
+def png_bytes(seed: int, size: int = 24) -> bytes:
+    """A small, unique, real PNG: noise seeded by ``seed``."""
+    import io
+
+    import numpy as np
+    from PIL import Image as PILImage
+
+    rng = np.random.default_rng(seed)
+    buf = io.BytesIO()
+    PILImage.fromarray(rng.integers(0, 255, (size, size, 3), dtype=np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def labeled_project(client: FlaskClient, provision: Any) -> Any:
+    """Through the API: a project, a device in it that uploads ``n`` images, each labeled.
+
+    labeled_project(headers, n=12, labels=("cat", "dog"), name="pets") -> {"project_id", "device_key",
+    "images": [{"id", "sha256", "label"}]}; image i gets labels[i % len(labels)].
+    """
+
+    def _make(
+        headers: dict[str, str],
+        n: int = 12,
+        labels: tuple[str, ...] = ("cat", "dog"),
+        name: str = "pets",
+        seed: int = 0,
+    ) -> dict[str, Any]:
+        resp = client.post(
+            "/api/data/projects",
+            json={"name": name, "task_type": "classification", "labels": list(labels)},
+            headers=headers,
+        )
+        assert resp.status_code == 201, resp.get_json()
+        project_id = resp.get_json()["data"]["id"]
+        key = provision(headers, f"{name}-cam-{seed}", project_id=project_id)["api_key"]
+        images = []
+        for i in range(n):
+            up = client.post(
+                "/api/device/images/upload",
+                data={"file": (io.BytesIO(png_bytes(seed * 100_000 + i)), f"img{i}.png")},
+                headers={"X-Device-Key": key},
+                content_type="multipart/form-data",
+            )
+            assert up.status_code == 201, up.get_json()
+            image = up.get_json()["data"]
+            label = labels[i % len(labels)]
+            ann = client.post(
+                "/api/data/annotations", json={"image_id": image["id"], "label": label}, headers=headers
+            )
+            assert ann.status_code == 201, ann.get_json()
+            images.append({"id": image["id"], "sha256": image["sha256"], "label": label})
+        return {"project_id": project_id, "device_key": key, "images": images}
+
+    return _make

@@ -8,7 +8,9 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy.exc import IntegrityError
 
+from webapp import oidc, storage
 from webapp.api import register as register_api
+from webapp.api.benchmark import register as register_benchmark_endpoints
 from webapp.api.envelope import error_response, handle_app_error
 from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
 from webapp.errors import AppError
@@ -27,6 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     app = Flask(__name__)
+    # Multipart file parts stream straight into the blob store's staging area while they are hashed.
+    app.request_class = storage.UploadRequest
     app.config.update(
         SECRET_KEY=settings.secret_key,
         JWT_SECRET_KEY=settings.secret_key,
@@ -45,9 +49,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         },
     )
     app.extensions["acusight.settings"] = settings
+    storage.init_app(app, settings)
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     jwt.init_app(app)
+    oidc.init_app(app, settings)
     api.init_app(app)
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
@@ -56,6 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DEVICE_SCHEME, {"type": "apiKey", "in": "header", "name": DEVICE_KEY_HEADER}
     )
     register_api(api)
+    if settings.benchmark_endpoints:
+        register_benchmark_endpoints(app)
 
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(IntegrityError, _handle_integrity_error)

@@ -7,15 +7,20 @@ from copy import deepcopy
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import g, request
-from flask_jwt_extended import create_access_token, get_jwt_identity, verify_jwt_in_request
+from flask import current_app, g, request
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    get_jwt_identity,
+    verify_jwt_in_request,
+)
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
 from sqlalchemy import select
 
 from webapp.errors import Forbidden, Unauthorized
-from webapp.extensions import db
-from webapp.models import Device, Organization, User
+from webapp.extensions import db, jwt
+from webapp.models import Device, Organization, RevokedToken, ServiceAccount, User
 from webapp.security import lookup_prefix, verify_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,6 +33,11 @@ DEVICE_SCHEME = "deviceKey"
 ANY_ROLE = ("admin", "ml_engineer", "annotator", "viewer")
 MANAGERS = ("admin", "ml_engineer")
 ADMINS = ("admin",)
+ANNOTATORS = ("admin", "ml_engineer", "annotator")
+# Machine identities (flows reporting back); endpoints opt in by listing it.
+SERVICE_ROLE = "service"
+SERVICE_KEY_KIND = "ask"
+ORG_HEADER = "X-Acusight-Organization"
 
 
 def _document(func: Any, scheme: str, responses: dict[int, str]) -> None:
@@ -44,9 +54,27 @@ def issue_access_token(user: User) -> str:
     return create_access_token(identity=str(user.id), additional_claims={"org": user.organization_id})
 
 
-def _authenticate_user() -> User:
+def issue_tokens(user: User) -> dict[str, Any]:
+    """A new access and refresh token pair, as the sign-in and refresh endpoints return it."""
+    return {
+        "access_token": issue_access_token(user),
+        "refresh_token": create_refresh_token(identity=str(user.id)),
+        "token_type": "Bearer",
+        "expires_in": int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()),
+    }
+
+
+@jwt.token_in_blocklist_loader
+def _token_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+    """Logged-out and rotated tokens: a table, so revocation survives restarts and spans replicas."""
+    jti = payload.get("jti")
+    revoked = db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == jti))
+    return jti is None or revoked is not None
+
+
+def _authenticate_user(refresh: bool = False) -> User:
     try:
-        verify_jwt_in_request()
+        verify_jwt_in_request(refresh=refresh)
         identity = get_jwt_identity()
     except (JWTExtendedException, PyJWTError) as exc:
         raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
@@ -60,12 +88,39 @@ def _authenticate_user() -> User:
     return user
 
 
+def _bearer() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _authenticate_service(roles: tuple[str, ...]) -> None:
+    """A service account's key, acting for the organization named in ``X-Acusight-Organization``."""
+    key = _bearer()
+    account = db.session.scalar(select(ServiceAccount).where(ServiceAccount.key_prefix == lookup_prefix(key)))
+    if account is None or not verify_secret(key, account.key_hash) or account.disabled:
+        raise Unauthorized("Missing or invalid authentication", "unknown or disabled service key")
+    if SERVICE_ROLE not in roles:
+        raise Forbidden("Insufficient permissions", "service accounts cannot call this endpoint")
+    raw = request.headers.get(ORG_HEADER, "")
+    org = db.session.get(Organization, int(raw)) if raw.isdigit() else None
+    if org is None:
+        raise Unauthorized("Missing or invalid authentication", f"name the organization in {ORG_HEADER}")
+    g.service_account = account
+    # No person calls; a user left in g by an earlier call in the same app context must not count.
+    g.user = None
+    g.organization_id = org.id
+    g.organization = org
+
+
 def user_required(roles: tuple[str, ...]) -> Callable[[F], F]:
     """Require a valid user access token whose role is one of ``roles``."""
 
     def decorator(func: F) -> F:
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if _bearer().startswith(SERVICE_KEY_KIND + "_"):
+                _authenticate_service(roles)
+                return func(*args, **kwargs)
             user = _authenticate_user()
             if user.role not in roles:
                 raise Forbidden(
@@ -80,6 +135,20 @@ def user_required(roles: tuple[str, ...]) -> Callable[[F], F]:
         return cast(F, wrapper)
 
     return decorator
+
+
+def refresh_required(func: F) -> F:
+    """Require a valid, unrevoked refresh token of an enabled user (the refresh endpoint only)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = _authenticate_user(refresh=True)
+        g.user = user
+        g.organization_id = user.organization_id
+        return func(*args, **kwargs)
+
+    _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED"})
+    return cast(F, wrapper)
 
 
 def authenticate_device(key: str | None) -> Device:
@@ -107,7 +176,13 @@ def device_required(func: F) -> F:
 
 
 def current_user() -> User:
+    """The calling person (see ``calling_user`` where a service account may call too)."""
     return cast(User, g.user)
+
+
+def calling_user() -> User | None:
+    """The calling person, or None when a service account calls."""
+    return cast(User | None, g.get("user"))
 
 
 def current_device() -> Device:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
+from flask import Flask
+from sqlalchemy.orm import Session
 
 from webapp import create_app
 from webapp.errors import AppError
@@ -106,6 +110,147 @@ def users_token(email: str) -> None:
         if user.disabled:
             raise click.ClickException(f"user {user.email} is disabled")
         click.echo(issue_access_token(user))
+
+
+@contextmanager
+def _accounts_session() -> Iterator[Session]:
+    """A migrated database session for an accounts command; service errors become CLI errors."""
+    app = create_app()
+    with app.app_context():
+        upgrade(app.extensions["acusight.settings"].database_url)
+        try:
+            yield db.session
+        except AppError as exc:
+            raise click.ClickException(f"{exc.message}{': ' + exc.details if exc.details else ''}") from exc
+
+
+@users.command("unlink")
+@click.argument("email")
+def users_unlink(email: str) -> None:
+    """Forget a user's sign-in account (after a provider change); the next sign-in relinks by email."""
+    from webapp.services import accounts
+
+    with _accounts_session() as session:
+        user = accounts.unlink(session, email)
+        click.echo(f"{user.email} will be linked again at their next sign-in")
+
+
+@users.group("domain")
+def users_domain() -> None:
+    """Email-domain rules: who may join an organization on first sign-in without an invitation."""
+
+
+@users_domain.command("add")
+@click.argument("domain")
+@click.option("--org", "org_name", required=True, help="Organization name (created when new)")
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
+def users_domain_add(domain: str, org_name: str, role: str) -> None:
+    """Place first sign-ins with a verified email at DOMAIN into an organization."""
+    from webapp.services import accounts
+
+    with _accounts_session() as session:
+        rule = accounts.add_domain_rule(session, domain, org_name, role)
+        click.echo(f"verified emails at {rule.domain} now join {org_name} as {rule.role}")
+
+
+@users_domain.command("list")
+def users_domain_list() -> None:
+    """Print every rule: domain, organization, role (tab-separated)."""
+    from webapp.services import accounts
+
+    with _accounts_session() as session:
+        for rule, org_name in accounts.list_domain_rules(session):
+            click.echo(f"{rule.domain}\t{org_name}\t{rule.role}")
+
+
+@users_domain.command("remove")
+@click.argument("domain")
+def users_domain_remove(domain: str) -> None:
+    """Remove the rule for DOMAIN (people already placed stay)."""
+    from webapp.services import accounts
+
+    with _accounts_session() as session:
+        accounts.remove_domain_rule(session, domain)
+        click.echo(f"removed the rule for {domain}")
+
+
+@main.command("service-key")
+@click.option("--name", default="local-worker", show_default=True, help="Service account name")
+@click.option("--save/--no-save", default=True, help="Also keep it in <data dir>/service_key (0600)")
+def service_key(name: str, save: bool) -> None:
+    """Create or rotate a service account (flows report with it); print its key as the last line."""
+    app = create_app()
+    with app.app_context():
+        upgrade(app.extensions["acusight.settings"].database_url)
+        key = _rotate_service_key(app, name, save)
+        click.echo(key)
+
+
+def _rotate_service_key(app: Flask, name: str, save: bool) -> str:
+    from webapp.services import service_accounts
+
+    _, key = service_accounts.rotate(db.session, name)
+    if save:
+        path = app.extensions["acusight.settings"].data_dir / "service_key"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+    return key
+
+
+@main.command()
+def worker() -> None:
+    """Serve every flow deployment from this machine (PREFECT_API_URL picks the Prefect server)."""
+    from flows.worker import main as serve_flows
+
+    serve_flows()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--prefect-port", default=4200, show_default=True, type=int)
+def up(host: str, port: int, prefect_port: int) -> None:
+    """Run the embedded platform: a local Prefect server, the API and a worker; Ctrl-C stops all."""
+    from webapp.stack import Stack
+
+    app = create_app()
+    settings = app.extensions["acusight.settings"]
+    with app.app_context():
+        upgrade(settings.database_url)
+        key = _rotate_service_key(app, "local-worker", save=True)
+    stack = Stack(settings, host=host, port=port, prefect_port=prefect_port)
+    try:
+        stack.start(key)
+    except RuntimeError as exc:
+        stack.stop()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Acusight API   {stack.api_url}")
+    click.echo(f"API docs       {stack.api_url}/docs")
+    click.echo(f"Prefect UI     {stack.prefect_ui_url}")
+    click.echo(f"logs           {settings.data_dir / 'logs'}")
+    click.echo("Ctrl-C stops everything.")
+    sys.exit(stack.supervise())
+
+
+@main.group()
+def checkins() -> None:
+    """Device check-ins."""
+
+
+@checkins.command("prune")
+def checkins_prune() -> None:
+    """Delete check-ins older than ACUSIGHT_CHECKIN_RETENTION_DAYS, for every device (run it from cron)."""
+    from datetime import timedelta
+
+    from webapp.services import checkins as checkins_service
+
+    app = create_app()
+    with app.app_context():
+        upgrade(app.extensions["acusight.settings"].database_url)
+        days = app.extensions["acusight.settings"].checkin_retention_days
+        removed = checkins_service.prune(db.session, timedelta(days=days))
+        click.echo(f"removed {removed} check-ins older than {days} days")
 
 
 if __name__ == "__main__":

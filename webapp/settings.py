@@ -52,8 +52,35 @@ class Settings:
     secret_key: str = ""
     access_token_minutes: int = 60
     refresh_token_days: int = 30
+    # OpenID Connect sign-in (empty issuer: off). Endpoints come from <issuer>/.well-known discovery.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    # Empty: <this API's URL>/api/auth/callback, from the request's host.
+    oidc_redirect_url: str = ""
+    # Empty: the callback answers with the tokens as JSON; else it redirects here, tokens in the #fragment.
+    oidc_post_login_url: str = ""
+    invitation_days: int = 7
     max_upload_mb: int = 20
     sql_echo: bool = False
+    # Blob store (images, thumbnails): "local" keeps them under <data dir>/blobs, "s3" in a bucket.
+    blob_backend: str = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_prefix: str = ""
+    s3_region: str = ""
+    # Uploads larger than this many pixels are refused as decompression bombs.
+    max_image_pixels: int = 64_000_000
+    # Devices: how often they should check in, when they count as offline, how long check-ins are kept.
+    checkin_interval_s: int = 60
+    offline_after_s: int = 600
+    checkin_retention_days: int = 30
+    # Upload policy sent to devices with every check-in.
+    upload_enabled: bool = True
+    upload_min_interval_s: int = 0
+    # Registers /api/_benchmark/sink, the bare ceiling benchmarks/ingest.py measures; never in production.
+    benchmark_endpoints: bool = False
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:
@@ -79,3 +106,7 @@ class Settings:
     @property
     def refresh_token_expires(self) -> timedelta:
         return timedelta(days=self.refresh_token_days)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024

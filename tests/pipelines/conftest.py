@@ -1,71 +1,20 @@
-"""Fixtures for the pipelines tests: tiny synthetic datasets, sklearn digits, a trained checkpoint."""
+"""Fixtures for the pipelines tests: a tiny packed dataset and a model trained on it."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
-from PIL import Image
 
-from pipelines.dataset import Record, assign_split, decode_resize, write_dataset
+from pipelines.dataset import write_dataset
 from pipelines.train import train
-
-SPLIT_FRACTIONS = {"train": 0.8, "val": 0.1, "test": 0.1}
-TINY_SIZE = 16
-TINY_LABELS = ["dark", "striped", "bright"]
-# Small enough to train in about a second on two busy cores.
-TINY_TRAIN_PARAMS = {"epochs": 1, "batch_size": 32, "width": 8, "depth": 1, "stages": 2}
+from tests.pipelines.helpers import TINY_LABELS, TINY_SIZE, TINY_TRAIN_PARAMS, tiny_records
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: takes tens of seconds (subprocesses, real training)")
-
-
-def png_bytes(array: np.ndarray) -> bytes:
-    """Encode an RGB uint8 array as PNG."""
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def tiny_image(label: int, rng: np.random.Generator, size: int = TINY_SIZE) -> np.ndarray:
-    """A noisy image whose class is visible: dark, horizontal stripes, or bright."""
-    base = rng.integers(0, 60, (size, size, 3))
-    if label == 1:
-        base[::4] += 150
-    elif label == 2:
-        base += 170
-    return base.clip(0, 255).astype(np.uint8)
-
-
-def tiny_records(n: int = 96, seed: int = 0) -> list[Record]:
-    """(sha256, label, split, image) records of the tiny three-class problem."""
-    rng = np.random.default_rng(seed)
-    records = []
-    for i in range(n):
-        label = i % len(TINY_LABELS)
-        image = tiny_image(label, rng)
-        sha = hashlib.sha256(image.tobytes()).hexdigest()
-        records.append((sha, TINY_LABELS[label], assign_split(sha, 0, SPLIT_FRACTIONS), image))
-    return records
-
-
-def digits_records(image_size: int, seed: int = 0) -> Iterator[Record]:
-    """sklearn digits rendered to RGB PNGs, then decoded as a dataset freeze would."""
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    for pixels, target in zip(digits.images, digits.target, strict=True):
-        gray = (pixels * (255 / 16)).astype(np.uint8)
-        big = Image.fromarray(gray).resize((image_size, image_size), Image.Resampling.BILINEAR)
-        data = png_bytes(np.asarray(big.convert("RGB")))
-        sha = hashlib.sha256(data).hexdigest()
-        split = assign_split(sha, seed, SPLIT_FRACTIONS)
-        yield sha, str(target), split, decode_resize(data, image_size)
+    # Registered here rather than in pyproject.toml, which this package does not own.
+    config.addinivalue_line("markers", "slow: tens of seconds (subprocesses, real training)")
 
 
 @pytest.fixture(scope="session")
@@ -85,5 +34,17 @@ def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_model(tiny_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Directory holding model.pt trained for a few epochs on the tiny dataset."""
     out = tmp_path_factory.mktemp("tiny_model")
-    train({**TINY_TRAIN_PARAMS, "epochs": 3}, tiny_dataset, out, device="cpu")
+    train({**TINY_TRAIN_PARAMS, "epochs": 4}, tiny_dataset, out, device="cpu")
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_onnx(
+    tiny_dataset: Path, tiny_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Any]]:
+    """(path, report) of the fp32 ONNX export of tiny_model."""
+    from pipelines.export import export_onnx
+
+    out = tmp_path_factory.mktemp("tiny_onnx") / "model.onnx"
+    report = export_onnx(tiny_model / "model.pt", tiny_dataset, out, latency_runs=3)
+    return out, report

@@ -2,12 +2,33 @@
 
 from flask_smorest import Api
 
+from webapp.api.annotations.routes import blp as annotations_blp
+from webapp.api.auth.routes import blp as auth_blp
+from webapp.api.batches.routes import blp as batches_blp
+from webapp.api.datasets.routes import blp as datasets_blp
 from webapp.api.device.routes import blp as device_blp
 from webapp.api.devices.routes import blp as devices_blp
+from webapp.api.files.routes import blp as image_files_blp
+from webapp.api.images.routes import blp as images_blp
 from webapp.api.organization.routes import blp as organization_blp
+from webapp.api.projects.routes import blp as projects_blp
 from webapp.api.provisioning.routes import blp as provisioning_blp
+from webapp.api.users.routes import blp as users_blp
 
-BLUEPRINTS = [organization_blp, provisioning_blp, devices_blp, device_blp]
+BLUEPRINTS = [
+    auth_blp,
+    users_blp,
+    organization_blp,
+    provisioning_blp,
+    devices_blp,
+    device_blp,
+    projects_blp,
+    batches_blp,
+    images_blp,
+    image_files_blp,
+    annotations_blp,
+    datasets_blp,
+]
 
 
 def register(api: Api) -> None:

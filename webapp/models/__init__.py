@@ -1,33 +1,57 @@
 """The platform's tables; import models from here."""
 
+from webapp.models.accounts import DomainRule, Invitation, RevokedToken
 from webapp.models.base import Base, UTCDateTime, utcnow
-from webapp.models.core import ROLES, Device, DeviceCheckin, Organization, ProvisioningToken, User
+from webapp.models.core import (
+    ROLES,
+    Device,
+    DeviceCheckin,
+    Organization,
+    ProvisioningToken,
+    ServiceAccount,
+    User,
+)
 from webapp.models.data import (
     ANNOTATION_SOURCES,
     BATCH_STATUSES,
     IMAGE_STATUSES,
     TASK_TYPES,
     Annotation,
+    AnnotationLabel,
     Batch,
     Image,
     Project,
 )
+from webapp.models.datasets import DATASET_STATUSES, DatasetItem, DatasetVersion
+from webapp.models.ml import FINAL_TRAINING_STATUSES, TRAINING_STATUSES, ModelVersion, TrainingJob
 
 __all__ = [
     "ANNOTATION_SOURCES",
     "BATCH_STATUSES",
+    "DATASET_STATUSES",
+    "FINAL_TRAINING_STATUSES",
     "IMAGE_STATUSES",
     "ROLES",
     "TASK_TYPES",
+    "TRAINING_STATUSES",
     "Annotation",
+    "AnnotationLabel",
     "Base",
     "Batch",
+    "DatasetItem",
+    "DatasetVersion",
     "Device",
     "DeviceCheckin",
+    "DomainRule",
     "Image",
+    "Invitation",
+    "ModelVersion",
     "Organization",
     "Project",
     "ProvisioningToken",
+    "RevokedToken",
+    "ServiceAccount",
+    "TrainingJob",
     "UTCDateTime",
     "User",
     "utcnow",

@@ -108,7 +108,8 @@ class DeviceCheckin(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Indexed alone too: retention deletes by age across all devices.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     battery_pct: Mapped[float | None]
     temperature_c: Mapped[float | None]
     disk_free_mb: Mapped[float | None]
@@ -116,3 +117,21 @@ class DeviceCheckin(Base):
     firmware_version: Mapped[str | None] = mapped_column(String(100))
     ip_address: Mapped[str | None] = mapped_column(String(64))
     metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ServiceAccount(Base):
+    """A machine identity (role ``service``): how flows report back through the API.
+
+    Not tied to one organization: a worker serves every tenant, and names the organization
+    it acts for on each call (the job it runs belongs to that organization).
+    """
+
+    __tablename__ = "service_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.errors import NotFound
@@ -51,3 +51,23 @@ def get_in_org(session: Session, model: type[M], organization_id: int, obj_id: i
     if obj is None or getattr(obj, "organization_id", None) != organization_id:
         raise NotFound(f"{model.__name__} {obj_id} not found")
     return obj
+
+
+def in_org(session: Session, model: type[Any], organization_id: int, obj_id: int | None) -> bool:
+    """Whether ``obj_id`` (None: nothing asked) names an object of the organization; one indexed read."""
+    if obj_id is None:
+        return True
+    return session.scalar(select(model.organization_id).where(model.id == obj_id)) == organization_id
+
+
+def lock_rows(session: Session, model: type[Any], ids: Iterable[int]) -> None:
+    """Take the rows' write locks until commit, on SQLite and PostgreSQL alike.
+
+    A no-op UPDATE rather than SELECT … FOR UPDATE: SQLite ignores FOR UPDATE, while any UPDATE makes it
+    take the database write lock, so reads that follow see the latest committed state on both.
+    Lock in one order everywhere (batches, then images) so two writers cannot deadlock.
+    """
+    wanted = sorted(set(ids))
+    if wanted:
+        stmt = update(model).where(model.id.in_(wanted)).values(id=model.id)
+        session.execute(stmt.execution_options(synchronize_session=False))

@@ -16,8 +16,6 @@ from webapp.services import provisioning
 from webapp.services.common import Page, get_in_org, paginate
 
 KEY_KIND = "adk"
-# A device silent for longer than this is shown offline.
-OFFLINE_AFTER = timedelta(minutes=10)
 
 
 def provision(
@@ -60,12 +58,13 @@ def provision(
     return device, key.value
 
 
-def status(device: Device, now: datetime | None = None) -> str:
+def status(device: Device, offline_after: timedelta, now: datetime | None = None) -> str:
+    """What users see: disabled, never_seen, or online until ``offline_after`` (a setting) of silence."""
     if device.disabled:
         return "disabled"
     if device.last_seen_at is None:
         return "never_seen"
-    return "online" if (now or utcnow()) - device.last_seen_at <= OFFLINE_AFTER else "offline"
+    return "online" if (now or utcnow()) - device.last_seen_at <= offline_after else "offline"
 
 
 def list_(

@@ -1,14 +1,33 @@
 """Routes of the device API."""
 
+from datetime import timedelta
 from typing import Any
 
+from flask import current_app, request
 from flask.views import MethodView
+from werkzeug.datastructures import FileStorage
 
-from webapp.api.device.schemas import DeviceSelfSchema
+from webapp.api.device.schemas import (
+    CheckinCreateSchema,
+    CheckinResponseSchema,
+    DeviceSelfSchema,
+    ImageUploadedSchema,
+    ImageUploadFileSchema,
+    ImageUploadFormSchema,
+    ImageUploadSchema,
+)
 from webapp.api.envelope import Blueprint
 from webapp.auth import current_device, device_required
+from webapp.extensions import db
+from webapp.services import checkins, ingest
+from webapp.settings import Settings
+from webapp.storage import StagedFile, get_store
 
 blp = Blueprint("device", __name__, url_prefix="/device", description="Calls a device makes")
+
+
+def _settings() -> Settings:
+    return current_app.extensions["acusight.settings"]
 
 
 @blp.route("/self")
@@ -18,3 +37,72 @@ class DeviceSelf(MethodView):
     def get(self) -> Any:
         """Get the calling device's own record."""
         return current_device()
+
+
+@blp.route("/checkin")
+class Checkin(MethodView):
+    @device_required
+    @blp.arguments(CheckinCreateSchema, required=False)
+    @blp.response(200, CheckinResponseSchema)
+    def post(self, health: dict[str, Any]) -> Any:
+        """Report health; the answer is the device's configuration (check-in interval, uploads, model)."""
+        settings = _settings()
+        device = current_device()
+        ip = health.pop("ip_address", None) or request.remote_addr
+        checkin = checkins.record(
+            db.session,
+            device,
+            retention=timedelta(days=settings.checkin_retention_days),
+            ip_address=str(ip) if ip else None,
+            **health,
+        )
+        return {"config": checkins.device_config(settings, device), "device": device, "checkin": checkin}
+
+
+@blp.route("/images/upload")
+class ImageUpload(MethodView):
+    @device_required
+    @blp.arguments(ImageUploadFileSchema, location="files")
+    # One OpenAPI request body can't come from two locations: the form part is parsed without doc, and
+    # the documented body is the two together.
+    @blp.ARGUMENTS_PARSER.use_args(ImageUploadFormSchema, location="form")
+    @blp.doc(
+        requestBody={"content": {"multipart/form-data": {"schema": ImageUploadSchema}}, "required": True}
+    )
+    @blp.response(201, ImageUploadedSchema, description="Stored")
+    @blp.alt_response(200, schema=ImageUploadedSchema, description="Already stored: the existing image")
+    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    def post(self, files: dict[str, Any], form: dict[str, Any]) -> Any:
+        """Upload one image (multipart); sending the same bytes again is safe and returns the same image."""
+        file: FileStorage = files["file"]
+        upload = ingest.Upload(
+            staged=_staged(file),
+            filename=_filename(file.filename),
+            declared_sha256=form.get("sha256"),
+            captured_at=form.get("captured_at"),
+            batch_name=form.get("batch"),
+            metadata=form.get("metadata"),
+        )
+        result = ingest.ingest(
+            db.session, get_store(), current_device(), upload, max_pixels=_settings().max_image_pixels
+        )
+        return _uploaded(result), 200 if result.duplicate else 201
+
+
+def _staged(file: FileStorage) -> StagedFile:
+    # UploadRequest streams every file part into the blob store's staging area (webapp.storage).
+    stream = file.stream
+    if not isinstance(stream, StagedFile):
+        raise TypeError("file parts must be staged by webapp.storage.UploadRequest")
+    return stream
+
+
+def _filename(name: str | None) -> str | None:
+    if not name:
+        return None
+    return name.replace("\\", "/").rsplit("/", 1)[-1][:255] or None
+
+
+def _uploaded(result: ingest.Ingested) -> dict[str, Any]:
+    image_fields = set(ImageUploadedSchema().fields) - {"duplicate"}
+    return {"duplicate": result.duplicate, **{name: getattr(result.image, name) for name in image_fields}}

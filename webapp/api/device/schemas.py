@@ -1,8 +1,48 @@
 """Schemas of the device API."""
 
+import json
+from datetime import UTC
+from typing import Any
+
 import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import validate
 
 from webapp.api.devices.schemas import DeviceSchema
+from webapp.api.fields import optional_text
+
+# Free-form JSON a device may attach: bounded so a buggy device cannot bloat every row.
+MAX_METRICS_BYTES = 8 * 1024
+MAX_METADATA_BYTES = 16 * 1024
+SHA256_HEX = r"^[0-9a-fA-F]{64}$"
+
+
+def _check_json_size(limit: int) -> Any:
+    def check(value: dict[str, Any]) -> None:
+        if len(json.dumps(value, separators=(",", ":"))) > limit:
+            raise ma.ValidationError(f"must be at most {limit} bytes as JSON")
+
+    return check
+
+
+class JSONObjectString(ma.fields.String):
+    """A JSON object sent as a form field's text (multipart forms carry only strings)."""
+
+    def __init__(self, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if len(value.encode()) > self.max_bytes:
+            raise ma.ValidationError(f"must be at most {self.max_bytes} bytes")
+        try:
+            parsed = json.loads(value)
+        except ValueError as exc:
+            raise ma.ValidationError("is not valid JSON") from exc
+        if not isinstance(parsed, dict):
+            raise ma.ValidationError("must be a JSON object")
+        return parsed
 
 
 class ProjectRefSchema(ma.Schema):
@@ -13,3 +53,85 @@ class ProjectRefSchema(ma.Schema):
 
 class DeviceSelfSchema(DeviceSchema):
     project = ma.fields.Nested(ProjectRefSchema, allow_none=True)
+
+
+class CheckinCreateSchema(ma.Schema):
+    battery_pct = ma.fields.Float(allow_none=True, validate=validate.Range(min=0, max=100))
+    temperature_c = ma.fields.Float(allow_none=True, validate=validate.Range(min=-100, max=200))
+    disk_free_mb = ma.fields.Float(allow_none=True, validate=validate.Range(min=0))
+    uptime_s = ma.fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=2**31 - 1))
+    firmware_version = optional_text(100)
+    ip_address = ma.fields.IP(allow_none=True)
+    metrics = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Length(max=100)),
+        allow_none=True,
+        validate=_check_json_size(MAX_METRICS_BYTES),
+        metadata={"description": f"Free-form numbers or text, at most {MAX_METRICS_BYTES} bytes as JSON"},
+    )
+
+
+class UploadPolicySchema(ma.Schema):
+    enabled = ma.fields.Boolean()
+    min_interval_s = ma.fields.Integer(metadata={"description": "Upload no more often than this"})
+    max_bytes = ma.fields.Integer(metadata={"description": "Largest file accepted"})
+    accepted_formats = ma.fields.List(ma.fields.String())
+    project_id = ma.fields.Integer(allow_none=True, metadata={"description": "Where uploads land"})
+
+
+class DeviceConfigSchema(ma.Schema):
+    checkin_interval_s = ma.fields.Integer()
+    upload_policy = ma.fields.Nested(UploadPolicySchema)
+    model = ma.fields.Dict(allow_none=True, metadata={"description": "The assigned model version, if any"})
+
+
+class CheckinRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+
+
+class CheckinResponseSchema(ma.Schema):
+    config = ma.fields.Nested(DeviceConfigSchema)
+    device = ma.fields.Nested(DeviceSelfSchema)
+    checkin = ma.fields.Nested(CheckinRefSchema)
+
+
+class ImageUploadFormSchema(ma.Schema):
+    captured_at = ma.fields.AwareDateTime(
+        default_timezone=UTC, metadata={"description": "ISO 8601; without an offset it is taken as UTC"}
+    )
+    sha256 = ma.fields.String(
+        validate=validate.Regexp(SHA256_HEX, error="must be 64 hexadecimal characters"),
+        metadata={"description": "The device's SHA-256 of the file; a mismatch refuses the upload"},
+    )
+    batch = ma.fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Group the upload into this named batch instead of the day's"},
+    )
+    metadata = JSONObjectString(
+        MAX_METADATA_BYTES,
+        metadata={"description": f"A JSON object, as text, at most {MAX_METADATA_BYTES} bytes"},
+    )
+
+
+class ImageUploadFileSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "A JPEG, PNG or WebP image"})
+
+
+class ImageUploadSchema(ImageUploadFormSchema, ImageUploadFileSchema):
+    """The whole multipart body, for the OpenAPI document (it is parsed as form + files)."""
+
+
+class ImageUploadedSchema(ma.Schema):
+    id = ma.fields.Integer()
+    sha256 = ma.fields.String()
+    batch_id = ma.fields.Integer(allow_none=True)
+    project_id = ma.fields.Integer(allow_none=True)
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+    format = ma.fields.String()
+    byte_size = ma.fields.Integer()
+    captured_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    duplicate = ma.fields.Boolean(
+        metadata={"description": "True when these bytes were already stored: this is that image"}
+    )

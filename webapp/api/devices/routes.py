@@ -5,6 +5,8 @@ from typing import Any
 from flask.views import MethodView
 
 from webapp.api.devices.schemas import (
+    CheckinQueryArgsSchema,
+    CheckinSchema,
     DeviceProvisionedSchema,
     DeviceProvisionSchema,
     DeviceQueryArgsSchema,
@@ -14,7 +16,7 @@ from webapp.api.devices.schemas import (
 from webapp.api.envelope import Blueprint
 from webapp.auth import ANY_ROLE, MANAGERS, current_org, user_required
 from webapp.extensions import db
-from webapp.services import devices
+from webapp.services import checkins, devices
 
 blp = Blueprint("devices", __name__, url_prefix="/devices", description="The device fleet")
 
@@ -62,3 +64,14 @@ class DeviceById(MethodView):
     def delete(self, device_id: int) -> None:
         """Delete a device; its key stops working at once."""
         devices.delete(db.session, current_org().id, device_id)
+
+
+@blp.route("/<int:device_id>/checkins")
+class DeviceCheckins(MethodView):
+    @user_required(ANY_ROLE)
+    @blp.arguments(CheckinQueryArgsSchema, location="query")
+    @blp.response(200, CheckinSchema(many=True))
+    @blp.paginated
+    def get(self, args: dict[str, Any], device_id: int) -> Any:
+        """List a device's check-ins, newest first."""
+        return checkins.list_(db.session, current_org().id, device_id, **args)

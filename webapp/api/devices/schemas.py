@@ -1,11 +1,18 @@
 """Schemas of the devices API."""
 
+from datetime import UTC, timedelta
+
 import marshmallow as ma
+from flask import current_app
 from marshmallow import validate
 
 from webapp.api.envelope import PageArgsSchema
 from webapp.api.fields import name_field, optional_text
 from webapp.services import devices
+
+
+def _offline_after() -> timedelta:
+    return timedelta(seconds=current_app.extensions["acusight.settings"].offline_after_s)
 
 
 class DeviceSchema(ma.Schema):
@@ -17,7 +24,7 @@ class DeviceSchema(ma.Schema):
     project_id = ma.fields.Integer(allow_none=True)
     disabled = ma.fields.Boolean()
     status = ma.fields.Function(
-        lambda d: devices.status(d),
+        lambda d: devices.status(d, _offline_after()),
         metadata={"enum": ["never_seen", "online", "offline", "disabled"]},
     )
     last_seen_at = ma.fields.DateTime(allow_none=True)
@@ -47,3 +54,20 @@ class DeviceUpdateSchema(ma.Schema):
 class DeviceQueryArgsSchema(PageArgsSchema):
     project_id = ma.fields.Integer()
     disabled = ma.fields.Boolean()
+
+
+class CheckinSchema(ma.Schema):
+    id = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    battery_pct = ma.fields.Float(allow_none=True)
+    temperature_c = ma.fields.Float(allow_none=True)
+    disk_free_mb = ma.fields.Float(allow_none=True)
+    uptime_s = ma.fields.Integer(allow_none=True)
+    firmware_version = ma.fields.String(allow_none=True)
+    ip_address = ma.fields.String(allow_none=True)
+    metrics = ma.fields.Dict(allow_none=True)
+
+
+class CheckinQueryArgsSchema(PageArgsSchema):
+    since = ma.fields.AwareDateTime(default_timezone=UTC, metadata={"description": "At or after (ISO 8601)"})
+    until = ma.fields.AwareDateTime(default_timezone=UTC, metadata={"description": "Before (ISO 8601)"})

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 01:56:08.444346
+Create Date: 2026-11-26 02:16:46.447667
 """
 
 from collections.abc import Sequence
@@ -19,7 +19,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "organizations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -30,6 +29,40 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
         sa.UniqueConstraint("slug", name=op.f("uq_organizations_slug")),
     )
+    op.create_table(
+        "service_accounts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("key_prefix", sa.String(length=32), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("disabled", sa.Boolean(), nullable=False),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_accounts")),
+        sa.UniqueConstraint("key_prefix", name=op.f("uq_service_accounts_key_prefix")),
+        sa.UniqueConstraint("name", name=op.f("uq_service_accounts_name")),
+    )
+    op.create_table(
+        "domain_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("domain", sa.String(length=253), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_domain_rules_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_domain_rules")),
+        sa.UniqueConstraint("domain", name=op.f("uq_domain_rules_domain")),
+    )
+    with op.batch_alter_table("domain_rules", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_domain_rules_organization_id"), ["organization_id"], unique=False
+        )
+
     op.create_table(
         "projects",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -80,6 +113,89 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_users_organization_id"), ["organization_id"], unique=False)
 
     op.create_table(
+        "dataset_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("task_type", sa.String(length=20), nullable=False),
+        sa.Column("labels", sa.JSON(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("image_count", sa.Integer(), nullable=False),
+        sa.Column("flow_run_id", sa.String(length=64), nullable=True),
+        sa.Column("progress", sa.Double(), nullable=True),
+        sa.Column("counts", sa.JSON(), nullable=True),
+        sa.Column("git_tag", sa.String(length=200), nullable=True),
+        sa.Column("git_rev", sa.String(length=64), nullable=True),
+        sa.Column("dvc_hash", sa.String(length=64), nullable=True),
+        sa.Column("dvc_path", sa.String(length=500), nullable=True),
+        sa.Column("bytes_stored", sa.BigInteger(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_dataset_versions_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_dataset_versions_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_dataset_versions_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dataset_versions")),
+    )
+    with op.batch_alter_table("dataset_versions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_dataset_versions_org_project", ["organization_id", "project_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "invitations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("invited_by_id", sa.Integer(), nullable=True),
+        sa.Column("expires_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invited_by_id"],
+            ["users.id"],
+            name=op.f("fk_invitations_invited_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_invitations_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_invitations_user_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
+    )
+    with op.batch_alter_table("invitations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_invitations_email"), ["email"], unique=False)
+        batch_op.create_index(batch_op.f("ix_invitations_organization_id"), ["organization_id"], unique=False)
+
+    op.create_table(
         "provisioning_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
@@ -122,6 +238,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_provisioning_tokens_project_id"), ["project_id"], unique=False)
 
     op.create_table(
+        "revoked_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jti", sa.String(length=64), nullable=False),
+        sa.Column("token_type", sa.String(length=10), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("expires_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_revoked_tokens_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_revoked_tokens")),
+        sa.UniqueConstraint("jti", name=op.f("uq_revoked_tokens_jti")),
+    )
+    with op.batch_alter_table("revoked_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_revoked_tokens_expires_at"), ["expires_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_revoked_tokens_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "devices",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
@@ -144,10 +278,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_devices_project_id_projects"),
-            ondelete="SET NULL",
+            ["project_id"], ["projects.id"], name=op.f("fk_devices_project_id_projects"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
             ["provisioning_token_id"],
@@ -158,14 +289,61 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
         sa.UniqueConstraint("key_prefix", name=op.f("uq_devices_key_prefix")),
         sa.UniqueConstraint(
-            "organization_id",
-            "serial_number",
-            name=op.f("uq_devices_organization_id_serial_number"),
+            "organization_id", "serial_number", name=op.f("uq_devices_organization_id_serial_number")
         ),
     )
     with op.batch_alter_table("devices", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_devices_organization_id"), ["organization_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_devices_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "training_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("dataset_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("device", sa.String(length=10), nullable=False),
+        sa.Column("flow_run_id", sa.String(length=64), nullable=True),
+        sa.Column("progress", sa.JSON(), nullable=True),
+        sa.Column("metrics", sa.JSON(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_training_jobs_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"],
+            ["dataset_versions.id"],
+            name=op.f("fk_training_jobs_dataset_id_dataset_versions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_training_jobs_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_training_jobs_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_training_jobs")),
+    )
+    with op.batch_alter_table("training_jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_training_jobs_dataset_id"), ["dataset_id"], unique=False)
+        batch_op.create_index("ix_training_jobs_org_id", ["organization_id", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_training_jobs_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "batches",
@@ -177,15 +355,13 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("day", sa.Date(), nullable=True),
+        sa.Column("ingest_key", sa.String(length=300), nullable=True),
         sa.Column("image_count", sa.Integer(), nullable=False),
         sa.Column("annotated_count", sa.Integer(), nullable=False),
         sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["device_id"],
-            ["devices.id"],
-            name=op.f("fk_batches_device_id_devices"),
-            ondelete="SET NULL",
+            ["device_id"], ["devices.id"], name=op.f("fk_batches_device_id_devices"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
             ["organization_id"],
@@ -194,19 +370,19 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_batches_project_id_projects"),
-            ondelete="SET NULL",
+            ["project_id"], ["projects.id"], name=op.f("fk_batches_project_id_projects"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_batches")),
+        sa.UniqueConstraint("ingest_key", name=op.f("uq_batches_ingest_key")),
     )
     with op.batch_alter_table("batches", schema=None) as batch_op:
+        batch_op.create_index("ix_batches_device_created", ["device_id", "created_at", "id"], unique=False)
         batch_op.create_index("ix_batches_device_day", ["device_id", "project_id", "day"], unique=False)
-        batch_op.create_index(batch_op.f("ix_batches_device_id"), ["device_id"], unique=False)
-        batch_op.create_index("ix_batches_org_created", ["organization_id", "created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_batches_project_id"), ["project_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_batches_status"), ["status"], unique=False)
+        batch_op.create_index("ix_batches_org_created", ["organization_id", "created_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_batches_org_status_created", ["organization_id", "status", "created_at", "id"], unique=False
+        )
+        batch_op.create_index("ix_batches_project_created", ["project_id", "created_at", "id"], unique=False)
 
     op.create_table(
         "device_checkins",
@@ -229,7 +405,57 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device_checkins")),
     )
     with op.batch_alter_table("device_checkins", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_device_checkins_created_at"), ["created_at"], unique=False)
         batch_op.create_index("ix_device_checkins_device_time", ["device_id", "created_at"], unique=False)
+
+    op.create_table(
+        "model_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("dataset_id", sa.Integer(), nullable=False),
+        sa.Column("training_job_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("labels", sa.JSON(), nullable=False),
+        sa.Column("image_size", sa.Integer(), nullable=False),
+        sa.Column("metrics", sa.JSON(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("preprocessing", sa.JSON(), nullable=False),
+        sa.Column("artifact_sha256", sa.String(length=64), nullable=False),
+        sa.Column("artifact_size", sa.BigInteger(), nullable=False),
+        sa.Column("git_rev", sa.String(length=64), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"],
+            ["dataset_versions.id"],
+            name=op.f("fk_model_versions_dataset_id_dataset_versions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_model_versions_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_model_versions_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["training_job_id"],
+            ["training_jobs.id"],
+            name=op.f("fk_model_versions_training_job_id_training_jobs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_model_versions")),
+        sa.UniqueConstraint("training_job_id", name=op.f("uq_model_versions_training_job_id")),
+    )
+    with op.batch_alter_table("model_versions", schema=None) as batch_op:
+        batch_op.create_index("ix_model_versions_org_id", ["organization_id", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_model_versions_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "images",
@@ -249,20 +475,16 @@ def upgrade() -> None:
         sa.Column("tags", sa.JSON(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=True),
+        sa.Column("annotation_id", sa.Integer(), nullable=True),
+        sa.Column("labeled", sa.Boolean(), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=True),
         sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["batch_id"],
-            ["batches.id"],
-            name=op.f("fk_images_batch_id_batches"),
-            ondelete="SET NULL",
+            ["batch_id"], ["batches.id"], name=op.f("fk_images_batch_id_batches"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
-            ["device_id"],
-            ["devices.id"],
-            name=op.f("fk_images_device_id_devices"),
-            ondelete="SET NULL",
+            ["device_id"], ["devices.id"], name=op.f("fk_images_device_id_devices"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
             ["organization_id"],
@@ -271,24 +493,38 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_images_project_id_projects"),
-            ondelete="SET NULL",
+            ["project_id"], ["projects.id"], name=op.f("fk_images_project_id_projects"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_images")),
         sa.UniqueConstraint("organization_id", "sha256", name=op.f("uq_images_organization_id_sha256")),
     )
     with op.batch_alter_table("images", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_images_batch_id"), ["batch_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_images_device_id"), ["device_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_images_label"), ["label"], unique=False)
+        batch_op.create_index(batch_op.f("ix_images_annotation_id"), ["annotation_id"], unique=False)
+        batch_op.create_index("ix_images_batch_created", ["batch_id", "created_at", "id"], unique=False)
+        batch_op.create_index("ix_images_device_created", ["device_id", "created_at", "id"], unique=False)
         batch_op.create_index(
             "ix_images_org_captured", ["organization_id", "captured_at", "id"], unique=False
         )
         batch_op.create_index("ix_images_org_created", ["organization_id", "created_at", "id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_images_project_id"), ["project_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_images_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_images_org_label_created", ["organization_id", "label", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_images_org_labeled_created", ["organization_id", "labeled", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_images_org_status_created", ["organization_id", "status", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_images_project_created", ["project_id", "created_at", "id", "annotation_id"], unique=False
+        )
+        batch_op.create_index("ix_images_project_filename", ["project_id", "filename"], unique=False)
+        batch_op.create_index(
+            "ix_images_project_label_created", ["project_id", "label", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_images_project_labeled_created", ["project_id", "labeled", "created_at", "id"], unique=False
+        )
 
     op.create_table(
         "annotations",
@@ -310,10 +546,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["image_id"],
-            ["images.id"],
-            name=op.f("fk_annotations_image_id_images"),
-            ondelete="CASCADE",
+            ["image_id"], ["images.id"], name=op.f("fk_annotations_image_id_images"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["organization_id"],
@@ -330,51 +563,143 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_annotations")),
     )
     with op.batch_alter_table("annotations", schema=None) as batch_op:
-        batch_op.create_index("ix_annotations_image_created", ["image_id", "created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_annotations_organization_id"), ["organization_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_annotations_project_id"), ["project_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_annotations_annotator_id"), ["annotator_id"], unique=False)
+        batch_op.create_index("ix_annotations_image_id", ["image_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_annotations_org_external", ["organization_id", "external_id", "id"], unique=False
+        )
+        batch_op.create_index("ix_annotations_org_id", ["organization_id", "id"], unique=False)
+        batch_op.create_index("ix_annotations_project_id", ["project_id", "id"], unique=False)
+
+    op.create_table(
+        "dataset_items",
+        sa.Column("dataset_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("image_id", sa.Integer(), nullable=True),
+        sa.Column("label", sa.String(length=200), nullable=True),
+        sa.Column("boxes", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"],
+            ["dataset_versions.id"],
+            name=op.f("fk_dataset_items_dataset_id_dataset_versions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["image_id"], ["images.id"], name=op.f("fk_dataset_items_image_id_images"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("dataset_id", "sha256", name=op.f("pk_dataset_items")),
+    )
+    op.create_table(
+        "annotation_labels",
+        sa.Column("annotation_id", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["annotation_id"],
+            ["annotations.id"],
+            name=op.f("fk_annotation_labels_annotation_id_annotations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_annotation_labels_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_annotation_labels_project_id_projects"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("annotation_id", "label", name=op.f("pk_annotation_labels")),
+    )
+    with op.batch_alter_table("annotation_labels", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_annotation_labels_org_label", ["organization_id", "label", "annotation_id"], unique=False
+        )
+        batch_op.create_index("ix_annotation_labels_project_label", ["project_id", "label"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("annotation_labels", schema=None) as batch_op:
+        batch_op.drop_index("ix_annotation_labels_project_label")
+        batch_op.drop_index("ix_annotation_labels_org_label")
 
+    op.drop_table("annotation_labels")
+    op.drop_table("dataset_items")
     with op.batch_alter_table("annotations", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_annotations_project_id"))
-        batch_op.drop_index(batch_op.f("ix_annotations_organization_id"))
-        batch_op.drop_index("ix_annotations_image_created")
+        batch_op.drop_index("ix_annotations_project_id")
+        batch_op.drop_index("ix_annotations_org_id")
+        batch_op.drop_index("ix_annotations_org_external")
+        batch_op.drop_index("ix_annotations_image_id")
+        batch_op.drop_index(batch_op.f("ix_annotations_annotator_id"))
 
     op.drop_table("annotations")
     with op.batch_alter_table("images", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_images_status"))
-        batch_op.drop_index(batch_op.f("ix_images_project_id"))
+        batch_op.drop_index("ix_images_project_labeled_created")
+        batch_op.drop_index("ix_images_project_label_created")
+        batch_op.drop_index("ix_images_project_filename")
+        batch_op.drop_index("ix_images_project_created")
+        batch_op.drop_index("ix_images_org_status_created")
+        batch_op.drop_index("ix_images_org_labeled_created")
+        batch_op.drop_index("ix_images_org_label_created")
         batch_op.drop_index("ix_images_org_created")
         batch_op.drop_index("ix_images_org_captured")
-        batch_op.drop_index(batch_op.f("ix_images_label"))
-        batch_op.drop_index(batch_op.f("ix_images_device_id"))
-        batch_op.drop_index(batch_op.f("ix_images_batch_id"))
+        batch_op.drop_index("ix_images_device_created")
+        batch_op.drop_index("ix_images_batch_created")
+        batch_op.drop_index(batch_op.f("ix_images_annotation_id"))
 
     op.drop_table("images")
+    with op.batch_alter_table("model_versions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_model_versions_project_id"))
+        batch_op.drop_index("ix_model_versions_org_id")
+
+    op.drop_table("model_versions")
     with op.batch_alter_table("device_checkins", schema=None) as batch_op:
         batch_op.drop_index("ix_device_checkins_device_time")
+        batch_op.drop_index(batch_op.f("ix_device_checkins_created_at"))
 
     op.drop_table("device_checkins")
     with op.batch_alter_table("batches", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_batches_status"))
-        batch_op.drop_index(batch_op.f("ix_batches_project_id"))
+        batch_op.drop_index("ix_batches_project_created")
+        batch_op.drop_index("ix_batches_org_status_created")
         batch_op.drop_index("ix_batches_org_created")
-        batch_op.drop_index(batch_op.f("ix_batches_device_id"))
         batch_op.drop_index("ix_batches_device_day")
+        batch_op.drop_index("ix_batches_device_created")
 
     op.drop_table("batches")
+    with op.batch_alter_table("training_jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_training_jobs_project_id"))
+        batch_op.drop_index("ix_training_jobs_org_id")
+        batch_op.drop_index(batch_op.f("ix_training_jobs_dataset_id"))
+
+    op.drop_table("training_jobs")
     with op.batch_alter_table("devices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_devices_project_id"))
         batch_op.drop_index(batch_op.f("ix_devices_organization_id"))
 
     op.drop_table("devices")
+    with op.batch_alter_table("revoked_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_revoked_tokens_user_id"))
+        batch_op.drop_index(batch_op.f("ix_revoked_tokens_expires_at"))
+
+    op.drop_table("revoked_tokens")
     with op.batch_alter_table("provisioning_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_provisioning_tokens_project_id"))
         batch_op.drop_index(batch_op.f("ix_provisioning_tokens_organization_id"))
 
     op.drop_table("provisioning_tokens")
+    with op.batch_alter_table("invitations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invitations_organization_id"))
+        batch_op.drop_index(batch_op.f("ix_invitations_email"))
+
+    op.drop_table("invitations")
+    with op.batch_alter_table("dataset_versions", schema=None) as batch_op:
+        batch_op.drop_index("ix_dataset_versions_org_project")
+
+    op.drop_table("dataset_versions")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_organization_id"))
 
@@ -383,4 +708,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_projects_organization_id"))
 
     op.drop_table("projects")
+    with op.batch_alter_table("domain_rules", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_domain_rules_organization_id"))
+
+    op.drop_table("domain_rules")
+    op.drop_table("service_accounts")
     op.drop_table("organizations")

@@ -1,0 +1,381 @@
+"""Ingest throughput: simulated devices upload ~100 KB JPEGs to `acusight serve` (gunicorn, PostgreSQL).
+
+The same run, under the same server, also measures the ceiling: a bare endpoint that only reads the
+request body and writes it to a file (registered because ACUSIGHT_BENCHMARK_ENDPOINTS=1 is set for
+this server only). Phases alternate (ceiling, ingest, ceiling, ingest, ...) so that noise from other
+work on the machine falls on both alike. Everything is made fresh and removed afterwards: a data dir,
+a PostgreSQL database, the server.
+
+Run from the repository root:  .venv/bin/python -m benchmarks.ingest [--seconds 15] [--devices 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psycopg
+import requests
+from PIL import Image, ImageFilter
+
+UPLOAD_PATH = "/api/device/images/upload"
+SINK_PATH = "/api/_benchmark/sink"
+BOUNDARY = "acusight-bench-boundary-7d1f"
+
+
+# --- the payload ----------------------------------------------------------------------------------
+
+
+def make_jpegs(count: int, target_bytes: int, seed: int = 0) -> list[bytes]:
+    """Camera-like JPEGs of about ``target_bytes``: gradients plus noise, lightly blurred, 640x480."""
+    rng = np.random.default_rng(seed)
+    h, w = 480, 640
+    y, x = np.mgrid[0:h, 0:w]
+    out = []
+    for i in range(count):
+        phase = rng.uniform(0, 2 * np.pi, 3)
+        base = np.stack(
+            [
+                127 + 100 * np.sin(x / (60 + 10 * i % 50) + phase[0]),
+                y * 255 / h,
+                127 + 100 * np.cos((x + y) / 90 + phase[2]),
+            ],
+            -1,
+        )
+        pixels = np.clip(base + rng.normal(0, 28, (h, w, 3)), 0, 255).astype(np.uint8)
+        im = Image.fromarray(pixels).filter(ImageFilter.GaussianBlur(0.7))
+        quality, data = 90, b""
+        while quality > 40:
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=quality)
+            data = buf.getvalue()
+            if len(data) <= target_bytes * 1.1:
+                break
+            quality -= 5
+        out.append(data)
+    return out
+
+
+def unique_variant(jpeg: bytes, tag: str) -> bytes:
+    """The same picture with a JPEG comment segment after SOI: new bytes, so never a duplicate."""
+    comment = tag.encode()
+    return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
+
+
+def multipart_request(path: str, port: int, key: str, jpeg: bytes) -> bytes:
+    head_part = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="frame.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
+    body = head_part + jpeg + f"\r\n--{BOUNDARY}--\r\n".encode()
+    headers = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Device-Key: {key}\r\n"
+        f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    return headers + body
+
+
+def post_raw(port: int, request: bytes) -> int:
+    """Send one prepared request on a new connection (gunicorn's sync workers close after each)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.sendall(request)
+        chunks = []
+        while data := s.recv(65536):
+            chunks.append(data)
+    response = b"".join(chunks)
+    return int(response[9:12]) if response.startswith(b"HTTP/") else 0
+
+
+# --- load generation ------------------------------------------------------------------------------
+
+
+@dataclass
+class PhaseResult:
+    name: str
+    latencies: list[float]
+    statuses: dict[int, int]
+    seconds: float
+
+    @property
+    def ok(self) -> int:
+        return sum(n for code, n in self.statuses.items() if 200 <= code < 300)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+_JPEGS: list[bytes] = []
+
+
+def _client_process(job: dict[str, Any]) -> list[tuple[float, float, int]]:
+    """One client process: a thread per simulated device, each uploading back to back until the deadline."""
+    results: list[tuple[float, float, int]] = []
+    lock = threading.Lock()
+
+    def device(index: int, key: str) -> None:
+        mine = []
+        n = 0
+        while time.monotonic() < job["start_at"]:
+            time.sleep(0.001)
+        while time.monotonic() < job["deadline"]:
+            jpeg = unique_variant(_JPEGS[(index + n) % len(_JPEGS)], f"{job['tag']}-{index}-{n}")
+            request = multipart_request(job["path"], job["port"], key, jpeg)
+            t0 = time.monotonic()
+            try:
+                status = post_raw(job["port"], request)
+            except OSError:
+                status = 0
+            mine.append((t0, time.monotonic(), status))
+            n += 1
+        with lock:
+            results.extend(mine)
+
+    threads = [threading.Thread(target=device, args=d) for d in job["devices"]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def run_phase(
+    name: str, path: str, port: int, keys: list[str], seconds: float, processes: int, tag: str
+) -> PhaseResult:
+    start_at = time.monotonic() + 1.0
+    jobs = [
+        {
+            "path": path,
+            "port": port,
+            "tag": f"{tag}-p{p}",
+            "devices": [(i, keys[i]) for i in range(p, len(keys), processes)],
+            "start_at": start_at,
+            "deadline": start_at + seconds,
+        }
+        for p in range(processes)
+    ]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        samples = [s for chunk in pool.map(_client_process, jobs) for s in chunk]
+    end = max(s[1] for s in samples)
+    statuses: dict[int, int] = {}
+    for _, _, status in samples:
+        statuses[status] = statuses.get(status, 0) + 1
+    return PhaseResult(name, [s[1] - s[0] for s in samples], statuses, end - start_at)
+
+
+# --- the server and its database ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def acusight_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "acusight"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "webapp.cli"]
+
+
+class Bench:
+    """A fresh data dir, PostgreSQL database and `acusight serve`, torn down on exit."""
+
+    def __init__(self, pg_admin_url: str, workers: int) -> None:
+        self.pg_admin_url = pg_admin_url
+        self.workers = workers
+        self.db_name = f"acusight_bench_{uuid.uuid4().hex[:8]}"
+        self.tmp = Path(tempfile.mkdtemp(prefix="acusight-bench-"))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server: subprocess.Popen[bytes] | None = None
+        base = psycopg.conninfo.conninfo_to_dict(pg_admin_url)
+        self.app_db_url = (
+            f"postgresql+psycopg://{base.get('user', 'postgres')}@{base.get('host', '127.0.0.1')}:"
+            f"{base.get('port', 5432)}/{self.db_name}"
+        )
+        self.env = {
+            **os.environ,
+            "ACUSIGHT_DATA_DIR": str(self.tmp / "var"),
+            "ACUSIGHT_DATABASE_URL": self.app_db_url,
+            "ACUSIGHT_BENCHMARK_ENDPOINTS": "1",
+        }
+
+    def __enter__(self) -> Bench:
+        with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db_name}"')
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.server is not None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+        with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [*acusight_cmd(), *args], env=self.env, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def start_server(self) -> None:
+        log = (self.tmp / "server.log").open("wb")
+        self.server = subprocess.Popen(
+            [*acusight_cmd(), "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.base}/api/openapi.json", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if self.server.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"server did not start; see {self.tmp / 'server.log'}")
+
+    def count(self, sql: str) -> int:
+        with psycopg.connect(self.app_db_url.replace("+psycopg", "")) as conn:
+            row = conn.execute(sql).fetchone()
+        return int(row[0]) if row else 0
+
+
+def seed(bench: Bench, devices: int) -> list[str]:
+    """A user (CLI), then a project if the data API has one, a provisioning token and devices (API)."""
+    bench.cli("users", "create", "bench@example.com", "--org", "Bench", "--role", "admin")
+    token = bench.cli("users", "token", "bench@example.com").strip().splitlines()[-1]
+    auth = {"Authorization": f"Bearer {token}"}
+    token_body: dict[str, Any] = {"name": "bench", "max_uses": devices}
+    project = requests.post(
+        f"{bench.base}/api/data/projects", json={"name": "bench", "labels": ["a", "b"]}, headers=auth
+    )
+    if project.status_code == 201:
+        token_body["project_id"] = project.json()["data"]["id"]
+    grant = requests.post(f"{bench.base}/api/provisioning-tokens", json=token_body, headers=auth)
+    grant.raise_for_status()
+    keys = []
+    for i in range(devices):
+        resp = requests.post(
+            f"{bench.base}/api/devices/provision",
+            json={"token": grant.json()["data"]["token"], "serial_number": f"BENCH-{i:04d}", "name": f"cam {i}"},
+        )
+        resp.raise_for_status()
+        keys.append(resp.json()["data"]["api_key"])
+    return keys
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--devices", type=int, default=32, help="simulated devices (client threads)")
+    parser.add_argument("--processes", type=int, default=2, help="client processes the devices are spread over")
+    parser.add_argument("--workers", type=int, default=8, help="gunicorn workers of `acusight serve`")
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each measured phase")
+    parser.add_argument("--rounds", type=int, default=2, help="ceiling + ingest pairs, alternating")
+    parser.add_argument("--image-kb", type=int, default=100, help="approximate JPEG size")
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="admin URL")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    args = parser.parse_args()
+
+    global _JPEGS
+    _JPEGS = make_jpegs(24, args.image_kb * 1024)
+    mean_kb = statistics.mean(len(j) for j in _JPEGS) / 1024
+    print(f"payload: {len(_JPEGS)} distinct 640x480 JPEGs, mean {mean_kb:.0f} KB, each upload made unique")
+    print(
+        f"server: acusight serve, gunicorn {args.workers} sync workers, PostgreSQL, local blob store; "
+        f"clients: {args.devices} devices in {args.processes} processes; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f} before start"
+    )
+
+    with Bench(args.pg, args.workers) as bench:
+        bench.cli("db", "upgrade")
+        bench.start_server()
+        keys = seed(bench, args.devices)
+        run_phase("warm-up", UPLOAD_PATH, bench.port, keys, 2, args.processes, "warm-up")
+        run_phase("warm-up", SINK_PATH, bench.port, keys, 1, args.processes, "warm-up-sink")
+        before = bench.count("SELECT count(*) FROM images")
+
+        results: list[PhaseResult] = []
+        for r in range(args.rounds):
+            results.append(
+                run_phase("ceiling", SINK_PATH, bench.port, keys, args.seconds, args.processes, f"c{r}")
+            )
+            results.append(
+                run_phase("ingest", UPLOAD_PATH, bench.port, keys, args.seconds, args.processes, f"i{r}")
+            )
+        stored = bench.count("SELECT count(*) FROM images") - before
+        counted = bench.count("SELECT coalesce(sum(image_count), 0) FROM batches")
+        total_images = bench.count("SELECT count(*) FROM images")
+
+    print(f"\n{'phase':<10}{'round':>6}{'ok':>8}{'errors':>8}{'seconds':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    for i, res in enumerate(results):
+        errors = sum(n for code, n in res.statuses.items() if not 200 <= code < 300)
+        print(
+            f"{res.name:<10}{i // 2 + 1:>6}{res.ok:>8}{errors:>8}{res.seconds:>9.1f}{res.rate:>9.1f}"
+            f"{res.pct(0.5):>9.1f}{res.pct(0.99):>9.1f}"
+        )
+    ceiling = [r for r in results if r.name == "ceiling"]
+    ingest = [r for r in results if r.name == "ingest"]
+    ingest_rate = statistics.median(r.rate for r in ingest)
+    ceiling_rate = statistics.median(r.rate for r in ceiling)
+    uploaded = sum(r.ok for r in ingest)
+    print(
+        f"\ningest  {ingest_rate:.0f} uploads/s (median of rounds), "
+        f"p50 {statistics.median(r.pct(0.5) for r in ingest):.1f} ms, "
+        f"p99 {statistics.median(r.pct(0.99) for r in ingest):.1f} ms"
+    )
+    print(f"ceiling {ceiling_rate:.0f} req/s (bare body -> file)")
+    print(f"ratio   {ingest_rate / ceiling_rate:.2f} of the ceiling")
+    print(
+        f"check   {uploaded} uploads answered 2xx, {stored} new image rows, "
+        f"batch counters sum to {counted} of {total_images} images"
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ingest_per_s": ingest_rate,
+                    "ceiling_per_s": ceiling_rate,
+                    "ratio": ingest_rate / ceiling_rate,
+                    "phases": [
+                        {"name": r.name, "ok": r.ok, "rate": r.rate, "p50_ms": r.pct(0.5), "p99_ms": r.pct(0.99)}
+                        for r in results
+                    ],
+                }
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()

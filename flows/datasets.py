@@ -1,0 +1,223 @@
+"""The dataset flow: freeze → decode once → pack → DVC commit, tag and push → report through the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from prefect import flow, get_run_logger, task
+from prefect.client.schemas.objects import FlowRun
+from prefect.flows import Flow
+from prefect.states import State
+
+from flows.client import PlatformClient
+from flows.config import FlowSettings
+from flows.dvc_repo import Commit, DvcRepo
+from pipelines.dataset import (
+    MANIFEST_FILE,
+    SPLITS,
+    assign_split,
+    decode_resize,
+    load_split,
+    read_meta,
+    write_dataset,
+)
+
+DECODE_BATCH = 256
+
+
+def dataset_path(organization_id: int, project_id: int) -> str:
+    """Where a project's dataset lives in the DVC repo: one directory, versioned by tags."""
+    return f"data/org-{organization_id}/project-{project_id}"
+
+
+def version_tag(organization_id: int, project_id: int, version: int) -> str:
+    return f"dataset/org-{organization_id}/project-{project_id}/v{version}"
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15])
+def fetch_manifest(api: PlatformClient, dataset_id: int) -> list[dict[str, Any]]:
+    """The frozen selection, as the API recorded it when the version was requested."""
+    return [json.loads(line) for line in api.lines(f"/data/datasets/{dataset_id}/manifest")]
+
+
+def _decode_many(blobs: list[tuple[str, bytes]], size: int) -> list[tuple[str, np.ndarray]]:
+    return [(sha256, decode_resize(data, size)) for sha256, data in blobs]
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15])
+def download_and_decode(
+    api: PlatformClient, dataset_id: int, hashes: list[str], size: int, out: Path
+) -> dict[str, int]:
+    """Fetch the images not decoded before (one tar stream) and decode them in parallel into ``out``.
+
+    ``out`` becomes a uint8 array [len(hashes), size, size, 3]; the result maps sha256 → row.
+    """
+    rows: dict[str, int] = {}
+    if not hashes:
+        return rows
+    decoded = np.lib.format.open_memmap(out, mode="w+", dtype=np.uint8, shape=(len(hashes), size, size, 3))
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    pending: list[Future[list[tuple[str, np.ndarray]]]] = []
+
+    def drain(limit: int) -> None:
+        while len(pending) > limit:
+            for sha256, array in pending.pop(0).result():
+                decoded[len(rows)] = array
+                rows[sha256] = len(rows)
+
+    with (
+        ProcessPoolExecutor(workers) as pool,
+        api.stream("POST", f"/data/datasets/{dataset_id}/archive", {"sha256": hashes}) as resp,
+        tarfile.open(fileobj=resp.raw, mode="r|") as archive,
+    ):
+        batch: list[tuple[str, bytes]] = []
+        for member in archive:
+            f = archive.extractfile(member)
+            if f is None:
+                continue
+            batch.append((member.name, f.read()))
+            if len(batch) == DECODE_BATCH:
+                pending.append(pool.submit(_decode_many, batch, size))
+                batch = []
+                drain(2 * workers)  # bounded: memory stays flat whatever the dataset size
+        if batch:
+            pending.append(pool.submit(_decode_many, batch, size))
+        drain(0)
+    decoded.flush()
+    if len(rows) != len(hashes):
+        raise RuntimeError(f"archive held {len(rows)} of {len(hashes)} images")
+    return rows
+
+
+def previous_arrays(directory: Path, size: int) -> dict[str, tuple[str, int]]:
+    """sha256 → (split, row) of the images already decoded in the last version at this size."""
+    if not (directory / MANIFEST_FILE).exists() or read_meta(directory).get("image_size") != size:
+        return {}
+    found: dict[str, tuple[str, int]] = {}
+    counters = dict.fromkeys(SPLITS, 0)
+    with open(directory / MANIFEST_FILE, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            found[row["sha256"]] = (row["split"], counters[row["split"]])
+            counters[row["split"]] += 1
+    return found
+
+
+@task
+def pack(
+    version: dict[str, Any],
+    manifest: list[dict[str, Any]],
+    target: Path,
+    cached_dir: Path,
+    cached: dict[str, tuple[str, int]],
+    new_file: Path,
+    new_rows: dict[str, int],
+) -> dict[str, Any]:
+    """Write the packed dataset: every image from the last version's arrays or the new decodes."""
+    params = version["params"]
+    cache = {split: load_split(cached_dir, split)[0] for split in SPLITS} if cached else {}
+    fresh = np.load(new_file, mmap_mode="r") if new_rows else None
+    key = "label" if version["task_type"] == "classification" else "boxes"
+
+    def records() -> Iterator[tuple[str, Any, str, np.ndarray]]:
+        for item in manifest:
+            sha256 = item["sha256"]
+            split = assign_split(sha256, params["seed"], params["splits"])
+            if sha256 in new_rows:
+                array = fresh[new_rows[sha256]]  # type: ignore[index]
+            else:
+                old_split, row = cached[sha256]
+                array = cache[old_split][row]
+            yield sha256, item[key], split, array
+
+    meta = write_dataset(
+        target,
+        task_type=version["task_type"],
+        labels=version["labels"],
+        image_size=params["image_size"],
+        records=records(),
+    )
+    per_class: dict[str, dict[str, int]] = {split: {} for split in SPLITS}
+    with open(target / MANIFEST_FILE, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            names = [row["label"]] if key == "label" else [b["label"] for b in row["boxes"]]
+            for name in names:
+                per_class[row["split"]][name] = per_class[row["split"]].get(name, 0) + 1
+    return {"splits": meta["splits"], "classes": per_class, "images": len(manifest)}
+
+
+@task(retries=2, retry_delay_seconds=[5, 15])
+def commit_version(repo: DvcRepo, rel_path: str, tag: str, message: str) -> Commit:
+    """DVC-add the packed directory, commit and tag it in git, push the data to the remote."""
+    return repo.commit_directory(rel_path, tag, message)
+
+
+def _report_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
+    """Flow hook: a failed or crashed run marks its record failed, with the error, through the API."""
+    params = flow_run.parameters
+    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
+    message = state.message or "the dataset flow failed"
+    api.patch(f"/data/datasets/{params['dataset_id']}", {"status": "failed", "error": message[:10_000]})
+
+
+@flow(
+    name="build-dataset-version",
+    on_failure=[_report_failure],
+    on_crashed=[_report_failure],
+)
+def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, Any]:
+    """Version the selection frozen for ``dataset_id`` with DVC and report the result."""
+    log = get_run_logger()
+    settings = FlowSettings.from_env()
+    api = PlatformClient(settings, organization_id)
+    version = api.patch(f"/data/datasets/{dataset_id}", {"status": "running", "progress": 0.0})
+    manifest = fetch_manifest(api, dataset_id)
+    log.info("dataset %s: %d images frozen", dataset_id, len(manifest))
+
+    repo = DvcRepo(settings.dvc_repo, settings.dvc_remote)
+    rel_path = dataset_path(organization_id, version["project_id"])
+    size = version["params"]["image_size"]
+    with repo.locked():
+        repo.ensure()
+        current = repo.root / rel_path
+        cached = previous_arrays(current, size)
+        missing = [item["sha256"] for item in manifest if item["sha256"] not in cached]
+        log.info(
+            "%d images reused from the last version, %d to decode", len(manifest) - len(missing), len(missing)
+        )
+        with tempfile.TemporaryDirectory(dir=repo.root, prefix=".build-") as scratch:
+            scratch_dir = Path(scratch)
+            new_file = scratch_dir / "decoded.npy"
+            new_rows = download_and_decode(api, dataset_id, missing, size, new_file)
+            api.patch(f"/data/datasets/{dataset_id}", {"status": "running", "progress": 0.6})
+            packed = scratch_dir / "packed"
+            counts = pack(version, manifest, packed, current, cached, new_file, new_rows)
+            if current.exists():
+                shutil.rmtree(current)
+            current.parent.mkdir(parents=True, exist_ok=True)
+            packed.rename(current)
+        tag = version_tag(organization_id, version["project_id"], version["version"])
+        commit = commit_version(repo, rel_path, tag, f"{version['name']} (dataset {dataset_id})")
+    result = {
+        "status": "ready",
+        "progress": 1.0,
+        "counts": counts,
+        "git_tag": commit.tag,
+        "git_rev": commit.rev,
+        "dvc_hash": commit.dvc_hash,
+        "dvc_path": commit.path,
+        "bytes_stored": commit.bytes,
+    }
+    api.patch(f"/data/datasets/{dataset_id}", result)
+    log.info("dataset %s ready: %s (%s)", dataset_id, commit.tag, commit.dvc_hash)
+    return result

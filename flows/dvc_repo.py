@@ -1,0 +1,109 @@
+"""The DVC workspace a worker versions datasets in: a git repo with a DVC remote."""
+
+from __future__ import annotations
+
+import fcntl
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+GIT_IDENTITY = ["-c", "user.name=Acusight", "-c", "user.email=flows@acusight.local"]
+
+
+@dataclass(frozen=True)
+class Commit:
+    """What one versioned dataset directory became: its git tag and revision, DVC hash and size."""
+
+    tag: str
+    rev: str
+    dvc_hash: str
+    path: str
+    bytes: int
+
+
+class DvcRepo:
+    """A git + DVC repository; one writer at a time (a file lock), readers may check out any tag."""
+
+    def __init__(self, root: Path, remote: str) -> None:
+        self.root = Path(root)
+        self.remote = remote
+
+    def git(self, *args: str) -> str:
+        out = subprocess.run(
+            ["git", *GIT_IDENTITY, *args], cwd=self.root, check=True, capture_output=True, text=True
+        )
+        return out.stdout.strip()
+
+    def dvc(self, *args: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "dvc", *args], cwd=self.root, check=True, capture_output=True, text=True
+        )
+        return out.stdout.strip()
+
+    def ensure(self) -> None:
+        """Create the repository and its default remote on first use."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not (self.root / ".git").exists():
+            self.git("init", "-q", "-b", "main")
+        if not (self.root / ".dvc").exists():
+            self.dvc("init", "-q")
+            self.dvc("config", "core.analytics", "false")
+            self.dvc("config", "core.autostage", "false")
+            self.dvc("remote", "add", "-d", "-f", "storage", self.remote)
+            self.git("add", ".dvc", ".dvcignore")
+            self.git("commit", "-q", "-m", "Initialize DVC")
+        elif self.dvc("remote", "list").split()[1:2] != [self.remote]:
+            # The remote is a setting: follow it when it changes.
+            self.dvc("remote", "add", "-d", "-f", "storage", self.remote)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root.parent / f".{self.root.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def commit_directory(self, rel_path: str, tag: str, message: str) -> Commit:
+        """``dvc add`` a directory, commit its .dvc file, tag the commit, and push the data."""
+        self.dvc("add", "-q", rel_path)
+        dvc_file = f"{rel_path}.dvc"
+        gitignore = str(Path(rel_path).parent / ".gitignore")
+        self.git("add", dvc_file, gitignore)
+        if self.git("status", "--porcelain", "--", dvc_file):
+            self.git("commit", "-q", "-m", message)
+        else:
+            # Same bytes as the last version: no new commit, but the new tag still names them.
+            self.git("commit", "-q", "--allow-empty", "-m", message)
+        self.git("tag", "-f", "-a", tag, "-m", message)
+        self.dvc("push", "-q", dvc_file)
+        out = yaml.safe_load((self.root / dvc_file).read_text())["outs"][0]
+        return Commit(
+            tag=tag,
+            rev=self.git("rev-parse", "HEAD"),
+            dvc_hash=out["md5"],
+            path=rel_path,
+            bytes=int(out.get("size") or _dir_size(self.root / rel_path)),
+        )
+
+    def checkout(self, tag: str, rel_path: str, into: Path) -> Path:
+        """Materialize ``rel_path`` as of ``tag`` into another folder (a clone), pulling what's missing."""
+        if not (into / ".git").exists():
+            subprocess.run(["git", "clone", "-q", str(self.root), str(into)], check=True, capture_output=True)
+        clone = DvcRepo(into, self.remote)
+        clone.git("fetch", "-q", "--tags", "origin")
+        clone.git("checkout", "-q", "-f", tag)
+        clone.dvc("remote", "add", "-d", "-f", "storage", self.remote)
+        clone.dvc("pull", "-q", f"{rel_path}.dvc")
+        return into / rel_path
+
+
+def _dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0

@@ -1,0 +1,136 @@
+"""The training flow: check out a dataset version, `dvc repro` the pipeline, report, register the model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import yaml
+from prefect import flow, get_run_logger, task
+from prefect.client.schemas.objects import FlowRun
+from prefect.flows import Flow
+from prefect.states import State
+
+import pipelines
+from flows.client import ApiError, PlatformClient
+from flows.config import FlowSettings
+from flows.dvc_repo import DvcRepo
+
+# The source tree the pipeline is copied from: dvc.yaml and params.yaml sit beside pipelines/.
+SOURCE_ROOT = Path(pipelines.__file__).resolve().parent.parent
+PROGRESS_PREFIX = "progress "
+# Overrides the API accepts, and where each goes in params.yaml.
+PARAM_KEYS = {"epochs", "batch_size", "lr", "width", "depth", "weight_decay", "label_smoothing", "seed"}
+
+
+def prepare_workspace(root: Path, dataset_dir: Path, overrides: dict[str, Any], device: str) -> None:
+    """A DVC project holding the pipeline, the dataset version as data/dataset, and the params."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("dvc.yaml", "params.yaml"):
+        shutil.copy2(SOURCE_ROOT / name, root / name)
+    shutil.copytree(
+        SOURCE_ROOT / "pipelines", root / "pipelines", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    target = root / "data" / "dataset"
+    target.mkdir(parents=True)
+    for path in dataset_dir.rglob("*"):
+        if path.is_file():
+            dest = target / path.relative_to(dataset_dir)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            # Hard links: the packed arrays can be large, and nothing writes to them.
+            try:
+                os.link(path, dest)
+            except OSError:
+                shutil.copy2(path, dest)
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    params["train"].update({k: v for k, v in overrides.items() if k in PARAM_KEYS})
+    params["train"]["device"] = device
+    params.setdefault("evaluate", {})["device"] = device
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    subprocess.run([sys.executable, "-m", "dvc", "init", "--no-scm", "-q"], cwd=root, check=True)
+
+
+@task(retries=2, retry_delay_seconds=[5, 15])
+def checkout_dataset(settings: FlowSettings, dataset: dict[str, Any], into: Path) -> Path:
+    """The exact dataset version, from the DVC repo and remote, by its git tag."""
+    repo = DvcRepo(settings.dvc_repo, settings.dvc_remote)
+    if into.exists():
+        shutil.rmtree(into)
+    return repo.checkout(dataset["git_tag"], dataset["dvc_path"], into)
+
+
+def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
+    """`dvc repro`, streaming each epoch's figures to the API as the train stage prints them."""
+    log = get_run_logger()
+    env = {**os.environ, "ACUSIGHT_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
+    # The venv's python first, so dvc.yaml's `python -m pipelines.…` runs with our packages.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dvc", "repro", "--no-commit"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    tail: deque[str] = deque(maxlen=15)
+    for line in proc.stdout:
+        if line.startswith(PROGRESS_PREFIX):
+            progress = json.loads(line[len(PROGRESS_PREFIX) :])
+            api.patch(f"/ml/training-jobs/{job_id}", {"status": "running", "progress": progress})
+            continue
+        tail.append(line.rstrip())
+        log.info(line.rstrip())
+    if proc.wait() != 0:
+        raise RuntimeError("the pipeline failed:\n" + "\n".join(tail))
+
+
+def _report_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
+    """Flow hook: a failed or crashed run marks its job failed, with the error, through the API."""
+    params = flow_run.parameters
+    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
+    try:
+        api.patch(
+            f"/ml/training-jobs/{params['job_id']}",
+            {"status": "failed", "error": (state.message or "training failed")[:10_000]},
+        )
+    except ApiError as exc:
+        if exc.status != 409:  # already cancelled or final: nothing to mark
+            raise
+
+
+@flow(name="train-model", on_failure=[_report_failure], on_crashed=[_report_failure])
+def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
+    """Train on a dataset version through DVC, report progress and metrics, register the model."""
+    settings = FlowSettings.from_env()
+    api = PlatformClient(settings, organization_id)
+    job = api.patch(f"/ml/training-jobs/{job_id}", {"status": "running"})
+    dataset = api.get(f"/data/datasets/{job['dataset_id']}")
+    if dataset["task_type"] != "classification":
+        raise RuntimeError(f"{dataset['task_type']} training is not supported yet: only classification is")
+    with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix="train-") as scratch:
+        scratch_dir = Path(scratch)
+        dataset_dir = checkout_dataset(settings, dataset, scratch_dir / "dataset-repo")
+        workspace = scratch_dir / "workspace"
+        prepare_workspace(workspace, dataset_dir, job["params"], job["device"])
+        run_pipeline(workspace, api, job_id)
+        metrics = json.loads((workspace / "models" / "train" / "metrics.json").read_text())
+        metrics["test"] = json.loads((workspace / "models" / "eval" / "eval.json").read_text())
+        params = yaml.safe_load((workspace / "params.yaml").read_text())["train"]
+        with open(workspace / "models" / "train" / "model.pt", "rb") as checkpoint:
+            model = api.upload(
+                f"/ml/training-jobs/{job_id}/model",
+                checkpoint,
+                {"metrics": json.dumps(metrics), "params": json.dumps(params)},
+            )
+    api.patch(f"/ml/training-jobs/{job_id}", {"status": "succeeded", "metrics": metrics})
+    get_run_logger().info("job %s: model version %s registered", job_id, model["id"])
+    return {"model_id": model["id"], "metrics": metrics}

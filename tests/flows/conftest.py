@@ -1,0 +1,150 @@
+"""A real Prefect server, the API on a real port, and a worker process serving the flows."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.services import service_accounts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Any, timeout: float, what: str, interval: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared-var")
+
+
+@pytest.fixture
+def data_dir(shared_data_dir: Path) -> Path:
+    """The test's app and the live API share one data dir, so blobs written by one are seen by both."""
+    return shared_data_dir
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`prefect server start` on a free port with its own PREFECT_HOME; PREFECT_API_URL points at it."""
+    port = free_port()
+    home = tmp_path_factory.mktemp("prefect-home")
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    log = open(home / "server.log", "wb")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+
+    def healthy() -> bool:
+        assert proc.poll() is None, (home / "server.log").read_text()[-2000:]
+        try:
+            return requests.get(f"{url}/health", timeout=1).ok
+        except requests.RequestException:
+            return False
+
+    wait_until(healthy, 120, "the Prefect server")
+    old = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    yield url
+    if old is None:
+        os.environ.pop("PREFECT_API_URL", None)
+    else:
+        os.environ["PREFECT_API_URL"] = old
+    proc.terminate()
+    proc.wait(30)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def live_api(database_url: str, shared_data_dir: Path) -> Iterator[str]:
+    """The API served over HTTP in a thread, on the session database: what flows call."""
+    app: Flask = create_app({"data_dir": shared_data_dir, "database_url": database_url})
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/api"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def worker_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("worker")
+
+
+@pytest.fixture(scope="session")
+def worker(prefect_server: str, live_api: str, worker_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`acusight worker` in its own process, as on a separate machine: only the API URL and a key."""
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_server,
+        "ACUSIGHT_API_URL": live_api,
+        "ACUSIGHT_DATA_DIR": str(worker_dir),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    env.pop("ACUSIGHT_DATABASE_URL", None)
+    env.pop("ACUSIGHT_SERVICE_KEY", None)
+    log = open(worker_dir / "worker.log", "wb")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webapp.cli", "worker"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def registered() -> bool:
+        assert proc.poll() is None, (worker_dir / "worker.log").read_text()[-3000:]
+        resp = requests.post(f"{prefect_server}/deployments/filter", json={}, timeout=5)
+        return any(d["name"] == "acusight" for d in resp.json())
+
+    wait_until(registered, 120, "the worker to register its deployments", interval=0.5)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def service_key(app: Flask, worker_dir: Path) -> str:
+    """A fresh service account whose key the worker reads from its data dir at each flow run."""
+    _, key = service_accounts.rotate(db.session, "test-worker")
+    (worker_dir / "service_key").write_text(key)
+    return key
+
+
+def worker_log(worker_dir: Path) -> str:
+    path = worker_dir / "worker.log"
+    return path.read_text(errors="replace")[-4000:] if path.exists() else ""

@@ -1,0 +1,97 @@
+"""Fixtures of the data API tests: projects through the API, batches and images straight in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from webapp.extensions import db
+from webapp.models import Batch, Image, User
+
+_SERIAL = itertools.count(1)
+
+
+@pytest.fixture
+def make_project(client: FlaskClient) -> Callable[..., dict[str, Any]]:
+    """make_project(headers, name=..., task_type=..., labels=[...]) -> the project as the API shows it."""
+
+    def _make(
+        headers: dict[str, str],
+        name: str | None = None,
+        task_type: str = "classification",
+        labels: list[str] | None = None,
+    ) -> dict[str, Any]:
+        body = {
+            "name": name or f"project {next(_SERIAL)}",
+            "task_type": task_type,
+            "labels": labels if labels is not None else ["cat", "dog"],
+        }
+        resp = client.post("/api/data/projects", json=body, headers=headers)
+        assert resp.status_code == 201, resp.get_json()
+        return resp.get_json()["data"]
+
+    return _make
+
+
+@pytest.fixture
+def make_images() -> Callable[..., list[Image]]:
+    """make_images(user, n, project_id=..., batch=..., device_id=..., **columns) -> Image rows.
+
+    The one place tests create images without uploading them: rows go in through the ORM, with unique
+    fake sha256 values, and the batch's image_count moves as ingestion moves it. The i-th image is
+    created i seconds after a fixed start (captured an hour earlier), so orders are predictable.
+    """
+
+    def _make(
+        user: User,
+        n: int = 1,
+        project_id: int | None = None,
+        batch: Batch | None = None,
+        device_id: int | None = None,
+        start: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+        **columns: Any,
+    ) -> list[Image]:
+        if batch is None:
+            batch = Batch(
+                organization_id=user.organization_id,
+                project_id=project_id,
+                device_id=device_id,
+                name=f"batch {next(_SERIAL)}",
+            )
+            db.session.add(batch)
+            db.session.flush()
+        images = []
+        for _ in range(n):
+            serial = next(_SERIAL)
+            created = start + timedelta(seconds=len(images))
+            values = {
+                "sha256": hashlib.sha256(f"image {serial}".encode()).hexdigest(),
+                "byte_size": 1000,
+                "width": 640,
+                "height": 480,
+                "format": "jpeg",
+                "filename": f"img{serial}.jpg",
+                "captured_at": created - timedelta(hours=1),
+                "created_at": created,
+                **columns,
+            }
+            image = Image(
+                organization_id=user.organization_id,
+                project_id=batch.project_id if project_id is None else project_id,
+                batch_id=batch.id,
+                device_id=batch.device_id if device_id is None else device_id,
+                **values,
+            )
+            images.append(image)
+        db.session.add_all(images)
+        batch.image_count += n
+        db.session.commit()
+        return images
+
+    return _make

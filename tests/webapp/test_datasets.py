@@ -1,0 +1,214 @@
+"""Dataset versions through the API, up to the point where a flow takes over."""
+
+import hashlib
+import io
+import json
+import tarfile
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from tests.conftest import bearer
+from tests.webapp.test_envelope import assert_error
+from tests.webapp.test_service_accounts import service_headers
+from webapp import orchestration
+from webapp.extensions import db
+from webapp.models import DatasetItem, DatasetVersion
+from webapp.services import service_accounts
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Record flow starts instead of reaching Prefect (the flow side is tested in tests/flows)."""
+    calls: list[dict[str, Any]] = []
+
+    def fake_start(kind: str, parameters: dict[str, Any]) -> str:
+        calls.append({"kind": kind, **parameters})
+        return f"run-{len(calls)}"
+
+    monkeypatch.setattr(orchestration, "start", fake_start)
+    return calls
+
+
+def test_create_freezes_selection_and_starts_flow(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, started: list[Any]
+) -> None:
+    made = labeled_project(admin_headers, n=6)
+    resp = client.post(
+        "/api/data/datasets", json={"project_id": made["project_id"], "seed": 7}, headers=admin_headers
+    )
+    assert resp.status_code == 201, resp.get_json()
+    data = resp.get_json()["data"]
+    assert data["status"] == "queued" and data["version"] == 1 and data["image_count"] == 6
+    assert data["flow_run_id"] == "run-1" and data["labels"] == ["cat", "dog"]
+    assert data["params"]["splits"] == {"train": 0.8, "val": 0.1, "test": 0.1}
+    assert started == [
+        {"kind": "dataset", "dataset_id": data["id"], "organization_id": started[0]["organization_id"]}
+    ]
+    # Later annotations do not change a frozen version.
+    client.post(
+        "/api/data/annotations",
+        json={"image_id": made["images"][0]["id"], "label": "dog"},
+        headers=admin_headers,
+    )
+    manifest = client.get(f"/api/data/datasets/{data['id']}/manifest", headers=admin_headers)
+    rows = [line for line in manifest.get_data(as_text=True).splitlines() if line]
+    assert len(rows) == 6
+    first = next(r for r in map(json.loads, rows) if r["sha256"] == made["images"][0]["sha256"])
+    assert first["label"] == "cat"
+
+
+def test_second_version_numbers_up(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, started: list[Any]
+) -> None:
+    pid = labeled_project(admin_headers, n=2)["project_id"]
+    for expected in (1, 2):
+        data = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers).get_json()
+        assert data["data"]["version"] == expected
+    listed = client.get(f"/api/data/datasets?project_id={pid}", headers=admin_headers).get_json()
+    assert [d["version"] for d in listed["data"]] == [2, 1] and listed["meta"]["total"] == 2
+
+
+def test_prefect_down_is_503_and_changes_nothing(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = labeled_project(admin_headers, n=2)["project_id"]
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    resp = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers)
+    error = assert_error(resp, 503, "SERVICE_UNAVAILABLE")
+    assert "Prefect" in error["message"]
+    assert db.session.scalar(select(func.count()).select_from(DatasetVersion)) == 0
+    assert db.session.scalar(select(func.count()).select_from(DatasetItem)) == 0
+
+
+def test_empty_selection_is_409(
+    client: FlaskClient, admin_headers: dict[str, str], started: list[Any]
+) -> None:
+    pid = client.post(
+        "/api/data/projects",
+        json={"name": "empty", "task_type": "classification", "labels": ["a"]},
+        headers=admin_headers,
+    ).get_json()["data"]["id"]
+    assert_error(
+        client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers), 409, "CONFLICT"
+    )
+    assert started == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"project_id": "x"},
+        {"project_id": 1, "splits": {"train": 0.5, "val": 0.1, "test": 0.1}},
+        {"project_id": 1, "splits": {"train": 0, "val": 0.5, "test": 0.5}},
+        {"project_id": 1, "splits": {"train": 1.0}},
+        {"project_id": 1, "image_size": 4},
+        {"project_id": 1, "image_size": 4096},
+        {"project_id": 1, "seed": -1},
+        {"project_id": 1, "image_statuses": ["lost"]},
+        {"project_id": 1, "batch_ids": []},
+    ],
+)
+def test_create_validation(
+    client: FlaskClient, admin_headers: dict[str, str], started: list[Any], body: dict[str, Any]
+) -> None:
+    assert_error(client.post("/api/data/datasets", json=body, headers=admin_headers), 400, "VALIDATION_ERROR")
+    assert started == []
+
+
+def test_other_orgs_project_and_versions_are_404(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    make_user: Any,
+    labeled_project: Any,
+    started: list[Any],
+) -> None:
+    theirs = bearer(make_user("admin", org="Globex"))
+    pid = labeled_project(theirs, n=2)["project_id"]
+    assert_error(
+        client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers), 404, "NOT_FOUND"
+    )
+    did = client.post("/api/data/datasets", json={"project_id": pid}, headers=theirs).get_json()["data"]["id"]
+    for path in (f"/api/data/datasets/{did}", f"/api/data/datasets/{did}/manifest"):
+        assert_error(client.get(path, headers=admin_headers), 404, "NOT_FOUND")
+    assert_error(
+        client.patch(f"/api/data/datasets/{did}", json={"name": "x"}, headers=admin_headers), 404, "NOT_FOUND"
+    )
+    assert client.get("/api/data/datasets", headers=admin_headers).get_json()["meta"]["total"] == 0
+
+
+@pytest.mark.parametrize("role", ["annotator", "viewer"])
+def test_only_managers_create(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    make_user: Any,
+    labeled_project: Any,
+    role: str,
+    started: list[Any],
+) -> None:
+    pid = labeled_project(admin_headers, n=2)["project_id"]
+    headers = bearer(make_user(role))
+    assert_error(
+        client.post("/api/data/datasets", json={"project_id": pid}, headers=headers), 403, "FORBIDDEN"
+    )
+    assert client.get("/api/data/datasets", headers=headers).status_code == 200
+
+
+def test_people_rename_but_only_the_flow_reports(
+    client: FlaskClient, admin: Any, admin_headers: dict[str, str], labeled_project: Any, started: list[Any]
+) -> None:
+    pid = labeled_project(admin_headers, n=2)["project_id"]
+    did = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers).get_json()[
+        "data"
+    ]["id"]
+    path = f"/api/data/datasets/{did}"
+    assert (
+        client.patch(path, json={"name": "baseline"}, headers=admin_headers).get_json()["data"]["name"]
+        == "baseline"
+    )
+    assert_error(client.patch(path, json={"status": "ready"}, headers=admin_headers), 403, "FORBIDDEN")
+
+    _, key = service_accounts.create(db.session, "w")
+    svc = service_headers(key, admin.organization_id)
+    error = assert_error(client.patch(path, json={"status": "ready"}, headers=svc), 400, "VALIDATION_ERROR")
+    assert "running" in error["details"]
+    running = client.patch(path, json={"status": "running", "progress": 0.5}, headers=svc).get_json()["data"]
+    assert running["status"] == "running" and running["started_at"]
+    ready = client.patch(
+        path,
+        json={"status": "ready", "git_tag": "t", "dvc_path": "data/x", "git_rev": "abc", "dvc_hash": "h.dir"},
+        headers=svc,
+    ).get_json()["data"]
+    assert ready["finished_at"] and ready["checkout"]["git_tag"] == "t"
+    assert any("dvc" in c for c in ready["checkout"]["commands"])
+    assert_error(client.patch(path, json={"status": "running"}, headers=svc), 400, "VALIDATION_ERROR")
+
+
+def test_archive_streams_the_original_files(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, started: list[Any]
+) -> None:
+    made = labeled_project(admin_headers, n=3)
+    did = client.post(
+        "/api/data/datasets", json={"project_id": made["project_id"]}, headers=admin_headers
+    ).get_json()["data"]["id"]
+    wanted = sorted(i["sha256"] for i in made["images"][:2])
+    resp = client.post(f"/api/data/datasets/{did}/archive", json={"sha256": wanted}, headers=admin_headers)
+    assert resp.status_code == 200 and resp.mimetype == "application/x-tar"
+    with tarfile.open(fileobj=io.BytesIO(resp.data)) as tar:
+        names = tar.getnames()
+        blobs = {n: tar.extractfile(n).read() for n in names}  # type: ignore[union-attr]
+    assert names == wanted
+    assert all(hashlib.sha256(b).hexdigest() == n for n, b in blobs.items())
+    stranger = "0" * 64
+    bad = client.post(f"/api/data/datasets/{did}/archive", json={"sha256": [stranger]}, headers=admin_headers)
+    assert_error(bad, 400, "VALIDATION_ERROR")
+    assert_error(
+        client.post(
+            f"/api/data/datasets/{did}/archive", json={"sha256": ["../../etc/passwd"]}, headers=admin_headers
+        ),
+        400,
+        "VALIDATION_ERROR",
+    )

@@ -1,0 +1,1 @@
+"""Annotations API: labels of images and their history."""

@@ -1,0 +1,1 @@
+"""Batches API: the groups images land in, and their status."""

@@ -1,0 +1,24 @@
+"""Bare endpoints that benchmarks measure against; registered only with ACUSIGHT_BENCHMARK_ENDPOINTS=1."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import Flask, Response, current_app, jsonify, request
+
+_CHUNK = 64 * 1024
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/api/_benchmark/sink", "benchmark_sink", _sink, methods=["POST"])
+
+
+def _sink() -> tuple[Response, int]:
+    """The ingest ceiling: read the body off the socket and write it to a file, nothing more."""
+    directory = current_app.extensions["acusight.settings"].data_dir / "tmp"
+    directory.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with tempfile.NamedTemporaryFile(dir=directory, prefix="sink-") as f:
+        while chunk := request.stream.read(_CHUNK):
+            size += f.write(chunk)
+    return jsonify({"success": True, "data": {"bytes": size}}), 201

@@ -1,0 +1,1 @@
+"""Dataset versions API: frozen, DVC-versioned selections of annotated images."""

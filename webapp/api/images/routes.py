@@ -1,0 +1,42 @@
+"""Routes of the images API."""
+
+from typing import Any
+
+from flask.views import MethodView
+
+from webapp.api.envelope import Blueprint
+from webapp.api.images.schemas import ImageQueryArgsSchema, ImageSchema, ImageUpdateSchema
+from webapp.auth import ANY_ROLE, MANAGERS, SERVICE_ROLE, current_org, user_required
+from webapp.extensions import db
+from webapp.services import images
+
+blp = Blueprint("images", __name__, url_prefix="/data/images", description="Images and their curation")
+
+READERS = (*ANY_ROLE, SERVICE_ROLE)
+
+
+@blp.route("")
+class Images(MethodView):
+    @user_required(READERS)
+    @blp.arguments(ImageQueryArgsSchema, location="query")
+    @blp.response(200, ImageSchema(many=True))
+    @blp.paginated
+    def get(self, args: dict[str, Any]) -> Any:
+        """List images, newest first (sort by created or captured time); filters combine."""
+        return images.list_(db.session, current_org().id, **args)
+
+
+@blp.route("/<int:image_id>")
+class ImageById(MethodView):
+    @user_required(READERS)
+    @blp.response(200, ImageSchema)
+    def get(self, image_id: int) -> Any:
+        """Get an image with its current annotation and the URLs of its file and thumbnail."""
+        return images.get(db.session, current_org().id, image_id)
+
+    @user_required(MANAGERS)
+    @blp.arguments(ImageUpdateSchema)
+    @blp.response(200, ImageSchema)
+    def patch(self, changes: dict[str, Any], image_id: int) -> Any:
+        """Accept or reject an image, tag it, or add notes."""
+        return images.update(db.session, current_org().id, image_id, changes)

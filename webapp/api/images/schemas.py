@@ -1,0 +1,71 @@
+"""Schemas of the images API."""
+
+from datetime import UTC
+
+import marshmallow as ma
+from marshmallow import validate
+
+from webapp.api.annotations.schemas import AnnotationSchema
+from webapp.api.envelope import PageArgsSchema
+from webapp.api.fields import optional_text
+from webapp.models import IMAGE_STATUSES
+from webapp.services import images
+
+MAX_TAGS = 50
+
+
+class ImageSchema(ma.Schema):
+    id = ma.fields.Integer()
+    project_id = ma.fields.Integer(allow_none=True)
+    batch_id = ma.fields.Integer(allow_none=True)
+    device_id = ma.fields.Integer(allow_none=True)
+    sha256 = ma.fields.String()
+    byte_size = ma.fields.Integer()
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+    format = ma.fields.String()
+    filename = ma.fields.String(allow_none=True)
+    captured_at = ma.fields.DateTime(allow_none=True)
+    status = ma.fields.String(metadata={"enum": list(IMAGE_STATUSES)})
+    tags = ma.fields.List(ma.fields.String())
+    notes = ma.fields.String(allow_none=True)
+    metadata = ma.fields.Dict(attribute="meta", allow_none=True)
+    labeled = ma.fields.Boolean(metadata={"description": "Whether the image has an annotation"})
+    label = ma.fields.String(
+        allow_none=True, metadata={"description": "Classification: the current label (null for detection)"}
+    )
+    annotation = ma.fields.Nested(
+        AnnotationSchema, allow_none=True, metadata={"description": "The current (latest) annotation"}
+    )
+    file_url = ma.fields.Function(lambda image: f"/api/data/images/{image.id}/file")
+    thumbnail_url = ma.fields.Function(lambda image: f"/api/data/images/{image.id}/thumbnail")
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class ImageUpdateSchema(ma.Schema):
+    status = ma.fields.String(validate=validate.OneOf(IMAGE_STATUSES))
+    tags = ma.fields.List(
+        ma.fields.String(validate=validate.Length(min=1, max=50)), validate=validate.Length(max=MAX_TAGS)
+    )
+    notes = optional_text(5000)
+
+
+class ImageQueryArgsSchema(PageArgsSchema):
+    project_id = ma.fields.Integer()
+    batch_id = ma.fields.Integer()
+    device_id = ma.fields.Integer()
+    status = ma.fields.String(validate=validate.OneOf(IMAGE_STATUSES))
+    labeled = ma.fields.Boolean()
+    label = ma.fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Current label: the class, or for detection any box's label"},
+    )
+    captured_after = ma.fields.AwareDateTime(
+        default_timezone=UTC, metadata={"description": "Inclusive; naive times are UTC"}
+    )
+    captured_before = ma.fields.AwareDateTime(
+        default_timezone=UTC, metadata={"description": "Exclusive; naive times are UTC"}
+    )
+    sort = ma.fields.String(load_default="created", validate=validate.OneOf(list(images.SORTS)))
+    order = ma.fields.String(load_default="desc", validate=validate.OneOf(["desc", "asc"]))

@@ -1,0 +1,1 @@
+"""Projects API: task type, labels, and label import/export."""

@@ -1,0 +1,1 @@
+"""Users API: admins manage the people of their organization and invite new ones."""

@@ -1,0 +1,182 @@
+"""Training jobs: validate the request, start the flow, take its reports, register the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp import orchestration
+from webapp.errors import Conflict, Forbidden, ValidationError
+from webapp.models import (
+    FINAL_TRAINING_STATUSES,
+    DatasetVersion,
+    ModelVersion,
+    TrainingJob,
+    User,
+    utcnow,
+)
+from webapp.services.common import Page, get_in_org, paginate
+
+TRANSITIONS = {
+    "queued": {"running", "failed", "cancelled"},
+    "running": {"running", "succeeded", "failed", "cancelled"},
+    # A Prefect retry of a failed run starts it again.
+    "failed": {"running", "failed"},
+    "succeeded": set(),
+    "cancelled": set(),
+}
+REPORTED_FIELDS = {"status", "progress", "metrics", "error"}
+
+
+def create(
+    session: Session,
+    organization_id: int,
+    user: User | None,
+    *,
+    dataset_id: int,
+    params: dict[str, Any] | None = None,
+    device: str = "auto",
+) -> TrainingJob:
+    """A queued job for a ready dataset version, and its flow run."""
+    dataset = get_in_org(session, DatasetVersion, organization_id, dataset_id)
+    if dataset.status != "ready":
+        raise Conflict(
+            f"Dataset version {dataset.id} is {dataset.status}, not ready", "wait until it is ready"
+        )
+    params = dict(params or {})
+    size = params.pop("image_size", None)
+    if size is not None and size != dataset.params["image_size"]:
+        raise ValidationError(
+            "image_size is fixed by the dataset version",
+            f"this version holds {dataset.params['image_size']} px images; cut a version at {size} px",
+        )
+    job = TrainingJob(
+        organization_id=organization_id,
+        project_id=dataset.project_id,
+        dataset_id=dataset.id,
+        params=params,
+        device=device,
+        created_by_id=user.id if user else None,
+    )
+    session.add(job)
+    session.commit()
+    try:
+        job.flow_run_id = orchestration.start(
+            "training", {"job_id": job.id, "organization_id": organization_id}
+        )
+    except Exception:
+        session.delete(job)
+        session.commit()
+        raise
+    session.commit()
+    return job
+
+
+def list_(
+    session: Session,
+    organization_id: int,
+    page: int,
+    per_page: int,
+    project_id: int | None = None,
+    dataset_id: int | None = None,
+    status: str | None = None,
+) -> Page[Any]:
+    stmt = select(TrainingJob).where(TrainingJob.organization_id == organization_id)
+    for column, value in ((TrainingJob.project_id, project_id), (TrainingJob.dataset_id, dataset_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if status is not None:
+        stmt = stmt.where(TrainingJob.status == status)
+    return paginate(session, stmt.order_by(TrainingJob.id.desc()), page, per_page)
+
+
+def get(session: Session, organization_id: int, job_id: int) -> TrainingJob:
+    return get_in_org(session, TrainingJob, organization_id, job_id)
+
+
+def report(session: Session, organization_id: int, job_id: int, changes: dict[str, Any]) -> TrainingJob:
+    """Take the flow's report: status, live progress, final metrics or the error."""
+    job = get(session, organization_id, job_id)
+    _move(job, changes.get("status"))
+    for key, value in changes.items():
+        setattr(job, key, value)
+    session.commit()
+    return job
+
+
+def _move(job: TrainingJob, new_status: str | None) -> None:
+    if new_status is None:
+        return
+    if new_status not in TRANSITIONS[job.status]:
+        allowed = ", ".join(sorted(TRANSITIONS[job.status])) or "none (it is final)"
+        raise Conflict(f"A {job.status} training job cannot become {new_status}", f"allowed: {allowed}")
+    now = utcnow()
+    if new_status == "running":
+        job.started_at = job.started_at or now
+        job.error = None
+    if new_status in FINAL_TRAINING_STATUSES:
+        job.finished_at = now
+
+
+def cancel(session: Session, organization_id: int, job_id: int) -> TrainingJob:
+    """Cancel the job's flow run; a finished job can't be cancelled."""
+    job = get(session, organization_id, job_id)
+    if job.status in FINAL_TRAINING_STATUSES:
+        raise Conflict(f"The job is already {job.status}")
+    if job.flow_run_id:
+        orchestration.cancel(job.flow_run_id)
+    _move(job, "cancelled")
+    job.status = "cancelled"
+    session.commit()
+    return job
+
+
+def register_model(
+    session: Session,
+    organization_id: int,
+    job_id: int,
+    *,
+    metrics: dict[str, Any],
+    params: dict[str, Any],
+    preprocessing: dict[str, Any],
+    artifact_sha256: str,
+    artifact_size: int,
+    by_service: bool,
+) -> ModelVersion:
+    """The model version a running job produced (the flow registers it, once)."""
+    if not by_service:
+        raise Forbidden("Only the training flow registers model versions")
+    job = get(session, organization_id, job_id)
+    if job.status != "running":
+        raise Conflict(f"The job is {job.status}; only a running job registers its model")
+    existing = session.scalar(select(ModelVersion).where(ModelVersion.training_job_id == job.id))
+    if existing is not None:
+        return existing  # a retried report: idempotent
+    dataset = session.get(DatasetVersion, job.dataset_id)
+    assert dataset is not None
+    number = (
+        session.scalar(
+            select(func.max(ModelVersion.version)).where(ModelVersion.project_id == job.project_id)
+        )
+        or 0
+    ) + 1
+    model = ModelVersion(
+        organization_id=organization_id,
+        project_id=job.project_id,
+        dataset_id=job.dataset_id,
+        training_job_id=job.id,
+        version=number,
+        name=f"{dataset.name.rsplit(' v', 1)[0]} model v{number}",
+        labels=list(dataset.labels),
+        image_size=int(dataset.params["image_size"]),
+        metrics=metrics,
+        params=params,
+        preprocessing=preprocessing,
+        artifact_sha256=artifact_sha256,
+        artifact_size=artifact_size,
+    )
+    session.add(model)
+    session.commit()
+    return model

@@ -1,0 +1,145 @@
+"""`acusight up`: a local Prefect server, the API and a worker, supervised as one group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from webapp.settings import Settings
+
+STOP_GRACE_S = 20
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        out = open(self.log, "ab")  # noqa: SIM115 - lives as long as the child
+        # Own process group: Ctrl-C reaches us once, and we stop each child in order.
+        self.process = subprocess.Popen(
+            self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if not self.alive():
+            return
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def wait_http(url: str, timeout: float, child: Child) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not child.alive():
+            raise RuntimeError(f"{child.name} exited while starting; see {child.log}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{child.name} did not answer at {url} within {timeout:.0f} s; see {child.log}")
+
+
+@dataclass
+class Stack:
+    """The embedded platform: which children run, and the URLs they answer at."""
+
+    settings: Settings
+    host: str = "127.0.0.1"
+    port: int = 8080
+    prefect_port: int = 4200
+    children: list[Child] = field(default_factory=list)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.port}/api"
+
+    @property
+    def prefect_api_url(self) -> str:
+        # An external Prefect server (at scale) is chosen by the standard PREFECT_API_URL alone.
+        return os.environ.get("PREFECT_API_URL") or f"http://127.0.0.1:{self.prefect_port}/api"
+
+    @property
+    def prefect_ui_url(self) -> str:
+        return self.prefect_api_url.removesuffix("/api")
+
+    def start(self, service_key: str) -> None:
+        logs = self.settings.data_dir / "logs"
+        base_env = {
+            **os.environ,
+            "ACUSIGHT_DATA_DIR": str(self.settings.data_dir),
+            "PREFECT_API_URL": self.prefect_api_url,
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }
+        cli = [sys.executable, "-m", "webapp.cli"]
+        if "PREFECT_API_URL" not in os.environ:
+            prefect_home = self.settings.data_dir / "prefect"
+            server = Child(
+                "prefect server",
+                [
+                    sys.executable,
+                    "-m",
+                    "prefect",
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.prefect_port),
+                ],
+                {**base_env, "PREFECT_HOME": str(prefect_home)},
+                logs / "prefect.log",
+            )
+            self._run(server, f"{self.prefect_api_url}/health", 90)
+        api = Child(
+            "api", [*cli, "serve", "--host", self.host, "--port", str(self.port)], base_env, logs / "api.log"
+        )
+        self._run(api, f"{self.api_url}/openapi.json", 60)
+        worker_env = {**base_env, "ACUSIGHT_API_URL": self.api_url, "ACUSIGHT_SERVICE_KEY": service_key}
+        self._run(Child("worker", [*cli, "worker"], worker_env, logs / "worker.log"), None, 0)
+
+    def _run(self, child: Child, health_url: str | None, timeout: float) -> None:
+        child.start()
+        self.children.append(child)
+        if health_url:
+            wait_http(health_url, timeout, child)
+
+    def supervise(self) -> int:
+        """Block until Ctrl-C (exit 0) or a child dies (exit 1); then stop everything."""
+        try:
+            while True:
+                for child in self.children:
+                    if not child.alive():
+                        print(f"{child.name} exited unexpectedly; see {child.log}", file=sys.stderr)
+                        return 1
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
