@@ -308,6 +308,8 @@ def run(name: str, n_images: int, repeat: int) -> None:
         client = app.test_client()
         with app.app_context():
             headers = {"Authorization": f"Bearer {issue_access_token(db.session.get(User, 1))}"}
+        load = os.getloadavg()[0]
+        print(f"load average before: {load:.1f} on {os.cpu_count()} cores")
         print("\n| query | rows | total | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|")
         for label, query in queries(ids):
             path = resolve(client, headers, query)
@@ -325,6 +327,7 @@ def run(name: str, n_images: int, repeat: int) -> None:
             p50 = statistics.median(samples)
             p99 = statistics.quantiles(samples, n=100, method="inclusive")[98]
             print(f"| {label} | {rows} | {total} | {p50:.1f} | {p99:.1f} |", flush=True)
+        print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:

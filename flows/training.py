@@ -22,10 +22,11 @@ import pipelines
 from flows.client import ApiError, PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import DvcRepo
+from pipelines.model import MEAN, STD
+from pipelines.train import PROGRESS_ENV, PROGRESS_PREFIX
 
 # The source tree the pipeline is copied from: dvc.yaml and params.yaml sit beside pipelines/.
 SOURCE_ROOT = Path(pipelines.__file__).resolve().parent.parent
-PROGRESS_PREFIX = "progress "
 # Overrides the API accepts, and where each goes in params.yaml.
 PARAM_KEYS = {"epochs", "batch_size", "lr", "width", "depth", "weight_decay", "label_smoothing", "seed"}
 
@@ -69,7 +70,7 @@ def checkout_dataset(settings: FlowSettings, dataset: dict[str, Any], into: Path
 def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
     """`dvc repro`, streaming each epoch's figures to the API as the train stage prints them."""
     log = get_run_logger()
-    env = {**os.environ, "ACUSIGHT_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, PROGRESS_ENV: "1", "PYTHONUNBUFFERED": "1"}
     # The venv's python first, so dvc.yaml's `python -m pipelines.…` runs with our packages.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     proc = subprocess.Popen(
@@ -91,6 +92,19 @@ def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
         log.info(line.rstrip())
     if proc.wait() != 0:
         raise RuntimeError("the pipeline failed:\n" + "\n".join(tail))
+
+
+def preprocessing(dataset: dict[str, Any]) -> dict[str, Any]:
+    """How inputs must be prepared for this model: what a device needs to reproduce training."""
+    return {
+        "image_size": dataset["params"]["image_size"],
+        "resize": "center-crop to a square, then resize (Lanczos)",
+        "color": "RGB",
+        "layout": "NCHW",
+        "scale": 255.0,
+        "mean": list(MEAN),
+        "std": list(STD),
+    }
 
 
 def _report_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
@@ -129,7 +143,11 @@ def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
             model = api.upload(
                 f"/ml/training-jobs/{job_id}/model",
                 checkpoint,
-                {"metrics": json.dumps(metrics), "params": json.dumps(params)},
+                {
+                    "metrics": json.dumps(metrics),
+                    "params": json.dumps(params),
+                    "preprocessing": json.dumps(preprocessing(dataset)),
+                },
             )
     api.patch(f"/ml/training-jobs/{job_id}", {"status": "succeeded", "metrics": metrics})
     get_run_logger().info("job %s: model version %s registered", job_id, model["id"])

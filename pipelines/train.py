@@ -73,11 +73,16 @@ class TrainParams:
     translate: int = 2
     eval_batch_size: int = 512
     device: str = "auto"
+    # CPU threads of this process; 0 = torch's default (all cores, shared among local ranks).
+    # 1 is much faster on a busy shared machine: OpenMP barriers stall on descheduled threads.
+    threads: int = 0
 
     def __post_init__(self) -> None:
         for name in ("epochs", "batch_size", "width", "depth", "stages", "eval_batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"train.{name} must be >= 1, got {getattr(self, name)}")
+        if self.threads < 0:
+            raise ValueError(f"train.threads must be >= 0, got {self.threads}")
         if self.translate < 0:
             raise ValueError(f"train.translate must be >= 0, got {self.translate}")
         if not 0 <= self.label_smoothing < 1:
@@ -264,11 +269,17 @@ def train(
         if dev.type == "cuda":
             torch.cuda.set_device(dev)
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest
-        elif env.local_world_size > 1:
-            # Ranks on one CPU machine share its cores; without this each takes them all.
-            cores = len(os.sched_getaffinity(0))
-            torch.set_num_threads(max(1, cores // env.local_world_size))
-        return _train(p, meta, Path(data_dir), Path(out_dir), dev, env, progress)
+        threads = p.threads
+        if not threads and env.local_world_size > 1:
+            # Ranks on one machine share its cores; without this each would take them all.
+            threads = max(1, len(os.sched_getaffinity(0)) // env.local_world_size)
+        previous = torch.get_num_threads()
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            return _train(p, meta, Path(data_dir), Path(out_dir), dev, env, progress)
+        finally:
+            torch.set_num_threads(previous)  # train() may run inside a longer-lived process
 
 
 def _train(

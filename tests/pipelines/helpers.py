@@ -15,7 +15,7 @@ SPLIT_FRACTIONS = {"train": 0.8, "val": 0.1, "test": 0.1}
 TINY_SIZE = 16
 TINY_LABELS = ["dark", "striped", "bright"]
 # Small enough to train in about a second on two busy cores.
-TINY_TRAIN_PARAMS = {"epochs": 1, "batch_size": 32, "width": 8, "depth": 1, "stages": 2}
+TINY_TRAIN_PARAMS = {"epochs": 1, "batch_size": 32, "width": 8, "depth": 1, "stages": 2, "threads": 1}
 
 
 def png_bytes(array: np.ndarray) -> bytes:

@@ -1,4 +1,4 @@
-"""The default recipe (params.yaml) learns scikit-learn's digits to >= 97% test accuracy on CPU."""
+"""The params.yaml recipe learns scikit-learn's digits to >= 97% test accuracy on CPU."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def test_digits_reach_97_percent(tmp_path: Path) -> None:
         records=digits_records(IMAGE_SIZE),
     )
     params = load_params(REPO / "params.yaml")
+    # One thread: on a busy shared CI machine two OpenMP threads ran this 3-10x slower (barrier
+    # stalls); on an idle 2-core machine two threads are ~1.5x faster. Numerics are unchanged.
+    params["train"]["threads"] = 1
     start = time.perf_counter()
     metrics = train(params, data, tmp_path / "model", device="cpu")
     seconds = time.perf_counter() - start

@@ -44,7 +44,8 @@ def make_images() -> Callable[..., list[Image]]:
     """make_images(user, n, project_id=..., batch=..., device_id=..., **columns) -> Image rows.
 
     The one place tests create images without uploading them: rows go in through the ORM, with unique
-    fake sha256 values, and the batch's image_count moves as ingestion moves it. The i-th image is
+    fake sha256 values, in a new batch unless one is given (or in_batch=False), whose image_count moves
+    as ingestion moves it. The i-th image is
     created i seconds after a fixed start (captured an hour earlier), so orders are predictable.
     """
 
@@ -55,9 +56,10 @@ def make_images() -> Callable[..., list[Image]]:
         batch: Batch | None = None,
         device_id: int | None = None,
         start: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+        in_batch: bool = True,
         **columns: Any,
     ) -> list[Image]:
-        if batch is None:
+        if batch is None and in_batch:
             batch = Batch(
                 organization_id=user.organization_id,
                 project_id=project_id,
@@ -83,14 +85,15 @@ def make_images() -> Callable[..., list[Image]]:
             }
             image = Image(
                 organization_id=user.organization_id,
-                project_id=batch.project_id if project_id is None else project_id,
-                batch_id=batch.id,
-                device_id=batch.device_id if device_id is None else device_id,
+                project_id=batch.project_id if project_id is None and batch else project_id,
+                batch_id=batch.id if batch else None,
+                device_id=batch.device_id if device_id is None and batch else device_id,
                 **values,
             )
             images.append(image)
         db.session.add_all(images)
-        batch.image_count += n
+        if batch is not None:
+            batch.image_count += n
         db.session.commit()
         return images
 

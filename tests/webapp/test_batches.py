@@ -72,9 +72,7 @@ def test_filters(
     ) == [b.id]
 
 
-@pytest.mark.parametrize(
-    "query", ["status=done", "created_after=yesterday", "project_id=x", "device_id=1.5"]
-)
+@pytest.mark.parametrize("query", ["status=done", "created_after=yesterday", "project_id=x", "device_id=1.5"])
 def test_filter_validation(client: FlaskClient, admin_headers: dict[str, str], query: str) -> None:
     assert_error(client.get(f"/api/data/batches?{query}", headers=admin_headers), 400, "VALIDATION_ERROR")
 

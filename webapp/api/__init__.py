@@ -10,9 +10,11 @@ from webapp.api.device.routes import blp as device_blp
 from webapp.api.devices.routes import blp as devices_blp
 from webapp.api.files.routes import blp as image_files_blp
 from webapp.api.images.routes import blp as images_blp
+from webapp.api.models.routes import blp as models_blp
 from webapp.api.organization.routes import blp as organization_blp
 from webapp.api.projects.routes import blp as projects_blp
 from webapp.api.provisioning.routes import blp as provisioning_blp
+from webapp.api.training.routes import blp as training_blp
 from webapp.api.users.routes import blp as users_blp
 
 BLUEPRINTS = [
@@ -28,6 +30,8 @@ BLUEPRINTS = [
     image_files_blp,
     annotations_blp,
     datasets_blp,
+    training_blp,
+    models_blp,
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.models import AnnotationLabel, Batch, Device, Image, Project
@@ -38,9 +38,14 @@ def list_(
     if not all(in_org(session, model, organization_id, oid) for model, oid in scopes.items()):
         return Page(items=[], total=0, page=page, per_page=per_page)
     conditions: list[ColumnElement[bool]] = []
+    scoped = project_id is not None or batch_id is not None or device_id is not None
+    if label is not None:
+        condition, scoped_by_label = _has_label(session, organization_id, project_id, label)
+        conditions.append(condition)
+        scoped = scoped or scoped_by_label
     # A project, batch or device of the organization implies it: leaving organization_id out lets
     # their own indexes answer alone.
-    if project_id is None and batch_id is None and device_id is None:
+    if not scoped:
         conditions.append(Image.organization_id == organization_id)
     for column, value in (
         (Image.project_id, project_id),
@@ -51,15 +56,16 @@ def list_(
     ):
         if value is not None:
             conditions.append(column == value)
-    if label is not None:
-        conditions.append(_has_label(session, organization_id, project_id, label))
     if captured_after is not None:
         conditions.append(Image.captured_at >= captured_after)
     if captured_before is not None:
         conditions.append(Image.captured_at < captured_before)
     key = SORTS[sort]
-    order_by = (key.desc(), Image.id.desc()) if order == "desc" else (key.asc(), Image.id.asc())
-    return _page(session, conditions, order_by, page, per_page)
+    newest_first = (key.desc(), Image.id.desc())
+    oldest_first = (key.asc(), Image.id.asc())
+    orders = (newest_first, oldest_first) if order == "desc" else (oldest_first, newest_first)
+    total = _organization_total(session, organization_id) if len(conditions) == 1 and not scoped else None
+    return _page(session, conditions, orders, page, per_page, total)
 
 
 def get(session: Session, organization_id: int, image_id: int) -> Image:
@@ -80,20 +86,30 @@ def update(session: Session, organization_id: int, image_id: int, changes: dict[
 def _page(
     session: Session,
     conditions: list[ColumnElement[bool]],
-    order_by: tuple[Any, ...],
+    orders: tuple[tuple[Any, ...], tuple[Any, ...]],
     page: int,
     per_page: int,
+    total: int | None = None,
 ) -> Page[Image]:
-    """Count, then page through ids alone (an index-only scan, also for deep pages), then load the rows."""
-    total = session.scalar(select(func.count()).select_from(Image).where(*conditions)) or 0
+    """Count, page through ids alone (an index-only scan), then load just those rows.
+
+    ``orders`` is the order asked for and its exact reverse: a page in the second half of the list is
+    read from the other end, so no page skips more than half of the matching index entries.
+    """
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(Image).where(*conditions)) or 0
     offset = (page - 1) * per_page
+    take = max(0, min(per_page, total - offset))
     ids: list[int] = []
-    if offset < total:
-        ids = list(
-            session.scalars(
-                select(Image.id).where(*conditions).order_by(*order_by).limit(per_page).offset(offset)
-            )
+    if take:
+        skip_back = total - offset - take
+        order_by, skip, backwards = (
+            (orders[1], skip_back, True) if skip_back < offset else (orders[0], offset, False)
         )
+        stmt = select(Image.id).where(*conditions).order_by(*order_by).limit(take).offset(skip)
+        ids = list(session.scalars(stmt))
+        if backwards:
+            ids.reverse()
     rows = {}
     if ids:
         loaded = session.scalars(
@@ -103,11 +119,28 @@ def _page(
     return Page(items=[rows[i] for i in ids], total=total, page=page, per_page=per_page)
 
 
+def _organization_total(session: Session, organization_id: int) -> int:
+    """All images of the organization, from the batch counters ingestion keeps (plus any image outside
+    a batch), instead of counting every image row for every unfiltered page."""
+    in_batches = session.scalar(
+        select(func.coalesce(func.sum(Batch.image_count), 0)).where(Batch.organization_id == organization_id)
+    )
+    loose = session.scalar(
+        select(func.count())
+        .select_from(Image)
+        .where(Image.batch_id.is_(None), Image.organization_id == organization_id)
+    )
+    return int(in_batches or 0) + int(loose or 0)
+
+
 def _has_label(
     session: Session, organization_id: int, project_id: int | None, label: str
-) -> ColumnElement[bool]:
+) -> tuple[ColumnElement[bool], bool]:
     """Images whose current annotation uses ``label``: the class of a classification image (on the
-    image row), or the label of any box of a detection image (through annotation_labels)."""
+    image row), or the label of any box of a detection image (through annotation_labels).
+
+    Returns the condition and whether it already confines the images to the organization.
+    """
 
     def boxes_in(project_ids: list[int]) -> ColumnElement[bool]:
         used = select(AnnotationLabel.annotation_id).where(
@@ -118,7 +151,7 @@ def _has_label(
     if project_id is not None:
         project = session.get(Project, project_id)
         detection = project is not None and project.task_type == "detection"
-        return boxes_in([project_id]) if detection else Image.label == label
+        return (boxes_in([project_id]) if detection else Image.label == label), False
     detection_ids = list(
         session.scalars(
             select(Project.id).where(
@@ -127,6 +160,12 @@ def _has_label(
         )
     )
     if not detection_ids:
-        return Image.label == label
-    # Each side has its own index: (organization_id, label, …) and annotation_id.
-    return or_(Image.label == label, boxes_in(detection_ids))
+        return Image.label == label, False
+    # An OR here makes SQLite scan every image of the organization; the ids of two index lookups
+    # (classification labels of the organization, annotations of its detection projects), looked up
+    # by primary key, give the same images from indexes alone.
+    either = union_all(
+        select(Image.id).where(Image.organization_id == organization_id, Image.label == label),
+        select(Image.id).where(boxes_in(detection_ids)),
+    )
+    return Image.id.in_(either), True

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp import orchestration
-from webapp.errors import Conflict, Forbidden, ValidationError
+from webapp.errors import Conflict, ValidationError
 from webapp.models import (
     FINAL_TRAINING_STATUSES,
     DatasetVersion,
@@ -133,6 +133,13 @@ def cancel(session: Session, organization_id: int, job_id: int) -> TrainingJob:
     return job
 
 
+def check_can_register(session: Session, organization_id: int, job_id: int) -> TrainingJob:
+    job = get(session, organization_id, job_id)
+    if job.status != "running":
+        raise Conflict(f"The job is {job.status}; only a running job registers its model")
+    return job
+
+
 def register_model(
     session: Session,
     organization_id: int,
@@ -143,14 +150,9 @@ def register_model(
     preprocessing: dict[str, Any],
     artifact_sha256: str,
     artifact_size: int,
-    by_service: bool,
 ) -> ModelVersion:
     """The model version a running job produced (the flow registers it, once)."""
-    if not by_service:
-        raise Forbidden("Only the training flow registers model versions")
-    job = get(session, organization_id, job_id)
-    if job.status != "running":
-        raise Conflict(f"The job is {job.status}; only a running job registers its model")
+    job = check_can_register(session, organization_id, job_id)
     existing = session.scalar(select(ModelVersion).where(ModelVersion.training_job_id == job.id))
     if existing is not None:
         return existing  # a retried report: idempotent

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 02:16:46.447667
+Create Date: 2026-11-26 02:19:21.539537
 """
 
 from collections.abc import Sequence

@@ -1,0 +1,125 @@
+"""Training jobs for real: dataset flow, then `dvc repro` of the pipeline in a worker, reporting over HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import torch
+from flask.testing import FlaskClient
+
+from tests.flows.conftest import wait_until, worker_log
+from tests.flows.test_dataset_flow import wait_final
+
+pytestmark = pytest.mark.usefixtures("worker", "service_key")
+
+
+def ready_dataset(
+    client: FlaskClient, headers: dict[str, str], labeled_project: Any, worker_dir: Path
+) -> int:
+    made = labeled_project(headers, n=30, labels=("a", "b", "c"))
+    body = {"project_id": made["project_id"], "image_size": 16}
+    dataset = client.post("/api/data/datasets", json=body, headers=headers).get_json()["data"]
+    assert wait_final(client, headers, dataset["id"], worker_dir)["status"] == "ready"
+    return int(dataset["id"])
+
+
+def wait_job(
+    client: FlaskClient, headers: dict[str, str], job_id: int, worker_dir: Path, statuses: set[str]
+) -> Any:
+    def reached() -> dict[str, Any] | None:
+        job = client.get(f"/api/ml/training-jobs/{job_id}", headers=headers).get_json()["data"]
+        return job if job["status"] in statuses else None
+
+    try:
+        return wait_until(reached, 240, f"training job {job_id} to reach {statuses}", interval=0.5)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nworker log:\n{worker_log(worker_dir)}") from exc
+
+
+def test_training_job_end_to_end(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, worker_dir: Path
+) -> None:
+    dataset_id = ready_dataset(client, admin_headers, labeled_project, worker_dir)
+    body = {"dataset_id": dataset_id, "params": {"epochs": 2, "width": 8, "batch_size": 16}, "device": "cpu"}
+    job = client.post("/api/ml/training-jobs", json=body, headers=admin_headers).get_json()["data"]
+    done = wait_job(client, admin_headers, job["id"], worker_dir, {"succeeded", "failed", "cancelled"})
+    assert done["status"] == "succeeded", done["error"]
+    assert done["progress"]["epoch"] == 2 and done["progress"]["epochs"] == 2
+    assert done["metrics"]["epochs"] == 2 and "accuracy" in done["metrics"]["test"]
+    model = client.get(f"/api/ml/models/{done['model_id']}", headers=admin_headers).get_json()["data"]
+    assert (
+        model["dataset_id"] == dataset_id and model["labels"] == ["a", "b", "c"] and model["image_size"] == 16
+    )
+    assert model["params"]["epochs"] == 2 and model["params"]["width"] == 8
+    assert model["preprocessing"]["mean"] and model["preprocessing"]["image_size"] == 16
+    blob = client.get(f"/api/ml/models/{model['id']}/download", headers=admin_headers).data
+    assert hashlib.sha256(blob).hexdigest() == model["artifact_sha256"]
+    checkpoint = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
+    assert checkpoint["labels"] == ["a", "b", "c"] and checkpoint["image_size"] == 16
+
+
+def test_detection_dataset_fails_clearly_without_a_model(
+    client: FlaskClient, admin_headers: dict[str, str], provision: Any, worker_dir: Path
+) -> None:
+    from tests.conftest import png_bytes
+
+    project = client.post(
+        "/api/data/projects",
+        json={"name": "cars", "task_type": "detection", "labels": ["car"]},
+        headers=admin_headers,
+    ).get_json()["data"]
+    key = provision(admin_headers, "det-cam", project_id=project["id"])["api_key"]
+    for i in range(4):
+        image = client.post(
+            "/api/device/images/upload",
+            data={"file": (io.BytesIO(png_bytes(70_000 + i)), "x.png")},
+            headers={"X-Device-Key": key},
+            content_type="multipart/form-data",
+        ).get_json()["data"]
+        box = {"label": "car", "x": 0.1, "y": 0.1, "width": 0.5, "height": 0.5}
+        resp = client.post(
+            "/api/data/annotations", json={"image_id": image["id"], "boxes": [box]}, headers=admin_headers
+        )
+        assert resp.status_code == 201, resp.get_json()
+    dataset = client.post(
+        "/api/data/datasets", json={"project_id": project["id"], "image_size": 16}, headers=admin_headers
+    ).get_json()["data"]
+    assert wait_final(client, admin_headers, dataset["id"], worker_dir)["status"] == "ready"
+    job = client.post(
+        "/api/ml/training-jobs", json={"dataset_id": dataset["id"]}, headers=admin_headers
+    ).get_json()
+    failed = wait_job(client, admin_headers, job["data"]["id"], worker_dir, {"succeeded", "failed"})
+    assert failed["status"] == "failed" and "not supported yet" in failed["error"]
+    assert client.get("/api/ml/models", headers=admin_headers).get_json()["meta"]["total"] == 0
+
+
+def test_cancel_stops_the_flow_run(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    labeled_project: Any,
+    worker_dir: Path,
+    prefect_server: str,
+) -> None:
+    dataset_id = ready_dataset(client, admin_headers, labeled_project, worker_dir)
+    body = {"dataset_id": dataset_id, "params": {"epochs": 1000}, "device": "cpu"}
+    job = client.post("/api/ml/training-jobs", json=body, headers=admin_headers).get_json()["data"]
+    wait_job(client, admin_headers, job["id"], worker_dir, {"running"})
+    cancelled = client.post(f"/api/ml/training-jobs/{job['id']}/cancel", headers=admin_headers)
+    assert cancelled.status_code == 200 and cancelled.get_json()["data"]["status"] == "cancelled"
+
+    def run_state() -> str | None:
+        run = requests.get(f"{prefect_server}/flow_runs/{job['flow_run_id']}", timeout=5).json()
+        return (
+            run["state_type"]
+            if run["state_type"] in ("CANCELLED", "FAILED", "COMPLETED", "CRASHED")
+            else None
+        )
+
+    assert wait_until(run_state, 60, "the flow run to stop") == "CANCELLED"
+    final = client.get(f"/api/ml/training-jobs/{job['id']}", headers=admin_headers).get_json()["data"]
+    assert final["status"] == "cancelled" and final["model_id"] is None

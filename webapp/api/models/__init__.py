@@ -1,0 +1,1 @@
+"""Model versions API: the registry of trained models."""

@@ -1,0 +1,27 @@
+"""Schemas of the model versions API."""
+
+import marshmallow as ma
+
+from webapp.api.envelope import PageArgsSchema
+
+
+class ModelVersionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    project_id = ma.fields.Integer()
+    dataset_id = ma.fields.Integer()
+    training_job_id = ma.fields.Integer()
+    version = ma.fields.Integer()
+    name = ma.fields.String()
+    labels = ma.fields.List(ma.fields.String())
+    image_size = ma.fields.Integer()
+    metrics = ma.fields.Dict()
+    params = ma.fields.Dict()
+    preprocessing = ma.fields.Dict()
+    artifact_sha256 = ma.fields.String()
+    artifact_size = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+
+
+class ModelVersionQueryArgsSchema(PageArgsSchema):
+    project_id = ma.fields.Integer()
+    dataset_id = ma.fields.Integer()

@@ -1,0 +1,1 @@
+"""Training jobs API: train a model on a dataset version, watch it, cancel it."""

@@ -1,0 +1,68 @@
+"""Schemas of the training jobs API."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from webapp.api.envelope import PageArgsSchema
+from webapp.models import TRAINING_STATUSES
+
+
+class TrainingParamsSchema(ma.Schema):
+    """Overrides of params.yaml's train section; anything else is refused."""
+
+    epochs = ma.fields.Integer(validate=validate.Range(min=1, max=1000))
+    batch_size = ma.fields.Integer(validate=validate.Range(min=1, max=65_536))
+    lr = ma.fields.Float(validate=validate.Range(min=0, max=10, min_inclusive=False))
+    weight_decay = ma.fields.Float(validate=validate.Range(min=0, max=1))
+    label_smoothing = ma.fields.Float(validate=validate.Range(min=0, max=0.5))
+    width = ma.fields.Integer(validate=validate.Range(min=4, max=512))
+    depth = ma.fields.Integer(validate=validate.Range(min=1, max=16))
+    seed = ma.fields.Integer(validate=validate.Range(min=0, max=2**31 - 1))
+    image_size = ma.fields.Integer(
+        validate=validate.Range(min=8, max=512),
+        metadata={"description": "Must equal the dataset version's image size (it is fixed there)"},
+    )
+
+
+class TrainingJobCreateSchema(ma.Schema):
+    dataset_id = ma.fields.Integer(required=True)
+    params = ma.fields.Nested(TrainingParamsSchema, load_default=dict)
+    device = ma.fields.String(load_default="auto", validate=validate.OneOf(["auto", "cuda", "cpu"]))
+
+
+class TrainingJobReportSchema(ma.Schema):
+    """What the training flow (a service account) reports."""
+
+    status = ma.fields.String(validate=validate.OneOf(TRAINING_STATUSES))
+    progress = ma.fields.Dict(allow_none=True)
+    metrics = ma.fields.Dict(allow_none=True)
+    error = ma.fields.String(allow_none=True, validate=validate.Length(max=10_000))
+
+
+class TrainingJobSchema(ma.Schema):
+    id = ma.fields.Integer()
+    project_id = ma.fields.Integer()
+    dataset_id = ma.fields.Integer()
+    status = ma.fields.String(metadata={"enum": list(TRAINING_STATUSES)})
+    params = ma.fields.Dict()
+    device = ma.fields.String()
+    flow_run_id = ma.fields.String(allow_none=True)
+    progress = ma.fields.Dict(allow_none=True)
+    metrics = ma.fields.Dict(allow_none=True)
+    error = ma.fields.String(allow_none=True)
+    model_id = ma.fields.Function(lambda job: job.model.id if job.model else None, allow_none=True)
+    created_at = ma.fields.DateTime()
+    started_at = ma.fields.DateTime(allow_none=True)
+    finished_at = ma.fields.DateTime(allow_none=True)
+
+
+class TrainingJobQueryArgsSchema(PageArgsSchema):
+    project_id = ma.fields.Integer()
+    dataset_id = ma.fields.Integer()
+    status = ma.fields.String(validate=validate.OneOf(TRAINING_STATUSES))
+
+
+class ModelUploadFormSchema(ma.Schema):
+    metrics = ma.fields.String(required=True, validate=validate.Length(max=1_000_000))
+    params = ma.fields.String(load_default="{}", validate=validate.Length(max=100_000))
+    preprocessing = ma.fields.String(load_default="{}", validate=validate.Length(max=10_000))
