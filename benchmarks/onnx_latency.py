@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -39,16 +40,22 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=1)
     parser.add_argument("--stages", type=int, default=3)
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=0, help="both runtimes; 0 = defaults")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     config = ModelConfig(args.classes, width=args.width, depth=args.depth, stages=args.stages)
     model = ResNet(config).eval()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.onnx"
         onnx.save(torch_to_onnx(model, args.image_size), path)
-        ort_ms = measure_latency(path, ["CPUExecutionProvider"], args.image_size, runs=args.runs)
+        ort_ms = measure_latency(
+            path, ["CPUExecutionProvider"], args.image_size, runs=args.runs, threads=args.threads
+        )
     print(
         f"model=w{args.width}/d{args.depth}/s{args.stages} size={args.image_size} "
-        f"torch threads={torch.get_num_threads()} runs={args.runs} (median ms)"
+        f"threads={args.threads or 'default'} (torch {torch.get_num_threads()}) "
+        f"runs={args.runs} (median ms) loadavg={os.getloadavg()[0]:.1f}"
     )
     for batch in (1, 32):
         eager = torch_latency(model, args.image_size, batch, args.runs)

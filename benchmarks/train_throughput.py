@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--depth", type=int, default=1)
     parser.add_argument("--stages", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads; 0 = torch default")
     args = parser.parse_args()
     device = resolve_device(args.device)
     # A GPU finishes 4096 small images in tens of milliseconds: too short to time.
@@ -101,7 +103,10 @@ def main() -> None:
         "stages": args.stages,
         "translate": 2,
         "flip": True,
+        "threads": args.threads,
     }
+    if args.threads:
+        torch.set_num_threads(args.threads)  # for the bare loop; train() sets its own
     with tempfile.TemporaryDirectory() as tmp:
         data = (
             Path(args.data)
@@ -115,7 +120,7 @@ def main() -> None:
     print(
         f"device={name} threads={torch.get_num_threads()} images={meta['splits']['train']} "
         f"size={meta['image_size']} batch={args.batch_size} "
-        f"model=w{args.width}/d{args.depth}/s{args.stages}"
+        f"model=w{args.width}/d{args.depth}/s{args.stages} loadavg={os.getloadavg()[0]:.1f}"
     )
     print(f"train stage (flip+translate aug): {stage:10.0f} img/s")
     print(f"bare loop (data pre-normalised):  {ceiling:10.0f} img/s")

@@ -82,7 +82,7 @@ class DvcRepo:
         else:
             # Same bytes as the last version: no new commit, but the new tag still names them.
             self.git("commit", "-q", "--allow-empty", "-m", message)
-        self.git("tag", "-f", "-a", tag, "-m", message)
+        self.git("tag", "-a", tag, "-m", message)
         self.dvc("push", "-q", dvc_file)
         out = yaml.safe_load((self.root / dvc_file).read_text())["outs"][0]
         return Commit(

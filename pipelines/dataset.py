@@ -8,6 +8,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -97,47 +98,43 @@ def write_dataset(
     # Per split: list of (sha256, manifest label field, label index, offset in scratch file).
     entries: dict[str, list[tuple[str, Any, int, int]]] = {s: [] for s in SPLITS}
     seen: set[str] = set()
-    with tempfile.TemporaryDirectory(dir=out, prefix=".scratch-") as scratch_dir:
-        scratch = {s: open(Path(scratch_dir) / s, "w+b") for s in SPLITS}  # noqa: SIM115
-        try:
-            for sha256, target, split, image in records:
-                if split not in entries:
-                    raise ValueError(f"{sha256}: split must be one of {SPLITS}, got {split!r}")
-                if sha256 in seen:
-                    raise ValueError(f"{sha256}: duplicate image in records")
-                seen.add(sha256)
-                arr = np.asarray(image)
-                if arr.dtype != np.uint8 or arr.shape != shape:
-                    raise ValueError(f"{sha256}: expected uint8 {shape}, got {arr.dtype} {arr.shape}")
-                if task_type == "classification":
-                    if target not in label_index:
-                        raise ValueError(f"{sha256}: label {target!r} not in {labels}")
-                    index = label_index[target]
-                else:
-                    target, index = list(target), NO_LABEL
-                offset = scratch[split].tell()
-                scratch[split].write(np.ascontiguousarray(arr).tobytes())
-                entries[split].append((sha256, target, index, offset))
+    with tempfile.TemporaryDirectory(dir=out, prefix=".scratch-") as tmp, ExitStack() as stack:
+        scratch = {s: stack.enter_context(open(Path(tmp) / s, "w+b")) for s in SPLITS}
+        for sha256, target, split, image in records:
+            if split not in entries:
+                raise ValueError(f"{sha256}: split must be one of {SPLITS}, got {split!r}")
+            if sha256 in seen:
+                raise ValueError(f"{sha256}: duplicate image in records")
+            seen.add(sha256)
+            arr = np.asarray(image)
+            if arr.dtype != np.uint8 or arr.shape != shape:
+                raise ValueError(f"{sha256}: expected uint8 {shape}, got {arr.dtype} {arr.shape}")
+            if task_type == "classification":
+                if target not in label_index:
+                    raise ValueError(f"{sha256}: label {target!r} not in {labels}")
+                index = label_index[target]
+            else:
+                target, index = list(target), NO_LABEL
+            offset = scratch[split].tell()
+            scratch[split].write(np.ascontiguousarray(arr).tobytes())
+            entries[split].append((sha256, target, index, offset))
 
-            counts: dict[str, int] = {}
-            for split in SPLITS:
-                rows = sorted(entries[split], key=lambda e: e[0])
-                counts[split] = len(rows)
-                split_dir = out / split
-                split_dir.mkdir(exist_ok=True)
-                images = np.lib.format.open_memmap(
-                    split_dir / IMAGES_FILE, mode="w+", dtype=np.uint8, shape=(len(rows), *shape)
-                )
-                f = scratch[split]
-                for i, (_, _, _, offset) in enumerate(rows):
-                    f.seek(offset)
-                    images[i] = np.frombuffer(f.read(frame_bytes), np.uint8).reshape(shape)
-                images.flush()
-                del images
-                np.save(split_dir / LABELS_FILE, np.array([r[2] for r in rows], dtype=np.int64))
-        finally:
-            for f in scratch.values():
-                f.close()
+        counts: dict[str, int] = {}
+        for split in SPLITS:
+            rows = sorted(entries[split], key=lambda e: e[0])
+            counts[split] = len(rows)
+            split_dir = out / split
+            split_dir.mkdir(exist_ok=True)
+            images = np.lib.format.open_memmap(
+                split_dir / IMAGES_FILE, mode="w+", dtype=np.uint8, shape=(len(rows), *shape)
+            )
+            f = scratch[split]
+            for i, (_, _, _, offset) in enumerate(rows):
+                f.seek(offset)
+                images[i] = np.frombuffer(f.read(frame_bytes), np.uint8).reshape(shape)
+            images.flush()
+            del images
+            np.save(split_dir / LABELS_FILE, np.array([r[2] for r in rows], dtype=np.int64))
 
     target_key = "label" if task_type == "classification" else "boxes"
     with open(out / MANIFEST_FILE, "w", encoding="utf-8", newline="\n") as manifest:

@@ -280,9 +280,15 @@ def measure_latency(
     *,
     batch_sizes: tuple[int, ...] = (1, 32),
     runs: int = 30,
+    threads: int = 0,
 ) -> dict[str, float | None]:
-    """Median onnxruntime wall time in ms per batch size (None where the batch is fixed)."""
-    session = _session(onnx_path, providers)
+    """Median onnxruntime wall time in ms per batch size (None where the batch is fixed).
+
+    threads: intra-op threads, 0 = onnxruntime's default (one per physical core).
+    """
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    session = ort.InferenceSession(os.fspath(onnx_path), options, providers=providers)
     fixed = _fixed_batch(session)
     rng = np.random.default_rng(0)
     result: dict[str, float | None] = {}

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import requests
 from flask.testing import FlaskClient
 
 from flows.dvc_repo import DvcRepo
@@ -106,3 +107,59 @@ def _upload_more(client: FlaskClient, headers: dict[str, str], made: dict[str, A
         assert ann.status_code == 201
         hashes.append(up["sha256"])
     return hashes
+
+
+def _task_states(prefect_server: str, flow_run_id: str) -> list[str]:
+    body = {"flow_runs": {"id": {"any_": [flow_run_id]}}}
+    runs = requests.post(f"{prefect_server}/task_runs/filter", json=body, timeout=5).json()
+    return [run["state_name"] for run in runs]
+
+
+def _blob_path(shared_data_dir: Path, sha256: str) -> Path:
+    from webapp.storage import blob_key
+
+    return shared_data_dir / "blobs" / blob_key(sha256)
+
+
+def test_transient_io_is_retried(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    labeled_project: Any,
+    worker_dir: Path,
+    shared_data_dir: Path,
+    prefect_server: str,
+) -> None:
+    """An image blob missing on the first download attempt: the task retries and the version succeeds."""
+    made = labeled_project(admin_headers, n=4, name="retry", seed=2)
+    blob = _blob_path(shared_data_dir, made["images"][0]["sha256"])
+    aside = blob.with_suffix(".aside")
+    blob.rename(aside)
+    try:
+        body = {"project_id": made["project_id"], "image_size": 16}
+        dataset = client.post("/api/data/datasets", json=body, headers=admin_headers).get_json()["data"]
+        wait_until(
+            lambda: "AwaitingRetry" in _task_states(prefect_server, dataset["flow_run_id"]),
+            120,
+            "the download task to fail once and wait for its retry",
+        )
+    finally:
+        aside.rename(blob)
+    final = wait_final(client, admin_headers, dataset["id"], worker_dir)
+    assert final["status"] == "ready", final["error"]
+    assert final["counts"]["images"] == 4
+
+
+def test_failing_flow_marks_the_version_failed(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    labeled_project: Any,
+    worker_dir: Path,
+    shared_data_dir: Path,
+) -> None:
+    made = labeled_project(admin_headers, n=3, name="broken", seed=3)
+    _blob_path(shared_data_dir, made["images"][1]["sha256"]).unlink()
+    body = {"project_id": made["project_id"], "image_size": 16}
+    dataset = client.post("/api/data/datasets", json=body, headers=admin_headers).get_json()["data"]
+    final = wait_final(client, admin_headers, dataset["id"], worker_dir)
+    assert final["status"] == "failed" and final["error"] and final["git_tag"] is None
+    assert final["finished_at"] is not None

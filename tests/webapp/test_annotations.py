@@ -1,16 +1,19 @@
 """Annotations: validation by task type, history and the current label, counters, deletion, roles."""
 
+import threading
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from tests.conftest import bearer
 from tests.webapp.test_envelope import assert_error
 from tests.webapp.test_service_accounts import service_headers
 from webapp.extensions import db
-from webapp.models import Image, User
-from webapp.services import service_accounts
+from webapp.models import Annotation, Batch, Image, User
+from webapp.services import annotations, service_accounts
 
 BOX = {"label": "car", "x": 0.1, "y": 0.2, "width": 0.3, "height": 0.4}
 
@@ -231,11 +234,17 @@ def test_images_without_a_project_cannot_be_annotated(
     assert "no project" in error["message"]
 
 
-def test_archived_projects_take_no_annotations(
+def test_archived_projects_annotations_are_frozen(
     client: FlaskClient, admin_headers: dict[str, str], cls_image: Image
 ) -> None:
-    client.patch(f"/api/data/projects/{cls_image.project_id}", json={"archived": True}, headers=admin_headers)
-    assert_error(_post(client, admin_headers, cls_image.id, label="cat"), 409, "CONFLICT")
+    created = _post(client, admin_headers, cls_image.id, label="cat").get_json()["data"]
+    url = f"/api/data/projects/{cls_image.project_id}"
+    client.patch(url, json={"archived": True}, headers=admin_headers)
+    assert_error(_post(client, admin_headers, cls_image.id, label="dog"), 409, "CONFLICT")
+    resp = client.delete(f"/api/data/annotations/{created['id']}", headers=admin_headers)
+    assert_error(resp, 409, "CONFLICT")
+    client.patch(url, json={"archived": False}, headers=admin_headers)
+    assert client.delete(f"/api/data/annotations/{created['id']}", headers=admin_headers).status_code == 204
 
 
 def test_delete_current_falls_back_to_the_previous(
@@ -360,3 +369,34 @@ def test_anonymous_is_401(client: FlaskClient, cls_image: Image) -> None:
         "UNAUTHORIZED",
     )
     assert_error(client.get("/api/data/annotations"), 401, "UNAUTHORIZED")
+
+
+def test_concurrent_annotations_keep_the_counters_exact(
+    app: Flask, admin: User, admin_headers: dict[str, str], make_project: Any, make_images: Any
+) -> None:
+    """Writers racing on the same images (on both backends): each image counted once, latest wins."""
+    project = make_project(admin_headers)
+    images = make_images(admin, 3, project_id=project["id"])
+    ids = [i.id for i in images]
+    batch_id, org = images[0].batch_id, admin.organization_id
+
+    def work(n: int) -> None:
+        with app.app_context():
+            for k in range(4):
+                image_id = ids[(n + k) % len(ids)]
+                made = annotations.create(db.session, org, image_id=image_id, annotator=None, label="cat")
+                if k == 3 and n % 2:
+                    annotations.delete(db.session, org, made.id, None)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    batch = db.session.get(Batch, batch_id)
+    assert batch.annotated_count == 3
+    for image_id in ids:
+        image = db.session.get(Image, image_id)
+        latest = db.session.scalar(select(func.max(Annotation.id)).where(Annotation.image_id == image_id))
+        assert (image.annotation_id, image.labeled, image.label) == (latest, True, "cat")

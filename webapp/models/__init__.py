@@ -25,6 +25,11 @@ from webapp.models.data import (
 from webapp.models.datasets import DATASET_STATUSES, DatasetItem, DatasetVersion
 from webapp.models.ml import FINAL_TRAINING_STATUSES, TRAINING_STATUSES, ModelVersion, TrainingJob
 
+# Ids are never reused, on SQLite too (its default reuses the highest id once deleted): an id that
+# named a deleted device, or a dataset version tagged in DVC, must never name something else.
+for _table in Base.metadata.tables.values():
+    _table.dialect_kwargs["sqlite_autoincrement"] = True
+
 __all__ = [
     "ANNOTATION_SOURCES",
     "BATCH_STATUSES",

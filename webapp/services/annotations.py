@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.auth import MANAGERS
-from webapp.errors import Forbidden, NotFound, ValidationError
+from webapp.errors import Conflict, Forbidden, NotFound, ValidationError
 from webapp.models import Annotation, AnnotationLabel, Batch, Image, Project, User
 from webapp.services import projects
 from webapp.services.common import Page, get_in_org, in_org, lock_rows, paginate
@@ -104,6 +104,9 @@ def delete(session: Session, organization_id: int, annotation_id: int, caller: U
     annotation = get(session, organization_id, annotation_id)
     if caller is not None and caller.role not in MANAGERS and annotation.annotator_id != caller.id:
         raise Forbidden("Insufficient permissions", "annotators may delete only their own annotations")
+    project = session.get(Project, annotation.project_id) if annotation.project_id else None
+    if project is not None and project.archived:
+        raise Conflict("The project is archived", f"project {project.id} is archived; unarchive it first")
     image = lock_images(session, [annotation.image_id])[annotation.image_id]
     if session.scalar(select(Annotation.id).where(Annotation.id == annotation.id)) is None:
         raise NotFound(f"Annotation {annotation_id} not found")  # deleted while we waited for the lock

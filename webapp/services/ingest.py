@@ -14,6 +14,7 @@ from PIL import UnidentifiedImageError
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.errors import ValidationError
 from webapp.models import Batch, Device, Image, utcnow
@@ -157,9 +158,13 @@ def ingest(
         # Core statements on the tables: the ORM's bulk machinery costs more CPU than the rest of the insert.
         row = {("metadata" if k == "meta" else k): v for k, v in values.items()}
         image_id = session.scalar(insert(_IMAGES).values(row).returning(_IMAGES.c.id))
-        if seen is None or now - seen > _SEEN_RESOLUTION:
+        mark_seen = seen is None or now - seen > _SEEN_RESOLUTION
+        if mark_seen:
             session.execute(update(_DEVICES).where(_DEVICES.c.id == device_id).values(last_seen_at=now))
         session.commit()
+        if mark_seen:
+            # Keep the loaded object in step with the row without making it dirty.
+            set_committed_value(device, "last_seen_at", now)
     except IntegrityError:
         # The same bytes are already stored in this organization, or another upload of them committed
         # a moment before ours: roll back our count in the batch and answer with that image.

@@ -77,7 +77,7 @@ class ProjectExport(MethodView):
             "200": {
                 "description": "The labels file: text/csv, application/json (COCO) or application/zip (YOLO)",
                 "content": {
-                    content_type: {"schema": {"type": "string", "format": "binary"}}
+                    content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
                     for content_type in label_formats.CONTENT_TYPES.values()
                 },
             }

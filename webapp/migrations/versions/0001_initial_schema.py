@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 02:19:21.539537
+Create Date: 2026-11-26 02:24:16.314779
 """
 
 from collections.abc import Sequence
@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organizations")),
         sa.UniqueConstraint("slug", name=op.f("uq_organizations_slug")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "service_accounts",
@@ -41,6 +42,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_accounts")),
         sa.UniqueConstraint("key_prefix", name=op.f("uq_service_accounts_key_prefix")),
         sa.UniqueConstraint("name", name=op.f("uq_service_accounts_name")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "domain_rules",
@@ -57,6 +59,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_domain_rules")),
         sa.UniqueConstraint("domain", name=op.f("uq_domain_rules_domain")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("domain_rules", schema=None) as batch_op:
         batch_op.create_index(
@@ -82,6 +85,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
         sa.UniqueConstraint("organization_id", "name", name=op.f("uq_projects_organization_id_name")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_projects_organization_id"), ["organization_id"], unique=False)
@@ -108,6 +112,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
         sa.UniqueConstraint("oidc_issuer", "oidc_subject", name=op.f("uq_users_oidc_issuer_oidc_subject")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_users_organization_id"), ["organization_id"], unique=False)
@@ -157,6 +162,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dataset_versions")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("dataset_versions", schema=None) as batch_op:
         batch_op.create_index(
@@ -190,6 +196,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_invitations_user_id_users"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("invitations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_invitations_email"), ["email"], unique=False)
@@ -230,6 +237,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_provisioning_tokens")),
         sa.UniqueConstraint("token_prefix", name=op.f("uq_provisioning_tokens_token_prefix")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("provisioning_tokens", schema=None) as batch_op:
         batch_op.create_index(
@@ -250,6 +258,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_revoked_tokens")),
         sa.UniqueConstraint("jti", name=op.f("uq_revoked_tokens_jti")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("revoked_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_revoked_tokens_expires_at"), ["expires_at"], unique=False)
@@ -291,6 +300,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "organization_id", "serial_number", name=op.f("uq_devices_organization_id_serial_number")
         ),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("devices", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_devices_organization_id"), ["organization_id"], unique=False)
@@ -339,6 +349,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_training_jobs")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("training_jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_training_jobs_dataset_id"), ["dataset_id"], unique=False)
@@ -374,6 +385,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_batches")),
         sa.UniqueConstraint("ingest_key", name=op.f("uq_batches_ingest_key")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("batches", schema=None) as batch_op:
         batch_op.create_index("ix_batches_device_created", ["device_id", "created_at", "id"], unique=False)
@@ -403,6 +415,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device_checkins")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("device_checkins", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_device_checkins_created_at"), ["created_at"], unique=False)
@@ -452,6 +465,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_model_versions")),
         sa.UniqueConstraint("training_job_id", name=op.f("uq_model_versions_training_job_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("model_versions", schema=None) as batch_op:
         batch_op.create_index("ix_model_versions_org_id", ["organization_id", "id"], unique=False)
@@ -497,6 +511,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_images")),
         sa.UniqueConstraint("organization_id", "sha256", name=op.f("uq_images_organization_id_sha256")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("images", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_images_annotation_id"), ["annotation_id"], unique=False)
@@ -561,6 +576,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_annotations")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("annotations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_annotations_annotator_id"), ["annotator_id"], unique=False)
@@ -588,6 +604,7 @@ def upgrade() -> None:
             ["image_id"], ["images.id"], name=op.f("fk_dataset_items_image_id_images"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("dataset_id", "sha256", name=op.f("pk_dataset_items")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "annotation_labels",
@@ -614,6 +631,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("annotation_id", "label", name=op.f("pk_annotation_labels")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("annotation_labels", schema=None) as batch_op:
         batch_op.create_index(
