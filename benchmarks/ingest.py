@@ -201,9 +201,10 @@ def acusight_cmd() -> list[str]:
 class Bench:
     """A fresh data dir, PostgreSQL database and `acusight serve`, torn down on exit."""
 
-    def __init__(self, pg_admin_url: str, workers: int) -> None:
+    def __init__(self, pg_admin_url: str, workers: int, threads: int = 1) -> None:
         self.pg_admin_url = pg_admin_url
         self.workers = workers
+        self.threads = threads
         self.db_name = f"acusight_bench_{uuid.uuid4().hex[:8]}"
         self.tmp = Path(tempfile.mkdtemp(prefix="acusight-bench-"))
         self.port = free_port()
@@ -246,7 +247,11 @@ class Bench:
     def start_server(self) -> None:
         log = (self.tmp / "server.log").open("wb")
         self.server = subprocess.Popen(
-            [*acusight_cmd(), "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            [
+                *acusight_cmd(),
+                *("serve", "--port", str(self.port)),
+                *("--workers", str(self.workers), "--threads", str(self.threads)),
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -308,7 +313,8 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=2, help="client processes the devices are spread over"
     )
-    parser.add_argument("--workers", type=int, default=8, help="gunicorn workers of `acusight serve`")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of `acusight serve`")
+    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each measured phase")
     parser.add_argument("--rounds", type=int, default=2, help="ceiling + ingest pairs, alternating")
     parser.add_argument("--image-kb", type=int, default=100, help="approximate JPEG size")
@@ -321,12 +327,13 @@ def main() -> None:
     mean_kb = statistics.mean(len(j) for j in _JPEGS) / 1024
     print(f"payload: {len(_JPEGS)} distinct 640x480 JPEGs, mean {mean_kb:.0f} KB, each upload made unique")
     print(
-        f"server: acusight serve, gunicorn {args.workers} sync workers, PostgreSQL, local blob store; "
+        f"server: acusight serve, gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL, "
+        "local blob store; "
         f"clients: {args.devices} devices in {args.processes} processes; {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.2f} before start"
     )
 
-    with Bench(args.pg, args.workers) as bench:
+    with Bench(args.pg, args.workers, args.threads) as bench:
         bench.cli("db", "upgrade")
         bench.start_server()
         keys = seed(bench, args.devices)

@@ -25,15 +25,16 @@ class ApiError(RuntimeError):
 class PlatformClient:
     """Calls the API as the worker's service account, acting for one organization."""
 
-    def __init__(self, settings: FlowSettings, organization_id: int, timeout: float = 60) -> None:
+    def __init__(self, settings: FlowSettings, organization_id: int | None, timeout: float = 60) -> None:
+        """``organization_id`` None: for the few service calls that span organizations."""
         if not settings.service_key:
             raise RuntimeError("no service key: set ACUSIGHT_SERVICE_KEY (see `acusight service-key`)")
         self.base = settings.api_url
         self.timeout = timeout
         self.session = requests.Session()
-        self.session.headers.update(
-            {"Authorization": f"Bearer {settings.service_key}", ORG_HEADER: str(organization_id)}
-        )
+        self.session.headers["Authorization"] = f"Bearer {settings.service_key}"
+        if organization_id is not None:
+            self.session.headers[ORG_HEADER] = str(organization_id)
         # Transient failures (connection resets, a replica restarting) are retried with backoff;
         # every call here is idempotent (GET, PATCH of a state, POST of a read-only archive).
         retry = Retry(

@@ -16,6 +16,9 @@ class FlowSettings:
     data_dir: Path
     dvc_repo: Path
     dvc_remote: str
+    # Label Studio, for the sync flows (empty: not configured on this worker).
+    label_studio_url: str = ""
+    label_studio_token: str = ""
 
     @classmethod
     def from_env(cls) -> FlowSettings:
@@ -30,4 +33,6 @@ class FlowSettings:
             data_dir=data_dir,
             dvc_repo=Path(os.environ.get("ACUSIGHT_DVC_REPO", data_dir / "dvc" / "repo")),
             dvc_remote=os.environ.get("ACUSIGHT_DVC_REMOTE", str(data_dir / "dvc" / "remote")),
+            label_studio_url=os.environ.get("ACUSIGHT_LABEL_STUDIO_URL", "").rstrip("/"),
+            label_studio_token=os.environ.get("ACUSIGHT_LABEL_STUDIO_TOKEN", ""),
         )

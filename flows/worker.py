@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 # A run starts within ~2 s of being requested with a 1 s poll, instead of up to 10 s (STACK.md).
 os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
@@ -10,6 +11,9 @@ os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
 from prefect import serve
 
 from flows.datasets import build_dataset_version
+from flows.export import export_model
+from flows.label_studio import pull_from_label_studio, push_to_label_studio
+from flows.schedules import scheduled_training
 from flows.training import train_model
 
 DEPLOYMENT_NAME = "acusight"
@@ -17,7 +21,30 @@ DEPLOYMENT_NAME = "acusight"
 
 def deployments() -> list:  # type: ignore[type-arg]
     """Every flow the API can start, as deployments named ``<flow>/acusight``."""
-    return [flow.to_deployment(name=DEPLOYMENT_NAME) for flow in (build_dataset_version, train_model)]
+    return [
+        *(
+            flow.to_deployment(name=DEPLOYMENT_NAME)
+            for flow in (
+                build_dataset_version,
+                train_model,
+                export_model,
+                push_to_label_studio,
+                scheduled_training,
+            )
+        ),
+        pull_from_label_studio.to_deployment(name=DEPLOYMENT_NAME, interval=label_studio_pull_interval()),
+    ]
+
+
+def label_studio_pull_interval() -> timedelta | None:
+    """The scheduled pull of every linked project, behind the webhook (ACUSIGHT_LABEL_STUDIO_PULL_MINUTES).
+
+    None (no schedule) when Label Studio is not configured on this worker or the minutes are 0.
+    """
+    minutes = float(os.environ.get("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "5"))
+    if minutes <= 0 or not os.environ.get("ACUSIGHT_LABEL_STUDIO_URL"):
+        return None
+    return timedelta(minutes=minutes)
 
 
 def main() -> None:

@@ -93,12 +93,17 @@ def _bearer() -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _authenticate_service(roles: tuple[str, ...]) -> None:
-    """A service account's key, acting for the organization named in ``X-Acusight-Organization``."""
+def _service_account() -> ServiceAccount:
     key = _bearer()
     account = db.session.scalar(select(ServiceAccount).where(ServiceAccount.key_prefix == lookup_prefix(key)))
     if account is None or not verify_secret(key, account.key_hash) or account.disabled:
         raise Unauthorized("Missing or invalid authentication", "unknown or disabled service key")
+    return account
+
+
+def _authenticate_service(roles: tuple[str, ...]) -> None:
+    """A service account's key, acting for the organization named in ``X-Acusight-Organization``."""
+    account = _service_account()
     if SERVICE_ROLE not in roles:
         raise Forbidden("Insufficient permissions", "service accounts cannot call this endpoint")
     raw = request.headers.get(ORG_HEADER, "")
@@ -135,6 +140,19 @@ def user_required(roles: tuple[str, ...]) -> Callable[[F], F]:
         return cast(F, wrapper)
 
     return decorator
+
+
+def service_required(func: F) -> F:
+    """Require a service account's key, for a worker's calls that span organizations (no tenant)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        g.service_account = _service_account()
+        g.user = None
+        return func(*args, **kwargs)
+
+    _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED"})
+    return cast(F, wrapper)
 
 
 def refresh_required(func: F) -> F:

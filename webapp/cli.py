@@ -45,7 +45,14 @@ def db_upgrade() -> None:
     type=int,
     help="gunicorn worker processes (default: 2 x cores + 1, at most 8; ACUSIGHT_WEB_WORKERS)",
 )
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--threads",
+    default=lambda: int(os.environ.get("ACUSIGHT_WEB_THREADS", "1")),
+    type=int,
+    help="threads per worker; above 1, gunicorn's gthread workers overlap requests waiting on disk "
+    "or database (default 1; ACUSIGHT_WEB_THREADS)",
+)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API under /api with gunicorn, applying migrations first."""
     from webapp.server import GunicornServer
 
@@ -63,6 +70,7 @@ def serve(host: str, port: int, workers: int) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": workers,
+            "threads": threads,
             "accesslog": "-",
             "timeout": 120,
             "graceful_timeout": 20,

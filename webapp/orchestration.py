@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from webapp.errors import ServiceUnavailable
 
@@ -13,6 +15,10 @@ log = logging.getLogger(__name__)
 DEPLOYMENTS = {
     "dataset": "build-dataset-version/acusight",
     "training": "train-model/acusight",
+    "scheduled-training": "scheduled-training/acusight",
+    "export": "export-model/acusight",
+    "label_studio_push": "push-to-label-studio/acusight",
+    "label_studio_pull": "pull-from-label-studio/acusight",
 }
 
 
@@ -50,3 +56,118 @@ def cancel(flow_run_id: str) -> None:
             client.set_flow_run_state(flow_run_id, State(type=StateType.CANCELLING), force=True)
     except Exception as exc:  # reported to the caller as 503
         raise ServiceUnavailable("The orchestrator (Prefect) is unreachable", str(exc)[:300]) from exc
+
+
+# --- schedules: Prefect deployment schedules, so the Prefect UI shows and pauses them too ----------
+
+
+def _unreachable(exc: Exception) -> ServiceUnavailable:
+    return ServiceUnavailable("The orchestrator (Prefect) is unreachable", str(exc)[:300])
+
+
+def _deployment_id(client: Any, kind: str) -> Any:
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        return client.read_deployment_by_name(DEPLOYMENTS[kind]).id
+    except ObjectNotFound as exc:
+        raise ServiceUnavailable(
+            "No worker serves this job yet", f"deployment {DEPLOYMENTS[kind]} is not registered"
+        ) from exc
+
+
+def cron_problem(cron: str) -> str | None:
+    """Why Prefect would refuse this cron expression, or None."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError as exc:
+        errors = exc.errors() if hasattr(exc, "errors") else []
+        return str(errors[0]["msg"] if errors else exc).removeprefix("Value error, ")[:300]
+    return None
+
+
+def _schedule(cron: str | None, interval_seconds: int | None, timezone: str) -> Any:
+    from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
+
+    if cron:
+        return CronSchedule(cron=cron, timezone=timezone)
+    return IntervalSchedule(interval=timedelta(seconds=interval_seconds or 0), timezone=timezone)
+
+
+def create_schedule(
+    kind: str, parameters: dict[str, Any], *, cron: str | None, interval_seconds: int | None, timezone: str
+) -> str:
+    """Add a schedule to the ``kind`` deployment, running it with ``parameters``; returns its id."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import DeploymentScheduleCreate
+
+    try:
+        with get_client(sync_client=True) as client:
+            created = client.create_deployment_schedules(
+                _deployment_id(client, kind),
+                [
+                    DeploymentScheduleCreate(
+                        schedule=_schedule(cron, interval_seconds, timezone),
+                        active=True,
+                        parameters=parameters,
+                    )
+                ],
+            )
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:  # any failure to reach Prefect: the schedule does not exist
+        raise _unreachable(exc) from exc
+    return str(created[0].id)
+
+
+def update_schedule(
+    kind: str,
+    schedule_id: str,
+    *,
+    active: bool | None = None,
+    cron: str | None = None,
+    interval_seconds: int | None = None,
+    timezone: str = "UTC",
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    timing = _schedule(cron, interval_seconds, timezone) if (cron or interval_seconds) else None
+    try:
+        with get_client(sync_client=True) as client:
+            client.update_deployment_schedule(
+                _deployment_id(client, kind), UUID(schedule_id), active=active, schedule=timing
+            )
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:  # reported to the caller as 503
+        raise _unreachable(exc) from exc
+
+
+def delete_schedule(kind: str, schedule_id: str) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.delete_deployment_schedule(_deployment_id(client, kind), UUID(schedule_id))
+    except ObjectNotFound:
+        return  # already gone (deleted in the Prefect UI)
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:  # reported to the caller as 503
+        raise _unreachable(exc) from exc
+
+
+def schedule_states(kind: str) -> dict[str, bool] | None:
+    """Whether each schedule of the ``kind`` deployment is active; None when Prefect can't say."""
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            schedules = client.read_deployment_schedules(_deployment_id(client, kind))
+    except Exception as exc:  # shown as "unknown": listing must not fail because Prefect is down
+        log.warning("could not read schedules of %s: %s", kind, exc)
+        return None
+    return {str(s.id): s.active for s in schedules}

@@ -79,6 +79,17 @@ class Settings:
     # Upload policy sent to devices with every check-in.
     upload_enabled: bool = True
     upload_min_interval_s: int = 0
+    # ONNX exports: the held-out accuracy an fp16 or int8 export may lose against PyTorch, by default.
+    export_max_accuracy_drop: float = 0.01
+    # Label Studio (empty URL: the integration is off). The token is a Label Studio API (legacy) token.
+    label_studio_url: str = ""
+    label_studio_token: str = ""
+    # Shared with Label Studio's webhooks (sent in a header); empty: derived from the secret key.
+    label_studio_webhook_secret: str = ""
+    # Lifetime of the signed image URLs Label Studio loads; the scheduled sync renews them at half-life.
+    label_studio_url_ttl_hours: int = 168
+    # The URL Label Studio (and annotators' browsers) reach this API at; empty: the requesting URL.
+    public_url: str = ""
     # Registers /api/_benchmark/sink, the bare ceiling benchmarks/ingest.py measures; never in production.
     benchmark_endpoints: bool = False
 

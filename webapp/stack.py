@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 
+from webapp.orchestration import DEPLOYMENTS
 from webapp.settings import Settings
 
 STOP_GRACE_S = 20
@@ -118,7 +119,11 @@ class Stack:
         )
         self._run(api, f"{self.api_url}/openapi.json", 60)
         worker_env = {**base_env, "ACUSIGHT_API_URL": self.api_url, "ACUSIGHT_SERVICE_KEY": service_key}
-        self._run(Child("worker", [*cli, "worker"], worker_env, logs / "worker.log"), None, 0)
+        worker = Child("worker", [*cli, "worker"], worker_env, logs / "worker.log")
+        self._run(worker, None, 0)
+        # Ready means jobs can start: every deployment the API may ask for is registered.
+        for name in DEPLOYMENTS.values():
+            wait_http(f"{self.prefect_api_url}/deployments/name/{name}", 120, worker)
 
     def _run(self, child: Child, health_url: str | None, timeout: float) -> None:
         child.start()

@@ -48,8 +48,12 @@ class StagedFile:
     """
 
     def __init__(self, directory: Path, max_bytes: int | None = None) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=directory, prefix="upload-", suffix=".part")
+        try:
+            fd, name = tempfile.mkstemp(dir=directory, prefix="upload-", suffix=".part")
+        except FileNotFoundError:
+            # Made when the store starts; only an operator's cleanup can have removed it since.
+            directory.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=directory, prefix="upload-", suffix=".part")
         self.path = Path(name)
         self.size = 0
         self.max_bytes = max_bytes
@@ -163,8 +167,14 @@ class LocalBlobStore(BlobStore):
             os.fsync(fd)
         finally:
             os.close(fd)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, dest)
+        try:
+            os.replace(path, dest)
+        except FileNotFoundError:
+            # The fan-out folder is new (the first blobs only): make it, then try again.
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            for folder in (dest.parent.parent, dest.parent.parent.parent):
+                _fsync_dir(folder)  # their new entries must last as long as the blob's
+            os.replace(path, dest)
         _fsync_dir(dest.parent)
 
     def put_bytes(self, key: str, data: bytes) -> None:

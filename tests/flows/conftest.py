@@ -17,9 +17,12 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.flows.label_studio_server import LabelStudioEnv, label_studio, label_studio_env
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import service_accounts
+
+__all__ = ["label_studio", "label_studio_env"]  # fixtures of tests/flows/label_studio_server.py
 
 
 def free_port() -> int:
@@ -54,7 +57,13 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`prefect server start` on a free port with its own PREFECT_HOME; PREFECT_API_URL points at it."""
     port = free_port()
     home = tmp_path_factory.mktemp("prefect-home")
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # Schedules become runs within a second or two, not a minute: tests watch a real schedule fire.
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",
+    }
     log = open(home / "server.log", "wb")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -102,10 +111,14 @@ def worker_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def worker(prefect_server: str, live_api: str, worker_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`acusight worker` in its own process, as on a separate machine: only the API URL and a key."""
+def worker(
+    prefect_server: str, live_api: str, worker_dir: Path, label_studio_env: LabelStudioEnv
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`acusight worker` in its own process, as on a separate machine: only the API URL and a key
+    (and where the session's Label Studio will be, which starts only if a test needs it)."""
     env = {
         **os.environ,
+        **label_studio_env.worker_env(),
         "PREFECT_API_URL": prefect_server,
         "ACUSIGHT_API_URL": live_api,
         "ACUSIGHT_DATA_DIR": str(worker_dir),

@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from tests.webapp.test_service_accounts import service_headers
+from webapp import orchestration
 from webapp.extensions import db
-from webapp.models import Batch, Image, User
+from webapp.models import Batch, DatasetVersion, Image, User
+from webapp.services import service_accounts
 
 _SERIAL = itertools.count(1)
 
@@ -98,3 +101,39 @@ def make_images() -> Callable[..., list[Image]]:
         return images
 
     return _make
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Record flow starts and cancels instead of reaching Prefect (tests/flows runs the real ones)."""
+    calls: list[dict[str, Any]] = []
+
+    def fake_start(kind: str, parameters: dict[str, Any]) -> str:
+        calls.append({"kind": kind, **parameters})
+        return f"run-{len(calls)}"
+
+    monkeypatch.setattr(orchestration, "start", fake_start)
+    monkeypatch.setattr(orchestration, "cancel", lambda run_id: calls.append({"cancel": run_id}))
+    return calls
+
+
+@pytest.fixture
+def ready_dataset(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, started: Any
+) -> int:
+    """A dataset version marked ready without its flow (no counts, no DVC data)."""
+    pid = labeled_project(admin_headers, n=4)["project_id"]
+    did = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers).get_json()[
+        "data"
+    ]["id"]
+    version = db.session.get(DatasetVersion, did)
+    version.status = "ready"
+    db.session.commit()
+    return did
+
+
+@pytest.fixture
+def service(admin: Any) -> dict[str, str]:
+    """Headers of a service account acting for the admin's organization: the flows' side."""
+    _, key = service_accounts.create(db.session, "trainer")
+    return service_headers(key, admin.organization_id)

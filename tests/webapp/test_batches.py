@@ -180,6 +180,21 @@ def test_annotated_batches_do_not_move(
     assert client.patch(url, json={"project_id": p2}, headers=admin_headers).status_code == 200
 
 
+def test_a_refused_change_changes_nothing(
+    client: FlaskClient, admin: User, admin_headers: dict[str, str], make_project: Any, make_images: Any
+) -> None:
+    p1, p2 = make_project(admin_headers)["id"], make_project(admin_headers)["id"]
+    [image] = make_images(admin, 1, project_id=p1)
+    client.post("/api/data/annotations", json={"image_id": image.id, "label": "cat"}, headers=admin_headers)
+    url = f"/api/data/batches/{image.batch_id}"
+    body = {"status": "ready", "name": "renamed", "project_id": p2}
+    assert_error(client.patch(url, json=body, headers=admin_headers), 409, "CONFLICT")
+    got = client.get(url, headers=admin_headers).get_json()["data"]
+    assert (got["status"], got["name"], got["project_id"]) == ("open", image.batch.name, p1)
+    body = {"status": "annotated", "project_id": p2}
+    assert_error(client.patch(url, json=body, headers=admin_headers), 400, "VALIDATION_ERROR")
+
+
 def test_move_targets_must_exist_be_ours_and_open(
     client: FlaskClient, admin: User, admin_headers: dict[str, str], make_user: Any, make_project: Any
 ) -> None:

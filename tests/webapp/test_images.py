@@ -135,6 +135,21 @@ def test_status_and_captured_filters(
     assert _ids(client, admin_headers, query) == [ids[2], ids[1]]
 
 
+def test_a_captured_range_sorts_by_capture_time_unless_told(
+    client: FlaskClient, admin: User, admin_headers: dict[str, str], make_images: Any
+) -> None:
+    images = make_images(admin, 3, start=datetime(2026, 5, 1, tzinfo=UTC))
+    # The newest upload was captured first.
+    for i, image in enumerate(images):
+        image.captured_at = datetime(2026, 4, 1, tzinfo=UTC) - timedelta(hours=i)
+    db.session.commit()
+    ids = [i.id for i in images]
+    week = "captured_after=2026-03-25T00:00:00Z"
+    assert _ids(client, admin_headers, week) == ids
+    assert _ids(client, admin_headers, f"{week}&sort=created") == ids[::-1]
+    assert _ids(client, admin_headers) == ids[::-1]
+
+
 def test_labeled_and_label_filters_classification(
     client: FlaskClient, admin: User, admin_headers: dict[str, str], make_project: Any, make_images: Any
 ) -> None:

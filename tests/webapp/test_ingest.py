@@ -637,3 +637,15 @@ def test_connection_cut_mid_upload_leaves_nothing(client: FlaskClient, key: str,
     )
     assert_error(resp, 400, "VALIDATION_ERROR")
     _nothing_stored(data_dir)
+
+
+def test_benchmark_sink_exists_only_when_enabled(
+    client: FlaskClient, database_url: str, data_dir: Path, app: Flask
+) -> None:
+    assert_error(client.post("/api/_benchmark/sink", data=b"x" * 1000), 404, "NOT_FOUND")
+    bench = create_app({"data_dir": data_dir, "database_url": database_url, "benchmark_endpoints": True})
+    resp = bench.test_client().post("/api/_benchmark/sink?fsync=1", data=b"x" * 1000)
+    assert resp.status_code == 201 and resp.get_json()["data"] == {"bytes": 1000}
+    assert list((data_dir / "tmp").iterdir()) == []
+    with bench.app_context():
+        db.engine.dispose()

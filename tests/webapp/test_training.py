@@ -8,45 +8,6 @@ from flask.testing import FlaskClient
 
 from tests.conftest import bearer
 from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_service_accounts import service_headers
-from webapp import orchestration
-from webapp.extensions import db
-from webapp.models import DatasetVersion
-from webapp.services import service_accounts
-
-
-@pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Record flow starts and cancels instead of reaching Prefect (tests/flows runs the real ones)."""
-    calls: list[dict[str, Any]] = []
-
-    def fake_start(kind: str, parameters: dict[str, Any]) -> str:
-        calls.append({"kind": kind, **parameters})
-        return f"run-{len(calls)}"
-
-    monkeypatch.setattr(orchestration, "start", fake_start)
-    monkeypatch.setattr(orchestration, "cancel", lambda run_id: calls.append({"cancel": run_id}))
-    return calls
-
-
-@pytest.fixture
-def ready_dataset(
-    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, started: Any
-) -> int:
-    pid = labeled_project(admin_headers, n=4)["project_id"]
-    did = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers).get_json()[
-        "data"
-    ]["id"]
-    version = db.session.get(DatasetVersion, did)
-    version.status = "ready"
-    db.session.commit()
-    return did
-
-
-@pytest.fixture
-def service(admin: Any) -> dict[str, str]:
-    _, key = service_accounts.create(db.session, "trainer")
-    return service_headers(key, admin.organization_id)
 
 
 def test_create_and_report_and_register(

@@ -23,7 +23,18 @@ from webapp.models.data import (
     Project,
 )
 from webapp.models.datasets import DATASET_STATUSES, DatasetItem, DatasetVersion
-from webapp.models.ml import FINAL_TRAINING_STATUSES, TRAINING_STATUSES, ModelVersion, TrainingJob
+from webapp.models.label_studio import SYNC_STATUSES, LabelStudioLink, LabelStudioTask
+from webapp.models.ml import (
+    EXPORT_FORMATS,
+    EXPORT_PRECISIONS,
+    EXPORT_STATUSES,
+    FINAL_TRAINING_STATUSES,
+    TRAINING_STATUSES,
+    ExportJob,
+    ModelVersion,
+    TrainingJob,
+    TrainingSchedule,
+)
 
 # Ids are never reused, on SQLite too (its default reuses the highest id once deleted): an id that
 # named a deleted device, or a dataset version tagged in DVC, must never name something else.
@@ -34,9 +45,13 @@ __all__ = [
     "ANNOTATION_SOURCES",
     "BATCH_STATUSES",
     "DATASET_STATUSES",
+    "EXPORT_FORMATS",
+    "EXPORT_PRECISIONS",
+    "EXPORT_STATUSES",
     "FINAL_TRAINING_STATUSES",
     "IMAGE_STATUSES",
     "ROLES",
+    "SYNC_STATUSES",
     "TASK_TYPES",
     "TRAINING_STATUSES",
     "Annotation",
@@ -48,8 +63,11 @@ __all__ = [
     "Device",
     "DeviceCheckin",
     "DomainRule",
+    "ExportJob",
     "Image",
     "Invitation",
+    "LabelStudioLink",
+    "LabelStudioTask",
     "ModelVersion",
     "Organization",
     "Project",
@@ -57,6 +75,7 @@ __all__ = [
     "RevokedToken",
     "ServiceAccount",
     "TrainingJob",
+    "TrainingSchedule",
     "UTCDateTime",
     "User",
     "utcnow",

@@ -60,9 +60,7 @@ class ProvisioningToken(Base):
     # Lookup is by this public prefix; the secret itself is kept only as a SHA-256 hash.
     token_prefix: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64))
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="SET NULL"), index=True
-    )
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     max_uses: Mapped[int] = mapped_column(Integer, default=1)
     use_count: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -80,9 +78,7 @@ class Device(Base):
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("projects.id", ondelete="SET NULL"), index=True
-    )
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     serial_number: Mapped[str] = mapped_column(String(200))
     model: Mapped[str | None] = mapped_column(String(200))
@@ -94,6 +90,10 @@ class Device(Base):
         ForeignKey("provisioning_tokens.id", ondelete="SET NULL")
     )
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The model export this device runs, overriding its project's (services/delivery.py).
+    deployed_export_id: Mapped[int | None] = mapped_column(
+        ForeignKey("export_jobs.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -41,6 +41,11 @@ class Project(Base):
     task_type: Mapped[str] = mapped_column(String(20), default="classification")
     labels: Mapped[list[str]] = mapped_column(JSON, default=list)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The model export the project's devices run unless a device has its own (services/delivery.py).
+    # No foreign key: export_jobs reference projects, a cycle Alembic cannot create on PostgreSQL. Only
+    # services/projects.py writes it, after checking the export; an export only goes away with its
+    # project (cascades), so the value cannot dangle.
+    deployed_export_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

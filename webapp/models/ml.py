@@ -1,17 +1,20 @@
-"""Training jobs and the model versions they produce."""
+"""Training jobs, the model versions they produce, and the exports of those models."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, UTCDateTime, utcnow
 
 TRAINING_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINAL_TRAINING_STATUSES = ("succeeded", "failed", "cancelled")
+EXPORT_STATUSES = ("queued", "running", "succeeded", "failed")
+EXPORT_FORMATS = ("onnx",)
+EXPORT_PRECISIONS = ("fp32", "fp16", "int8")
 
 
 class TrainingJob(Base):
@@ -64,3 +67,82 @@ class ModelVersion(Base):
     artifact_size: Mapped[int] = mapped_column(BigInteger)
     git_rev: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    training_job: Mapped[TrainingJob] = relationship(viewonly=True)
+    exports: Mapped[list[ExportJob]] = relationship(viewonly=True, order_by="ExportJob.id.desc()")
+
+
+class ExportJob(Base):
+    """A model version converted for deployment (ONNX), checked against PyTorch, with its artifact."""
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        Index("ix_export_jobs_org_id", "organization_id", "id"),
+        Index("ix_export_jobs_model_id", "model_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    # The model's project, kept here so assignments to a project check it with one read.
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    format: Mapped[str] = mapped_column(String(20), default="onnx")
+    opset: Mapped[int] = mapped_column(Integer)
+    precision: Mapped[str] = mapped_column(String(10))
+    dynamic_batch: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The fp16/int8 accuracy loss allowed on held-out images, fixed when the job was asked for.
+    max_accuracy_drop: Mapped[float]
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    # Reported by the flow: logits agreement with PyTorch, accuracies, onnxruntime latency per
+    # provider and batch size, and the input/output signature a device feeds and reads.
+    parity: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    accuracy: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    latency_ms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    signature: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    artifact_sha256: Mapped[str | None] = mapped_column(String(64))
+    artifact_size: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    model: Mapped[ModelVersion] = relationship(viewonly=True)
+
+
+class TrainingSchedule(Base):
+    """Cut a dataset version and train, on a Prefect schedule, optionally only when new labels arrived.
+
+    The schedule itself (cron or interval, active or paused) lives in Prefect, on the
+    ``scheduled-training`` deployment, so the Prefect UI shows and pauses it too; this row holds
+    what to run and what happened last time.
+    """
+
+    __tablename__ = "training_schedules"
+    __table_args__ = (Index("ix_training_schedules_org_id", "organization_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    cron: Mapped[str | None] = mapped_column(String(100))
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    dataset_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    training_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    device: Mapped[str] = mapped_column(String(10), default="auto")
+    min_new_annotations: Mapped[int] = mapped_column(Integer, default=0)
+    prefect_schedule_id: Mapped[str | None] = mapped_column(String(64))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_outcome: Mapped[str | None] = mapped_column(Text)
+    last_dataset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dataset_versions.id", ondelete="SET NULL")
+    )
+    last_training_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_jobs.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

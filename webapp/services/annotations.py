@@ -110,16 +110,7 @@ def delete(session: Session, organization_id: int, annotation_id: int, caller: U
     image = lock_images(session, [annotation.image_id])[annotation.image_id]
     if session.scalar(select(Annotation.id).where(Annotation.id == annotation.id)) is None:
         raise NotFound(f"Annotation {annotation_id} not found")  # deleted while we waited for the lock
-    was_current = image.annotation_id == annotation.id
-    session.delete(annotation)
-    session.flush()
-    if was_current:
-        previous = session.scalar(
-            select(Annotation).where(Annotation.image_id == image.id).order_by(Annotation.id.desc()).limit(1)
-        )
-        _set_current(image, previous)
-        if previous is None and image.batch_id is not None:
-            add_to_batches(session, {image.batch_id: -1})
+    detach(session, image, [annotation])
     session.commit()
 
 
@@ -198,6 +189,24 @@ def attach(session: Session, pairs: Sequence[tuple[Image, Annotation]]) -> None:
             newly[image.batch_id] += 1
         _set_current(image, annotation)
     add_to_batches(session, newly)
+
+
+def detach(session: Session, image: Image, doomed: Sequence[Annotation]) -> None:
+    """Delete annotations of one image; if its label was among them, the latest one left becomes it.
+
+    The caller holds the image's lock (:func:`lock_images`) and commits.
+    """
+    was_current = any(annotation.id == image.annotation_id for annotation in doomed)
+    for annotation in doomed:
+        session.delete(annotation)
+    session.flush()
+    if was_current:
+        previous = session.scalar(
+            select(Annotation).where(Annotation.image_id == image.id).order_by(Annotation.id.desc()).limit(1)
+        )
+        _set_current(image, previous)
+        if previous is None and image.batch_id is not None:
+            add_to_batches(session, {image.batch_id: -1})
 
 
 def add_to_batches(session: Session, deltas: dict[int, int]) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, ValidationError
 from webapp.models import Batch, Image, Project
+from webapp.services import label_studio
 from webapp.services.common import Page, get_in_org, lock_rows, paginate
 
 # open: receiving uploads; ready: closed, waiting for annotators; annotating; annotated: done;
@@ -61,8 +62,10 @@ def get(session: Session, organization_id: int, batch_id: int) -> Batch:
 def update(session: Session, organization_id: int, batch_id: int, changes: dict[str, Any]) -> Batch:
     """Rename, annotate with notes, move to another project, or move along the status graph."""
     batch = get(session, organization_id, batch_id)
+    previous = batch.status
+    # Every check comes before any change, so a refused request leaves the batch as it was.
     if "status" in changes:
-        _check_transition(batch, changes.pop("status"))
+        _check_transition(batch, changes["status"])
     moved = "project_id" in changes and changes["project_id"] != batch.project_id
     if moved:
         _move(session, organization_id, batch, changes["project_id"])
@@ -73,6 +76,8 @@ def update(session: Session, organization_id: int, batch_id: int, changes: dict[
     if moved:
         # Images were moved in bulk, behind the objects this session may hold.
         session.expire_all()
+    # A linked project's batch moving to annotating is pushed to Label Studio.
+    label_studio.batch_status_changed(session, batch, previous)
     return batch
 
 
@@ -85,7 +90,6 @@ def _check_transition(batch: Batch, status: str) -> None:
             f"A batch cannot go from {batch.status} to {status}",
             f"allowed from {batch.status}: {', '.join(allowed)}",
         )
-    batch.status = status
 
 
 def _move(session: Session, organization_id: int, batch: Batch, project_id: int | None) -> None:

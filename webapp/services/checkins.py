@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.models import Device, DeviceCheckin, utcnow
+from webapp.services import delivery
 from webapp.services.common import Page, get_in_org, paginate
 from webapp.services.ingest import ACCEPTED_FORMATS
 from webapp.settings import Settings
@@ -69,7 +70,7 @@ def list_(
     return paginate(session, stmt.order_by(*order), page, per_page)
 
 
-def device_config(settings: Settings, device: Device) -> dict[str, Any]:
+def device_config(session: Session, settings: Settings, device: Device) -> dict[str, Any]:
     """What a device is told at each check-in: when to call again, what to upload, which model."""
     return {
         "checkin_interval_s": settings.checkin_interval_s,
@@ -80,6 +81,6 @@ def device_config(settings: Settings, device: Device) -> dict[str, Any]:
             "accepted_formats": sorted(ACCEPTED_FORMATS.values()),
             "project_id": device.project_id,
         },
-        # The assigned model version; filled once models are exported for devices.
-        "model": None,
+        # The export the device should run (its own assignment, else its project's), or None.
+        "model": delivery.device_model(session, device),
     }

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.errors import Conflict
 from webapp.models import Device, Project, utcnow
 from webapp.security import issue_secret
-from webapp.services import provisioning
+from webapp.services import delivery, provisioning
 from webapp.services.common import Page, get_in_org, paginate
 
 KEY_KIND = "adk"
@@ -91,6 +91,9 @@ def update(session: Session, organization_id: int, device_id: int, changes: dict
     device = get(session, organization_id, device_id)
     if changes.get("project_id") is not None:
         get_in_org(session, Project, organization_id, changes["project_id"])
+    if changes.get("deployed_export_id") is not None:
+        # A device may run any succeeded export of its organization, even one of another project's model.
+        delivery.deployable(session, organization_id, changes["deployed_export_id"])
     for key, value in changes.items():
         setattr(device, key, value)
     session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, union_all
+from sqlalchemy import ColumnElement, case, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.models import AnnotationLabel, Batch, Device, Image, Project
@@ -27,10 +27,13 @@ def list_(
     label: str | None = None,
     captured_after: datetime | None = None,
     captured_before: datetime | None = None,
-    sort: str = "created",
+    sort: str | None = None,
     order: str = "desc",
 ) -> Page[Image]:
     """One page of images, newest first by default; ranges are inclusive after, exclusive before.
+
+    ``sort`` defaults to capture time when a capture-time range is given (its index then serves both
+    the range and the order), else to creation time.
 
     Each filter leads an index ending in the sort columns, so pages and counts are index range scans.
     """
@@ -60,6 +63,8 @@ def list_(
         conditions.append(Image.captured_at >= captured_after)
     if captured_before is not None:
         conditions.append(Image.captured_at < captured_before)
+    if sort is None:
+        sort = "captured" if captured_after or captured_before else "created"
     key = SORTS[sort]
     newest_first = (key.desc(), Image.id.desc())
     oldest_first = (key.asc(), Image.id.asc())
@@ -125,10 +130,11 @@ def _organization_total(session: Session, organization_id: int) -> int:
     in_batches = session.scalar(
         select(func.coalesce(func.sum(Batch.image_count), 0)).where(Batch.organization_id == organization_id)
     )
+    # Filtering the organization inside the sum keeps the batch_id index the only one to choose.
     loose = session.scalar(
-        select(func.count())
-        .select_from(Image)
-        .where(Image.batch_id.is_(None), Image.organization_id == organization_id)
+        select(func.sum(case((Image.organization_id == organization_id, 1), else_=0))).where(
+            Image.batch_id.is_(None)
+        )
     )
     return int(in_batches or 0) + int(loose or 0)
 

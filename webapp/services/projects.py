@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, undefer
 
 from webapp.errors import Conflict
 from webapp.models import Annotation, AnnotationLabel, Batch, Image, Project
+from webapp.services import delivery, label_studio
 from webapp.services.common import Page, get_in_org, paginate
 
 _WITH_COUNTS = (undefer(Project.image_count), undefer(Project.annotated_count))
@@ -67,6 +68,8 @@ def update(session: Session, organization_id: int, project_id: int, changes: dic
         _ensure_name_free(session, organization_id, changes["name"])
     if "labels" in changes:
         _ensure_unused(session, project, set(project.labels) - set(changes["labels"]))
+    if changes.get("deployed_export_id") is not None:
+        delivery.deployable(session, organization_id, changes["deployed_export_id"], project_id=project.id)
     if changes.get("task_type", project.task_type) != project.task_type and _has_annotations(
         session, project.id
     ):
@@ -77,6 +80,9 @@ def update(session: Session, organization_id: int, project_id: int, changes: dic
     for key, value in changes.items():
         setattr(project, key, list(value) if key == "labels" else value)
     _commit_name(session, project.name)
+    if "labels" in changes or "task_type" in changes:
+        # A linked Label Studio project gets the labeling config the new labels call for.
+        label_studio.project_changed(session, project)
     return project
 
 

@@ -3,13 +3,15 @@
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from werkzeug.datastructures import FileStorage
 
+from webapp.api.binary import binary_doc, blob_download
 from webapp.api.device.schemas import (
     CheckinCreateSchema,
     CheckinResponseSchema,
+    DeviceModelSchema,
     DeviceSelfSchema,
     ImageUploadedSchema,
     ImageUploadFileSchema,
@@ -19,7 +21,8 @@ from webapp.api.device.schemas import (
 from webapp.api.envelope import Blueprint
 from webapp.auth import current_device, device_required
 from webapp.extensions import db
-from webapp.services import checkins, ingest
+from webapp.services import checkins, delivery, exports, ingest
+from webapp.services.models import artifact_key
 from webapp.settings import Settings
 from webapp.storage import StagedFile, get_store
 
@@ -56,16 +59,43 @@ class Checkin(MethodView):
             ip_address=str(ip) if ip else None,
             **health,
         )
-        return {"config": checkins.device_config(settings, device), "device": device, "checkin": checkin}
+        config = checkins.device_config(db.session, settings, device)
+        return {"config": config, "device": device, "checkin": checkin}
+
+
+@blp.route("/model")
+class DeviceModel(MethodView):
+    @device_required
+    @blp.response(200, DeviceModelSchema, description="The assigned model; data is null when none is")
+    def get(self) -> Any:
+        """Get the model export this device should run (its own assignment, else its project's)."""
+        return delivery.device_model(db.session, current_device())
+
+
+@blp.route("/model/download")
+class DeviceModelDownload(MethodView):
+    @device_required
+    @blp.doc(**binary_doc("application/octet-stream", "The assigned .onnx file"))
+    def get(self) -> Response:
+        """Download the assigned .onnx file; send If-None-Match with the sha256 held to get 304."""
+        job = delivery.download(db.session, current_device())
+        assert job.artifact_sha256 is not None
+        return blob_download(
+            get_store(),
+            artifact_key(job.artifact_sha256),
+            "application/octet-stream",
+            job.artifact_sha256,
+            exports.artifact_filename(job),
+        )
 
 
 @blp.route("/images/upload")
 class ImageUpload(MethodView):
     @device_required
-    @blp.arguments(ImageUploadFileSchema, location="files")
+    @blp.arguments(ImageUploadFileSchema(), location="files")
     # One OpenAPI request body can't come from two locations: the form part is parsed without doc, and
     # the documented body is the two together.
-    @blp.ARGUMENTS_PARSER.use_args(ImageUploadFormSchema, location="form")
+    @blp.ARGUMENTS_PARSER.use_args(ImageUploadFormSchema(), location="form")
     @blp.doc(
         requestBody={"content": {"multipart/form-data": {"schema": ImageUploadSchema}}, "required": True}
     )
@@ -103,6 +133,8 @@ def _filename(name: str | None) -> str | None:
     return name.replace("\\", "/").rsplit("/", 1)[-1][:255] or None
 
 
+_IMAGE_FIELDS = tuple(name for name in ImageUploadedSchema().fields if name != "duplicate")
+
+
 def _uploaded(result: ingest.Ingested) -> dict[str, Any]:
-    image_fields = set(ImageUploadedSchema().fields) - {"duplicate"}
-    return {"duplicate": result.duplicate, **{name: getattr(result.image, name) for name in image_fields}}
+    return {"duplicate": result.duplicate, **{name: getattr(result.image, name) for name in _IMAGE_FIELDS}}

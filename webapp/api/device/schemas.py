@@ -78,10 +78,53 @@ class UploadPolicySchema(ma.Schema):
     project_id = ma.fields.Integer(allow_none=True, metadata={"description": "Where uploads land"})
 
 
+class ModelInputSchema(ma.Schema):
+    name = ma.fields.String(metadata={"description": "The ONNX input's name"})
+    shape = ma.fields.List(ma.fields.Raw(), metadata={"description": 'e.g. ["batch", 3, 64, 64]'})
+    dtype = ma.fields.String()
+    layout = ma.fields.String()
+    image_size = ma.fields.Integer(metadata={"description": "Square side the image is brought to"})
+    color = ma.fields.String()
+    resize = ma.fields.String(allow_none=True)
+    scale = ma.fields.Float(metadata={"description": "Divide the 0-255 pixels by this…"})
+    mean = ma.fields.List(ma.fields.Float(), metadata={"description": "…subtract this per channel…"})
+    std = ma.fields.List(ma.fields.Float(), metadata={"description": "…and divide by this"})
+
+
+class DeviceModelSchema(ma.Schema):
+    """The model export a device should run (null when none is assigned)."""
+
+    export_id = ma.fields.Integer()
+    source = ma.fields.String(
+        metadata={"enum": ["device", "project"], "description": "Whose assignment this is"}
+    )
+    model_id = ma.fields.Integer()
+    model_version = ma.fields.Integer()
+    model_name = ma.fields.String()
+    project_id = ma.fields.Integer()
+    format = ma.fields.String()
+    precision = ma.fields.String()
+    opset = ma.fields.Integer()
+    labels = ma.fields.List(ma.fields.String(), metadata={"description": "Class names, by output index"})
+    input = ma.fields.Nested(ModelInputSchema)
+    output = ma.fields.Dict(allow_none=True)
+    sha256 = ma.fields.String(metadata={"description": "Of the .onnx file; also its download's ETag"})
+    size = ma.fields.Integer()
+    download_url = ma.fields.String()
+    exported_at = ma.fields.DateTime(allow_none=True)
+
+    @ma.post_dump(pass_original=True)
+    def _nothing_assigned(self, data: dict[str, Any], original: Any, **_kwargs: Any) -> Any:
+        # No assignment is an answer, not an error: the data is null.
+        return None if original is None else data
+
+
 class DeviceConfigSchema(ma.Schema):
     checkin_interval_s = ma.fields.Integer()
     upload_policy = ma.fields.Nested(UploadPolicySchema)
-    model = ma.fields.Dict(allow_none=True, metadata={"description": "The assigned model version, if any"})
+    model = ma.fields.Nested(
+        DeviceModelSchema, allow_none=True, metadata={"description": "The assigned model export, or null"}
+    )
 
 
 class CheckinRefSchema(ma.Schema):

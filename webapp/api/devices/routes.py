@@ -55,8 +55,9 @@ class DeviceById(MethodView):
     @user_required(MANAGERS)
     @blp.arguments(DeviceUpdateSchema)
     @blp.response(200, DeviceSchema)
+    @blp.alt_response(409, response="CONFLICT")
     def patch(self, changes: dict[str, Any], device_id: int) -> Any:
-        """Rename a device, move it to a project, or disable it."""
+        """Rename a device, move it to a project, assign it a model export, or disable it."""
         return devices.update(db.session, current_org().id, device_id, changes)
 
     @user_required(MANAGERS)

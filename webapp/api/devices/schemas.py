@@ -22,6 +22,10 @@ class DeviceSchema(ma.Schema):
     model = ma.fields.String(allow_none=True)
     firmware_version = ma.fields.String(allow_none=True)
     project_id = ma.fields.Integer(allow_none=True)
+    deployed_export_id = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "The device's own model export; it wins over its project's (null: none)"},
+    )
     disabled = ma.fields.Boolean()
     status = ma.fields.Function(
         lambda d: devices.status(d, _offline_after()),
@@ -49,6 +53,10 @@ class DeviceUpdateSchema(ma.Schema):
     name = name_field(required=False)
     project_id = ma.fields.Integer(allow_none=True)
     disabled = ma.fields.Boolean()
+    deployed_export_id = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "A succeeded export of the organization for it to run; null clears"},
+    )
 
 
 class DeviceQueryArgsSchema(PageArgsSchema):

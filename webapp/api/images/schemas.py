@@ -67,5 +67,8 @@ class ImageQueryArgsSchema(PageArgsSchema):
     captured_before = ma.fields.AwareDateTime(
         default_timezone=UTC, metadata={"description": "Exclusive; naive times are UTC"}
     )
-    sort = ma.fields.String(load_default="created", validate=validate.OneOf(list(images.SORTS)))
+    sort = ma.fields.String(
+        validate=validate.OneOf(list(images.SORTS)),
+        metadata={"description": "created (default), or captured (the default with a captured_* range)"},
+    )
     order = ma.fields.String(load_default="desc", validate=validate.OneOf(["desc", "asc"]))

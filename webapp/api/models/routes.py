@@ -7,7 +7,11 @@ from flask.views import MethodView
 
 from webapp.api.binary import binary_doc, blob_download
 from webapp.api.envelope import Blueprint
-from webapp.api.models.schemas import ModelVersionQueryArgsSchema, ModelVersionSchema
+from webapp.api.models.schemas import (
+    ModelVersionDetailSchema,
+    ModelVersionQueryArgsSchema,
+    ModelVersionSchema,
+)
 from webapp.auth import ANY_ROLE, SERVICE_ROLE, current_org, user_required
 from webapp.extensions import db
 from webapp.services import models
@@ -32,9 +36,9 @@ class ModelVersions(MethodView):
 @blp.route("/<int:model_id>")
 class ModelVersionById(MethodView):
     @user_required(READERS)
-    @blp.response(200, ModelVersionSchema)
+    @blp.response(200, ModelVersionDetailSchema)
     def get(self, model_id: int) -> Any:
-        """Get a model version: metrics, params, dataset version, training job, artifact."""
+        """Get a model version: metrics, params, dataset version, training job, artifact, exports."""
         return models.get(db.session, current_org().id, model_id)
 
 

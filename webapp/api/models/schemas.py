@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from webapp.api.envelope import PageArgsSchema
+from webapp.api.exports.schemas import ExportJobSchema
 
 
 class ModelVersionSchema(ma.Schema):
@@ -20,6 +21,12 @@ class ModelVersionSchema(ma.Schema):
     artifact_sha256 = ma.fields.String()
     artifact_size = ma.fields.Integer()
     created_at = ma.fields.DateTime()
+
+
+class ModelVersionDetailSchema(ModelVersionSchema):
+    exports = ma.fields.List(
+        ma.fields.Nested(ExportJobSchema), metadata={"description": "Its export jobs, newest first"}
+    )
 
 
 class ModelVersionQueryArgsSchema(PageArgsSchema):

@@ -57,7 +57,7 @@ class ProjectById(MethodView):
     @blp.response(200, ProjectSchema)
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, changes: dict[str, Any], project_id: int) -> Any:
-        """Update a project; removing a label that annotations use is a conflict."""
+        """Update a project or assign its devices a model export; removing a label in use is a conflict."""
         return projects.update(db.session, current_org().id, project_id, changes)
 
     @user_required(MANAGERS)

@@ -39,6 +39,10 @@ class ProjectSchema(ma.Schema):
     task_type = ma.fields.String(metadata={"enum": list(TASK_TYPES)})
     labels = ma.fields.List(ma.fields.String())
     archived = ma.fields.Boolean()
+    deployed_export_id = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "The model export the project's devices run, unless they have their own"},
+    )
     image_count = ma.fields.Integer(metadata={"description": "Images in the project's batches"})
     annotated_count = ma.fields.Integer(metadata={"description": "Of those, images with an annotation"})
     created_at = ma.fields.DateTime()
@@ -58,6 +62,10 @@ class ProjectUpdateSchema(ma.Schema):
     task_type = ma.fields.String(validate=validate.OneOf(TASK_TYPES))
     labels = _labels_field()
     archived = ma.fields.Boolean()
+    deployed_export_id = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": "A succeeded export of one of this project's models; null clears"},
+    )
 
 
 class ProjectQueryArgsSchema(PageArgsSchema):

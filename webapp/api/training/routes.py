@@ -33,7 +33,7 @@ class TrainingJobs(MethodView):
         """List training jobs, newest first."""
         return training.list_(db.session, current_org().id, **args)
 
-    @user_required(MANAGERS)
+    @user_required((*MANAGERS, SERVICE_ROLE))
     @blp.arguments(TrainingJobCreateSchema)
     @blp.response(201, TrainingJobSchema)
     @blp.alt_response(409, response="CONFLICT")

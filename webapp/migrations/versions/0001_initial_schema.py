@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 02:24:16.314779
+Create Date: 2026-11-26 02:30:58.478340
 """
 
 from collections.abc import Sequence
@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.Column("task_type", sa.String(length=20), nullable=False),
         sa.Column("labels", sa.JSON(), nullable=False),
         sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("deployed_export_id", sa.Integer(), nullable=True),
         sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -203,6 +204,51 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_invitations_organization_id"), ["organization_id"], unique=False)
 
     op.create_table(
+        "label_studio_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("ls_project_id", sa.Integer(), nullable=False),
+        sa.Column("ls_webhook_id", sa.Integer(), nullable=True),
+        sa.Column("label_config_hash", sa.String(length=64), nullable=False),
+        sa.Column("sync_status", sa.String(length=20), nullable=False),
+        sa.Column("last_push_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_pull_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("pull_cursor", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("last_error_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_label_studio_links_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_label_studio_links_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_label_studio_links_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_label_studio_links")),
+        sa.UniqueConstraint("ls_project_id", name=op.f("uq_label_studio_links_ls_project_id")),
+        sa.UniqueConstraint("project_id", name=op.f("uq_label_studio_links_project_id")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("label_studio_links", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_label_studio_links_organization_id"), ["organization_id"], unique=False
+        )
+
+    op.create_table(
         "provisioning_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
@@ -265,48 +311,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_revoked_tokens_user_id"), ["user_id"], unique=False)
 
     op.create_table(
-        "devices",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("organization_id", sa.Integer(), nullable=False),
-        sa.Column("project_id", sa.Integer(), nullable=True),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("serial_number", sa.String(length=200), nullable=False),
-        sa.Column("model", sa.String(length=200), nullable=True),
-        sa.Column("firmware_version", sa.String(length=100), nullable=True),
-        sa.Column("key_prefix", sa.String(length=32), nullable=False),
-        sa.Column("key_hash", sa.String(length=64), nullable=False),
-        sa.Column("disabled", sa.Boolean(), nullable=False),
-        sa.Column("provisioning_token_id", sa.Integer(), nullable=True),
-        sa.Column("last_seen_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organization_id"],
-            ["organizations.id"],
-            name=op.f("fk_devices_organization_id_organizations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["projects.id"], name=op.f("fk_devices_project_id_projects"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["provisioning_token_id"],
-            ["provisioning_tokens.id"],
-            name=op.f("fk_devices_provisioning_token_id_provisioning_tokens"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
-        sa.UniqueConstraint("key_prefix", name=op.f("uq_devices_key_prefix")),
-        sa.UniqueConstraint(
-            "organization_id", "serial_number", name=op.f("uq_devices_organization_id_serial_number")
-        ),
-        sqlite_autoincrement=True,
-    )
-    with op.batch_alter_table("devices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_devices_organization_id"), ["organization_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_devices_project_id"), ["project_id"], unique=False)
-
-    op.create_table(
         "training_jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
@@ -355,6 +359,223 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_training_jobs_dataset_id"), ["dataset_id"], unique=False)
         batch_op.create_index("ix_training_jobs_org_id", ["organization_id", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_training_jobs_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "model_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("dataset_id", sa.Integer(), nullable=False),
+        sa.Column("training_job_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("labels", sa.JSON(), nullable=False),
+        sa.Column("image_size", sa.Integer(), nullable=False),
+        sa.Column("metrics", sa.JSON(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("preprocessing", sa.JSON(), nullable=False),
+        sa.Column("artifact_sha256", sa.String(length=64), nullable=False),
+        sa.Column("artifact_size", sa.BigInteger(), nullable=False),
+        sa.Column("git_rev", sa.String(length=64), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"],
+            ["dataset_versions.id"],
+            name=op.f("fk_model_versions_dataset_id_dataset_versions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_model_versions_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_model_versions_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["training_job_id"],
+            ["training_jobs.id"],
+            name=op.f("fk_model_versions_training_job_id_training_jobs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_model_versions")),
+        sa.UniqueConstraint("training_job_id", name=op.f("uq_model_versions_training_job_id")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("model_versions", schema=None) as batch_op:
+        batch_op.create_index("ix_model_versions_org_id", ["organization_id", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_model_versions_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "training_schedules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("cron", sa.String(length=100), nullable=True),
+        sa.Column("interval_seconds", sa.Integer(), nullable=True),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("dataset_params", sa.JSON(), nullable=False),
+        sa.Column("training_params", sa.JSON(), nullable=False),
+        sa.Column("device", sa.String(length=10), nullable=False),
+        sa.Column("min_new_annotations", sa.Integer(), nullable=False),
+        sa.Column("prefect_schedule_id", sa.String(length=64), nullable=True),
+        sa.Column("last_run_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_outcome", sa.Text(), nullable=True),
+        sa.Column("last_dataset_id", sa.Integer(), nullable=True),
+        sa.Column("last_training_job_id", sa.Integer(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_training_schedules_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["last_dataset_id"],
+            ["dataset_versions.id"],
+            name=op.f("fk_training_schedules_last_dataset_id_dataset_versions"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["last_training_job_id"],
+            ["training_jobs.id"],
+            name=op.f("fk_training_schedules_last_training_job_id_training_jobs"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_training_schedules_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_training_schedules_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_training_schedules")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("training_schedules", schema=None) as batch_op:
+        batch_op.create_index("ix_training_schedules_org_id", ["organization_id", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_training_schedules_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "export_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=False),
+        sa.Column("model_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("format", sa.String(length=20), nullable=False),
+        sa.Column("opset", sa.Integer(), nullable=False),
+        sa.Column("precision", sa.String(length=10), nullable=False),
+        sa.Column("dynamic_batch", sa.Boolean(), nullable=False),
+        sa.Column("max_accuracy_drop", sa.Double(), nullable=False),
+        sa.Column("flow_run_id", sa.String(length=64), nullable=True),
+        sa.Column("parity", sa.JSON(), nullable=True),
+        sa.Column("accuracy", sa.JSON(), nullable=True),
+        sa.Column("latency_ms", sa.JSON(), nullable=True),
+        sa.Column("signature", sa.JSON(), nullable=True),
+        sa.Column("artifact_sha256", sa.String(length=64), nullable=True),
+        sa.Column("artifact_size", sa.BigInteger(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_export_jobs_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["model_id"],
+            ["model_versions.id"],
+            name=op.f("fk_export_jobs_model_id_model_versions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_export_jobs_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["projects.id"],
+            name=op.f("fk_export_jobs_project_id_projects"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_export_jobs")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("export_jobs", schema=None) as batch_op:
+        batch_op.create_index("ix_export_jobs_model_id", ["model_id", "id"], unique=False)
+        batch_op.create_index("ix_export_jobs_org_id", ["organization_id", "id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_export_jobs_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
+        "devices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("serial_number", sa.String(length=200), nullable=False),
+        sa.Column("model", sa.String(length=200), nullable=True),
+        sa.Column("firmware_version", sa.String(length=100), nullable=True),
+        sa.Column("key_prefix", sa.String(length=32), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("disabled", sa.Boolean(), nullable=False),
+        sa.Column("provisioning_token_id", sa.Integer(), nullable=True),
+        sa.Column("last_seen_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("deployed_export_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["deployed_export_id"],
+            ["export_jobs.id"],
+            name=op.f("fk_devices_deployed_export_id_export_jobs"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_devices_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_devices_project_id_projects"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["provisioning_token_id"],
+            ["provisioning_tokens.id"],
+            name=op.f("fk_devices_provisioning_token_id_provisioning_tokens"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
+        sa.UniqueConstraint("key_prefix", name=op.f("uq_devices_key_prefix")),
+        sa.UniqueConstraint(
+            "organization_id", "serial_number", name=op.f("uq_devices_organization_id_serial_number")
+        ),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_devices_deployed_export_id"), ["deployed_export_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_devices_organization_id"), ["organization_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_devices_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "batches",
@@ -420,56 +641,6 @@ def upgrade() -> None:
     with op.batch_alter_table("device_checkins", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_device_checkins_created_at"), ["created_at"], unique=False)
         batch_op.create_index("ix_device_checkins_device_time", ["device_id", "created_at"], unique=False)
-
-    op.create_table(
-        "model_versions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("organization_id", sa.Integer(), nullable=False),
-        sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("dataset_id", sa.Integer(), nullable=False),
-        sa.Column("training_job_id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("labels", sa.JSON(), nullable=False),
-        sa.Column("image_size", sa.Integer(), nullable=False),
-        sa.Column("metrics", sa.JSON(), nullable=False),
-        sa.Column("params", sa.JSON(), nullable=False),
-        sa.Column("preprocessing", sa.JSON(), nullable=False),
-        sa.Column("artifact_sha256", sa.String(length=64), nullable=False),
-        sa.Column("artifact_size", sa.BigInteger(), nullable=False),
-        sa.Column("git_rev", sa.String(length=64), nullable=True),
-        sa.Column("created_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["dataset_id"],
-            ["dataset_versions.id"],
-            name=op.f("fk_model_versions_dataset_id_dataset_versions"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["organization_id"],
-            ["organizations.id"],
-            name=op.f("fk_model_versions_organization_id_organizations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_model_versions_project_id_projects"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["training_job_id"],
-            ["training_jobs.id"],
-            name=op.f("fk_model_versions_training_job_id_training_jobs"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_model_versions")),
-        sa.UniqueConstraint("training_job_id", name=op.f("uq_model_versions_training_job_id")),
-        sqlite_autoincrement=True,
-    )
-    with op.batch_alter_table("model_versions", schema=None) as batch_op:
-        batch_op.create_index("ix_model_versions_org_id", ["organization_id", "id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_model_versions_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "images",
@@ -607,6 +778,40 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_table(
+        "label_studio_tasks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("link_id", sa.Integer(), nullable=False),
+        sa.Column("image_id", sa.Integer(), nullable=False),
+        sa.Column("ls_task_id", sa.Integer(), nullable=False),
+        sa.Column("annotated", sa.Boolean(), nullable=False),
+        sa.Column("url_expires_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("pushed_at", webapp.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("synced_at", webapp.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["image_id"],
+            ["images.id"],
+            name=op.f("fk_label_studio_tasks_image_id_images"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["link_id"],
+            ["label_studio_links.id"],
+            name=op.f("fk_label_studio_tasks_link_id_label_studio_links"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_label_studio_tasks")),
+        sa.UniqueConstraint("link_id", "image_id", name=op.f("uq_label_studio_tasks_link_id_image_id")),
+        sa.UniqueConstraint("link_id", "ls_task_id", name=op.f("uq_label_studio_tasks_link_id_ls_task_id")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("label_studio_tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_label_studio_tasks_image_id"), ["image_id"], unique=False)
+        batch_op.create_index("ix_label_studio_tasks_link_annotated", ["link_id", "annotated"], unique=False)
+        batch_op.create_index(
+            "ix_label_studio_tasks_link_expires", ["link_id", "url_expires_at"], unique=False
+        )
+
+    op.create_table(
         "annotation_labels",
         sa.Column("annotation_id", sa.Integer(), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
@@ -646,6 +851,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_annotation_labels_org_label")
 
     op.drop_table("annotation_labels")
+    with op.batch_alter_table("label_studio_tasks", schema=None) as batch_op:
+        batch_op.drop_index("ix_label_studio_tasks_link_expires")
+        batch_op.drop_index("ix_label_studio_tasks_link_annotated")
+        batch_op.drop_index(batch_op.f("ix_label_studio_tasks_image_id"))
+
+    op.drop_table("label_studio_tasks")
     op.drop_table("dataset_items")
     with op.batch_alter_table("annotations", schema=None) as batch_op:
         batch_op.drop_index("ix_annotations_project_id")
@@ -670,11 +881,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_images_annotation_id"))
 
     op.drop_table("images")
-    with op.batch_alter_table("model_versions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_model_versions_project_id"))
-        batch_op.drop_index("ix_model_versions_org_id")
-
-    op.drop_table("model_versions")
     with op.batch_alter_table("device_checkins", schema=None) as batch_op:
         batch_op.drop_index("ix_device_checkins_device_time")
         batch_op.drop_index(batch_op.f("ix_device_checkins_created_at"))
@@ -688,17 +894,34 @@ def downgrade() -> None:
         batch_op.drop_index("ix_batches_device_created")
 
     op.drop_table("batches")
+    with op.batch_alter_table("devices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_devices_project_id"))
+        batch_op.drop_index(batch_op.f("ix_devices_organization_id"))
+        batch_op.drop_index(batch_op.f("ix_devices_deployed_export_id"))
+
+    op.drop_table("devices")
+    with op.batch_alter_table("export_jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_export_jobs_project_id"))
+        batch_op.drop_index("ix_export_jobs_org_id")
+        batch_op.drop_index("ix_export_jobs_model_id")
+
+    op.drop_table("export_jobs")
+    with op.batch_alter_table("training_schedules", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_training_schedules_project_id"))
+        batch_op.drop_index("ix_training_schedules_org_id")
+
+    op.drop_table("training_schedules")
+    with op.batch_alter_table("model_versions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_model_versions_project_id"))
+        batch_op.drop_index("ix_model_versions_org_id")
+
+    op.drop_table("model_versions")
     with op.batch_alter_table("training_jobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_training_jobs_project_id"))
         batch_op.drop_index("ix_training_jobs_org_id")
         batch_op.drop_index(batch_op.f("ix_training_jobs_dataset_id"))
 
     op.drop_table("training_jobs")
-    with op.batch_alter_table("devices", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_devices_project_id"))
-        batch_op.drop_index(batch_op.f("ix_devices_organization_id"))
-
-    op.drop_table("devices")
     with op.batch_alter_table("revoked_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_revoked_tokens_user_id"))
         batch_op.drop_index(batch_op.f("ix_revoked_tokens_expires_at"))
@@ -709,6 +932,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_provisioning_tokens_organization_id"))
 
     op.drop_table("provisioning_tokens")
+    with op.batch_alter_table("label_studio_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_label_studio_links_organization_id"))
+
+    op.drop_table("label_studio_links")
     with op.batch_alter_table("invitations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invitations_organization_id"))
         batch_op.drop_index(batch_op.f("ix_invitations_email"))

@@ -1,0 +1,124 @@
+"""The export flow: fetch a model and its dataset version, export to ONNX with parity checks, report back."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.client.schemas.objects import FlowRun
+from prefect.flows import Flow
+from prefect.states import State
+
+from flows.client import ApiError, PlatformClient
+from flows.config import FlowSettings
+from flows.training import checkout_dataset
+from pipelines.export import ParityError, export_onnx
+
+# Parity is judged on onnxruntime's CPU provider, named explicitly: it is what devices run, its
+# numerics are deterministic, and onnxruntime-gpu left to choose would try CUDA and fall back
+# silently where CUDA libraries are missing (STACK.md). export_onnx times CUDA too when both torch
+# and onnxruntime really see a GPU.
+PARITY_PROVIDERS = ["CPUExecutionProvider"]
+CHUNK = 1 << 20
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15])
+def fetch_checkpoint(api: PlatformClient, model: dict[str, Any], into: Path) -> Path:
+    """The model's PyTorch checkpoint, verified against the sha256 the registry holds."""
+    digest = hashlib.sha256()
+    with api.stream("GET", f"/ml/models/{model['id']}/download") as resp, open(into, "wb") as f:
+        for chunk in resp.iter_content(CHUNK):
+            digest.update(chunk)
+            f.write(chunk)
+    if digest.hexdigest() != model["artifact_sha256"]:
+        raise RuntimeError(
+            f"checkpoint of model {model['id']} is corrupt: sha256 {digest.hexdigest()}, "
+            f"the registry says {model['artifact_sha256']}"
+        )
+    return into
+
+
+@task
+def export_artifact(checkpoint: Path, dataset_dir: Path, out: Path, job: dict[str, Any]) -> dict[str, Any]:
+    """Export, onnx.checker, parity with PyTorch on held-out images, latency; ParityError if a check fails."""
+    return export_onnx(
+        checkpoint,
+        dataset_dir,
+        out,
+        opset=job["opset"],
+        precision=job["precision"],
+        dynamic_batch=job["dynamic_batch"],
+        max_accuracy_drop=job["max_accuracy_drop"],
+        providers=PARITY_PROVIDERS,
+    )
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15])
+def upload_artifact(api: PlatformClient, job_id: int, path: Path, sha256: str) -> dict[str, Any]:
+    """Send the .onnx file to the API, which keeps it in the blob store; the server checks the sha256."""
+    with open(path, "rb") as f:
+        return dict(api.upload(f"/ml/export-jobs/{job_id}/artifact", f, {"sha256": sha256}))
+
+
+def figures(report: dict[str, Any]) -> dict[str, Any]:
+    """What the job records of export_onnx's report (the artifact's size and sha256 come with its upload)."""
+    return {
+        "parity": report["parity"],
+        "accuracy": report["accuracy"],
+        "latency_ms": report["latency_ms"],
+        "signature": {"input": report["input"], "output": report["output"]},
+    }
+
+
+def _report_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
+    """Flow hook: a failed or crashed run marks its job failed, with the error, through the API."""
+    params = flow_run.parameters
+    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
+    try:
+        api.patch(
+            f"/ml/export-jobs/{params['job_id']}",
+            {"status": "failed", "error": (state.message or "the export failed")[:10_000]},
+        )
+    except ApiError as exc:
+        if exc.status != 409:  # already final: nothing to mark
+            raise
+
+
+@flow(name="export-model", on_failure=[_report_failure], on_crashed=[_report_failure])
+def export_model(job_id: int, organization_id: int) -> dict[str, Any]:
+    """Export a model version to ONNX, prove it matches PyTorch, store the artifact, report the figures."""
+    log = get_run_logger()
+    settings = FlowSettings.from_env()
+    api = PlatformClient(settings, organization_id)
+    job = api.patch(f"/ml/export-jobs/{job_id}", {"status": "running"})
+    model = api.get(f"/ml/models/{job['model_id']}")
+    dataset = api.get(f"/data/datasets/{model['dataset_id']}")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix="export-") as scratch:
+        scratch_dir = Path(scratch)
+        checkpoint = fetch_checkpoint(api, model, scratch_dir / "model.pt")
+        dataset_dir = checkout_dataset(settings, dataset, scratch_dir / "dataset-repo")
+        out = scratch_dir / "model.onnx"
+        try:
+            report = export_artifact(checkpoint, dataset_dir, out, job)
+        except ParityError as exc:
+            # The figures go on the job as well as in the error the failure hook records.
+            api.patch(
+                f"/ml/export-jobs/{job_id}",
+                {"parity": exc.report["parity"], "accuracy": exc.report["accuracy"]},
+            )
+            raise
+        upload_artifact(api, job_id, out, report["sha256"])
+    done = api.patch(f"/ml/export-jobs/{job_id}", {"status": "succeeded", **figures(report)})
+    log.info(
+        "export %s of model %s: %s, %d bytes, accuracy %s",
+        job_id,
+        model["id"],
+        job["precision"],
+        report["size_bytes"],
+        report["accuracy"],
+    )
+    return {"sha256": done["artifact_sha256"], "size": done["artifact_size"], **figures(report)}

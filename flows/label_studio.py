@@ -1,0 +1,465 @@
+"""Label Studio flows: push a batch's images as tasks (with model pre-annotations), pull annotations back."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import requests
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError as LabelStudioApiError
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import FlowRun
+from prefect.flows import Flow
+from prefect.states import State
+
+from flows.client import PlatformClient
+from flows.config import FlowSettings
+
+if TYPE_CHECKING:
+    import torch
+
+# What the labeling config and task data call things (webapp/services/label_studio.py makes the config).
+IMAGE_KEY = "image"
+IMAGE_ID_KEY = "acusight_image_id"
+FROM_NAME = "label"
+# Images per Label Studio import, and tasks per report to the API.
+PUSH_CHUNK = 200
+SYNC_CHUNK = 200
+URL_REFRESH_CHUNK = 500
+# Label Studio stamps a task when a request starts and commits it when it ends: an incremental pull
+# re-reads this much before its cursor, so a slow commit is not skipped (re-reading changes nothing).
+CURSOR_OVERLAP = timedelta(minutes=2)
+LS_DATETIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+LS_TIMEOUT_S = 60
+IMAGE_TIMEOUT_S = 60
+SIGNED_IMAGE_RETRIES = 3
+
+
+class LabelStudioUnavailable(RuntimeError):
+    """Label Studio could not be reached, or answered with an error."""
+
+
+class LabelStudioSession:
+    """The worker's Label Studio (URL and token from its environment), with errors that say what failed."""
+
+    def __init__(self, settings: FlowSettings) -> None:
+        if not (settings.label_studio_url and settings.label_studio_token):
+            raise RuntimeError(
+                "Label Studio is not configured on this worker: "
+                "set ACUSIGHT_LABEL_STUDIO_URL and ACUSIGHT_LABEL_STUDIO_TOKEN"
+            )
+        self.url = settings.label_studio_url
+        # Retries are the flow's (Prefect task retries), with delays a restart can fit in.
+        self.client = LabelStudio(
+            base_url=self.url, api_key=settings.label_studio_token, timeout=LS_TIMEOUT_S, max_retries=0
+        )
+        self._emails: dict[int, str] | None = None
+
+    @contextmanager
+    def _calling(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except httpx.HTTPError as exc:
+            message = f"Label Studio at {self.url} is unreachable ({what}): {exc!r}"
+            raise LabelStudioUnavailable(message) from exc
+        except LabelStudioApiError as exc:
+            raise LabelStudioUnavailable(
+                f"Label Studio at {self.url} answered HTTP {exc.status_code} to {what}: {str(exc.body)[:500]}"
+            ) from exc
+
+    def tasks_for_images(self, ls_project_id: int, image_ids: Sequence[int]) -> dict[int, int]:
+        """image id → task id of the project's tasks that show these images (lowest task id wins)."""
+        wanted = set(image_ids)
+        # One range query: the ids come sorted, and tasks of other images in the range are ignored.
+        query = _filters(
+            {
+                "filter": f"filter:tasks:data.{IMAGE_ID_KEY}",
+                "operator": "in",
+                "type": "Number",
+                "value": {"min": min(wanted), "max": max(wanted)},
+            }
+        )
+        found: dict[int, int] = {}
+        with self._calling(f"listing the tasks of project {ls_project_id}"):
+            for item in self.client.tasks.list(project=ls_project_id, query=query, page_size=500):
+                image_id = (item.data or {}).get(IMAGE_ID_KEY)
+                if image_id in wanted and item.id is not None:
+                    found[image_id] = min(found.get(image_id, item.id), item.id)
+        return found
+
+    def import_tasks(self, ls_project_id: int, tasks: list[dict[str, Any]]) -> None:
+        with self._calling(f"importing {len(tasks)} tasks into project {ls_project_id}"):
+            self.client.projects.import_tasks(id=ls_project_id, request=tasks)  # type: ignore[arg-type]
+
+    def task(self, task_id: int) -> dict[str, Any] | None:
+        """A task with its annotations; None if it no longer exists."""
+        try:
+            with self._calling(f"reading task {task_id}"):
+                return self.client.tasks.get(id=str(task_id)).model_dump(mode="json")
+        except LabelStudioUnavailable as exc:
+            if isinstance(exc.__cause__, LabelStudioApiError) and exc.__cause__.status_code == 404:
+                return None
+            raise
+
+    def changed_tasks(self, ls_project_id: int, since: datetime | None) -> list[dict[str, Any]]:
+        """The project's tasks (with annotations) updated after ``since`` (all of them when None)."""
+        query = None
+        if since is not None:
+            query = _filters(
+                {
+                    "filter": "filter:tasks:updated_at",
+                    "operator": "greater",
+                    "type": "Datetime",
+                    "value": since.strftime(LS_DATETIME),
+                }
+            )
+        with self._calling(f"listing the changed tasks of project {ls_project_id}"):
+            return [
+                item.model_dump(mode="json")
+                for item in self.client.tasks.list(
+                    project=ls_project_id, fields="all", query=query, page_size=100
+                )
+            ]
+
+    def set_task_data(self, task_id: int, data: dict[str, Any]) -> None:
+        with self._calling(f"updating task {task_id}"):
+            self.client.tasks.update(id=str(task_id), data=data)
+
+    def set_label_config(self, ls_project_id: int, config: str) -> None:
+        with self._calling(f"updating the labeling config of project {ls_project_id}"):
+            self.client.projects.update(id=ls_project_id, label_config=config)
+
+    def email(self, completed_by: Any) -> str | None:
+        """The annotator's email: Label Studio gives a user object or only the user's id."""
+        if isinstance(completed_by, dict):
+            return completed_by.get("email")
+        if not isinstance(completed_by, int):
+            return None
+        if self._emails is None or completed_by not in self._emails:
+            with self._calling("listing users"):
+                self._emails = {u.id: u.email for u in self.client.users.list() if u.id is not None}
+        return self._emails.get(completed_by)
+
+
+def _filters(*items: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps({"filters": {"conjunction": "and", "items": list(items)}})
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _report(api: PlatformClient, project_id: int, stage: str, state: str, **fields: Any) -> None:
+    api.post(
+        f"/integrations/label-studio/projects/{project_id}/report", {"stage": stage, "state": state, **fields}
+    )
+
+
+# --- Pre-annotations from the project's newest model version -------------------------------------------
+
+
+@dataclass
+class PreAnnotator:
+    """A project's model version, turning images into Label Studio predictions (classification)."""
+
+    model: Any
+    name: str
+    labels: list[str]
+    image_size: int
+    allowed: set[str]
+
+    @classmethod
+    def load(cls, checkpoint: Path, name: str, allowed: Sequence[str]) -> PreAnnotator:
+        # torch only when a model exists: pushing without one stays light.
+        from pipelines.model import load_checkpoint
+
+        model, ckpt = load_checkpoint(checkpoint, "cpu")
+        return cls(model, name, list(ckpt["labels"]), int(ckpt["image_size"]), set(allowed))
+
+    def predictions(self, images: Sequence[tuple[int, bytes]]) -> dict[int, dict[str, Any]]:
+        """image id → a Label Studio prediction (the top class and its probability)."""
+        import numpy as np
+
+        from pipelines.dataset import decode_resize
+        from pipelines.model import predict_logits
+
+        if not images:
+            return {}
+        arrays = np.stack([decode_resize(data, self.image_size) for _, data in images])
+        probabilities: torch.Tensor = predict_logits(self.model, arrays).softmax(dim=1)
+        scores, classes = probabilities.max(dim=1)
+        out = {}
+        for (image_id, _), score, index in zip(images, scores.tolist(), classes.tolist(), strict=True):
+            label = self.labels[index]
+            if label not in self.allowed:
+                continue  # a class the project has since dropped: no suggestion rather than a wrong one
+            out[image_id] = {
+                "model_version": self.name,
+                "score": round(float(score), 6),
+                "result": [
+                    {
+                        "from_name": FROM_NAME,
+                        "to_name": IMAGE_KEY,
+                        "type": "choices",
+                        "value": {"choices": [label]},
+                    }
+                ],
+            }
+        return out
+
+
+@task(retries=2, retry_delay_seconds=[5, 15], cache_policy=NO_CACHE)
+def load_pre_annotator(api: PlatformClient, project_id: int, into: Path) -> PreAnnotator | None:
+    """The newest model version of the project, ready to predict; None when there is none to use."""
+    log = get_run_logger()
+    project = api.get(f"/data/projects/{project_id}")
+    models = api.get("/ml/models", project_id=project_id, per_page=1)
+    if not models:
+        log.info("project %s has no model version: tasks go without pre-annotations", project_id)
+        return None
+    model = models[0]
+    if project["task_type"] != "classification":
+        log.info("no pre-annotations: model versions are classifiers, project %s detects", project_id)
+        return None
+    path = into / f"model-{model['id']}.pt"
+    with api.stream("GET", f"/ml/models/{model['id']}/download") as resp, open(path, "wb") as f:
+        for block in resp.iter_content(1 << 20):
+            f.write(block)
+    if hashlib.sha256(path.read_bytes()).hexdigest() != model["artifact_sha256"]:
+        raise RuntimeError(
+            f"model version {model['id']}: the checkpoint downloaded does not match its sha256"
+        )
+    log.info("pre-annotating with model version %s (%s)", model["id"], model["name"])
+    return PreAnnotator.load(path, model["name"], project["labels"])
+
+
+@task(retries=2, retry_delay_seconds=[2, 5], cache_policy=NO_CACHE)
+def predict(annotator: PreAnnotator, images: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Fetch the images through their signed URLs, as Label Studio will, and predict their class."""
+    fetched = []
+    with requests.Session() as http:
+        for image in images:
+            resp = http.get(image["url"], timeout=IMAGE_TIMEOUT_S)
+            resp.raise_for_status()
+            fetched.append((image["image_id"], resp.content))
+    return annotator.predictions(fetched)
+
+
+# --- Push ----------------------------------------------------------------------------------------------
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def next_images(api: PlatformClient, batch_id: int) -> dict[str, Any]:
+    """The batch's next images without a task, with signed URLs."""
+    return api.get(f"/integrations/label-studio/batches/{batch_id}/pending", limit=PUSH_CHUNK)
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def import_images(
+    ls: LabelStudioSession,
+    ls_project_id: int,
+    images: list[dict[str, Any]],
+    predictions: dict[int, dict[str, Any]],
+) -> dict[int, int]:
+    """Create tasks for the images that have none in Label Studio; returns image id → task id.
+
+    Tasks an interrupted push created (but never reported) are found by their image id and reused,
+    so no image gets two tasks however often this runs.
+    """
+    ids = [image["image_id"] for image in images]
+    found = ls.tasks_for_images(ls_project_id, ids)
+    missing = [image for image in images if image["image_id"] not in found]
+    if missing:
+        tasks = []
+        for image in missing:
+            item: dict[str, Any] = {"data": {IMAGE_KEY: image["url"], IMAGE_ID_KEY: image["image_id"]}}
+            if image["image_id"] in predictions:
+                item["predictions"] = [predictions[image["image_id"]]]
+            tasks.append(item)
+        ls.import_tasks(ls_project_id, tasks)
+        found = ls.tasks_for_images(ls_project_id, ids)
+    if lost := sorted(set(ids) - set(found)):
+        raise LabelStudioUnavailable(f"Label Studio did not create tasks for images {lost[:20]}")
+    return found
+
+
+def _task_record(image: dict[str, Any], task_id: int) -> dict[str, Any]:
+    return {"image_id": image["image_id"], "task_id": task_id, "url_expires_at": image["url_expires_at"]}
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def record_tasks(api: PlatformClient, project_id: int, tasks: list[dict[str, Any]]) -> int:
+    """Tell the platform which task shows which image; returns how many were new to it."""
+    return int(api.post(f"/integrations/label-studio/projects/{project_id}/tasks", {"tasks": tasks})["new"])
+
+
+def _report_push_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
+    """Flow hook: a failed or crashed push leaves its error on the link, through the API."""
+    params = flow_run.parameters
+    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
+    _report(api, params["project_id"], "push", "failed", error=state.message or "the push flow failed")
+
+
+@flow(name="push-to-label-studio", on_failure=[_report_push_failure], on_crashed=[_report_push_failure])
+def push_to_label_studio(organization_id: int, project_id: int, batch_id: int) -> dict[str, int]:
+    """Import a batch's images as Label Studio tasks, each once, with pre-annotations when a model exists."""
+    log = get_run_logger()
+    settings = FlowSettings.from_env()
+    api = PlatformClient(settings, organization_id)
+    ls = LabelStudioSession(settings)
+    _report(api, project_id, "push", "running")
+    counts: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="acusight-ls-") as scratch:
+        annotator = load_pre_annotator(api, project_id, Path(scratch))
+        while True:
+            plan = next_images(api, batch_id)
+            images = plan["images"]
+            if not images:
+                break
+            predictions = predict(annotator, images) if annotator else {}
+            tasks = import_images(ls, plan["label_studio_project_id"], images, predictions)
+            reported = [_task_record(image, tasks[image["image_id"]]) for image in images]
+            counts["tasks"] += record_tasks(api, project_id, reported)
+            counts["predictions"] += len(predictions)
+    _report(api, project_id, "push", "succeeded")
+    log.info("batch %s: %d new tasks, %d predictions", batch_id, counts["tasks"], counts["predictions"])
+    return dict(counts)
+
+
+# --- Pull ----------------------------------------------------------------------------------------------
+
+
+def _sync_item(ls: LabelStudioSession, task: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": task["id"],
+        "annotations": [
+            {
+                "id": a["id"],
+                "result": a.get("result") or [],
+                "was_cancelled": bool(a.get("was_cancelled")),
+                "completed_by_email": ls.email(a.get("completed_by")),
+            }
+            for a in task.get("annotations") or []
+        ],
+    }
+
+
+def _parse_time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def fetch_tasks(
+    ls: LabelStudioSession, ls_project_id: int, task_ids: list[int] | None, cursor: datetime | None
+) -> list[dict[str, Any]]:
+    """The named tasks, or every task updated since the cursor (less the overlap), with annotations."""
+    if task_ids:
+        return [t for t in (ls.task(task_id) for task_id in task_ids) if t is not None]
+    return ls.changed_tasks(ls_project_id, cursor - CURSOR_OVERLAP if cursor else None)
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def sync_annotations(
+    api: PlatformClient, ls: LabelStudioSession, project_id: int, tasks: list[dict[str, Any]]
+) -> Counter[str]:
+    """Hand the tasks' annotations to the platform, which creates, replaces or removes its copies."""
+    totals: Counter[str] = Counter()
+    for chunk in _chunks(tasks, SYNC_CHUNK):
+        body = {"tasks": [_sync_item(ls, task) for task in chunk]}
+        result = api.post(f"/integrations/label-studio/projects/{project_id}/sync", body)
+        for key in ("created", "updated", "deleted", "unchanged", "unknown_tasks"):
+            totals[key] += result[key]
+        totals["errors"] += len(result["errors"])
+        totals["batches_completed"] += len(result["batches_completed"])
+    return totals
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def renew_urls(api: PlatformClient, ls: LabelStudioSession, project_id: int) -> int:
+    """Put fresh signed URLs into tasks whose URL is past half its life; returns how many."""
+    stale = api.get(f"/integrations/label-studio/projects/{project_id}/stale-tasks", limit=URL_REFRESH_CHUNK)
+    for item in stale:
+        ls.set_task_data(item["task_id"], {IMAGE_KEY: item["url"], IMAGE_ID_KEY: item["image_id"]})
+    if stale:
+        renewed = [_task_record(item, item["task_id"]) for item in stale]
+        api.post(f"/integrations/label-studio/projects/{project_id}/tasks", {"tasks": renewed})
+    return len(stale)
+
+
+def pull_project(
+    settings: FlowSettings,
+    ls: LabelStudioSession,
+    organization_id: int,
+    project_id: int,
+    task_ids: list[int] | None,
+) -> dict[str, int]:
+    """Pull one project: labeling config in step, annotations of changed tasks, URLs renewed; reported."""
+    log = get_run_logger()
+    api = PlatformClient(settings, organization_id)
+    link = api.get(f"/data/projects/{project_id}/label-studio")
+    _report(api, project_id, "pull", "running")
+    try:
+        fields: dict[str, Any] = {}
+        config = link["label_config"]
+        if config and not link["label_config_in_sync"]:
+            ls.set_label_config(link["label_studio_project_id"], config)
+            fields["label_config_hash"] = hashlib.sha256(config.encode()).hexdigest()
+        tasks = fetch_tasks(ls, link["label_studio_project_id"], task_ids, _parse_time(link["pull_cursor"]))
+        totals = sync_annotations(api, ls, project_id, tasks)
+        if task_ids is None:
+            # Label Studio's clock, not ours: the newest update this pull saw.
+            seen = [t for t in (_parse_time(task.get("updated_at")) for task in tasks) if t is not None]
+            if seen:
+                fields["pull_cursor"] = max(seen).isoformat()
+            totals["urls_renewed"] = renew_urls(api, ls, project_id)
+    except Exception as exc:  # reported on the link, then raised: the flow run fails visibly
+        _report(api, project_id, "pull", "failed", error=str(exc)[:10_000])
+        raise
+    _report(api, project_id, "pull", "succeeded", **fields)
+    log.info("project %s: %d tasks pulled: %s", project_id, len(tasks), dict(totals))
+    return {"tasks": len(tasks), **totals}
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def linked_projects(settings: FlowSettings) -> list[dict[str, int]]:
+    """Every linked project of every organization (the service account spans them)."""
+    return list(PlatformClient(settings, None).get("/integrations/label-studio/links"))
+
+
+@flow(name="pull-from-label-studio")
+def pull_from_label_studio(
+    organization_id: int | None = None, project_id: int | None = None, task_ids: list[int] | None = None
+) -> dict[str, Any]:
+    """Pull annotations from Label Studio: the named tasks (a webhook), one project, or, on the
+    schedule (no parameters), every linked project, incrementally."""
+    settings = FlowSettings.from_env()
+    if organization_id is not None and project_id is not None:
+        return pull_project(settings, LabelStudioSession(settings), organization_id, project_id, task_ids)
+    links = linked_projects(settings)
+    if not links:
+        return {}
+    ls = LabelStudioSession(settings)
+    results: dict[str, Any] = {}
+    failed = []
+    for link in links:
+        key = f"{link['organization_id']}/{link['project_id']}"
+        try:
+            results[key] = pull_project(settings, ls, link["organization_id"], link["project_id"], None)
+        except Exception as exc:  # already on that project's link; the other projects still get pulled
+            failed.append(f"project {key}: {exc}")
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(links)} pulls failed: " + "; ".join(failed))
+    return results

@@ -1,0 +1,52 @@
+"""The scheduled-training flow: each run of a schedule cuts a dataset version, then starts training."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+
+from flows.client import PlatformClient
+from flows.config import FlowSettings
+
+POLL_SECONDS = 2.0
+DATASET_TIMEOUT_S = 6 * 3600
+
+
+@task
+def wait_for_dataset(api: PlatformClient, dataset_id: int) -> dict[str, Any]:
+    """Poll the dataset version until its own flow has made it ready (or failed)."""
+    deadline = time.monotonic() + DATASET_TIMEOUT_S
+    while time.monotonic() < deadline:
+        dataset = api.get(f"/data/datasets/{dataset_id}")
+        if dataset["status"] in ("ready", "failed"):
+            return dataset
+        time.sleep(POLL_SECONDS)
+    raise TimeoutError(f"dataset version {dataset_id} was not ready after {DATASET_TIMEOUT_S} s")
+
+
+@flow(name="scheduled-training")
+def scheduled_training(schedule_id: int, organization_id: int) -> dict[str, Any]:
+    """One tick of a training schedule: new dataset version when enough is new, then a training job."""
+    log = get_run_logger()
+    api = PlatformClient(FlowSettings.from_env(), organization_id)
+    path = f"/ml/schedules/{schedule_id}"
+    start = api.post(f"{path}/runs", {})
+    if not start["started"]:
+        log.info("schedule %s: %s", schedule_id, start["reason"])
+        return start
+    dataset = wait_for_dataset(api, start["dataset_id"])
+    if dataset["status"] != "ready":
+        outcome = f"dataset version {dataset['id']} failed: {dataset['error']}"
+        api.patch(f"{path}/last-run", {"last_outcome": outcome})
+        raise RuntimeError(outcome)
+    schedule = api.get(path)
+    job = api.post(
+        "/ml/training-jobs",
+        {"dataset_id": dataset["id"], "params": schedule["training_params"], "device": schedule["device"]},
+    )
+    outcome = f"dataset version {dataset['id']} ready; training job {job['id']} started"
+    api.patch(f"{path}/last-run", {"last_training_job_id": job["id"], "last_outcome": outcome})
+    log.info("schedule %s: %s", schedule_id, outcome)
+    return {"started": True, "dataset_id": dataset["id"], "training_job_id": job["id"]}

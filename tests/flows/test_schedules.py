@@ -1,0 +1,121 @@
+"""Training schedules as real Prefect schedules: they fire, pause both ways, and skip when nothing is new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+
+from tests.flows.conftest import wait_until, worker_log
+from tests.flows.test_training_flow import wait_job
+
+pytestmark = pytest.mark.usefixtures("worker", "service_key")
+
+
+def prefect_schedules(prefect_server: str) -> dict[str, dict[str, Any]]:
+    deployment = requests.get(
+        f"{prefect_server}/deployments/name/scheduled-training/acusight", timeout=5
+    ).json()
+    return {s["id"]: s for s in deployment["schedules"]}
+
+
+def get_schedule(client: FlaskClient, headers: dict[str, str], schedule_id: int) -> dict[str, Any]:
+    return client.get(f"/api/ml/schedules/{schedule_id}", headers=headers).get_json()["data"]
+
+
+def test_run_cuts_a_version_and_trains_then_skips_when_nothing_new(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    labeled_project: Any,
+    worker_dir: Path,
+    prefect_server: str,
+) -> None:
+    made = labeled_project(admin_headers, n=24, labels=("a", "b"), name="nightly", seed=11)
+    body = {
+        "project_id": made["project_id"],
+        "name": "nightly",
+        "cron": "0 3 * * *",
+        "dataset_params": {"image_size": 16},
+        "training_params": {"epochs": 1, "width": 8},
+        "device": "cpu",
+        "min_new_annotations": 10,
+    }
+    created = client.post("/api/ml/schedules", json=body, headers=admin_headers)
+    assert created.status_code == 201, created.get_json()
+    schedule = created.get_json()["data"]
+    assert schedule["active"] is True
+    in_prefect = prefect_schedules(prefect_server)[schedule["prefect_schedule_id"]]
+    assert in_prefect["schedule"]["cron"] == "0 3 * * *" and in_prefect["active"] is True
+    assert in_prefect["parameters"] == {
+        "schedule_id": schedule["id"],
+        "organization_id": made_org(client, admin_headers),
+    }
+
+    client.post(f"/api/ml/schedules/{schedule['id']}/run", headers=admin_headers)
+    ran = wait_until(
+        lambda: (s := get_schedule(client, admin_headers, schedule["id"]))["last_training_job_id"] and s,
+        240,
+        "the scheduled run to start a training job",
+        interval=0.5,
+    )
+    assert ran["last_dataset_id"] and "training job" in ran["last_outcome"]
+    job = wait_job(client, admin_headers, ran["last_training_job_id"], worker_dir, {"succeeded", "failed"})
+    assert job["status"] == "succeeded", job["error"] + worker_log(worker_dir)
+
+    # Nothing newly annotated since: the next run records a skip and starts nothing.
+    client.post(f"/api/ml/schedules/{schedule['id']}/run", headers=admin_headers)
+    skipped = wait_until(
+        lambda: (
+            (s := get_schedule(client, admin_headers, schedule["id"]))["last_outcome"].startswith("skipped")
+            and s
+        ),
+        120,
+        "the second run to skip",
+        interval=0.5,
+    )
+    assert skipped["last_dataset_id"] == ran["last_dataset_id"]
+    assert client.get("/api/data/datasets", headers=admin_headers).get_json()["meta"]["total"] == 1
+
+
+def made_org(client: FlaskClient, headers: dict[str, str]) -> int:
+    return int(client.get("/api/organization", headers=headers).get_json()["data"]["id"])
+
+
+def test_a_real_schedule_fires_pauses_and_is_deleted(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, prefect_server: str
+) -> None:
+    pid = labeled_project(admin_headers, n=1, name="ticking", seed=12)["project_id"]
+    body = {"project_id": pid, "name": "every 5 s", "interval_seconds": 5, "min_new_annotations": 1000}
+    schedule = client.post("/api/ml/schedules", json=body, headers=admin_headers).get_json()["data"]
+    fired = wait_until(
+        lambda: (get_schedule(client, admin_headers, schedule["id"])["last_outcome"] or "").startswith(
+            "skipped"
+        ),
+        90,
+        "Prefect to run the schedule on its own",
+        interval=0.5,
+    )
+    assert fired
+
+    # Paused through the API: Prefect shows it paused.
+    paused = client.patch(
+        f"/api/ml/schedules/{schedule['id']}", json={"active": False}, headers=admin_headers
+    )
+    assert paused.get_json()["data"]["active"] is False
+    assert prefect_schedules(prefect_server)[schedule["prefect_schedule_id"]]["active"] is False
+    # Resumed in Prefect (as from its UI): the API shows it active.
+    deployment_id = requests.get(
+        f"{prefect_server}/deployments/name/scheduled-training/acusight", timeout=5
+    ).json()["id"]
+    requests.patch(
+        f"{prefect_server}/deployments/{deployment_id}/schedules/{schedule['prefect_schedule_id']}",
+        json={"active": True},
+        timeout=5,
+    ).raise_for_status()
+    assert get_schedule(client, admin_headers, schedule["id"])["active"] is True
+
+    assert client.delete(f"/api/ml/schedules/{schedule['id']}", headers=admin_headers).status_code == 204
+    assert schedule["prefect_schedule_id"] not in prefect_schedules(prefect_server)

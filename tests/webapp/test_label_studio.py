@@ -1,0 +1,550 @@
+"""Label Studio integration, the platform's side: links, signed URLs, the webhook, and syncing annotations.
+
+Label Studio itself is not needed here: a link row stands in for one (``linked``), and tasks come as
+Label Studio shows them. tests/flows/test_label_studio.py runs the whole loop against a real server.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from tests.conftest import bearer, png_bytes
+from tests.webapp.test_envelope import assert_error
+from tests.webapp.test_service_accounts import service_headers
+from webapp.extensions import db
+from webapp.models import Annotation, Batch, Image, LabelStudioLink, LabelStudioTask, User
+from webapp.services import label_studio, service_accounts
+
+WEBHOOK = "/api/integrations/label-studio/webhook"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    # A Label Studio that is configured but not running: whatever tries to reach it gets a 503.
+    return {
+        "label_studio_url": f"http://127.0.0.1:{_closed_port()}",
+        "label_studio_token": "0" * 40,
+        "public_url": "http://acusight.test",
+    }
+
+
+@pytest.fixture
+def flow_headers(admin: User) -> dict[str, str]:
+    _, key = service_accounts.rotate(db.session, "test-flows")
+    return service_headers(key, admin.organization_id)
+
+
+@pytest.fixture
+def linked(admin: User, admin_headers: dict[str, str], make_project: Any, make_images: Any) -> Any:
+    """linked(task_type, labels, n) -> (project, images): a project with a batch of n images, linked.
+
+    The one place these tests make a link without Label Studio: the row stands in for what
+    POST /data/projects/<id>/label-studio records after Label Studio made the project.
+    """
+    serial = iter(range(1000, 10_000))
+
+    def _make(task_type: str = "classification", labels: tuple[str, ...] = ("cat", "dog"), n: int = 2) -> Any:
+        project = make_project(admin_headers, task_type=task_type, labels=list(labels))
+        images = make_images(admin, n, project_id=project["id"])
+        db.session.add(
+            LabelStudioLink(
+                organization_id=admin.organization_id,
+                project_id=project["id"],
+                ls_project_id=next(serial),
+                label_config_hash="0" * 64,
+            )
+        )
+        db.session.commit()
+        return project, images
+
+    return _make
+
+
+def _record(client: FlaskClient, headers: dict[str, str], project_id: int, images: list[Image]) -> None:
+    """Record task ids 10 x image id, as the push flow reports them."""
+    expires = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    tasks = [{"image_id": i.id, "task_id": 10 * i.id, "url_expires_at": expires} for i in images]
+    resp = client.post(
+        f"/api/integrations/label-studio/projects/{project_id}/tasks", json={"tasks": tasks}, headers=headers
+    )
+    assert resp.status_code == 200, resp.get_json()
+
+
+def _choice(label: str) -> list[dict[str, Any]]:
+    return [{"from_name": "label", "to_name": "image", "type": "choices", "value": {"choices": [label]}}]
+
+
+def _rect(label: str, x: float, y: float, w: float, h: float, rotation: float = 0) -> dict[str, Any]:
+    value = {"x": x, "y": y, "width": w, "height": h, "rotation": rotation, "rectanglelabels": [label]}
+    return {"from_name": "label", "to_name": "image", "type": "rectanglelabels", "value": value}
+
+
+def _sync(client: FlaskClient, headers: dict[str, str], project_id: int, tasks: list[Any]) -> dict[str, Any]:
+    resp = client.post(
+        f"/api/integrations/label-studio/projects/{project_id}/sync", json={"tasks": tasks}, headers=headers
+    )
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()["data"]
+
+
+def _ls_annotations(image_id: int) -> list[Annotation]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(Annotation)
+            .where(Annotation.image_id == image_id, Annotation.source == "label_studio")
+            .order_by(Annotation.id)
+        )
+    )
+
+
+# --- Linking -----------------------------------------------------------------------------------------
+
+
+def test_label_configs_follow_task_type_and_labels(make_project: Any, admin_headers: dict[str, str]) -> None:
+    from webapp.models import Project
+
+    cls = db.session.get(Project, make_project(admin_headers, labels=["cat", 'a "b" <c>'])["id"])
+    config = label_studio.label_config(cls)
+    assert "<Choices" in config and '<Choice value="cat"/>' in config
+    assert "<Choice value='a \"b\" &lt;c&gt;'/>" in config
+    det = db.session.get(Project, make_project(admin_headers, task_type="detection", labels=["car"])["id"])
+    config = label_studio.label_config(det)
+    assert '<RectangleLabels name="label" toName="image"' in config and '<Label value="car"/>' in config
+
+
+def test_link_needs_a_reachable_label_studio_and_stores_nothing_otherwise(
+    client: FlaskClient, admin_headers: dict[str, str], make_project: Any, app: Any
+) -> None:
+    project = make_project(admin_headers)
+    url = f"/api/data/projects/{project['id']}/label-studio"
+    error = assert_error(client.post(url, json={}, headers=admin_headers), 503, "SERVICE_UNAVAILABLE")
+    assert "unreachable" in error["message"]
+    app.extensions["acusight.settings"].label_studio_url = ""
+    error = assert_error(client.post(url, json={}, headers=admin_headers), 503, "SERVICE_UNAVAILABLE")
+    assert "not configured" in error["message"]
+    assert db.session.scalar(select(func.count()).select_from(LabelStudioLink)) == 0
+    assert_error(client.get(url, headers=admin_headers), 404, "NOT_FOUND")
+
+
+def test_link_refusals(
+    client: FlaskClient, admin_headers: dict[str, str], make_project: Any, make_user: Any, linked: Any
+) -> None:
+    unlabeled = make_project(admin_headers, labels=[])
+    error = assert_error(
+        client.post(f"/api/data/projects/{unlabeled['id']}/label-studio", json={}, headers=admin_headers),
+        409,
+        "CONFLICT",
+    )
+    assert "no labels" in error["message"]
+    project, _ = linked()
+    url = f"/api/data/projects/{project['id']}/label-studio"
+    assert_error(client.post(url, json={}, headers=admin_headers), 409, "CONFLICT")
+    assert_error(client.post(url, json={"title": "ab"}, headers=admin_headers), 400, "VALIDATION_ERROR")
+    annotator = bearer(make_user("annotator"))
+    assert_error(client.post(url, json={}, headers=annotator), 403, "FORBIDDEN")
+    assert client.get(url, headers=annotator).status_code == 200
+    other_org = bearer(make_user("admin", org="Other"))
+    assert_error(client.get(url, headers=other_org), 404, "NOT_FOUND")
+    assert_error(client.delete(url, headers=other_org), 404, "NOT_FOUND")
+    assert client.delete(url, headers=admin_headers).status_code == 204
+    assert_error(client.get(url, headers=admin_headers), 404, "NOT_FOUND")
+
+
+def test_status_counts_tasks_and_reports(
+    client: FlaskClient, admin_headers: dict[str, str], flow_headers: dict[str, str], linked: Any
+) -> None:
+    project, images = linked(n=3)
+    _record(client, flow_headers, project["id"], images)
+    _sync(
+        client,
+        flow_headers,
+        project["id"],
+        [
+            {
+                "id": 10 * images[0].id,
+                "annotations": [{"id": 1, "result": _choice("cat"), "completed_by_email": "ann@acme.test"}],
+            }
+        ],
+    )
+    report = f"/api/integrations/label-studio/projects/{project['id']}/report"
+    resp = client.post(
+        report, json={"stage": "pull", "state": "failed", "error": "boom"}, headers=flow_headers
+    )
+    assert resp.status_code == 200 and resp.get_json()["data"]["sync_status"] == "failed"
+    assert_error(
+        client.post(report, json={"stage": "pull", "state": "done"}, headers=flow_headers),
+        400,
+        "VALIDATION_ERROR",
+    )
+    assert_error(
+        client.post(report, json={"stage": "pull", "state": "running"}, headers=admin_headers),
+        403,
+        "FORBIDDEN",
+    )
+    cursor = "2026-11-26T02:24:36.217951+00:00"
+    client.post(
+        report, json={"stage": "pull", "state": "succeeded", "pull_cursor": cursor}, headers=flow_headers
+    )
+    status = client.get(f"/api/data/projects/{project['id']}/label-studio", headers=admin_headers).get_json()
+    data = status["data"]
+    assert data["tasks_pushed"] == 3 and data["tasks_annotated"] == 1
+    assert data["sync_status"] == "synced" and data["last_pull_at"] and data["last_push_at"] is None
+    assert data["last_error"] == "pull failed: boom" and data["last_error_at"]
+    assert data["pull_cursor"].startswith("2026-11-26T02:24:36")
+    assert data["label_config_in_sync"] is False and "<Choices" in data["label_config"]
+    assert data["label_studio_project_url"].endswith(f"/projects/{data['label_studio_project_id']}")
+
+
+def test_label_change_on_unreachable_label_studio_is_recorded_not_refused(
+    client: FlaskClient, admin_headers: dict[str, str], linked: Any
+) -> None:
+    project, _ = linked()
+    resp = client.patch(
+        f"/api/data/projects/{project['id']}", json={"labels": ["cat", "dog", "bird"]}, headers=admin_headers
+    )
+    assert resp.status_code == 200 and resp.get_json()["data"]["labels"] == ["cat", "dog", "bird"]
+    data = client.get(f"/api/data/projects/{project['id']}/label-studio", headers=admin_headers).get_json()[
+        "data"
+    ]
+    assert "labeling config not updated" in data["last_error"] and data["label_config_in_sync"] is False
+    assert '<Choice value="bird"/>' in data["label_config"]
+
+
+# --- Pushing -----------------------------------------------------------------------------------------
+
+
+def test_push_starts_the_flow_and_annotating_pushes(
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    linked: Any,
+    make_images: Any,
+    started: list[Any],
+) -> None:
+    project, images = linked()
+    batch_id = images[0].batch_id
+    resp = client.post(f"/api/data/batches/{batch_id}/label-studio/push", headers=admin_headers)
+    assert resp.status_code == 202, resp.get_json()
+    expected = {"kind": "label_studio_push", "organization_id": admin.organization_id}
+    assert started == [{**expected, "project_id": project["id"], "batch_id": batch_id}]
+    client.patch(f"/api/data/batches/{batch_id}", json={"status": "ready"}, headers=admin_headers)
+    resp = client.patch(f"/api/data/batches/{batch_id}", json={"status": "annotating"}, headers=admin_headers)
+    assert resp.status_code == 200 and len(started) == 2
+    # Batches of projects that are not linked move without a push.
+    unlinked = make_images(admin, 1)[0]
+    assert_error(
+        client.post(f"/api/data/batches/{unlinked.batch_id}/label-studio/push", headers=admin_headers),
+        409,
+        "CONFLICT",
+    )
+    client.patch(f"/api/data/batches/{unlinked.batch_id}", json={"status": "ready"}, headers=admin_headers)
+    client.patch(
+        f"/api/data/batches/{unlinked.batch_id}", json={"status": "annotating"}, headers=admin_headers
+    )
+    assert len(started) == 2
+
+
+def test_annotating_a_linked_batch_without_prefect_is_503_and_the_batch_stays(
+    client: FlaskClient, admin_headers: dict[str, str], linked: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, images = linked()
+    batch_id = images[0].batch_id
+    client.patch(f"/api/data/batches/{batch_id}", json={"status": "ready"}, headers=admin_headers)
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{_closed_port()}/api")
+    resp = client.patch(f"/api/data/batches/{batch_id}", json={"status": "annotating"}, headers=admin_headers)
+    assert_error(resp, 503, "SERVICE_UNAVAILABLE")
+    db.session.expire_all()
+    assert db.session.get(Batch, batch_id).status == "ready"
+
+
+def test_pending_images_are_signed_and_skip_tasks_already_made(
+    client: FlaskClient, flow_headers: dict[str, str], linked: Any, admin_headers: dict[str, str]
+) -> None:
+    project, images = linked(n=3)
+    batch_id = images[0].batch_id
+    db.session.get(Image, images[2].id).status = "rejected"
+    db.session.commit()
+    url = f"/api/integrations/label-studio/batches/{batch_id}/pending"
+    plan = client.get(url, headers=flow_headers).get_json()["data"]
+    assert [i["image_id"] for i in plan["images"]] == [images[0].id, images[1].id]
+    first = plan["images"][0]
+    assert first["url"].startswith(f"http://acusight.test/api/data/images/{images[0].id}/signed?exp=")
+    _record(client, flow_headers, project["id"], images[:1])
+    plan = client.get(url + "?limit=5", headers=flow_headers).get_json()["data"]
+    assert [i["image_id"] for i in plan["images"]] == [images[1].id]
+    assert_error(client.get(url, headers=admin_headers), 403, "FORBIDDEN")
+    # The same image can't be claimed by another task; another project's image can't be recorded at all.
+    expires = datetime.now(UTC).isoformat()
+    tasks = f"/api/integrations/label-studio/projects/{project['id']}/tasks"
+    clash = {"tasks": [{"image_id": images[0].id, "task_id": 1, "url_expires_at": expires}]}
+    assert_error(client.post(tasks, json=clash, headers=flow_headers), 409, "CONFLICT")
+    stray = {"tasks": [{"image_id": 999_999, "task_id": 2, "url_expires_at": expires}]}
+    assert_error(client.post(tasks, json=stray, headers=flow_headers), 400, "VALIDATION_ERROR")
+
+
+def test_stale_tasks_get_fresh_urls(
+    client: FlaskClient, flow_headers: dict[str, str], linked: Any, app: Any
+) -> None:
+    project, images = linked(n=2)
+    _record(client, flow_headers, project["id"], images)
+    url = f"/api/integrations/label-studio/projects/{project['id']}/stale-tasks"
+    assert client.get(url, headers=flow_headers).get_json()["data"] == []
+    row = db.session.scalar(select(LabelStudioTask).where(LabelStudioTask.image_id == images[1].id))
+    row.url_expires_at = datetime.now(UTC) + timedelta(hours=1)
+    db.session.commit()
+    stale = client.get(url, headers=flow_headers).get_json()["data"]
+    assert [(s["image_id"], s["task_id"]) for s in stale] == [(images[1].id, 10 * images[1].id)]
+    ttl = app.extensions["acusight.settings"].label_studio_url_ttl_hours
+    assert datetime.fromisoformat(stale[0]["url_expires_at"]) > datetime.now(UTC) + timedelta(hours=ttl - 1)
+
+
+# --- Signed image URLs -------------------------------------------------------------------------------
+
+
+def test_signed_urls_serve_bytes_until_they_expire(
+    client: FlaskClient, admin_headers: dict[str, str], provision: Any, make_project: Any
+) -> None:
+    project = make_project(admin_headers)
+    key = provision(admin_headers, "ls-cam", project_id=project["id"])["api_key"]
+    data = png_bytes(7)
+    image = client.post(
+        "/api/device/images/upload",
+        data={"file": (io.BytesIO(data), "a.png")},
+        headers={"X-Device-Key": key},
+        content_type="multipart/form-data",
+    ).get_json()["data"]
+    later = datetime.now(UTC) + timedelta(hours=1)
+    url = label_studio.signed_image_url("", image["id"], later)
+    resp = client.get(url)  # no credentials at all
+    assert resp.status_code == 200 and resp.data == data and resp.mimetype == "image/png"
+    assert resp.headers["Content-Disposition"].startswith("inline")
+    assert 0 < resp.cache_control.max_age <= 3600
+    exp, sig = url.split("exp=")[1].split("&sig=")
+    assert_error(
+        client.get(f"/api/data/images/{image['id']}/signed?exp={int(exp) + 1}&sig={sig}"), 401, "UNAUTHORIZED"
+    )
+    assert_error(
+        client.get(f"/api/data/images/{image['id'] + 1}/signed?exp={exp}&sig={sig}"), 401, "UNAUTHORIZED"
+    )
+    assert_error(client.get(f"/api/data/images/{image['id']}/signed?exp={exp}"), 400, "VALIDATION_ERROR")
+    expired = label_studio.signed_image_url("", image["id"], datetime.now(UTC) - timedelta(seconds=1))
+    error = assert_error(client.get(expired), 401, "UNAUTHORIZED")
+    assert "expired" in error["details"]
+    gone = label_studio.signed_image_url("", 999_999, later)
+    assert_error(client.get(gone), 404, "NOT_FOUND")
+
+
+# --- The webhook -------------------------------------------------------------------------------------
+
+
+def test_webhook_needs_the_shared_secret(client: FlaskClient, linked: Any, started: list[Any]) -> None:
+    linked()
+    ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
+    body = {"action": "ANNOTATION_CREATED", "project": {"id": ls_project}, "annotation": {"id": 1, "task": 2}}
+    assert_error(client.post(WEBHOOK, json=body), 401, "UNAUTHORIZED")
+    wrong = {label_studio.WEBHOOK_HEADER: "not-the-secret"}
+    assert_error(client.post(WEBHOOK, json=body, headers=wrong), 401, "UNAUTHORIZED")
+    assert_error(client.post(WEBHOOK, data="garbage", headers=wrong), 401, "UNAUTHORIZED")
+    assert started == []
+
+
+def test_webhook_starts_a_pull_of_the_task(
+    client: FlaskClient, admin: User, flow_headers: dict[str, str], linked: Any, started: list[Any]
+) -> None:
+    project, images = linked()
+    _record(client, flow_headers, project["id"], images)
+    ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
+    secret = {label_studio.WEBHOOK_HEADER: label_studio.webhook_secret()}
+    created = {
+        "action": "ANNOTATION_CREATED",
+        "project": {"id": ls_project, "title": "ignored"},
+        "annotation": {"id": 77, "task": 10 * images[0].id, "result": []},
+        "task": {"id": 10 * images[0].id},
+    }
+    resp = client.post(WEBHOOK, json=created, headers=secret)
+    assert resp.status_code == 202, resp.get_json()
+    assert resp.get_json()["data"]["task_ids"] == [10 * images[0].id]
+    assert started == [
+        {
+            "kind": "label_studio_pull",
+            "organization_id": admin.organization_id,
+            "project_id": project["id"],
+            "task_ids": [10 * images[0].id],
+        }
+    ]
+    # Deletions name annotation ids only: their tasks are found through the annotations pulled before.
+    _sync(
+        client,
+        flow_headers,
+        project["id"],
+        [{"id": 10 * images[1].id, "annotations": [{"id": 78, "result": _choice("dog")}]}],
+    )
+    deleted = {"action": "ANNOTATIONS_DELETED", "project": {"id": ls_project}, "annotations": [{"id": 78}]}
+    assert client.post(WEBHOOK, json=deleted, headers=secret).get_json()["data"]["task_ids"] == [
+        10 * images[1].id
+    ]
+    never_pulled = {**deleted, "annotations": [{"id": 5}]}
+    assert client.post(WEBHOOK, json=never_pulled, headers=secret).get_json()["data"]["flow_run_id"] is None
+    other = {"action": "PROJECT_UPDATED", "project": {"id": ls_project}}
+    assert client.post(WEBHOOK, json=other, headers=secret).status_code == 202
+    assert len(started) == 2
+    unknown = {**created, "project": {"id": 123_456}}
+    assert_error(client.post(WEBHOOK, json=unknown, headers=secret), 404, "NOT_FOUND")
+
+
+# --- Syncing annotations -----------------------------------------------------------------------------
+
+
+def test_classification_sync_creates_updates_deletes_and_is_idempotent(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    flow_headers: dict[str, str],
+    linked: Any,
+    make_user: Any,
+) -> None:
+    project, images = linked(n=2)
+    pid = project["id"]
+    annotator = make_user("annotator", email="ann@acme.test")
+    _record(client, flow_headers, pid, images)
+    t0, t1 = 10 * images[0].id, 10 * images[1].id
+    state = [
+        {
+            "id": t0,
+            "annotations": [{"id": 1, "result": _choice("cat"), "completed_by_email": "ann@acme.test"}],
+        },
+        {"id": t1, "annotations": [{"id": 2, "result": _choice("dog"), "was_cancelled": True}]},
+        {"id": 999_999, "annotations": [{"id": 3, "result": _choice("dog")}]},
+    ]
+    result = _sync(client, flow_headers, pid, state)
+    assert (result["created"], result["unknown_tasks"], result["errors"]) == (1, 1, [])
+    [first] = _ls_annotations(images[0].id)
+    assert (first.label, first.external_id, first.annotator_email) == ("cat", "1", "ann@acme.test")
+    assert first.annotator_id == annotator.id and first.image.label == "cat"
+    assert _ls_annotations(images[1].id) == []  # skipped in Label Studio: nothing to import
+
+    # The same state again changes nothing.
+    result = _sync(client, flow_headers, pid, state)
+    assert (result["created"], result["updated"], result["deleted"], result["unchanged"]) == (0, 0, 0, 1)
+    assert [a.id for a in _ls_annotations(images[0].id)] == [first.id]
+
+    # Edited in Label Studio: replaced, and the new version is the image's label.
+    state[0]["annotations"][0]["result"] = _choice("dog")
+    assert _sync(client, flow_headers, pid, state)["updated"] == 1
+    [edited] = _ls_annotations(images[0].id)
+    assert edited.label == "dog" and edited.external_id == "1" and edited.image.label == "dog"
+
+    # A manual label made here afterwards stays when Label Studio's annotation goes.
+    client.post(
+        "/api/data/annotations", json={"image_id": images[0].id, "label": "cat"}, headers=admin_headers
+    )
+    state[0]["annotations"] = []
+    assert _sync(client, flow_headers, pid, state)["deleted"] == 1
+    assert _ls_annotations(images[0].id) == []
+    image = client.get(f"/api/data/images/{images[0].id}", headers=admin_headers).get_json()["data"]
+    assert image["labeled"] and image["label"] == "cat"
+
+
+def test_deleting_the_only_label_unlabels_the_image(
+    client: FlaskClient, flow_headers: dict[str, str], linked: Any
+) -> None:
+    project, images = linked(n=1)
+    _record(client, flow_headers, project["id"], images)
+    task = {"id": 10 * images[0].id, "annotations": [{"id": 5, "result": _choice("cat")}]}
+    _sync(client, flow_headers, project["id"], [task])
+    batch = db.session.get(Batch, images[0].batch_id)
+    assert batch.annotated_count == 1
+    _sync(client, flow_headers, project["id"], [{**task, "annotations": []}])
+    db.session.expire_all()
+    image = db.session.get(Image, images[0].id)
+    assert (image.labeled, image.label, image.annotation_id) == (False, None, None)
+    assert db.session.get(Batch, images[0].batch_id).annotated_count == 0
+
+
+def test_detection_boxes_from_percent_rotated_and_clipped(
+    client: FlaskClient, flow_headers: dict[str, str], linked: Any
+) -> None:
+    project, images = linked("detection", ("car", "person"), n=2)  # images are 640 x 480
+    _record(client, flow_headers, project["id"], images)
+    result = [
+        _rect("car", 25, 50, 50, 25),
+        _rect("person", 90, 90, 20, 20),  # past the corner: clipped to the image
+        _rect("car", 10, 10, 10, 10, rotation=90),  # turned about its top-left corner
+        _rect("person", 120, 10, 5, 5),  # wholly outside: dropped
+    ]
+    tasks = [
+        {"id": 10 * images[0].id, "annotations": [{"id": 9, "result": result}]},
+        {"id": 10 * images[1].id, "annotations": [{"id": 10, "result": []}]},  # "no objects"
+    ]
+    assert _sync(client, flow_headers, project["id"], tasks)["created"] == 2
+    [boxes] = [a.boxes for a in _ls_annotations(images[0].id)]
+    expected = [
+        {"label": "car", "x": 0.25, "y": 0.5, "width": 0.5, "height": 0.25},
+        {"label": "person", "x": 0.9, "y": 0.9, "width": 0.1, "height": 0.1},
+        # 64 x 48 px turned 90° clockwise: 48 px wide to the left of x = 64, 64 px down from y = 48.
+        {"label": "car", "x": 16 / 640, "y": 0.1, "width": 48 / 640, "height": 64 / 480},
+    ]
+    assert len(boxes) == len(expected)
+    for got, want in zip(boxes, expected, strict=True):
+        assert got["label"] == want["label"]
+        assert [got[k] for k in "xy"] + [got["width"], got["height"]] == pytest.approx(
+            [want[k] for k in "xy"] + [want["width"], want["height"]]
+        )
+    assert [a.boxes for a in _ls_annotations(images[1].id)] == [[]]
+
+
+def test_unknown_labels_are_reported_not_imported(
+    client: FlaskClient, admin_headers: dict[str, str], flow_headers: dict[str, str], linked: Any
+) -> None:
+    project, images = linked(n=1)
+    _record(client, flow_headers, project["id"], images)
+    task = {"id": 10 * images[0].id, "annotations": [{"id": 4, "result": _choice("zebra")}]}
+    result = _sync(client, flow_headers, project["id"], [task])
+    assert result["created"] == 0 and "zebra" in result["errors"][0]
+    status = client.get(f"/api/data/projects/{project['id']}/label-studio", headers=admin_headers)
+    assert "1 annotations not imported" in status.get_json()["data"]["last_error"]
+
+
+def test_batch_becomes_annotated_when_every_task_is(
+    client: FlaskClient, admin_headers: dict[str, str], flow_headers: dict[str, str], linked: Any
+) -> None:
+    project, images = linked(n=3)
+    batch_id = images[0].batch_id
+    db.session.get(Image, images[2].id).status = "rejected"  # never pushed, never waited for
+    db.session.commit()
+    _record(client, flow_headers, project["id"], images[:2])
+    for status in ("ready", "annotating"):
+        db.session.get(Batch, batch_id).status = status  # as if pushed: no flow runs in these tests
+    db.session.commit()
+    first = {"id": 10 * images[0].id, "annotations": [{"id": 1, "result": _choice("cat")}]}
+    assert _sync(client, flow_headers, project["id"], [first])["batches_completed"] == []
+    second = {"id": 10 * images[1].id, "annotations": [{"id": 2, "result": _choice("dog")}]}
+    assert _sync(client, flow_headers, project["id"], [second])["batches_completed"] == [batch_id]
+    batch = client.get(f"/api/data/batches/{batch_id}", headers=admin_headers).get_json()["data"]
+    assert batch["status"] == "annotated"
+
+
+def test_links_span_organizations_for_service_accounts_only(
+    client: FlaskClient, admin_headers: dict[str, str], linked: Any, make_user: Any
+) -> None:
+    linked()
+    _, key = service_accounts.rotate(db.session, "scheduler")
+    resp = client.get("/api/integrations/label-studio/links", headers=service_headers(key, None))
+    assert resp.status_code == 200 and len(resp.get_json()["data"]) == 1
+    assert_error(
+        client.get("/api/integrations/label-studio/links", headers=admin_headers), 401, "UNAUTHORIZED"
+    )
+    assert_error(client.get("/api/integrations/label-studio/links"), 401, "UNAUTHORIZED")

@@ -1,0 +1,1 @@
+"""Export jobs API: ONNX artifacts of trained models, checked against PyTorch, for devices."""

@@ -1,0 +1,88 @@
+"""Schemas of the export jobs API."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from webapp.api.envelope import PageArgsSchema
+from webapp.models import EXPORT_FORMATS, EXPORT_PRECISIONS, EXPORT_STATUSES
+
+# The dynamo exporter writes opset 18 natively and converts to the others; onnxruntime 1.22+ reads
+# all of these, and int8's per-channel quantization needs 13 or later.
+MIN_OPSET, MAX_OPSET, DEFAULT_OPSET = 13, 23, 18
+SHA256_HEX = r"^[0-9a-fA-F]{64}$"
+
+
+class ExportJobCreateSchema(ma.Schema):
+    model_id = ma.fields.Integer(required=True)
+    format = ma.fields.String(load_default="onnx", validate=validate.OneOf(EXPORT_FORMATS))
+    opset = ma.fields.Integer(
+        load_default=DEFAULT_OPSET, validate=validate.Range(min=MIN_OPSET, max=MAX_OPSET)
+    )
+    precision = ma.fields.String(
+        load_default="fp32",
+        validate=validate.OneOf(EXPORT_PRECISIONS),
+        metadata={"description": "int8: static quantization, calibrated on the dataset's train images"},
+    )
+    dynamic_batch = ma.fields.Boolean(
+        load_default=True, metadata={"description": "false fixes the batch axis at 1"}
+    )
+    max_accuracy_drop = ma.fields.Float(
+        validate=validate.Range(min=0, max=1),
+        metadata={
+            "description": "fp16/int8: held-out accuracy the export may lose against PyTorch "
+            "(default: ACUSIGHT_EXPORT_MAX_ACCURACY_DROP)"
+        },
+    )
+
+
+class ExportJobReportSchema(ma.Schema):
+    """What the export flow (a service account) reports."""
+
+    status = ma.fields.String(validate=validate.OneOf(EXPORT_STATUSES))
+    parity = ma.fields.Dict(allow_none=True)
+    accuracy = ma.fields.Dict(allow_none=True)
+    latency_ms = ma.fields.Dict(allow_none=True)
+    signature = ma.fields.Dict(allow_none=True)
+    error = ma.fields.String(allow_none=True, validate=validate.Length(max=10_000))
+
+
+class ExportJobSchema(ma.Schema):
+    id = ma.fields.Integer()
+    project_id = ma.fields.Integer()
+    model_id = ma.fields.Integer()
+    status = ma.fields.String(metadata={"enum": list(EXPORT_STATUSES)})
+    format = ma.fields.String()
+    opset = ma.fields.Integer()
+    precision = ma.fields.String()
+    dynamic_batch = ma.fields.Boolean()
+    max_accuracy_drop = ma.fields.Float()
+    flow_run_id = ma.fields.String(allow_none=True)
+    parity = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "ONNX vs PyTorch logits on held-out images: max_abs_diff, argmax agreement"},
+    )
+    accuracy = ma.fields.Dict(allow_none=True, metadata={"description": "torch, onnx and their drop"})
+    latency_ms = ma.fields.Dict(
+        allow_none=True, metadata={"description": "Median onnxruntime ms per provider (cpu, cuda) and batch"}
+    )
+    signature = ma.fields.Dict(allow_none=True, metadata={"description": "The model's input and output"})
+    artifact_sha256 = ma.fields.String(allow_none=True)
+    artifact_size = ma.fields.Integer(allow_none=True)
+    error = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    started_at = ma.fields.DateTime(allow_none=True)
+    finished_at = ma.fields.DateTime(allow_none=True)
+
+
+class ExportJobQueryArgsSchema(PageArgsSchema):
+    model_id = ma.fields.Integer()
+    project_id = ma.fields.Integer()
+    status = ma.fields.String(validate=validate.OneOf(EXPORT_STATUSES))
+    precision = ma.fields.String(validate=validate.OneOf(EXPORT_PRECISIONS))
+
+
+class ArtifactUploadFormSchema(ma.Schema):
+    sha256 = ma.fields.String(
+        validate=validate.Regexp(SHA256_HEX, error="must be 64 hexadecimal characters"),
+        metadata={"description": "The flow's SHA-256 of the file; a mismatch refuses the upload"},
+    )

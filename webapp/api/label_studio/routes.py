@@ -1,0 +1,216 @@
+"""Routes of the Label Studio integration: people link and push, flows sync, Label Studio calls in."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+
+from webapp.api.binary import binary_doc, blob_download
+from webapp.api.envelope import Blueprint
+from webapp.api.label_studio.schemas import (
+    LinkCreateSchema,
+    LinkRefSchema,
+    LinkSchema,
+    PendingArgsSchema,
+    PendingSchema,
+    PullResultSchema,
+    PushResultSchema,
+    ReportSchema,
+    SignedArgsSchema,
+    StaleTaskSchema,
+    SyncResultSchema,
+    SyncSchema,
+    TasksRecordedSchema,
+    TasksRecordSchema,
+    WebhookResultSchema,
+    WebhookSchema,
+)
+from webapp.auth import (
+    ANY_ROLE,
+    MANAGERS,
+    SERVICE_ROLE,
+    calling_user,
+    current_org,
+    service_required,
+    user_required,
+)
+from webapp.extensions import db
+from webapp.models import utcnow
+from webapp.services import label_studio
+from webapp.services.ingest import CONTENT_TYPES
+from webapp.storage import blob_key, get_store
+
+blp = Blueprint(
+    "label-studio", __name__, url_prefix="/data", description="Annotating projects in Label Studio"
+)
+integration_blp = Blueprint(
+    "label-studio-integration",
+    __name__,
+    url_prefix="/integrations/label-studio",
+    description="What Label Studio and the sync flows call",
+)
+
+READERS = (*ANY_ROLE, SERVICE_ROLE)
+FLOWS = (SERVICE_ROLE,)
+
+
+def _public_url() -> str:
+    """Where Label Studio and annotators' browsers reach this API: the setting, else this request's URL."""
+    return current_app.extensions["acusight.settings"].public_url.rstrip("/") or request.url_root.rstrip("/")
+
+
+@blp.route("/projects/<int:project_id>/label-studio")
+class ProjectLink(MethodView):
+    @user_required(READERS)
+    @blp.response(200, LinkSchema)
+    def get(self, project_id: int) -> Any:
+        """The project's Label Studio link and sync status: tasks pushed and annotated, last pull, errors."""
+        return label_studio.status(db.session, current_org().id, project_id)
+
+    @user_required(MANAGERS)
+    @blp.arguments(LinkCreateSchema)
+    @blp.response(201, LinkSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, body: dict[str, Any], project_id: int) -> Any:
+        """Link the project: create a Label Studio project with a labeling config made from its labels."""
+        return label_studio.create_link(
+            db.session, current_org().id, project_id, public_url=_public_url(), user=calling_user(), **body
+        )
+
+    @user_required(MANAGERS)
+    @blp.response(204)
+    def delete(self, project_id: int) -> None:
+        """Unlink the project (the Label Studio project and its annotations stay in Label Studio)."""
+        label_studio.delete_link(db.session, current_org().id, project_id)
+
+
+@blp.route("/projects/<int:project_id>/label-studio/pull")
+class ProjectPull(MethodView):
+    @user_required(MANAGERS)
+    @blp.response(202, PullResultSchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, project_id: int) -> Any:
+        """Start pulling the project's new and changed annotations from Label Studio now."""
+        return label_studio.start_pull(db.session, current_org().id, project_id)
+
+
+@blp.route("/batches/<int:batch_id>/label-studio/push")
+class BatchPush(MethodView):
+    @user_required(MANAGERS)
+    @blp.response(202, PushResultSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, batch_id: int) -> Any:
+        """Start importing the batch's images as Label Studio tasks; images pushed before are skipped."""
+        return label_studio.start_push(db.session, current_org().id, batch_id)
+
+
+@blp.route("/images/<int:image_id>/signed")
+class SignedImage(MethodView):
+    @blp.arguments(SignedArgsSchema, location="query")
+    @blp.doc(**binary_doc("image/*", "The original bytes"), security=[])
+    def get(self, args: dict[str, Any], image_id: int) -> Response:
+        """An image's bytes through a signed, expiring URL: how Label Studio shows images, credential-free."""
+        image = label_studio.signed_image(db.session, image_id, args["exp"], args["sig"])
+        response = blob_download(
+            get_store(),
+            blob_key(image.sha256),
+            CONTENT_TYPES[image.format],
+            image.sha256,
+            f"{image.id}.{image.format}",
+        )
+        response.headers["Content-Disposition"] = f'inline; filename="{image.id}.{image.format}"'
+        # The browser may keep the bytes as long as the URL that fetched them is valid.
+        response.cache_control.private = True
+        response.cache_control.max_age = max(0, args["exp"] - int(utcnow().timestamp()))
+        return response
+
+
+def _webhook_secret_required(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Check the shared secret before anything else is read: an unknown caller learns nothing."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        label_studio.verify_webhook(request.headers.get(label_studio.WEBHOOK_HEADER))
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+@integration_blp.route("/webhook")
+class Webhook(MethodView):
+    @_webhook_secret_required
+    @integration_blp.arguments(WebhookSchema)
+    @integration_blp.response(202, WebhookResultSchema)
+    @integration_blp.alt_response(401, response="UNAUTHORIZED")
+    @integration_blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @integration_blp.doc(security=[])
+    def post(self, payload: dict[str, Any]) -> Any:
+        """Label Studio's webhook (shared secret in X-Acusight-Webhook-Secret): pull the tasks it names."""
+        return label_studio.handle_webhook(db.session, payload)
+
+
+@integration_blp.route("/links")
+class Links(MethodView):
+    @service_required
+    @integration_blp.response(200, LinkRefSchema(many=True))
+    def get(self) -> Any:
+        """Every linked project of every organization (service accounts only: the scheduled pull)."""
+        return label_studio.all_links(db.session)
+
+
+@integration_blp.route("/batches/<int:batch_id>/pending")
+class PendingImages(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.arguments(PendingArgsSchema, location="query")
+    @integration_blp.response(200, PendingSchema)
+    def get(self, args: dict[str, Any], batch_id: int) -> Any:
+        """The batch's next images without a task, with signed URLs (the push flow's work list)."""
+        return label_studio.pending_images(
+            db.session, current_org().id, batch_id, base_url=_public_url(), limit=args["limit"]
+        )
+
+
+@integration_blp.route("/projects/<int:project_id>/tasks")
+class Tasks(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.arguments(TasksRecordSchema)
+    @integration_blp.response(200, TasksRecordedSchema)
+    def post(self, body: dict[str, Any], project_id: int) -> Any:
+        """Record which Label Studio task shows which image, and until when its URL works."""
+        return {"new": label_studio.record_tasks(db.session, current_org().id, project_id, body["tasks"])}
+
+
+@integration_blp.route("/projects/<int:project_id>/stale-tasks")
+class StaleTasks(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.arguments(PendingArgsSchema, location="query")
+    @integration_blp.response(200, StaleTaskSchema(many=True))
+    def get(self, args: dict[str, Any], project_id: int) -> Any:
+        """Tasks whose image URL is past half its life, with fresh URLs to put in their data."""
+        return label_studio.stale_tasks(
+            db.session, current_org().id, project_id, base_url=_public_url(), limit=args["limit"]
+        )
+
+
+@integration_blp.route("/projects/<int:project_id>/sync")
+class Sync(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.arguments(SyncSchema)
+    @integration_blp.response(200, SyncResultSchema)
+    def post(self, body: dict[str, Any], project_id: int) -> Any:
+        """Make these tasks' Label Studio annotations the images' label_studio annotations."""
+        return label_studio.sync_tasks(db.session, current_org().id, project_id, body["tasks"])
+
+
+@integration_blp.route("/projects/<int:project_id>/report")
+class Report(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.arguments(ReportSchema)
+    @integration_blp.response(200, LinkSchema)
+    def post(self, body: dict[str, Any], project_id: int) -> Any:
+        """A push or pull flow reports that it runs, succeeded or failed."""
+        return label_studio.report(db.session, current_org().id, project_id, **body)
