@@ -27,8 +27,6 @@ from pipelines.train import PROGRESS_ENV, PROGRESS_PREFIX
 
 # The source tree the pipeline is copied from: dvc.yaml and params.yaml sit beside pipelines/.
 SOURCE_ROOT = Path(pipelines.__file__).resolve().parent.parent
-# Overrides the API accepts, and where each goes in params.yaml.
-PARAM_KEYS = {"epochs", "batch_size", "lr", "width", "depth", "weight_decay", "label_smoothing", "seed"}
 
 
 def prepare_workspace(root: Path, dataset_dir: Path, overrides: dict[str, Any], device: str) -> None:
@@ -51,7 +49,8 @@ def prepare_workspace(root: Path, dataset_dir: Path, overrides: dict[str, Any], 
             except OSError:
                 shutil.copy2(path, dest)
     params = yaml.safe_load((root / "params.yaml").read_text())
-    params["train"].update({k: v for k, v in overrides.items() if k in PARAM_KEYS})
+    # The API validated the overrides: each is a key of params.yaml's train section.
+    params["train"].update(overrides)
     params["train"]["device"] = device
     params.setdefault("evaluate", {})["device"] = device
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))

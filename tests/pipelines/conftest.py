@@ -12,11 +12,6 @@ from pipelines.train import train
 from tests.pipelines.helpers import TINY_LABELS, TINY_SIZE, TINY_TRAIN_PARAMS, tiny_records
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Registered here rather than in pyproject.toml, which this package does not own.
-    config.addinivalue_line("markers", "slow: tens of seconds (subprocesses, real training)")
-
-
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("tiny") / "dataset"

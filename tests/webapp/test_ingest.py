@@ -283,6 +283,23 @@ def test_a_batch_moved_on_from_open_takes_no_more_uploads(client: FlaskClient, k
     assert db.session.get(Batch, first["batch_id"]).image_count == 1  # type: ignore[union-attr]
 
 
+def test_a_batch_moved_to_another_project_takes_no_more_uploads(
+    client: FlaskClient, key: str, admin: Any, project: Project
+) -> None:
+    first = post_image(client, key, make_image(seed=1)).get_json()["data"]
+    other = Project(organization_id=admin.organization_id, name="elsewhere", labels=[])
+    db.session.add(other)
+    db.session.commit()
+    batch = db.session.get(Batch, first["batch_id"])
+    assert batch is not None
+    batch.project_id = other.id
+    db.session.commit()
+    second = post_image(client, key, make_image(seed=2)).get_json()["data"]
+    assert second["batch_id"] != first["batch_id"] and second["project_id"] == project.id
+    fresh = db.session.get(Batch, second["batch_id"])
+    assert fresh is not None and fresh.project_id == project.id and fresh.image_count == 1
+
+
 def test_device_without_project_still_uploads(
     client: FlaskClient, admin_headers: dict[str, str], provision: Any
 ) -> None:

@@ -45,7 +45,12 @@ _DEVICES = Device.__table__
 _INSERT_IMAGE = insert(_IMAGES).returning(_IMAGES.c.id)
 _COUNT_INTO_BATCH = (
     update(_BATCHES)
-    .where(_BATCHES.c.ingest_key == bindparam("key"), _BATCHES.c.status == OPEN)
+    .where(
+        _BATCHES.c.ingest_key == bindparam("key"),
+        _BATCHES.c.status == OPEN,
+        # A batch users moved to another project no longer takes this device's uploads.
+        _BATCHES.c.project_id.is_not_distinct_from(bindparam("device_project_id")),
+    )
     .values(image_count=_BATCHES.c.image_count + 1, updated_at=bindparam("now"))
     .returning(_BATCHES.c.id)
 )
@@ -190,7 +195,8 @@ def count_into_batch(session: Session, device: Device, name: str | None, now: da
 
     That batch is the one named in the upload, else the device's batch of the UTC day. Each such
     batch carries a unique ``ingest_key``, so two first uploads racing each other agree on one batch.
-    A batch users have moved on from ``open`` is left alone: the next one gets a new key.
+    A batch users have moved on from ``open``, or to another project, is left alone: the next one
+    gets a new key.
     The count is one UPDATE in SQL, so concurrent uploads into one batch never lose increments.
     """
     day = now.date()
@@ -202,11 +208,13 @@ def count_into_batch(session: Session, device: Device, name: str | None, now: da
     generation = 1
     while True:
         key = base if generation == 1 else f"{base}#{generation}"
-        batch_id = session.scalar(_COUNT_INTO_BATCH, {"key": key, "now": now})
+        batch_id = session.scalar(
+            _COUNT_INTO_BATCH, {"key": key, "now": now, "device_project_id": device.project_id}
+        )
         if batch_id is not None:
             return int(batch_id)
         if session.scalar(select(Batch.id).where(Batch.ingest_key == key)) is not None:
-            generation += 1  # that batch is no longer open
+            generation += 1  # that batch is no longer open, or no longer in the device's project
             continue
         # Nothing under this key yet. Created in its own transaction (nothing else is pending in it):
         # if another upload wins the race, the unique key refuses ours and the UPDATE above finds theirs.

@@ -18,6 +18,9 @@ class TrainingParamsSchema(ma.Schema):
     width = ma.fields.Integer(validate=validate.Range(min=4, max=512))
     depth = ma.fields.Integer(validate=validate.Range(min=1, max=16))
     seed = ma.fields.Integer(validate=validate.Range(min=0, max=2**31 - 1))
+    threads = ma.fields.Integer(
+        validate=validate.Range(min=0, max=256), metadata={"description": "CPU threads (0: torch's default)"}
+    )
     image_size = ma.fields.Integer(
         validate=validate.Range(min=8, max=512),
         metadata={"description": "Must equal the dataset version's image size (it is fixed there)"},
