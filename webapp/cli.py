@@ -6,9 +6,9 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
-from flask import Flask
 from sqlalchemy.orm import Session
 
 from webapp import create_app
@@ -16,6 +16,7 @@ from webapp.errors import AppError
 from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import ROLES
+from webapp.stack import local_worker_key
 
 
 @click.group()
@@ -190,20 +191,8 @@ def service_key(name: str, save: bool) -> None:
     app = create_app()
     with app.app_context():
         upgrade(app.extensions["acusight.settings"].database_url)
-        key = _rotate_service_key(app, name, save)
+        key = local_worker_key(app, name, save=save)
         click.echo(key)
-
-
-def _rotate_service_key(app: Flask, name: str, save: bool) -> str:
-    from webapp.services import service_accounts
-
-    _, key = service_accounts.rotate(db.session, name)
-    if save:
-        path = app.extensions["acusight.settings"].data_dir / "service_key"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(key)
-    return key
 
 
 @main.command()
@@ -226,7 +215,7 @@ def up(host: str, port: int, prefect_port: int) -> None:
     settings = app.extensions["acusight.settings"]
     with app.app_context():
         upgrade(settings.database_url)
-        key = _rotate_service_key(app, "local-worker", save=True)
+        key = local_worker_key(app)
     stack = Stack(settings, host=host, port=port, prefect_port=prefect_port)
     try:
         stack.start(key)
@@ -259,6 +248,48 @@ def checkins_prune() -> None:
         days = app.extensions["acusight.settings"].checkin_retention_days
         removed = checkins_service.prune(db.session, timedelta(days=days))
         click.echo(f"removed {removed} check-ins older than {days} days")
+
+
+@main.command()
+@click.option("--small", is_flag=True, help="A reduced run (CI): 400 images, 2 devices, 4 epochs")
+@click.option("--devices", type=int, default=None, help="Simulated devices (default 4)")
+@click.option("--images", type=int, default=None, help="How many digits to use (default all 1,797)")
+@click.option("--epochs", type=int, default=None, help="Training epochs (default 15)")
+@click.option("--keep-running", is_flag=True, help="Leave the platform running afterwards (Ctrl-C stops it)")
+@click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--prefect-port", default=4200, show_default=True, type=int)
+def demo(
+    small: bool,
+    devices: int | None,
+    images: int | None,
+    epochs: int | None,
+    keep_running: bool,
+    summary_json: Path | None,
+    port: int,
+    prefect_port: int,
+) -> None:
+    """Run the whole platform on a real image set: devices, labels, dataset, training, ONNX, deployment."""
+    from clients.demo import DemoError, DemoOptions, run_demo
+
+    options = DemoOptions(
+        devices=devices or (2 if small else 4),
+        images=images or (400 if small else None),
+        epochs=epochs or (4 if small else 15),
+    )
+    app = create_app()
+    try:
+        code = run_demo(
+            app,
+            options,
+            port=port,
+            prefect_port=prefect_port,
+            keep_running=keep_running,
+            summary_json=summary_json,
+        )
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(code)
 
 
 if __name__ == "__main__":

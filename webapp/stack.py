@@ -11,11 +11,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from flask import Flask
 
 from webapp.orchestration import DEPLOYMENTS
 from webapp.settings import Settings
 
 STOP_GRACE_S = 20
+
+
+def local_worker_key(app: Flask, name: str = "local-worker", *, save: bool = True) -> str:
+    """Rotate the service account a local worker reports with; keep its key in <data dir>/service_key."""
+    from webapp.extensions import db
+    from webapp.services import service_accounts
+
+    _, key = service_accounts.rotate(db.session, name)
+    if save:
+        path = app.extensions["acusight.settings"].data_dir / "service_key"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+    return key
 
 
 @dataclass

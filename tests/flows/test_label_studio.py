@@ -130,10 +130,12 @@ def _wait_push(
     client: FlaskClient, headers: dict[str, str], project_id: int, after: str | None, worker_dir: Path
 ) -> dict[str, Any]:
     """The link once a push that finished after ``after`` (a last_push_at) has reported."""
+    since = datetime.now(UTC)
 
     def done() -> dict[str, Any] | None:
         status = _status(client, headers, project_id)
-        if status["sync_status"] == "failed":
+        failed_at = status["last_error_at"] and datetime.fromisoformat(status["last_error_at"])
+        if status["sync_status"] == "failed" and failed_at and failed_at > since:
             raise AssertionError(f"push failed: {status['last_error']}")
         pushed = status["last_push_at"]
         return status if pushed and pushed != after and status["sync_status"] == "synced" else None

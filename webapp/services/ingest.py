@@ -223,24 +223,24 @@ def count_into_batch(session: Session, device: Device, name: str | None, now: da
 
 def _create_batch(
     session: Session, device: Device, key: str, name: str | None, day: date, generation: int
-) -> int | None:
+) -> None:
+    """Insert and commit a batch under ``key``; losing the race to another upload is fine."""
     label = name or f"{device.serial_number[:170]} {day.isoformat()}"
     if generation > 1:
         label = f"{label[:190]} ({generation})"
-    batch = Batch(
-        organization_id=device.organization_id,
-        project_id=device.project_id,
-        device_id=device.id,
-        name=label,
-        day=None if name else day,
-        ingest_key=key,
-        status=OPEN,
-        image_count=0,
+    session.add(
+        Batch(
+            organization_id=device.organization_id,
+            project_id=device.project_id,
+            device_id=device.id,
+            name=label,
+            day=None if name else day,
+            ingest_key=key,
+            status=OPEN,
+            image_count=0,
+        )
     )
-    session.add(batch)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        return None
-    return batch.id

@@ -1,0 +1,394 @@
+"""`acusight demo`: the whole platform doing its job on a real image set, end to end, on this machine.
+
+Simulated devices provision themselves, check in and upload scikit-learn's handwritten digits;
+annotators label them through the API; a dataset version is cut, a model trained and exported to
+ONNX; the export is assigned to the devices, and one of them downloads it and runs it on digits
+it has never seen. Every step goes through the REST API, as it would from outside.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import requests
+from PIL import Image as PILImage
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from clients.device import DeviceClient
+
+PROJECT = "Handwritten digits (demo)"
+LABELS = [str(d) for d in range(10)]
+POLL_S = 0.5
+
+
+class DemoError(RuntimeError):
+    """A step of the demo failed; the message says which and why."""
+
+
+@dataclass
+class DemoOptions:
+    devices: int = 4
+    images: int | None = None  # None: all 1,797 digits
+    epochs: int = 15
+    image_size: int = 32
+    unseen_fraction: float = 0.1
+    precision: str = "fp32"
+
+
+@dataclass
+class Summary:
+    steps: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def digit_pngs(limit: int | None) -> list[tuple[bytes, str]]:
+    """scikit-learn's digits (real 8x8 scans of handwriting) as 32x32 PNGs, with their labels."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    out = []
+    for pixels, target in zip(digits.images, digits.target, strict=True):
+        gray = (np.asarray(pixels) * (255.0 / 16.0)).clip(0, 255).astype(np.uint8)
+        image = PILImage.fromarray(gray).resize((32, 32), PILImage.Resampling.BICUBIC).convert("RGB")
+        buf = io.BytesIO()
+        image.save(buf, "PNG")
+        out.append((buf.getvalue(), str(int(target))))
+    return out[:limit] if limit else out
+
+
+class Api:
+    """The demo's user: an admin with a bearer token."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        resp = self.session.request(method, self.base + path, timeout=120, **kwargs)
+        body = resp.json()
+        if not body.get("success"):
+            error = body["error"]
+            details = error.get("details") or ""
+            raise DemoError(
+                f"{method} {path}: {resp.status_code} {error['code']}: {error['message']} {details}"
+            )
+        return body["data"]
+
+    def wait(
+        self,
+        path: str,
+        done: Callable[[dict[str, Any]], bool],
+        timeout: float,
+        tick: Callable[[dict[str, Any]], None],
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            record = self.call("GET", path)
+            tick(record)
+            if done(record):
+                return record
+            time.sleep(POLL_S)
+        raise DemoError(f"{path} did not finish within {timeout:.0f} s")
+
+
+class Demo:
+    def __init__(self, api: Api, console: Console, work_dir: Path, options: DemoOptions) -> None:
+        self.api = api
+        self.console = console
+        self.work_dir = work_dir
+        self.options = options
+        self.summary = Summary()
+        self.run_id = uuid.uuid4().hex[:6]
+
+    def progress(self) -> Progress:
+        return Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+        )
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        yield
+        self.summary.steps[name] = time.perf_counter() - t0
+
+    def run(self) -> Summary:
+        o = self.options
+        data = digit_pngs(o.images)
+        rng = np.random.default_rng(0)
+        unseen_mask = rng.random(len(data)) < o.unseen_fraction
+        seen = [d for d, hide in zip(data, unseen_mask, strict=True) if not hide]
+        unseen = [d for d, hide in zip(data, unseen_mask, strict=True) if hide]
+        facts = self.summary.facts
+
+        with self.step("project and devices"):
+            project = self.project()
+            token = self.api.call(
+                "POST",
+                "/provisioning-tokens",
+                json={
+                    "name": f"demo {self.run_id}",
+                    "max_uses": o.devices,
+                    "project_id": project["id"],
+                    "expires_in_hours": 1,
+                },
+            )["token"]
+            devices = [
+                DeviceClient.provision(
+                    self.api.base, token, f"demo-{self.run_id}-{i}", f"demo camera {i}", model="sim"
+                )
+                for i in range(o.devices)
+            ]
+            for i, device in enumerate(devices):
+                device.model_dir = self.work_dir / f"device-{i}"
+                device.checkin(battery_pct=100 - 7 * i, temperature_c=35.5, firmware_version="demo-1.0")
+        facts["devices"] = len(devices)
+
+        with self.step("devices upload images"), self.progress() as bar:
+            task = bar.add_task("devices upload digits", total=len(seen))
+
+            def upload(item: tuple[int, tuple[bytes, str]]) -> tuple[dict[str, Any], str]:
+                i, (png, label) = item
+                return devices[i % len(devices)].upload(
+                    png, f"digit-{i}.png", batch=f"demo {self.run_id}"
+                ), label
+
+            uploaded = []
+            with ThreadPoolExecutor(max_workers=len(devices)) as pool:
+                for result in pool.map(upload, enumerate(seen)):
+                    uploaded.append(result)
+                    bar.advance(task)
+        facts["images uploaded"] = len(uploaded)
+        facts["duplicates (already stored)"] = sum(1 for image, _ in uploaded if image["duplicate"])
+
+        with self.step("annotators label"), self.progress() as bar:
+            task = bar.add_task("annotators label images", total=len(uploaded))
+            for image, label in uploaded:
+                self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "label": label})
+                bar.advance(task)
+
+        with self.step("dataset version"), self.progress() as bar:
+            dataset = self.api.call(
+                "POST",
+                "/data/datasets",
+                json={"project_id": project["id"], "image_size": o.image_size, "seed": 0},
+            )
+            task = bar.add_task(f"dataset version v{dataset['version']} (DVC)", total=100)
+            dataset = self.api.wait(
+                f"/data/datasets/{dataset['id']}",
+                lambda d: d["status"] in ("ready", "failed"),
+                1800,
+                lambda d: bar.update(task, completed=100 * (d.get("progress") or 0)),
+            )
+            if dataset["status"] != "ready":
+                raise DemoError(f"dataset version failed: {dataset['error']}")
+        facts["dataset version"] = f"v{dataset['version']} {dataset['git_tag']}"
+        facts["dataset splits"] = dataset["counts"]["splits"]
+        facts["dataset_id"] = dataset["id"]
+
+        with self.step("training"), self.progress() as bar:
+            job = self.api.call(
+                "POST",
+                "/ml/training-jobs",
+                json={"dataset_id": dataset["id"], "params": {"epochs": o.epochs}, "device": "auto"},
+            )
+            task = bar.add_task(f"training job {job['id']} (epochs)", total=o.epochs)
+            job = self.api.wait(
+                f"/ml/training-jobs/{job['id']}",
+                lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
+                3600,
+                lambda j: bar.update(task, completed=(j.get("progress") or {}).get("epoch", 0)),
+            )
+            if job["status"] != "succeeded":
+                raise DemoError(f"training {job['status']}: {job['error']}")
+        facts["test accuracy"] = job["metrics"]["test"]["accuracy"]
+        facts["training device"] = job["metrics"].get("device")
+        facts["model_id"] = job["model_id"]
+
+        with self.step("ONNX export"), self.progress() as bar:
+            export = self.api.call(
+                "POST", "/ml/export-jobs", json={"model_id": job["model_id"], "precision": o.precision}
+            )
+            task = bar.add_task(f"export job {export['id']} ({o.precision})", total=None)
+            export = self.api.wait(
+                f"/ml/export-jobs/{export['id']}",
+                lambda e: e["status"] in ("succeeded", "failed"),
+                1800,
+                lambda e: bar.update(task),
+            )
+            if export["status"] != "succeeded":
+                raise DemoError(f"export failed: {export['error']}")
+        facts["export parity"] = export["parity"]
+        facts["export latency ms (cpu)"] = (export.get("latency_ms") or {}).get("cpu")
+        facts["export_id"] = export["id"]
+
+        with self.step("deploy and run on a device"):
+            self.api.call(
+                "PATCH", f"/data/projects/{project['id']}", json={"deployed_export_id": export["id"]}
+            )
+            device = devices[0]
+            config = device.checkin(battery_pct=90)
+            if not config.get("model"):
+                raise DemoError("the device's check-in does not show the deployed model")
+            device.fetch_model()
+            images = [png for png, _ in unseen]
+            truth = [label for _, label in unseen]
+            predicted = device.predict(images)
+            server = self.server_predictions(job["model_id"], images)
+        facts["unseen images"] = len(unseen)
+        facts["device accuracy on unseen"] = (
+            sum(p == t for p, t in zip(predicted, truth, strict=True)) / len(truth) if truth else None
+        )
+        facts["device agrees with server"] = (
+            sum(p == s for p, s in zip(predicted, server, strict=True)) / len(server) if server else None
+        )
+        facts["project_id"] = project["id"]
+        return self.summary
+
+    def project(self) -> dict[str, Any]:
+        for project in self.api.call("GET", "/data/projects", params={"per_page": 100}):
+            if project["name"] == PROJECT:
+                return project
+        return self.api.call(
+            "POST",
+            "/data/projects",
+            json={
+                "name": PROJECT,
+                "task_type": "classification",
+                "labels": LABELS,
+                "description": "scikit-learn's handwritten digits, uploaded by simulated cameras",
+            },
+        )
+
+    def server_predictions(self, model_id: int, images: list[bytes]) -> list[str]:
+        """The trained PyTorch model's own answers on the same images: what the export must reproduce."""
+        import torch
+
+        from pipelines.dataset import decode_resize
+        from pipelines.model import load_checkpoint, predict_logits
+
+        resp = self.api.session.get(f"{self.api.base}/ml/models/{model_id}/download", timeout=300)
+        resp.raise_for_status()
+        path = self.work_dir / f"model-{model_id}.pt"
+        path.write_bytes(resp.content)
+        model, checkpoint = load_checkpoint(path)
+        size = int(checkpoint["image_size"])
+        batch = (
+            np.stack([decode_resize(png, size) for png in images])
+            if images
+            else np.zeros((0, size, size, 3), np.uint8)
+        )
+        logits = predict_logits(model, torch.from_numpy(batch))
+        return [checkpoint["labels"][i] for i in np.asarray(logits).argmax(axis=1)]
+
+
+def summary_table(summary: Summary, urls: dict[str, str]) -> Table:
+    table = Table(title="Acusight demo", show_header=True, header_style="bold")
+    table.add_column("what")
+    table.add_column("result")
+    for key, value in summary.facts.items():
+        if key.endswith("_id"):
+            continue
+        if isinstance(value, float):
+            value = f"{value:.4f}"
+        elif isinstance(value, dict):
+            value = json.dumps(value, default=str)
+        table.add_row(key, str(value))
+    for name, seconds in summary.steps.items():
+        table.add_row(f"time: {name}", f"{seconds:.1f} s")
+    for name, url in urls.items():
+        table.add_row(name, url)
+    return table
+
+
+def flow_run_states(prefect_api_url: str) -> dict[str, int]:
+    """How many flow runs ended in each state: the demo's runs, as the Prefect UI lists them."""
+    runs = requests.post(f"{prefect_api_url}/flow_runs/filter", json={"limit": 200}, timeout=30).json()
+    states: dict[str, int] = {}
+    for run in runs:
+        states[run["state_type"]] = states.get(run["state_type"], 0) + 1
+    return states
+
+
+def run_demo(
+    app: Any,
+    options: DemoOptions,
+    *,
+    port: int,
+    prefect_port: int,
+    keep_running: bool,
+    summary_json: Path | None,
+) -> int:
+    """Start the embedded platform, run the demo through its API, print the summary; the exit code."""
+    from webapp.auth import issue_access_token
+    from webapp.errors import NotFound
+    from webapp.extensions import db
+    from webapp.migrate import upgrade
+    from webapp.services import users
+    from webapp.stack import Stack, local_worker_key
+
+    console = Console()
+    settings = app.extensions["acusight.settings"]
+    upgrade(settings.database_url)
+    with app.app_context():
+        try:
+            user = users.by_email(db.session, "demo@acusight.local")
+        except NotFound:
+            user = users.create(db.session, "demo@acusight.local", "Acusight demo", "admin", "Demo admin")
+        token = issue_access_token(user)
+        key = local_worker_key(app)
+    stack = Stack(settings, port=port, prefect_port=prefect_port)
+    t0 = time.perf_counter()
+    with console.status("starting the platform: Prefect server, API, worker"):
+        try:
+            stack.start(key)
+        except RuntimeError as exc:
+            stack.stop()
+            raise DemoError(str(exc)) from exc
+    urls = {
+        "API docs": f"{stack.api_url}/docs",
+        "Prefect UI (flow runs)": f"{stack.prefect_ui_url}/runs",
+    }
+    try:
+        demo = Demo(Api(stack.api_url, token), console, settings.data_dir / "demo", options)
+        demo.summary.steps["start the platform"] = time.perf_counter() - t0
+        summary = demo.run()
+        summary.facts["flow runs"] = flow_run_states(stack.prefect_api_url)
+        console.print(summary_table(summary, urls))
+        if summary_json is not None:
+            summary_json.write_text(
+                json.dumps(
+                    {"facts": summary.facts, "steps": summary.steps, "urls": urls}, default=str, indent=2
+                )
+            )
+        if keep_running:
+            console.print("The platform keeps running; Ctrl-C stops it.")
+            return stack.supervise()
+        return 0
+    finally:
+        if not keep_running:
+            stack.stop()
