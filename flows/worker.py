@@ -19,21 +19,23 @@ from flows.training import train_model
 DEPLOYMENT_NAME = "acusight"
 
 
-def deployments() -> list:  # type: ignore[type-arg]
-    """Every flow the API can start, as deployments named ``<flow>/acusight``."""
-    return [
-        *(
-            flow.to_deployment(name=DEPLOYMENT_NAME)
-            for flow in (
-                build_dataset_version,
-                train_model,
-                export_model,
-                push_to_label_studio,
-                scheduled_training,
-            )
-        ),
+def deployments(only: set[str] | None = None) -> list:  # type: ignore[type-arg]
+    """The flows the API can start, as deployments named ``<flow>/acusight``; ``only`` picks by flow name.
+
+    Several machines may serve the same deployment: each run goes to one of them. So a GPU machine
+    serves only ``train-model`` (ACUSIGHT_WORKER_FLOWS=train-model) and CPU machines the rest.
+    """
+    flows = (build_dataset_version, train_model, export_model, push_to_label_studio, scheduled_training)
+    chosen = [
+        *(flow.to_deployment(name=DEPLOYMENT_NAME) for flow in flows),
         pull_from_label_studio.to_deployment(name=DEPLOYMENT_NAME, interval=label_studio_pull_interval()),
     ]
+    if only:
+        unknown = only - {d.flow_name for d in chosen}
+        if unknown:
+            raise SystemExit(f"unknown flows in ACUSIGHT_WORKER_FLOWS: {', '.join(sorted(unknown))}")
+        chosen = [d for d in chosen if d.flow_name in only]
+    return chosen
 
 
 def label_studio_pull_interval() -> timedelta | None:
@@ -48,4 +50,5 @@ def label_studio_pull_interval() -> timedelta | None:
 
 
 def main() -> None:
-    serve(*deployments())
+    only = {name.strip() for name in os.environ.get("ACUSIGHT_WORKER_FLOWS", "").split(",") if name.strip()}
+    serve(*deployments(only or None))

@@ -25,6 +25,23 @@ if [ ! -f "$OIDC_STAMP" ] || [ "$(cat "$OIDC_STAMP")" != "$OIDC_WANT" ]; then
   fi
 fi
 
+# --- Label Studio for the integration tests (tests/flows/test_label_studio.py) -----------------
+# In its own virtual environment, never in .venv: label-studio pins redis and python-json-logger
+# versions that would force prefect down (STACK.md). Installed once (~65 s, ~1 GB); afterwards the
+# stamp makes this a file read. The version is read by importing the package: `label-studio
+# --version` would start a server.
+LS_VENV=.venv-label-studio
+LS_VERSION=1.23.2
+LS_STAMP=$LS_VENV/.stamp-version
+if [ "$(cat "$LS_STAMP" 2>/dev/null)" != "$LS_VERSION" ]; then
+  LS_HAVE=$("$LS_VENV/bin/python" -c 'import label_studio; print(label_studio.__version__)' 2>/dev/null || true)
+  if [ "$LS_HAVE" != "$LS_VERSION" ]; then
+    [ -x "$LS_VENV/bin/python" ] || "$PYTHON" -m venv "$LS_VENV"
+    "$LS_VENV/bin/python" -m pip install -q "label-studio==$LS_VERSION"
+  fi
+  echo "$LS_VERSION" > "$LS_STAMP"
+fi
+
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
   exit 0
 fi

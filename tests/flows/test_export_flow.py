@@ -14,6 +14,7 @@ import requests
 import torch
 from flask.testing import FlaskClient
 
+from flows.export import fetch_checkpoint
 from pipelines.dataset import assign_split, decode_resize
 from pipelines.model import load_checkpoint, predict_logits
 from pipelines.predict import META_PRECISION, Predictor
@@ -23,8 +24,6 @@ from tests.flows.test_training_flow import wait_job
 from tests.pipelines.helpers import TINY_LABELS, png_bytes, tiny_image
 from tests.webapp.test_service_accounts import service_headers
 from webapp import orchestration
-
-pytestmark = pytest.mark.usefixtures("worker", "service_key")
 
 FINAL = {"succeeded", "failed"}
 # Held-out images: what parity is judged on, and what the device is scored on here.
@@ -163,6 +162,7 @@ def register_by_hand(
     return dict(model.get_json()["data"])
 
 
+@pytest.mark.usefixtures("worker", "service_key")
 def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     client: FlaskClient,
     admin: Any,
@@ -269,3 +269,37 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
 
 def split_of(png: bytes) -> str:
     return assign_split(hashlib.sha256(png).hexdigest(), 0, SPLITS)
+
+
+class _Download:
+    """What PlatformClient.stream returns, for fetch_checkpoint alone."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __enter__(self) -> _Download:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        pass
+
+    def iter_content(self, size: int) -> Any:
+        return iter([self.data[i : i + size] for i in range(0, len(self.data), size)])
+
+
+class _Api:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, method: str, path: str) -> _Download:
+        assert (method, path) == ("GET", "/ml/models/7/download")
+        return _Download(self.data)
+
+
+def test_a_checkpoint_that_does_not_match_its_sha256_is_refused(tmp_path: Path) -> None:
+    data = b"checkpoint bytes" * 100_000
+    model = {"id": 7, "artifact_sha256": hashlib.sha256(data).hexdigest()}
+    out = fetch_checkpoint.fn(_Api(data), model, tmp_path / "ok.pt")
+    assert out.read_bytes() == data
+    with pytest.raises(RuntimeError, match="checkpoint of model 7 is corrupt"):
+        fetch_checkpoint.fn(_Api(data[:-1] + b"!"), model, tmp_path / "bad.pt")

@@ -8,26 +8,29 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+import sqlalchemy as sa
 import torch
 from flask.testing import FlaskClient
 
+from flows import worker
 from pipelines.model import ModelConfig, ResNet, save_checkpoint
 from tests.conftest import png_bytes
 from tests.flows.conftest import wait_until, worker_log
 from tests.flows.label_studio_server import LabelStudioEnv, LabelStudioServer
 from webapp import orchestration
 from webapp.extensions import db
-from webapp.models import DatasetVersion, TrainingJob, User
+from webapp.models import DatasetVersion, LabelStudioTask, TrainingJob, User
 from webapp.services import models, training
 from webapp.storage import get_store
 
-pytestmark = pytest.mark.usefixtures("worker", "service_key", "label_studio")
+# Not module-wide: the schedule's unit test below needs none of these.
+needs_label_studio = pytest.mark.usefixtures("worker", "service_key", "label_studio")
 
 FLOW_TIMEOUT_S = 180
 
@@ -148,6 +151,7 @@ def _ls_annotations(client: FlaskClient, headers: dict[str, str], project_id: in
     return [a for a in resp.get_json()["data"] if a["source"] == "label_studio"]
 
 
+@needs_label_studio
 def test_classification_round_trip(
     client: FlaskClient,
     admin_headers: dict[str, str],
@@ -182,7 +186,14 @@ def test_classification_round_trip(
     # Pushing again creates no duplicate tasks.
     resp = client.post(f"/api/data/batches/{batch_id}/label-studio/push", headers=admin_headers)
     assert resp.status_code == 202, resp.get_json()
-    _wait_push(client, admin_headers, pid, pushed["last_push_at"], worker_dir)
+    pushed = _wait_push(client, admin_headers, pid, pushed["last_push_at"], worker_dir)
+    assert [t["id"] for t in _tasks(ls, ls_pid)] == [t["id"] for t in tasks]
+    # A push that made its tasks but died before reporting them: the next one finds and reuses them.
+    db.session.execute(sa.delete(LabelStudioTask))
+    db.session.commit()
+    assert _status(client, admin_headers, pid)["tasks_pushed"] == 0
+    client.post(f"/api/data/batches/{batch_id}/label-studio/push", headers=admin_headers)
+    assert _wait_push(client, admin_headers, pid, pushed["last_push_at"], worker_dir)["tasks_pushed"] == 3
     assert [t["id"] for t in _tasks(ls, ls_pid)] == [t["id"] for t in tasks]
 
     # An annotator labels the first image; the webhook brings it over within seconds.
@@ -237,6 +248,7 @@ def test_classification_round_trip(
     assert _status(client, admin_headers, pid)["label_config_in_sync"]
 
 
+@needs_label_studio
 def test_detection_boxes_and_the_scheduled_pull(
     client: FlaskClient,
     admin_headers: dict[str, str],
@@ -280,6 +292,7 @@ def test_detection_boxes_and_the_scheduled_pull(
     assert _status(client, admin_headers, pid)["pull_cursor"]
 
 
+@needs_label_studio
 def test_model_predictions_go_along_as_pre_annotations(
     client: FlaskClient,
     admin: User,
@@ -335,6 +348,7 @@ def _register_model(admin: User, project_id: int, tmp_path: Path, favours: str) 
     assert training.get(db.session, admin.organization_id, job.id).id == job.id
 
 
+@needs_label_studio
 def test_label_studio_down_fails_clearly_and_a_retry_succeeds(
     client: FlaskClient,
     admin_headers: dict[str, str],
@@ -363,3 +377,16 @@ def test_label_studio_down_fails_clearly_and_a_retry_succeeds(
     assert client.post(push, headers=admin_headers).status_code == 202
     pushed = _wait_push(client, admin_headers, pid, None, worker_dir)
     assert pushed["tasks_pushed"] == 2 and len(_tasks(ls, ls_pid)) == 2
+
+
+def test_the_scheduled_pull_runs_only_where_label_studio_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ACUSIGHT_LABEL_STUDIO_URL", raising=False)
+    monkeypatch.delenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", raising=False)
+    assert worker.label_studio_pull_interval() is None
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_URL", "http://label-studio.test")
+    assert worker.label_studio_pull_interval() == timedelta(minutes=5)
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "0")
+    assert worker.label_studio_pull_interval() is None
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "1")
+    [pull] = [d for d in worker.deployments() if d.flow_name == "pull-from-label-studio"]
+    assert [s.schedule.interval for s in pull.schedules] == [timedelta(minutes=1)]

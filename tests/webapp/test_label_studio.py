@@ -548,3 +548,31 @@ def test_links_span_organizations_for_service_accounts_only(
         client.get("/api/integrations/label-studio/links", headers=admin_headers), 401, "UNAUTHORIZED"
     )
     assert_error(client.get("/api/integrations/label-studio/links"), 401, "UNAUTHORIZED")
+
+
+def test_pull_on_demand(
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    linked: Any,
+    started: list[Any],
+    make_user: Any,
+) -> None:
+    project, _ = linked()
+    url = f"/api/data/projects/{project['id']}/label-studio/pull"
+    resp = client.post(url, headers=admin_headers)
+    assert resp.status_code == 202, resp.get_json()
+    assert started == [
+        {
+            "kind": "label_studio_pull",
+            "organization_id": admin.organization_id,
+            "project_id": project["id"],
+            "task_ids": None,
+        }
+    ]
+    assert_error(client.post(url, headers=bearer(make_user("annotator"))), 403, "FORBIDDEN")
+    unlinked = client.post("/api/data/projects", json={"name": "x", "labels": ["a"]}, headers=admin_headers)
+    pid = unlinked.get_json()["data"]["id"]
+    assert_error(
+        client.post(f"/api/data/projects/{pid}/label-studio/pull", headers=admin_headers), 404, "NOT_FOUND"
+    )
