@@ -48,8 +48,9 @@ from webapp.models import (
     User,
 )
 
-LABELS = [f"class_{i}" for i in range(10)]
-DET_LABELS = ["car", "person", "bike"]
+# "other" is a label of both kinds of project: the org-wide label filter's slowest case.
+LABELS = [*(f"class_{i}" for i in range(9)), "other"]
+DET_LABELS = ["car", "person", "other"]
 PROJECTS = 5  # the last one is a detection project
 DEVICES = 20
 DAYS = 100
@@ -219,8 +220,12 @@ def queries(ids: dict[str, Any]) -> list[tuple[str, str]]:
         ("status=rejected, last page", "status=rejected&page=last"),
         ("labeled=false", "labeled=false"),
         ("labeled=true, last page", "labeled=true&page=last"),
-        ("label (org has detection: box-label path)", "label=class_3"),
-        ("label (org-wide), last page", "label=class_3&page=last"),
+        ("label, org-wide (classes)", "label=class_3"),
+        ("label, org-wide (classes), last page", "label=class_3&page=last"),
+        ("label, org-wide (boxes)", "label=car"),
+        ("label, org-wide (boxes), last page", "label=car&page=last"),
+        ("label, org-wide (classes and boxes)", "label=other"),
+        ("label, org-wide (classes and boxes), last page", "label=other&page=last"),
         ("project_id + label", f"project_id={p}&label=class_3"),
         ("project_id + label, last page", f"project_id={p}&label=class_3&page=last"),
         ("project_id + labeled=false", f"project_id={p}&labeled=false"),

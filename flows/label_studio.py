@@ -322,18 +322,17 @@ def push_to_label_studio(organization_id: int, project_id: int, batch_id: int) -
     ls = LabelStudioSession(settings)
     _report(api, project_id, "push", "running")
     counts: Counter[str] = Counter()
+    plan = next_images(api, batch_id)
     with tempfile.TemporaryDirectory(prefix="acusight-ls-") as scratch:
-        annotator = load_pre_annotator(api, project_id, Path(scratch))
-        while True:
-            plan = next_images(api, batch_id)
-            images = plan["images"]
-            if not images:
-                break
+        # The model is fetched only when there is something to push.
+        annotator = load_pre_annotator(api, project_id, Path(scratch)) if plan["images"] else None
+        while images := plan["images"]:
             predictions = predict(annotator, images) if annotator else {}
             tasks = import_images(ls, plan["label_studio_project_id"], images, predictions)
             reported = [_task_record(image, tasks[image["image_id"]]) for image in images]
             counts["tasks"] += record_tasks(api, project_id, reported)
             counts["predictions"] += len(predictions)
+            plan = next_images(api, batch_id)
     _report(api, project_id, "push", "succeeded")
     log.info("batch %s: %d new tasks, %d predictions", batch_id, counts["tasks"], counts["predictions"])
     return dict(counts)

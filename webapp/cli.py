@@ -251,7 +251,7 @@ def checkins_prune() -> None:
 
 
 @main.command()
-@click.option("--small", is_flag=True, help="A reduced run (CI): 400 images, 2 devices, 4 epochs")
+@click.option("--small", is_flag=True, help="A reduced run (CI): 800 images, 2 devices, 25 epochs")
 @click.option("--devices", type=int, default=None, help="Simulated devices (default 4)")
 @click.option("--images", type=int, default=None, help="How many digits to use (default all 1,797)")
 @click.option("--epochs", type=int, default=None, help="Training epochs (default 15)")
@@ -274,8 +274,8 @@ def demo(
 
     options = DemoOptions(
         devices=devices or (2 if small else 4),
-        images=images or (400 if small else None),
-        epochs=epochs or (4 if small else 15),
+        images=images or (800 if small else None),
+        epochs=epochs or (25 if small else 15),
     )
     app = create_app()
     try:

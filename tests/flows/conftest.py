@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
+from prefect.context import refresh_global_settings_context
 from werkzeug.serving import make_server
 
 from tests.flows.label_studio_server import LabelStudioEnv, label_studio, label_studio_env
@@ -84,11 +85,15 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     wait_until(healthy, 120, "the Prefect server")
     old = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
+    # Prefect reads its settings once, when first imported: a test module that imports a flow at
+    # collection time would otherwise leave this process on a temporary server of its own.
+    refresh_global_settings_context()
     yield url
     if old is None:
         os.environ.pop("PREFECT_API_URL", None)
     else:
         os.environ["PREFECT_API_URL"] = old
+    refresh_global_settings_context()
     proc.terminate()
     proc.wait(30)
     log.close()

@@ -10,14 +10,13 @@ from typing import Any
 import numpy as np
 import onnx
 import pytest
-import requests
 import torch
 from flask.testing import FlaskClient
 
-from flows.export import fetch_checkpoint
+from clients.device import DeviceClient
 from pipelines.dataset import assign_split, decode_resize
 from pipelines.model import load_checkpoint, predict_logits
-from pipelines.predict import META_PRECISION, Predictor
+from pipelines.predict import META_PRECISION
 from tests.flows.conftest import wait_until, worker_log
 from tests.flows.test_dataset_flow import wait_final
 from tests.flows.test_training_flow import wait_job
@@ -28,54 +27,6 @@ from webapp import orchestration
 FINAL = {"succeeded", "failed"}
 # Held-out images: what parity is judged on, and what the device is scored on here.
 SPLITS = {"train": 0.7, "val": 0.1, "test": 0.2}
-
-
-class DeviceSimulator:
-    """A camera's side of model delivery, over HTTP: check in, fetch the assignment, download only what is
-    new (If-None-Match), verify the checksum, and classify images with onnxruntime (pipelines.predict)."""
-
-    def __init__(self, api_url: str, key: str, workdir: Path) -> None:
-        self.api = api_url
-        self.session = requests.Session()
-        self.session.headers["X-Device-Key"] = key
-        self.path = workdir / "model.onnx"
-        self.downloads = 0
-
-    def _data(self, resp: requests.Response) -> Any:
-        assert resp.status_code == 200, resp.text
-        return resp.json()["data"]
-
-    def checkin(self) -> dict[str, Any] | None:
-        resp = self.session.post(f"{self.api}/device/checkin", json={"battery_pct": 90})
-        return self._data(resp)["config"]["model"]
-
-    def assignment(self) -> dict[str, Any] | None:
-        return self._data(self.session.get(f"{self.api}/device/model"))
-
-    def sync(self) -> dict[str, Any]:
-        """Make the local model the assigned one; the file is fetched only when its sha256 changed."""
-        wanted = self.checkin()
-        assert wanted is not None and wanted == self.assignment()
-        held = hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path.exists() else None
-        headers = {"If-None-Match": f'"{held}"'} if held else {}
-        resp = self.session.get(f"{self.api}/device/model/download", headers=headers)
-        if resp.status_code == 304:
-            assert held == wanted["sha256"]
-            return wanted
-        assert resp.status_code == 200, resp.text
-        if (
-            hashlib.sha256(resp.content).hexdigest() != wanted["sha256"]
-            or len(resp.content) != wanted["size"]
-        ):
-            raise AssertionError("downloaded model does not match its checksum")
-        self.path.write_bytes(resp.content)
-        self.downloads += 1
-        return wanted
-
-    def classify(self, images: list[bytes]) -> list[str]:
-        predictor = Predictor(self.path, providers=["CPUExecutionProvider"])
-        indices, _ = predictor.predict(images)
-        return [predictor.labels[i] for i in indices]
 
 
 def learnable_project(
@@ -217,18 +168,26 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     listed = client.get(f"/api/ml/models/{model_id}", headers=admin_headers).get_json()["data"]["exports"]
     assert sorted(e["id"] for e in listed) == sorted(ids.values())
 
-    # The device: nothing assigned, then the project's fp32 export, then its own int8 one.
-    device = provision(admin_headers, "CAM-EDGE", project_id=project_id)
-    sim = DeviceSimulator(live_api, device["api_key"], tmp_path)
-    assert sim.checkin() is None and sim.assignment() is None
+    # The device (the client `acusight demo` runs, over HTTP): nothing assigned, then the project's fp32
+    # export, then its own int8 one. Downloads are counted by status: a model held is not fetched again.
+    provisioned = provision(admin_headers, "CAM-EDGE", project_id=project_id)
+    device = DeviceClient(api_url=live_api, key=provisioned["api_key"], model_dir=tmp_path / "models")
+    downloads: list[int] = []
+    device.session.hooks["response"].append(
+        lambda r, *_a, **_k: downloads.append(r.status_code) if r.url.endswith("/model/download") else None
+    )
+    assert device.checkin()["model"] is None and device.fetch_model() is None and downloads == []
     client.patch(
         f"/api/data/projects/{project_id}", json={"deployed_export_id": fp32["id"]}, headers=admin_headers
     )
-    seen = sim.sync()
+    seen = device.checkin(battery_pct=90)["model"]
     assert (seen["export_id"], seen["source"], seen["labels"]) == (fp32["id"], "project", TINY_LABELS)
     assert seen["input"]["image_size"] == 16 and seen["input"]["mean"] == fp32["signature"]["input"]["mean"]
-    sim.sync()
-    assert sim.downloads == 1  # the second sync got 304
+    path = device.fetch_model()
+    assert path is not None and device.model_info == seen
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == seen["sha256"] == fp32["artifact_sha256"]
+    assert device.fetch_model() == path
+    assert downloads == [200, 304]
 
     # Images the model never saw: the device's classes equal the PyTorch model's argmax.
     rng = np.random.default_rng(12345)
@@ -237,16 +196,18 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     torch_model, _ = load_checkpoint(io.BytesIO(checkpoint))
     arrays = np.stack([decode_resize(png, 16) for png in fresh])
     expected = [TINY_LABELS[i] for i in predict_logits(torch_model, arrays).argmax(1).tolist()]
-    assert sim.classify(fresh) == expected
+    assert device.predict(fresh) == expected
 
     # The held-out images: the device scores exactly what the export flow measured on the server.
     held_out = [(png, label) for png, label in images if split_of(png) == "test"]
     for precision in ("fp32", "int8"):
         if precision == "int8":
-            url = f"/api/devices/{device['device']['id']}"
+            url = f"/api/devices/{provisioned['device']['id']}"
             client.patch(url, json={"deployed_export_id": jobs["int8"]["id"]}, headers=admin_headers)
-            assert sim.sync()["source"] == "device" and sim.downloads == 2
-        predicted = sim.classify([png for png, _ in held_out])
+            device.fetch_model()
+            assert device.model_info is not None and device.model_info["source"] == "device"
+            assert downloads == [200, 304, 200]
+        predicted = device.predict([png for png, _ in held_out])
         accuracy = float(np.mean([p == label for p, (_, label) in zip(predicted, held_out, strict=True)]))
         assert accuracy == pytest.approx(jobs[precision]["accuracy"]["onnx"])
 
@@ -262,7 +223,9 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     assert failed["accuracy"]["drop"] > 0.01 and f'"drop": {failed["accuracy"]["drop"]}' in failed["error"]
     assert failed["parity"]["argmax_agreement"] < 1.0 and failed["artifact_sha256"] is None
     resp = client.patch(
-        f"/api/devices/{device['device']['id']}", json={"deployed_export_id": int8_job}, headers=admin_headers
+        f"/api/devices/{provisioned['device']['id']}",
+        json={"deployed_export_id": int8_job},
+        headers=admin_headers,
     )
     assert resp.status_code == 409
 
@@ -297,6 +260,10 @@ class _Api:
 
 
 def test_a_checkpoint_that_does_not_match_its_sha256_is_refused(tmp_path: Path) -> None:
+    # Imported here: importing Prefect at collection time would pin this process's Prefect settings
+    # before the session's server is up.
+    from flows.export import fetch_checkpoint
+
     data = b"checkpoint bytes" * 100_000
     model = {"id": 7, "artifact_sha256": hashlib.sha256(data).hexdigest()}
     out = fetch_checkpoint.fn(_Api(data), model, tmp_path / "ok.pt")

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 import torch
 from flask.testing import FlaskClient
 
-from flows import worker
 from pipelines.model import ModelConfig, ResNet, save_checkpoint
 from tests.conftest import png_bytes
 from tests.flows.conftest import wait_until, worker_log
@@ -29,7 +28,7 @@ from webapp.models import DatasetVersion, LabelStudioTask, TrainingJob, User
 from webapp.services import models, training
 from webapp.storage import get_store
 
-# Not module-wide: the schedule's unit test below needs none of these.
+# Not module-wide: the schedule's test below needs none of these.
 needs_label_studio = pytest.mark.usefixtures("worker", "service_key", "label_studio")
 
 FLOW_TIMEOUT_S = 180
@@ -379,7 +378,11 @@ def test_label_studio_down_fails_clearly_and_a_retry_succeeds(
     assert pushed["tasks_pushed"] == 2 and len(_tasks(ls, ls_pid)) == 2
 
 
+@pytest.mark.usefixtures("prefect_server")
 def test_the_scheduled_pull_runs_only_where_label_studio_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Imported here, once PREFECT_API_URL is set: Prefect reads its settings when first imported.
+    from flows import worker
+
     monkeypatch.delenv("ACUSIGHT_LABEL_STUDIO_URL", raising=False)
     monkeypatch.delenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", raising=False)
     assert worker.label_studio_pull_interval() is None

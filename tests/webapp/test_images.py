@@ -173,14 +173,17 @@ def test_label_filter_matches_any_box_of_detection_images(
 ) -> None:
     cls = make_project(admin_headers, labels=["car", "cat"])
     det = make_project(admin_headers, task_type="detection", labels=["car", "person"])
-    [c1] = make_images(admin, 1, project_id=cls["id"])
+    c1, c2 = make_images(admin, 2, project_id=cls["id"])
     d = make_images(admin, 3, project_id=det["id"])
     _annotate(client, admin_headers, c1.id, label="car")
+    _annotate(client, admin_headers, c2.id, label="cat")
     _annotate(client, admin_headers, d[0].id, boxes=[{"label": "car", **BOX}, {"label": "person", **BOX}])
     _annotate(client, admin_headers, d[1].id, boxes=[{"label": "person", **BOX}])
     _annotate(client, admin_headers, d[2].id, boxes=[{"label": "car", **BOX}])
     _annotate(client, admin_headers, d[2].id, boxes=[])  # relabeled: no objects any more
+    # Used by both kinds, by boxes only, by classes only.
     assert _ids(client, admin_headers, "label=car") == [d[0].id, c1.id]
+    assert _ids(client, admin_headers, "label=cat") == [c2.id]
     assert _ids(client, admin_headers, "label=person") == [d[1].id, d[0].id]
     assert _ids(client, admin_headers, f"label=car&project_id={det['id']}") == [d[0].id]
     assert _ids(client, admin_headers, f"label=car&project_id={cls['id']}") == [c1.id]
@@ -188,6 +191,46 @@ def test_label_filter_matches_any_box_of_detection_images(
     got = client.get(f"/api/data/images/{d[0].id}", headers=admin_headers).get_json()["data"]
     assert got["label"] is None and got["labeled"] is True
     assert [b["label"] for b in got["annotation"]["boxes"]] == ["car", "person"]
+
+
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_pages_of_a_label_both_kinds_use(
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    make_project: Any,
+    make_images: Any,
+    order: str,
+) -> None:
+    """Classification and detection images with the label are listed together, in one order."""
+    cls = make_project(admin_headers, labels=["car", "cat"])
+    det = make_project(admin_headers, task_type="detection", labels=["car"])
+    t0 = datetime(2026, 5, 1, tzinfo=UTC)
+    expected = []
+    for i in range(4):
+        [c] = make_images(admin, 1, project_id=cls["id"], start=t0 + timedelta(minutes=2 * i))
+        [d] = make_images(admin, 1, project_id=det["id"], start=t0 + timedelta(minutes=2 * i + 1))
+        _annotate(client, admin_headers, c.id, label="car")
+        _annotate(client, admin_headers, d.id, boxes=[{"label": "car", **BOX}])
+        expected += [c.id, d.id]
+    [other] = make_images(admin, 1, project_id=cls["id"], start=t0)
+    _annotate(client, admin_headers, other.id, label="cat")
+    if order == "desc":
+        expected.reverse()
+    for per_page in (1, 3, 8):
+        walked: list[int] = []
+        for page in range(1, 10):
+            body = client.get(
+                f"/api/data/images?label=car&order={order}&per_page={per_page}&page={page}",
+                headers=admin_headers,
+            ).get_json()
+            assert body["meta"]["total"] == 8
+            walked += [i["id"] for i in body["data"]]
+        assert walked == expected, per_page
+    assert _ids(client, admin_headers, "label=car&status=new&per_page=100") == _ids(
+        client, admin_headers, "label=car&per_page=100"
+    )
+    assert _ids(client, admin_headers, "label=car&status=rejected") == []
 
 
 def test_filters_naming_another_organizations_objects_find_nothing(

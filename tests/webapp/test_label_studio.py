@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from tests.conftest import bearer, png_bytes
 from tests.webapp.test_envelope import assert_error
 from tests.webapp.test_service_accounts import service_headers
+from webapp import orchestration
+from webapp.errors import ServiceUnavailable
 from webapp.extensions import db
 from webapp.models import Annotation, Batch, Image, LabelStudioLink, LabelStudioTask, User
 from webapp.services import label_studio, service_accounts
@@ -264,7 +266,12 @@ def test_annotating_a_linked_batch_without_prefect_is_503_and_the_batch_stays(
     _, images = linked()
     batch_id = images[0].batch_id
     client.patch(f"/api/data/batches/{batch_id}", json={"status": "ready"}, headers=admin_headers)
-    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{_closed_port()}/api")
+
+    def unreachable(kind: str, parameters: dict[str, Any]) -> str:
+        raise ServiceUnavailable("The orchestrator (Prefect) is unreachable")
+
+    # What orchestration.start raises when Prefect is down (tests/webapp/test_datasets.py shows it).
+    monkeypatch.setattr(orchestration, "start", unreachable)
     resp = client.patch(f"/api/data/batches/{batch_id}", json={"status": "annotating"}, headers=admin_headers)
     assert_error(resp, 503, "SERVICE_UNAVAILABLE")
     db.session.expire_all()
@@ -297,7 +304,7 @@ def test_pending_images_are_signed_and_skip_tasks_already_made(
 
 
 def test_stale_tasks_get_fresh_urls(
-    client: FlaskClient, flow_headers: dict[str, str], linked: Any, app: Any
+    client: FlaskClient, admin_headers: dict[str, str], flow_headers: dict[str, str], linked: Any, app: Any
 ) -> None:
     project, images = linked(n=2)
     _record(client, flow_headers, project["id"], images)
@@ -310,6 +317,12 @@ def test_stale_tasks_get_fresh_urls(
     assert [(s["image_id"], s["task_id"]) for s in stale] == [(images[1].id, 10 * images[1].id)]
     ttl = app.extensions["acusight.settings"].label_studio_url_ttl_hours
     assert datetime.fromisoformat(stale[0]["url_expires_at"]) > datetime.now(UTC) + timedelta(hours=ttl - 1)
+    # Nobody annotates archived batches: their URLs are left to expire.
+    resp = client.patch(
+        f"/api/data/batches/{images[1].batch_id}", json={"status": "archived"}, headers=admin_headers
+    )
+    assert resp.status_code == 200
+    assert client.get(url, headers=flow_headers).get_json()["data"] == []
 
 
 # --- Signed image URLs -------------------------------------------------------------------------------

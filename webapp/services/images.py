@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, union_all
+from sqlalchemy import ColumnElement, case, exists, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.models import AnnotationLabel, Batch, Device, Image, Project
@@ -41,15 +41,6 @@ def list_(
     if not all(in_org(session, model, organization_id, oid) for model, oid in scopes.items()):
         return Page(items=[], total=0, page=page, per_page=per_page)
     conditions: list[ColumnElement[bool]] = []
-    scoped = project_id is not None or batch_id is not None or device_id is not None
-    if label is not None:
-        condition, scoped_by_label = _has_label(session, organization_id, project_id, label)
-        conditions.append(condition)
-        scoped = scoped or scoped_by_label
-    # A project, batch or device of the organization implies it: leaving organization_id out lets
-    # their own indexes answer alone.
-    if not scoped:
-        conditions.append(Image.organization_id == organization_id)
     for column, value in (
         (Image.project_id, project_id),
         (Image.batch_id, batch_id),
@@ -63,14 +54,23 @@ def list_(
         conditions.append(Image.captured_at >= captured_after)
     if captured_before is not None:
         conditions.append(Image.captured_at < captured_before)
+    scoped = project_id is not None or batch_id is not None or device_id is not None
+    # A project, batch or device of the organization implies it: leaving organization_id out lets
+    # their own indexes answer alone.
+    organization = [] if scoped else [Image.organization_id == organization_id]
+    if label is None:
+        branches = [organization + conditions]
+    else:
+        branches = [
+            [*(organization if org_needed else []), *label_conditions, *conditions]
+            for label_conditions, org_needed in _label_branches(session, organization_id, project_id, label)
+        ]
     if sort is None:
         sort = "captured" if captured_after or captured_before else "created"
-    key = SORTS[sort]
-    newest_first = (key.desc(), Image.id.desc())
-    oldest_first = (key.asc(), Image.id.asc())
-    orders = (newest_first, oldest_first) if order == "desc" else (oldest_first, newest_first)
-    total = _organization_total(session, organization_id) if len(conditions) == 1 and not scoped else None
-    return _page(session, conditions, orders, page, per_page, total)
+    total = None
+    if label is None and not conditions and not scoped:
+        total = _organization_total(session, organization_id)
+    return _page(session, branches, SORTS[sort], order == "desc", page, per_page, total)
 
 
 def get(session: Session, organization_id: int, image_id: int) -> Image:
@@ -90,28 +90,42 @@ def update(session: Session, organization_id: int, image_id: int, changes: dict[
 
 def _page(
     session: Session,
-    conditions: list[ColumnElement[bool]],
-    orders: tuple[tuple[Any, ...], tuple[Any, ...]],
+    branches: list[list[ColumnElement[bool]]],
+    key: Any,
+    descending: bool,
     page: int,
     per_page: int,
     total: int | None = None,
 ) -> Page[Image]:
-    """Count, page through ids alone (an index-only scan), then load just those rows.
+    """Count, page through ids alone (index-only scans), then load just the page's rows.
 
-    ``orders`` is the order asked for and its exact reverse: a page in the second half of the list is
-    read from the other end, so no page skips more than half of the matching index entries.
+    ``branches`` are disjoint sets of conditions (more than one only for a label that both kinds of
+    project use): each is counted and listed from its own indexes, and the ids merged in order. A page
+    in the second half of the list is read from the other end, so no page skips more than half of the
+    matching index entries.
     """
     if total is None:
-        total = session.scalar(select(func.count()).select_from(Image).where(*conditions)) or 0
+        total = sum(
+            session.scalar(select(func.count()).select_from(Image).where(*where)) or 0 for where in branches
+        )
     offset = (page - 1) * per_page
     take = max(0, min(per_page, total - offset))
     ids: list[int] = []
     if take:
         skip_back = total - offset - take
-        order_by, skip, backwards = (
-            (orders[1], skip_back, True) if skip_back < offset else (orders[0], offset, False)
-        )
-        stmt = select(Image.id).where(*conditions).order_by(*order_by).limit(take).offset(skip)
+        backwards = skip_back < offset
+        newest_first = descending != backwards
+        if len(branches) == 1:
+            listed = select(Image.id).where(*branches[0])
+            sort_key, id_key = key, Image.id
+        else:
+            merged = union_all(
+                *(select(key.label("key"), Image.id).where(*where) for where in branches)
+            ).subquery()
+            listed = select(merged.c.id)
+            sort_key, id_key = merged.c.key, merged.c.id
+        order_by = (sort_key.desc(), id_key.desc()) if newest_first else (sort_key.asc(), id_key.asc())
+        stmt = listed.order_by(*order_by).limit(take).offset(skip_back if backwards else offset)
         ids = list(session.scalars(stmt))
         if backwards:
             ids.reverse()
@@ -139,25 +153,28 @@ def _organization_total(session: Session, organization_id: int) -> int:
     return int(in_batches or 0) + int(loose or 0)
 
 
-def _has_label(
+def _label_branches(
     session: Session, organization_id: int, project_id: int | None, label: str
-) -> tuple[ColumnElement[bool], bool]:
+) -> list[tuple[list[ColumnElement[bool]], bool]]:
     """Images whose current annotation uses ``label``: the class of a classification image (on the
     image row), or the label of any box of a detection image (through annotation_labels).
 
-    Returns the condition and whether it already confines the images to the organization.
+    Returns disjoint alternatives, each with whether it still needs the organization condition.
     """
 
-    def boxes_in(project_ids: list[int]) -> ColumnElement[bool]:
+    def boxes_in(project_ids: list[int]) -> list[ColumnElement[bool]]:
+        # Read the projects' images (their index carries annotation_id) and probe the annotations
+        # using the label; starting from the annotations instead misleads PostgreSQL's estimates.
         used = select(AnnotationLabel.annotation_id).where(
             AnnotationLabel.project_id.in_(project_ids), AnnotationLabel.label == label
         )
-        return Image.annotation_id.in_(used)
+        return [Image.project_id.in_(project_ids), Image.annotation_id.in_(used)]
 
+    classes = [Image.label == label]
     if project_id is not None:
         project = session.get(Project, project_id)
         detection = project is not None and project.task_type == "detection"
-        return (boxes_in([project_id]) if detection else Image.label == label), False
+        return [(boxes_in([project_id]) if detection else classes, False)]
     detection_ids = list(
         session.scalars(
             select(Project.id).where(
@@ -165,13 +182,17 @@ def _has_label(
             )
         )
     )
-    if not detection_ids:
-        return Image.label == label, False
-    # An OR here makes SQLite scan every image of the organization; the ids of two index lookups
-    # (classification labels of the organization, annotations of its detection projects), looked up
-    # by primary key, give the same images from indexes alone.
-    either = union_all(
-        select(Image.id).where(Image.organization_id == organization_id, Image.label == label),
-        select(Image.id).where(boxes_in(detection_ids)),
+    used_in_boxes = detection_ids and _exists(
+        session, AnnotationLabel.project_id.in_(detection_ids), AnnotationLabel.label == label
     )
-    return Image.id.in_(either), True
+    if not used_in_boxes:
+        return [(classes, True)]
+    # Detection images never carry a label on their row, so the two alternatives are disjoint.
+    branches = [(boxes_in(detection_ids), False)]
+    if _exists(session, Image.organization_id == organization_id, *classes):
+        branches.insert(0, (classes, True))
+    return branches
+
+
+def _exists(session: Session, *conditions: ColumnElement[bool]) -> bool:
+    return bool(session.scalar(select(exists().where(*conditions))))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from webapp import orchestration
@@ -398,12 +398,21 @@ def pending_images(
 def stale_tasks(
     session: Session, organization_id: int, project_id: int, *, base_url: str, limit: int
 ) -> list[dict[str, Any]]:
-    """Tasks whose image URL is past half its life, with fresh URLs for the flow to put in place."""
+    """Tasks whose image URL is past half its life, with fresh URLs for the flow to put in place.
+
+    Tasks of archived batches are left to expire: nobody annotates those.
+    """
     link = get_link(session, organization_id, project_id)
     now = utcnow()
     rows = session.scalars(
         select(LabelStudioTask)
-        .where(LabelStudioTask.link_id == link.id, LabelStudioTask.url_expires_at < now + _url_ttl() / 2)
+        .join(Image, Image.id == LabelStudioTask.image_id)
+        .outerjoin(Batch, Batch.id == Image.batch_id)
+        .where(
+            LabelStudioTask.link_id == link.id,
+            LabelStudioTask.url_expires_at < now + _url_ttl() / 2,
+            or_(Batch.status.is_(None), Batch.status != "archived"),
+        )
         .order_by(LabelStudioTask.url_expires_at, LabelStudioTask.id)
         .limit(limit)
     ).all()
@@ -593,6 +602,9 @@ def sync_tasks(
     )
     counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0, "unknown_tasks": 0}
     errors: list[str] = []
+    # New annotations go in by rounds, one per image each (what attach takes), in Label Studio's
+    # order: an image's newest annotation gets the highest id and so becomes its label.
+    rounds: list[list[tuple[Image, Annotation]]] = []
     now = utcnow()
     for row in mapped:
         image = images[row.image_id]
@@ -629,10 +641,14 @@ def sync_tasks(
         counts["deleted"] += sum(1 for a in doomed if a.external_id not in wanted)
         if doomed:
             annotations.detach(session, image, doomed)
-        for annotation in fresh:
-            annotations.attach(session, [(image, annotation)])
+        for i, annotation in enumerate(fresh):
+            if i == len(rounds):
+                rounds.append([])
+            rounds[i].append((image, annotation))
         row.annotated = bool(wanted)
         row.synced_at = now
+    for pairs in rounds:
+        annotations.attach(session, pairs)
     counts["unknown_tasks"] = len(by_task) - len(mapped)
     if errors:
         _record_error(link, f"{len(errors)} annotations not imported: " + "; ".join(errors))
