@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -42,7 +43,6 @@ CURSOR_OVERLAP = timedelta(minutes=2)
 LS_DATETIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 LS_TIMEOUT_S = 60
 IMAGE_TIMEOUT_S = 60
-SIGNED_IMAGE_RETRIES = 3
 
 
 class LabelStudioUnavailable(RuntimeError):
@@ -152,8 +152,6 @@ class LabelStudioSession:
 
 
 def _filters(*items: dict[str, Any]) -> str:
-    import json
-
     return json.dumps({"filters": {"conjunction": "and", "items": list(items)}})
 
 

@@ -48,10 +48,10 @@ def db_upgrade() -> None:
 )
 @click.option(
     "--threads",
-    default=lambda: int(os.environ.get("ACUSIGHT_WEB_THREADS", "1")),
+    default=lambda: int(os.environ.get("ACUSIGHT_WEB_THREADS", "4")),
     type=int,
     help="threads per worker; above 1, gunicorn's gthread workers overlap requests waiting on disk "
-    "or database (default 1; ACUSIGHT_WEB_THREADS)",
+    "or database (default 4; ACUSIGHT_WEB_THREADS)",
 )
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API under /api with gunicorn, applying migrations first."""

@@ -23,7 +23,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # No pre-ping: it costs a round trip on every request; connections are recycled before servers
+    # or proxies time them out instead, and a dead one fails one request, not all.
+    return create_engine(url, echo=echo, pool_recycle=1800, pool_size=10, max_overflow=20)
 
 
 class Database:
