@@ -13,23 +13,9 @@ from sqlalchemy import func, select
 from tests.conftest import bearer
 from tests.webapp.test_envelope import assert_error
 from tests.webapp.test_service_accounts import service_headers
-from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetItem, DatasetVersion
 from webapp.services import service_accounts
-
-
-@pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Record flow starts instead of reaching Prefect (the flow side is tested in tests/flows)."""
-    calls: list[dict[str, Any]] = []
-
-    def fake_start(kind: str, parameters: dict[str, Any]) -> str:
-        calls.append({"kind": kind, **parameters})
-        return f"run-{len(calls)}"
-
-    monkeypatch.setattr(orchestration, "start", fake_start)
-    return calls
 
 
 def test_create_freezes_selection_and_starts_flow(
@@ -173,7 +159,7 @@ def test_people_rename_but_only_the_flow_reports(
 
     _, key = service_accounts.create(db.session, "w")
     svc = service_headers(key, admin.organization_id)
-    error = assert_error(client.patch(path, json={"status": "ready"}, headers=svc), 400, "VALIDATION_ERROR")
+    error = assert_error(client.patch(path, json={"status": "ready"}, headers=svc), 409, "CONFLICT")
     assert "running" in error["details"]
     running = client.patch(path, json={"status": "running", "progress": 0.5}, headers=svc).get_json()["data"]
     assert running["status"] == "running" and running["started_at"]
@@ -184,7 +170,7 @@ def test_people_rename_but_only_the_flow_reports(
     ).get_json()["data"]
     assert ready["finished_at"] and ready["checkout"]["git_tag"] == "t"
     assert any("dvc" in c for c in ready["checkout"]["commands"])
-    assert_error(client.patch(path, json={"status": "running"}, headers=svc), 400, "VALIDATION_ERROR")
+    assert_error(client.patch(path, json={"status": "running"}, headers=svc), 409, "CONFLICT")
 
 
 def test_archive_streams_the_original_files(

@@ -71,3 +71,11 @@ def lock_rows(session: Session, model: type[Any], ids: Iterable[int]) -> None:
     if wanted:
         stmt = update(model).where(model.id.in_(wanted)).values(id=model.id)
         session.execute(stmt.execution_options(synchronize_session=False))
+
+
+def where_equal(stmt: Select[Any], filters: dict[Any, Any]) -> Select[Any]:
+    """Add ``column == value`` for each filter that was given (not None)."""
+    for column, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from webapp import orchestration
 from webapp.errors import Conflict, Forbidden, ValidationError
-from webapp.models import Annotation, Batch, DatasetItem, DatasetVersion, Image, Project, User, utcnow
+from webapp.models import Annotation, Batch, DatasetItem, DatasetVersion, Image, Project, User
+from webapp.services import jobs
 from webapp.services.common import Page, get_in_org, paginate
 
 DEFAULT_SPLITS = {"train": 0.8, "val": 0.1, "test": 0.1}
@@ -162,19 +163,7 @@ def update(
     reported = REPORTED_FIELDS & changes.keys()
     if reported and not by_service:
         raise Forbidden("Only the dataset flow reports these fields", ", ".join(sorted(reported)))
-    new_status = changes.get("status")
-    if new_status is not None and new_status not in TRANSITIONS[version.status]:
-        allowed = ", ".join(sorted(TRANSITIONS[version.status])) or "none (it is final)"
-        raise ValidationError(
-            f"A {version.status} dataset version cannot become {new_status}", f"allowed: {allowed}"
-        )
-    now = utcnow()
-    if new_status == "running" and version.started_at is None:
-        version.started_at = now
-    if new_status in ("ready", "failed"):
-        version.finished_at = now
-    if new_status == "running":
-        version.error = None
+    jobs.move(version, changes.pop("status", None), TRANSITIONS, ("ready", "failed"), "dataset version")
     for key, value in changes.items():
         setattr(version, key, value)
     session.commit()

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from webapp import orchestration
 from webapp.errors import Conflict, ValidationError
-from webapp.models import DatasetVersion, ExportJob, ModelVersion, TrainingJob, User, utcnow
-from webapp.services.common import Page, get_in_org, paginate
+from webapp.models import DatasetVersion, ExportJob, ModelVersion, TrainingJob, User
+from webapp.services import jobs
+from webapp.services.common import Page, get_in_org, paginate, where_equal
 from webapp.services.models import artifact_key
 from webapp.storage import BlobStore, StagedFile
 
@@ -99,14 +100,15 @@ def list_(
     precision: str | None = None,
 ) -> Page[Any]:
     stmt = select(ExportJob).where(ExportJob.organization_id == organization_id)
-    for column, value in (
-        (ExportJob.model_id, model_id),
-        (ExportJob.project_id, project_id),
-        (ExportJob.status, status),
-        (ExportJob.precision, precision),
-    ):
-        if value is not None:
-            stmt = stmt.where(column == value)
+    stmt = where_equal(
+        stmt,
+        {
+            ExportJob.model_id: model_id,
+            ExportJob.project_id: project_id,
+            ExportJob.status: status,
+            ExportJob.precision: precision,
+        },
+    )
     return paginate(session, stmt.order_by(ExportJob.id.desc()), page, per_page)
 
 
@@ -128,17 +130,7 @@ def report(session: Session, organization_id: int, job_id: int, changes: dict[st
 
 
 def _move(job: ExportJob, new_status: str | None) -> None:
-    if new_status is None:
-        return
-    if new_status not in TRANSITIONS[job.status]:
-        allowed = ", ".join(sorted(TRANSITIONS[job.status])) or "none (it is final)"
-        raise Conflict(f"A {job.status} export job cannot become {new_status}", f"allowed: {allowed}")
-    now = utcnow()
-    if new_status == "running":
-        job.started_at = job.started_at or now
-        job.error = None
-    if new_status in FINAL_STATUSES:
-        job.finished_at = now
+    jobs.move(job, new_status, TRANSITIONS, FINAL_STATUSES, "export job")
 
 
 def store_artifact(

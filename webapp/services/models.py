@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from webapp.errors import ValidationError
 from webapp.models import ModelVersion
 from webapp.services import training
-from webapp.services.common import Page, get_in_org, paginate
+from webapp.services.common import Page, get_in_org, paginate, where_equal
 from webapp.storage import BlobStore, StagedFile
 
 
@@ -29,9 +29,7 @@ def list_(
     dataset_id: int | None = None,
 ) -> Page[Any]:
     stmt = select(ModelVersion).where(ModelVersion.organization_id == organization_id)
-    for column, value in ((ModelVersion.project_id, project_id), (ModelVersion.dataset_id, dataset_id)):
-        if value is not None:
-            stmt = stmt.where(column == value)
+    stmt = where_equal(stmt, {ModelVersion.project_id: project_id, ModelVersion.dataset_id: dataset_id})
     return paginate(session, stmt.order_by(ModelVersion.id.desc()), page, per_page)
 
 

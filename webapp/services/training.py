@@ -15,9 +15,9 @@ from webapp.models import (
     ModelVersion,
     TrainingJob,
     User,
-    utcnow,
 )
-from webapp.services.common import Page, get_in_org, paginate
+from webapp.services import jobs
+from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 TRANSITIONS = {
     "queued": {"running", "failed", "cancelled"},
@@ -84,11 +84,10 @@ def list_(
     status: str | None = None,
 ) -> Page[Any]:
     stmt = select(TrainingJob).where(TrainingJob.organization_id == organization_id)
-    for column, value in ((TrainingJob.project_id, project_id), (TrainingJob.dataset_id, dataset_id)):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if status is not None:
-        stmt = stmt.where(TrainingJob.status == status)
+    stmt = where_equal(
+        stmt,
+        {TrainingJob.project_id: project_id, TrainingJob.dataset_id: dataset_id, TrainingJob.status: status},
+    )
     return paginate(session, stmt.order_by(TrainingJob.id.desc()), page, per_page)
 
 
@@ -107,17 +106,7 @@ def report(session: Session, organization_id: int, job_id: int, changes: dict[st
 
 
 def _move(job: TrainingJob, new_status: str | None) -> None:
-    if new_status is None:
-        return
-    if new_status not in TRANSITIONS[job.status]:
-        allowed = ", ".join(sorted(TRANSITIONS[job.status])) or "none (it is final)"
-        raise Conflict(f"A {job.status} training job cannot become {new_status}", f"allowed: {allowed}")
-    now = utcnow()
-    if new_status == "running":
-        job.started_at = job.started_at or now
-        job.error = None
-    if new_status in FINAL_TRAINING_STATUSES:
-        job.finished_at = now
+    jobs.move(job, new_status, TRANSITIONS, FINAL_TRAINING_STATUSES, "training job")
 
 
 def cancel(session: Session, organization_id: int, job_id: int) -> TrainingJob:
@@ -128,7 +117,6 @@ def cancel(session: Session, organization_id: int, job_id: int) -> TrainingJob:
     if job.flow_run_id:
         orchestration.cancel(job.flow_run_id)
     _move(job, "cancelled")
-    job.status = "cancelled"
     session.commit()
     return job
 
