@@ -16,6 +16,7 @@ class FlowSettings:
     data_dir: Path
     dvc_repo: Path
     dvc_remote: str
+    dvc_remote_endpoint: str
     # Label Studio, for the sync flows (empty: not configured on this worker).
     label_studio_url: str = ""
     label_studio_token: str = ""
@@ -33,6 +34,8 @@ class FlowSettings:
             data_dir=data_dir,
             dvc_repo=Path(os.environ.get("ACUSIGHT_DVC_REPO", data_dir / "dvc" / "repo")),
             dvc_remote=os.environ.get("ACUSIGHT_DVC_REMOTE", str(data_dir / "dvc" / "remote")),
+            # An S3-compatible server other than AWS (MinIO, Ceph…) for an s3:// remote.
+            dvc_remote_endpoint=os.environ.get("ACUSIGHT_DVC_REMOTE_ENDPOINT_URL", ""),
             label_studio_url=os.environ.get("ACUSIGHT_LABEL_STUDIO_URL", "").rstrip("/"),
             label_studio_token=os.environ.get("ACUSIGHT_LABEL_STUDIO_TOKEN", ""),
         )

@@ -184,7 +184,7 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
     manifest = fetch_manifest(api, dataset_id)
     log.info("dataset %s: %d images frozen", dataset_id, len(manifest))
 
-    repo = DvcRepo(settings.dvc_repo, settings.dvc_remote)
+    repo = DvcRepo.from_settings(settings)
     rel_path = dataset_path(organization_id, version["project_id"])
     size = version["params"]["image_size"]
     with repo.locked():

@@ -12,7 +12,23 @@ from pathlib import Path
 
 import yaml
 
+from flows.config import FlowSettings
+
 GIT_IDENTITY = ["-c", "user.name=Acusight", "-c", "user.email=flows@acusight.local"]
+
+
+class RepoError(RuntimeError):
+    """A git or DVC command failed; the message carries what it printed."""
+
+
+def _run(argv: list[str], cwd: Path) -> str:
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        command = " ".join(a for a in argv if not a.startswith("user."))
+        raise RepoError(
+            f"`{command}` failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-2000:]}"
+        )
+    return done.stdout.strip()
 
 
 @dataclass(frozen=True)
@@ -29,21 +45,26 @@ class Commit:
 class DvcRepo:
     """A git + DVC repository; one writer at a time (a file lock), readers may check out any tag."""
 
-    def __init__(self, root: Path, remote: str) -> None:
+    def __init__(self, root: Path, remote: str, endpoint_url: str = "") -> None:
         self.root = Path(root)
         self.remote = remote
+        self.endpoint_url = endpoint_url
+
+    @classmethod
+    def from_settings(cls, settings: FlowSettings) -> DvcRepo:
+        return cls(settings.dvc_repo, settings.dvc_remote, settings.dvc_remote_endpoint)
+
+    def _set_remote(self) -> None:
+        self.dvc("remote", "add", "-d", "-f", "storage", self.remote)
+        if self.endpoint_url:
+            # Local config (not committed): an endpoint is a property of this machine's network.
+            self.dvc("remote", "modify", "--local", "storage", "endpointurl", self.endpoint_url)
 
     def git(self, *args: str) -> str:
-        out = subprocess.run(
-            ["git", *GIT_IDENTITY, *args], cwd=self.root, check=True, capture_output=True, text=True
-        )
-        return out.stdout.strip()
+        return _run(["git", *GIT_IDENTITY, *args], self.root)
 
     def dvc(self, *args: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-m", "dvc", *args], cwd=self.root, check=True, capture_output=True, text=True
-        )
-        return out.stdout.strip()
+        return _run([sys.executable, "-m", "dvc", *args], self.root)
 
     def ensure(self) -> None:
         """Create the repository and its default remote on first use."""
@@ -54,12 +75,12 @@ class DvcRepo:
             self.dvc("init", "-q")
             self.dvc("config", "core.analytics", "false")
             self.dvc("config", "core.autostage", "false")
-            self.dvc("remote", "add", "-d", "-f", "storage", self.remote)
+            self._set_remote()
             self.git("add", ".dvc", ".dvcignore")
             self.git("commit", "-q", "-m", "Initialize DVC")
         elif self.dvc("remote", "list").split()[1:2] != [self.remote]:
             # The remote is a setting: follow it when it changes.
-            self.dvc("remote", "add", "-d", "-f", "storage", self.remote)
+            self._set_remote()
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -96,11 +117,11 @@ class DvcRepo:
     def checkout(self, tag: str, rel_path: str, into: Path) -> Path:
         """Materialize ``rel_path`` as of ``tag`` into another folder (a clone), pulling what's missing."""
         if not (into / ".git").exists():
-            subprocess.run(["git", "clone", "-q", str(self.root), str(into)], check=True, capture_output=True)
-        clone = DvcRepo(into, self.remote)
+            _run(["git", "clone", "-q", str(self.root), str(into)], self.root)
+        clone = DvcRepo(into, self.remote, self.endpoint_url)
         clone.git("fetch", "-q", "--tags", "origin")
         clone.git("checkout", "-q", "-f", tag)
-        clone.dvc("remote", "add", "-d", "-f", "storage", self.remote)
+        clone._set_remote()
         clone.dvc("pull", "-q", f"{rel_path}.dvc")
         return into / rel_path
 

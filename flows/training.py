@@ -60,7 +60,7 @@ def prepare_workspace(root: Path, dataset_dir: Path, overrides: dict[str, Any], 
 @task(retries=2, retry_delay_seconds=[5, 15])
 def checkout_dataset(settings: FlowSettings, dataset: dict[str, Any], into: Path) -> Path:
     """The exact dataset version, from the DVC repo and remote, by its git tag."""
-    repo = DvcRepo(settings.dvc_repo, settings.dvc_remote)
+    repo = DvcRepo.from_settings(settings)
     if into.exists():
         shutil.rmtree(into)
     return repo.checkout(dataset["git_tag"], dataset["dvc_path"], into)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,18 +17,13 @@ from flask import Flask
 from prefect.context import refresh_global_settings_context
 from werkzeug.serving import make_server
 
+from tests.conftest import free_port
 from tests.flows.label_studio_server import LabelStudioEnv, label_studio, label_studio_env
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import service_accounts
 
 __all__ = ["label_studio", "label_studio_env"]  # fixtures of tests/flows/label_studio_server.py
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_until(check: Any, timeout: float, what: str, interval: float = 0.2) -> Any:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 LABEL_STUDIO_BIN = ROOT / ".venv-label-studio" / "bin" / "label-studio"
 # Label Studio reads these bare names too (STACK.md): they must not leak in from the caller.
@@ -123,8 +125,6 @@ class LabelStudioServer:
 
 @pytest.fixture(scope="session")
 def label_studio_env(tmp_path_factory: pytest.TempPathFactory) -> LabelStudioEnv:
-    from tests.flows.conftest import free_port
-
     port = free_port()
     return LabelStudioEnv(
         url=f"http://127.0.0.1:{port}",
