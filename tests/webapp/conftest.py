@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -137,3 +137,15 @@ def service(admin: Any) -> dict[str, str]:
     """Headers of a service account acting for the admin's organization: the flows' side."""
     _, key = service_accounts.create(db.session, "trainer")
     return service_headers(key, admin.organization_id)
+
+
+@pytest.fixture
+def prefect_unreachable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point Prefect at a closed port, for real: its settings are re-read, then restored."""
+    from prefect.context import refresh_global_settings_context
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    refresh_global_settings_context()
+    yield
+    monkeypatch.undo()
+    refresh_global_settings_context()

@@ -58,10 +58,9 @@ def test_second_version_numbers_up(
 
 
 def test_prefect_down_is_503_and_changes_nothing(
-    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, prefect_unreachable: None
 ) -> None:
     pid = labeled_project(admin_headers, n=2)["project_id"]
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     resp = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers)
     error = assert_error(resp, 503, "SERVICE_UNAVAILABLE")
     assert "Prefect" in error["message"]

@@ -85,9 +85,8 @@ def test_validation(
 
 
 def test_prefect_down_is_503_and_keeps_nothing(
-    client: FlaskClient, admin_headers: dict[str, str], project_id: int, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, admin_headers: dict[str, str], project_id: int, prefect_unreachable: None
 ) -> None:
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
     body = {"project_id": project_id, "name": "x", "cron": "0 2 * * *"}
     assert_error(
         client.post("/api/ml/schedules", json=body, headers=admin_headers), 503, "SERVICE_UNAVAILABLE"
