@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Create or refresh the project's virtual environment in .venv; quick when nothing changed.
+# `--tests` also installs what only the test suite starts: an OpenID provider and Label Studio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+TEST_TOOLS=false
+[ "${1:-}" = "--tests" ] && TEST_TOOLS=true
 
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
@@ -13,6 +16,7 @@ WANT=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
 # --- The test OpenID Connect provider (tests/oidc, used by tests/webapp/test_oidc.py) ----------
 # `npm ci` (oidc-provider, pinned by tests/oidc/package-lock.json) runs only when node_modules is
 # missing or the lock file changed; the stamp inside node_modules holds the lock file's hash.
+if $TEST_TOOLS; then
 OIDC_DIR=tests/oidc
 OIDC_STAMP=$OIDC_DIR/node_modules/.stamp-lock
 OIDC_WANT=$(sha256sum "$OIDC_DIR/package-lock.json" | cut -c1-16)
@@ -40,6 +44,7 @@ if [ "$(cat "$LS_STAMP" 2>/dev/null)" != "$LS_VERSION" ]; then
     "$LS_VENV/bin/python" -m pip install -q "label-studio==$LS_VERSION"
   fi
   echo "$LS_VERSION" > "$LS_STAMP"
+fi
 fi
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then

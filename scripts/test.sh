@@ -2,7 +2,7 @@
 # Set everything up, then run the whole test suite: on SQLite, and the database tests on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 
 PG_URL=${ACUSIGHT_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/acusight_test}
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
