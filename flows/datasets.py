@@ -7,7 +7,6 @@ import os
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,12 @@ from pipelines.dataset import (
     decode_resize,
     load_split,
     read_meta,
-    write_dataset,
+    write_dataset_gathered,
 )
 
 DECODE_BATCH = 256
+# The source name of images decoded by this run (the others come from the last version's splits).
+NEW = "new"
 
 
 def dataset_path(organization_id: int, project_id: int) -> str:
@@ -122,37 +123,47 @@ def pack(
     new_file: Path,
     new_rows: dict[str, int],
 ) -> dict[str, Any]:
-    """Write the packed dataset: every image from the last version's arrays or the new decodes."""
+    """Write the packed dataset, copying images in bulk from the last version's arrays or new decodes."""
     params = version["params"]
-    cache = {split: load_split(cached_dir, split)[0] for split in SPLITS} if cached else {}
-    fresh = np.load(new_file, mmap_mode="r") if new_rows else None
+    size = params["image_size"]
+    sources: dict[str, np.ndarray] = (
+        {split: load_split(cached_dir, split)[0] for split in SPLITS} if cached else {}
+    )
+    if new_rows:
+        sources[NEW] = np.load(new_file, mmap_mode="r")
+    where = {**cached, **{sha: (NEW, row) for sha, row in new_rows.items()}}
     key = "label" if version["task_type"] == "classification" else "boxes"
 
-    def records() -> Iterator[tuple[str, Any, str, np.ndarray]]:
-        for item in manifest:
-            sha256 = item["sha256"]
-            split = assign_split(sha256, params["seed"], params["splits"])
-            if sha256 in new_rows:
-                array = fresh[new_rows[sha256]]  # type: ignore[index]
-            else:
-                old_split, row = cached[sha256]
-                array = cache[old_split][row]
-            yield sha256, item[key], split, array
+    def gather(shas: list[str]) -> np.ndarray:
+        out = np.empty((len(shas), size, size, 3), np.uint8)
+        by_source: dict[str, tuple[list[int], list[int]]] = {}
+        for position, sha in enumerate(shas):
+            source, row = where[sha]
+            positions, rows = by_source.setdefault(source, ([], []))
+            positions.append(position)
+            rows.append(row)
+        for source, (positions, rows) in by_source.items():
+            out[positions] = sources[source][rows]  # one vectorised copy per source array
+        return out
 
-    meta = write_dataset(
+    records = (
+        (item["sha256"], item[key], assign_split(item["sha256"], params["seed"], params["splits"]))
+        for item in manifest
+    )
+    meta = write_dataset_gathered(
         target,
         task_type=version["task_type"],
         labels=version["labels"],
-        image_size=params["image_size"],
-        records=records(),
+        image_size=size,
+        records=records,
+        gather=gather,
     )
     per_class: dict[str, dict[str, int]] = {split: {} for split in SPLITS}
-    with open(target / MANIFEST_FILE, encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            names = [row["label"]] if key == "label" else [b["label"] for b in row["boxes"]]
-            for name in names:
-                per_class[row["split"]][name] = per_class[row["split"]].get(name, 0) + 1
+    for item in manifest:
+        split = assign_split(item["sha256"], params["seed"], params["splits"])
+        names = [item["label"]] if key == "label" else [b["label"] for b in item["boxes"]]
+        for name in names:
+            per_class[split][name] = per_class[split].get(name, 0) + 1
     return {"splits": meta["splits"], "classes": per_class, "images": len(manifest)}
 
 

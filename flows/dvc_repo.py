@@ -75,6 +75,8 @@ class DvcRepo:
             self.dvc("init", "-q")
             self.dvc("config", "core.analytics", "false")
             self.dvc("config", "core.autostage", "false")
+            # Hard links, not copies: a version's packed arrays can be gigabytes, written once.
+            self.dvc("config", "cache.type", "hardlink,copy")
             self._set_remote()
             self.git("add", ".dvc", ".dvcignore")
             self.git("commit", "-q", "-m", "Initialize DVC")

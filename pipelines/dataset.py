@@ -7,7 +7,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -119,10 +119,8 @@ def write_dataset(
             scratch[split].write(np.ascontiguousarray(arr).tobytes())
             entries[split].append((sha256, target, index, offset))
 
-        counts: dict[str, int] = {}
         for split in SPLITS:
             rows = sorted(entries[split], key=lambda e: e[0])
-            counts[split] = len(rows)
             split_dir = out / split
             split_dir.mkdir(exist_ok=True)
             images = np.lib.format.open_memmap(
@@ -136,21 +134,87 @@ def write_dataset(
             del images
             np.save(split_dir / LABELS_FILE, np.array([r[2] for r in rows], dtype=np.int64))
 
+    return _write_metadata(out, task_type, labels, image_size, entries)
+
+
+def _write_metadata(
+    out: Path, task_type: str, labels: list[str], image_size: int, entries: Mapping[str, list[Any]]
+) -> dict[str, Any]:
+    """manifest.jsonl and dataset.json, from per-split (sha256, target, …) entries."""
     target_key = "label" if task_type == "classification" else "boxes"
     with open(out / MANIFEST_FILE, "w", encoding="utf-8", newline="\n") as manifest:
         for split in SPLITS:
-            for sha256, target, _, _ in sorted(entries[split], key=lambda e: e[0]):
+            for sha256, target, *_ in sorted(entries[split], key=lambda e: e[0]):
                 row = {"sha256": sha256, target_key: target, "split": split}
                 manifest.write(json.dumps(row, sort_keys=True) + "\n")
     meta = {
         "task_type": task_type,
         "labels": list(labels),
         "image_size": image_size,
-        "splits": counts,
+        "splits": {split: len(entries[split]) for split in SPLITS},
     }
     with open(out / META_FILE, "w", encoding="utf-8", newline="\n") as f:
         f.write(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return meta
+
+
+def write_dataset_gathered(
+    out_dir: str | os.PathLike[str],
+    *,
+    task_type: str,
+    labels: list[str],
+    image_size: int,
+    records: Iterable[tuple[str, Any, str]],
+    gather: Callable[[list[str]], np.ndarray],
+    chunk: int = 4096,
+) -> dict[str, Any]:
+    """Write the same files as :func:`write_dataset` from (sha256, label_or_boxes, split) records.
+
+    The images come from ``gather(shas)``, which returns uint8 [len(shas), H, W, 3] in that order,
+    a chunk at a time: a caller holding most images in arrays already (the previous version's) copies
+    them in bulk instead of one by one. Byte-identical to :func:`write_dataset` for the same data.
+    """
+    if task_type not in TASK_TYPES:
+        raise ValueError(f"task_type must be one of {TASK_TYPES}, got {task_type!r}")
+    label_index = {name: i for i, name in enumerate(labels)}
+    if len(label_index) != len(labels):
+        raise ValueError(f"labels must be unique, got {labels}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    shape = (image_size, image_size, 3)
+    entries: dict[str, list[tuple[str, Any, int]]] = {s: [] for s in SPLITS}
+    seen: set[str] = set()
+    for sha256, target, split in records:
+        if split not in entries:
+            raise ValueError(f"{sha256}: split must be one of {SPLITS}, got {split!r}")
+        if sha256 in seen:
+            raise ValueError(f"{sha256}: duplicate image in records")
+        seen.add(sha256)
+        if task_type == "classification":
+            if target not in label_index:
+                raise ValueError(f"{sha256}: label {target!r} not in {labels}")
+            entries[split].append((sha256, target, label_index[target]))
+        else:
+            entries[split].append((sha256, list(target), NO_LABEL))
+    for split in SPLITS:
+        rows = sorted(entries[split], key=lambda e: e[0])
+        split_dir = out / split
+        split_dir.mkdir(exist_ok=True)
+        images = np.lib.format.open_memmap(
+            split_dir / IMAGES_FILE, mode="w+", dtype=np.uint8, shape=(len(rows), *shape)
+        )
+        for start in range(0, len(rows), chunk):
+            shas = [r[0] for r in rows[start : start + chunk]]
+            block = np.asarray(gather(shas))
+            if block.dtype != np.uint8 or block.shape != (len(shas), *shape):
+                raise ValueError(
+                    f"gather gave {block.dtype} {block.shape}, expected uint8 {(len(shas), *shape)}"
+                )
+            images[start : start + len(shas)] = block
+        images.flush()
+        del images
+        np.save(split_dir / LABELS_FILE, np.array([r[2] for r in rows], dtype=np.int64))
+    return _write_metadata(out, task_type, labels, image_size, entries)
 
 
 def read_meta(dataset_dir: str | os.PathLike[str]) -> dict[str, Any]:
