@@ -367,7 +367,6 @@ def run_demo(
         try:
             stack.start(key)
         except RuntimeError as exc:
-            stack.stop()
             raise DemoError(str(exc)) from exc
     urls = {
         "API docs": f"{stack.api_url}/docs",

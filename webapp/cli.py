@@ -220,13 +220,16 @@ def up(host: str, port: int, prefect_port: int) -> None:
     try:
         stack.start(key)
     except RuntimeError as exc:
-        stack.stop()
         raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("stopped before it was ready")
+        return
     click.echo(f"Acusight API   {stack.api_url}")
     click.echo(f"API docs       {stack.api_url}/docs")
     click.echo(f"Prefect UI     {stack.prefect_ui_url}")
     click.echo(f"logs           {settings.data_dir / 'logs'}")
     click.echo("Ctrl-C stops everything.")
+    sys.stdout.flush()
     sys.exit(stack.supervise())
 
 

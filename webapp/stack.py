@@ -102,6 +102,14 @@ class Stack:
         return self.prefect_api_url.removesuffix("/api")
 
     def start(self, service_key: str) -> None:
+        """Start every child, wait until jobs can run; anything interrupting it (Ctrl-C too) stops all."""
+        try:
+            self._start(service_key)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, service_key: str) -> None:
         logs = self.settings.data_dir / "logs"
         base_env = {
             **os.environ,

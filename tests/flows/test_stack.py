@@ -12,6 +12,7 @@ import psutil
 import requests
 
 from tests.flows.conftest import free_port, wait_until
+from webapp.orchestration import DEPLOYMENTS
 
 
 def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
@@ -19,33 +20,39 @@ def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
     env = {**os.environ, "ACUSIGHT_DATA_DIR": str(tmp_path / "var")}
     for name in ("ACUSIGHT_DATABASE_URL", "PREFECT_API_URL", "ACUSIGHT_SERVICE_KEY"):
         env.pop(name, None)
+    out = open(tmp_path / "out.txt", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "webapp.cli", "up", "--port", str(port), "--prefect-port", str(prefect_port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=out,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     api = f"http://127.0.0.1:{port}/api"
     prefect = f"http://127.0.0.1:{prefect_port}/api"
     try:
 
         def deployments() -> list[str]:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert proc.poll() is None, (tmp_path / "out.txt").read_text()
             try:
                 found = requests.post(f"{prefect}/deployments/filter", json={}, timeout=2).json()
             except requests.RequestException:
                 return []
             return sorted(d["name"] for d in found)
 
-        wait_until(lambda: len(deployments()) >= 2, 180, "the worker to register its deployments", interval=1)
+        # `up` prints its URLs only once every deployment the API may start is registered.
+        wait_until(
+            lambda: "Ctrl-C stops everything" in (tmp_path / "out.txt").read_text(), 180, "up to be ready"
+        )
+        assert len(deployments()) == len(DEPLOYMENTS)
         assert requests.get(f"{api}/openapi.json", timeout=5).status_code == 200
         assert requests.get(f"http://127.0.0.1:{prefect_port}/api/health", timeout=5).ok
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=90)
+        proc.wait(timeout=90)
+        out.close()
+    output = (tmp_path / "out.txt").read_text()
     assert proc.returncode == 0, output
     assert f"{api}/docs" in output and f"http://127.0.0.1:{prefect_port}" in output
     assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
