@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Integer, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from webapp import orchestration
 from webapp.errors import Conflict, Forbidden, ValidationError
 from webapp.models import Annotation, Batch, DatasetItem, DatasetVersion, Image, Project, User
 from webapp.services import jobs
@@ -88,17 +87,9 @@ def create(
             "No annotated images match this selection",
             "annotate some images of the project (or widen batch_ids / image_statuses) first",
         )
-    session.commit()
-    # Committed before the run exists: the flow's first call reads this record.
-    try:
-        version.flow_run_id = orchestration.start(
-            "dataset", {"dataset_id": version.id, "organization_id": organization_id}
-        )
-    except Exception:
-        session.delete(version)
-        session.commit()
-        raise
-    session.commit()
+    jobs.start_flow(
+        session, version, "dataset", {"dataset_id": version.id, "organization_id": organization_id}
+    )
     return version
 
 

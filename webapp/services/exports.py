@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp import orchestration
 from webapp.errors import Conflict, ValidationError
 from webapp.models import DatasetVersion, ExportJob, ModelVersion, TrainingJob, User
 from webapp.services import jobs
@@ -59,15 +58,8 @@ def create(
         created_by_id=user.id if user else None,
     )
     session.add(job)
-    session.commit()
-    try:
-        parameters = {"job_id": job.id, "organization_id": organization_id}
-        job.flow_run_id = orchestration.start("export", parameters)
-    except Exception:
-        session.delete(job)
-        session.commit()
-        raise
-    session.commit()
+    session.flush()
+    jobs.start_flow(session, job, "export", {"job_id": job.id, "organization_id": organization_id})
     return job
 
 

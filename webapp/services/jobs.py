@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
+from webapp import orchestration
 from webapp.errors import Conflict
 from webapp.models import utcnow
 
@@ -36,3 +39,21 @@ def move(
     if new_status in final:
         job.finished_at = now
     job.status = new_status
+
+
+def start_flow(session: Session, job: Any, kind: str, parameters: dict[str, Any]) -> None:
+    """Commit ``job`` as queued, then start its flow run and keep the run's id.
+
+    Committed first because the flow's first call reads the record. If the run can't be started
+    (Prefect down, no worker), the record is deleted again and the error goes up: nothing pretends
+    the job started.
+    """
+    session.add(job)
+    session.commit()
+    try:
+        job.flow_run_id = orchestration.start(kind, parameters)
+    except Exception:
+        session.delete(job)
+        session.commit()
+        raise
+    session.commit()

@@ -61,16 +61,8 @@ def create(
         created_by_id=user.id if user else None,
     )
     session.add(job)
-    session.commit()
-    try:
-        job.flow_run_id = orchestration.start(
-            "training", {"job_id": job.id, "organization_id": organization_id}
-        )
-    except Exception:
-        session.delete(job)
-        session.commit()
-        raise
-    session.commit()
+    session.flush()
+    jobs.start_flow(session, job, "training", {"job_id": job.id, "organization_id": organization_id})
     return job
 
 
