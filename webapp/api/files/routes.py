@@ -6,6 +6,7 @@ from typing import Any
 from flask import Response, request, send_file
 from flask.views import MethodView
 
+from webapp.api.binary import binary_doc
 from webapp.api.envelope import Blueprint
 from webapp.auth import ANY_ROLE, current_org, user_required
 from webapp.extensions import db
@@ -17,20 +18,6 @@ blp = Blueprint("image-files", __name__, url_prefix="/data/images", description=
 
 # Content behind these URLs never changes (blobs are addressed by their hash): caches may keep it.
 _MAX_AGE = 365 * 24 * 3600
-
-
-def _binary_doc(content_type: str, description: str) -> dict[str, Any]:
-    return {
-        "responses": {
-            "200": {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-                "headers": {"ETag": {"schema": {"type": "string"}}},
-            },
-            "304": {"description": "Not modified (If-None-Match matched the ETag)"},
-            "404": {"description": "No such image in the caller's organization"},
-        }
-    }
 
 
 def _conditional(etag: str, make: Callable[[], Response]) -> Response:
@@ -58,7 +45,7 @@ def _blob_response(store: BlobStore, key: str, mimetype: str, etag: str, filenam
 @blp.route("/<int:image_id>/file")
 class ImageFile(MethodView):
     @user_required(ANY_ROLE)
-    @blp.doc(**_binary_doc("image/*", "The original bytes, as uploaded"))
+    @blp.doc(**binary_doc("image/*", "The original bytes, as uploaded"))
     def get(self, image_id: int) -> Response:
         """Download an image's original file."""
         image = image_files.get(db.session, current_org().id, image_id)
@@ -78,7 +65,7 @@ class ImageFile(MethodView):
 @blp.route("/<int:image_id>/thumbnail")
 class ImageThumbnail(MethodView):
     @user_required(ANY_ROLE)
-    @blp.doc(**_binary_doc("image/jpeg", f"A JPEG at most {image_files.THUMBNAIL_PX} px on its longer side"))
+    @blp.doc(**binary_doc("image/jpeg", f"A JPEG at most {image_files.THUMBNAIL_PX} px on its longer side"))
     def get(self, image_id: int) -> Response:
         """Download an image's thumbnail (made on first request, then kept)."""
         image = image_files.get(db.session, current_org().id, image_id)
