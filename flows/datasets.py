@@ -21,18 +21,16 @@ from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import Commit, DvcRepo
 from pipelines.dataset import (
-    MANIFEST_FILE,
+    META_FILE,
     SPLITS,
     assign_split,
     decode_resize,
-    load_split,
     read_meta,
+    shard_locations,
     write_dataset_gathered,
 )
 
 DECODE_BATCH = 256
-# The source name of images decoded by this run (the others come from the last version's splits).
-NEW = "new"
 
 
 def dataset_path(organization_id: int, project_id: int) -> str:
@@ -99,18 +97,11 @@ def download_and_decode(
     return rows
 
 
-def previous_arrays(directory: Path, size: int) -> dict[str, tuple[str, int]]:
-    """sha256 → (split, row) of the images already decoded in the last version at this size."""
-    if not (directory / MANIFEST_FILE).exists() or read_meta(directory).get("image_size") != size:
-        return {}
-    found: dict[str, tuple[str, int]] = {}
-    counters = dict.fromkeys(SPLITS, 0)
-    with open(directory / MANIFEST_FILE, encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            found[row["sha256"]] = (row["split"], counters[row["split"]])
-            counters[row["split"]] += 1
-    return found
+def reusable_images(directory: Path, size: int) -> set[str]:
+    """The images the last version already holds decoded at this size (its shards are kept)."""
+    if not (directory / META_FILE).exists() or read_meta(directory)["image_size"] != size:
+        return set()
+    return set(shard_locations(directory))
 
 
 @task
@@ -118,53 +109,43 @@ def pack(
     version: dict[str, Any],
     manifest: list[dict[str, Any]],
     target: Path,
-    cached_dir: Path,
-    cached: dict[str, tuple[str, int]],
+    previous: Path,
     new_file: Path,
     new_rows: dict[str, int],
 ) -> dict[str, Any]:
-    """Write the packed dataset, copying images in bulk from the last version's arrays or new decodes."""
+    """Write the version: the last version's shards, hard-linked, plus one shard of new decodes."""
     params = version["params"]
-    size = params["image_size"]
-    sources: dict[str, np.ndarray] = (
-        {split: load_split(cached_dir, split)[0] for split in SPLITS} if cached else {}
-    )
-    if new_rows:
-        sources[NEW] = np.load(new_file, mmap_mode="r")
-    where = {**cached, **{sha: (NEW, row) for sha, row in new_rows.items()}}
-    key = "label" if version["task_type"] == "classification" else "boxes"
+    decoded = np.load(new_file, mmap_mode="r") if new_rows else None
 
     def gather(shas: list[str]) -> np.ndarray:
-        out = np.empty((len(shas), size, size, 3), np.uint8)
-        by_source: dict[str, tuple[list[int], list[int]]] = {}
-        for position, sha in enumerate(shas):
-            source, row = where[sha]
-            positions, rows = by_source.setdefault(source, ([], []))
-            positions.append(position)
-            rows.append(row)
-        for source, (positions, rows) in by_source.items():
-            out[positions] = sources[source][rows]  # one vectorised copy per source array
-        return out
+        assert decoded is not None, "every image is either reused or decoded by this run"
+        return decoded[[new_rows[sha] for sha in shas]]
 
-    records = (
-        (item["sha256"], item[key], assign_split(item["sha256"], params["seed"], params["splits"]))
-        for item in manifest
-    )
+    key = "label" if version["task_type"] == "classification" else "boxes"
+    splits = {
+        item["sha256"]: assign_split(item["sha256"], params["seed"], params["splits"]) for item in manifest
+    }
     meta = write_dataset_gathered(
         target,
         task_type=version["task_type"],
         labels=version["labels"],
-        image_size=size,
-        records=records,
+        image_size=params["image_size"],
+        records=((item["sha256"], item[key], splits[item["sha256"]]) for item in manifest),
         gather=gather,
+        previous=previous if previous.exists() else None,
     )
     per_class: dict[str, dict[str, int]] = {split: {} for split in SPLITS}
     for item in manifest:
-        split = assign_split(item["sha256"], params["seed"], params["splits"])
+        split = splits[item["sha256"]]
         names = [item["label"]] if key == "label" else [b["label"] for b in item["boxes"]]
         for name in names:
             per_class[split][name] = per_class[split].get(name, 0) + 1
-    return {"splits": meta["splits"], "classes": per_class, "images": len(manifest)}
+    return {
+        "splits": meta["splits"],
+        "classes": per_class,
+        "images": len(manifest),
+        "shards": len(meta["shards"]),
+    }
 
 
 @task(retries=2, retry_delay_seconds=[5, 15])
@@ -201,8 +182,8 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
     with repo.locked():
         repo.ensure()
         current = repo.root / rel_path
-        cached = previous_arrays(current, size)
-        missing = [item["sha256"] for item in manifest if item["sha256"] not in cached]
+        reused = reusable_images(current, size)
+        missing = [item["sha256"] for item in manifest if item["sha256"] not in reused]
         log.info(
             "%d images reused from the last version, %d to decode", len(manifest) - len(missing), len(missing)
         )
@@ -212,7 +193,7 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
             new_rows = download_and_decode(api, dataset_id, missing, size, new_file)
             api.patch(f"/data/datasets/{dataset_id}", {"status": "running", "progress": 0.6})
             packed = scratch_dir / "packed"
-            counts = pack(version, manifest, packed, current, cached, new_file, new_rows)
+            counts = pack(version, manifest, packed, current, new_file, new_rows)
             if current.exists():
                 shutil.rmtree(current)
             current.parent.mkdir(parents=True, exist_ok=True)

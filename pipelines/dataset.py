@@ -1,4 +1,19 @@
-"""Packed dataset versions: decode once, write uint8 shards, load them back memory-mapped."""
+"""Packed dataset versions: decode once, write uint8 shards, load them back memory-mapped.
+
+A version is a directory:
+
+    dataset.json        task type, labels, image size, counts per split, the shard files
+    manifest.jsonl      one row per image: sha256, label (or boxes), split
+    shards/NNNNNN.npy   uint8 [n, H, W, 3]: decoded images, written once and never modified
+    <split>/index.npy   int64 [N, 2]: (position in dataset.json's shards, row) of each image
+    <split>/labels.npy  int64 [N]: label index (-1 for detection, whose boxes are in the manifest)
+
+Row i of a split's index and labels is the split's i-th manifest row. Shards are append-only: the
+next version of a project keeps the previous version's shards (hard links, not copies) and adds
+one shard of the images it has not seen, so DVC hashes and pushes only the new bytes; a version
+whose shards would hold too many images it no longer uses, or too many shards, is compacted into
+one fresh shard. A split held in one shard in order loads as a memory-mapped slice.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +21,9 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +36,12 @@ SPLITS: tuple[str, ...] = ("train", "val", "test")
 TASK_TYPES: tuple[str, ...] = ("classification", "detection")
 META_FILE = "dataset.json"
 MANIFEST_FILE = "manifest.jsonl"
-IMAGES_FILE = "images.npy"
+SHARDS_DIR = "shards"
+INDEX_FILE = "index.npy"
 LABELS_FILE = "labels.npy"
+# Format 2: shards + per-split index. Format 1 (one images.npy per split) is still read.
+FORMAT = 2
+LEGACY_IMAGES_FILE = "images.npy"
 # Detection records carry their boxes in the manifest; labels.npy then holds this placeholder.
 NO_LABEL = -1
 
@@ -69,6 +88,109 @@ def assign_split(sha256: str, seed: int, fractions: Mapping[str, float]) -> str:
     return next(n for n in reversed(names) if fractions[n] > 0)
 
 
+class _Entries:
+    """Validated records of one version, per split: (sha256, manifest target, label index)."""
+
+    def __init__(self, task_type: str, labels: list[str]) -> None:
+        if task_type not in TASK_TYPES:
+            raise ValueError(f"task_type must be one of {TASK_TYPES}, got {task_type!r}")
+        self.label_index = {name: i for i, name in enumerate(labels)}
+        if len(self.label_index) != len(labels):
+            raise ValueError(f"labels must be unique, got {labels}")
+        self.task_type = task_type
+        self.by_split: dict[str, list[tuple[str, Any, int]]] = {s: [] for s in SPLITS}
+        self.seen: set[str] = set()
+
+    def add(self, sha256: str, target: Any, split: str) -> None:
+        if split not in self.by_split:
+            raise ValueError(f"{sha256}: split must be one of {SPLITS}, got {split!r}")
+        if sha256 in self.seen:
+            raise ValueError(f"{sha256}: duplicate image in records")
+        if self.task_type == "classification":
+            if target not in self.label_index:
+                raise ValueError(f"{sha256}: label {target!r} not in {list(self.label_index)}")
+            entry = (sha256, target, self.label_index[target])
+        else:
+            entry = (sha256, list(target), NO_LABEL)
+        self.seen.add(sha256)
+        self.by_split[split].append(entry)
+
+    def in_shard_order(self, shas: set[str] | None = None) -> list[str]:
+        """sha256s by (split, sha256): the row order of a newly written shard."""
+        return [
+            sha for split in SPLITS for sha, *_ in sorted(self.by_split[split]) if shas is None or sha in shas
+        ]
+
+
+def _shard_name(number: int) -> str:
+    return f"{SHARDS_DIR}/{number:06d}.npy"
+
+
+def _write_shard(
+    path: Path, shas: list[str], shape: tuple[int, ...], gather: Callable[[list[str]], np.ndarray], chunk: int
+) -> None:
+    """Write uint8 [len(shas), *shape] from ``gather``, a chunk at a time (memory stays flat)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(len(shas), *shape))
+    for start in range(0, len(shas), chunk):
+        part = shas[start : start + chunk]
+        block = np.asarray(gather(part))
+        if block.dtype != np.uint8 or block.shape != (len(part), *shape):
+            raise ValueError(f"gather gave {block.dtype} {block.shape}, expected uint8 {(len(part), *shape)}")
+        images[start : start + len(part)] = block
+    images.flush()
+    del images
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (no bytes written; DVC sees the same inode) or, across filesystems, a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _write_version(
+    out: Path,
+    entries: _Entries,
+    labels: list[str],
+    image_size: int,
+    shards: list[str],
+    location: Mapping[str, tuple[str, int]],
+) -> dict[str, Any]:
+    """Index, labels, manifest and dataset.json, once every image has a (shard name, row)."""
+    position = {name: i for i, name in enumerate(shards)}
+    for split in SPLITS:
+        # Shard order, then row: a split written into one shard is one contiguous slice of it.
+        entries.by_split[split].sort(key=lambda e: (position[location[e[0]][0]], location[e[0]][1]))
+        rows = entries.by_split[split]
+        split_dir = out / split
+        split_dir.mkdir(exist_ok=True)
+        index = np.array(
+            [(position[location[sha][0]], location[sha][1]) for sha, *_ in rows], dtype=np.int64
+        ).reshape(len(rows), 2)
+        np.save(split_dir / INDEX_FILE, index)
+        np.save(split_dir / LABELS_FILE, np.array([e[2] for e in rows], dtype=np.int64))
+    target_key = "label" if entries.task_type == "classification" else "boxes"
+    with open(out / MANIFEST_FILE, "w", encoding="utf-8", newline="\n") as manifest:
+        for split in SPLITS:
+            for sha256, target, _ in entries.by_split[split]:
+                row = {"sha256": sha256, target_key: target, "split": split}
+                manifest.write(json.dumps(row, sort_keys=True) + "\n")
+    meta = {
+        "format": FORMAT,
+        "task_type": entries.task_type,
+        "labels": list(labels),
+        "image_size": image_size,
+        "splits": {split: len(entries.by_split[split]) for split in SPLITS},
+        "shards": shards,
+    }
+    with open(out / META_FILE, "w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return meta
+
+
 def write_dataset(
     out_dir: str | os.PathLike[str],
     *,
@@ -77,85 +199,62 @@ def write_dataset(
     image_size: int,
     records: Iterable[Record],
 ) -> dict[str, Any]:
-    """Write a packed dataset version from (sha256, label_or_boxes, split, uint8 HxWx3) records.
+    """Write a packed dataset version, in one shard, from (sha256, label_or_boxes, split, image) records.
 
-    Streaming: each image is appended to a per-split scratch file as it arrives, so memory holds
-    only the small per-record metadata; the final arrays are then written in (split, sha256)
-    order. Same records in any order give byte-identical files. Classification records carry a
-    label name from `labels`; detection records carry a list of boxes (kept in the manifest,
-    labels.npy holds -1). A sha256 may appear only once. Returns the dataset.json content.
+    Streaming: each image is appended to a scratch file as it arrives, so memory holds only the
+    small per-record metadata; the shard is then written in (split, sha256) order. Same records in
+    any order give byte-identical files. Classification records carry a label name from `labels`;
+    detection records carry a list of boxes (kept in the manifest). A sha256 may appear only once.
+    Returns the dataset.json content.
     """
-    if task_type not in TASK_TYPES:
-        raise ValueError(f"task_type must be one of {TASK_TYPES}, got {task_type!r}")
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"labels must be unique, got {labels}")
-    label_index = {name: i for i, name in enumerate(labels)}
+    entries = _Entries(task_type, labels)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     shape = (image_size, image_size, 3)
     frame_bytes = image_size * image_size * 3
-
-    # Per split: list of (sha256, manifest label field, label index, offset in scratch file).
-    entries: dict[str, list[tuple[str, Any, int, int]]] = {s: [] for s in SPLITS}
-    seen: set[str] = set()
-    with tempfile.TemporaryDirectory(dir=out, prefix=".scratch-") as tmp, ExitStack() as stack:
-        scratch = {s: stack.enter_context(open(Path(tmp) / s, "w+b")) for s in SPLITS}
+    offsets: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(dir=out, prefix=".scratch-") as tmp, open(Path(tmp) / "x", "w+b") as f:
         for sha256, target, split, image in records:
-            if split not in entries:
-                raise ValueError(f"{sha256}: split must be one of {SPLITS}, got {split!r}")
-            if sha256 in seen:
-                raise ValueError(f"{sha256}: duplicate image in records")
-            seen.add(sha256)
+            entries.add(sha256, target, split)
             arr = np.asarray(image)
             if arr.dtype != np.uint8 or arr.shape != shape:
                 raise ValueError(f"{sha256}: expected uint8 {shape}, got {arr.dtype} {arr.shape}")
-            if task_type == "classification":
-                if target not in label_index:
-                    raise ValueError(f"{sha256}: label {target!r} not in {labels}")
-                index = label_index[target]
-            else:
-                target, index = list(target), NO_LABEL
-            offset = scratch[split].tell()
-            scratch[split].write(np.ascontiguousarray(arr).tobytes())
-            entries[split].append((sha256, target, index, offset))
+            offsets[sha256] = f.tell()
+            f.write(np.ascontiguousarray(arr).tobytes())
 
-        for split in SPLITS:
-            rows = sorted(entries[split], key=lambda e: e[0])
-            split_dir = out / split
-            split_dir.mkdir(exist_ok=True)
-            images = np.lib.format.open_memmap(
-                split_dir / IMAGES_FILE, mode="w+", dtype=np.uint8, shape=(len(rows), *shape)
-            )
-            f = scratch[split]
-            for i, (_, _, _, offset) in enumerate(rows):
-                f.seek(offset)
-                images[i] = np.frombuffer(f.read(frame_bytes), np.uint8).reshape(shape)
-            images.flush()
-            del images
-            np.save(split_dir / LABELS_FILE, np.array([r[2] for r in rows], dtype=np.int64))
+        def gather(shas: list[str]) -> np.ndarray:
+            block = np.empty((len(shas), *shape), np.uint8)
+            for i, sha in enumerate(shas):
+                f.seek(offsets[sha])
+                block[i] = np.frombuffer(f.read(frame_bytes), np.uint8).reshape(shape)
+            return block
 
-    return _write_metadata(out, task_type, labels, image_size, entries)
+        order = entries.in_shard_order()
+        shard = _shard_name(0)
+        _write_shard(out / shard, order, shape, gather, 4096)
+    return _write_version(
+        out, entries, labels, image_size, [shard], {sha: (shard, i) for i, sha in enumerate(order)}
+    )
 
 
-def _write_metadata(
-    out: Path, task_type: str, labels: list[str], image_size: int, entries: Mapping[str, list[Any]]
-) -> dict[str, Any]:
-    """manifest.jsonl and dataset.json, from per-split (sha256, target, …) entries."""
-    target_key = "label" if task_type == "classification" else "boxes"
-    with open(out / MANIFEST_FILE, "w", encoding="utf-8", newline="\n") as manifest:
-        for split in SPLITS:
-            for sha256, target, *_ in sorted(entries[split], key=lambda e: e[0]):
-                row = {"sha256": sha256, target_key: target, "split": split}
-                manifest.write(json.dumps(row, sort_keys=True) + "\n")
-    meta = {
-        "task_type": task_type,
-        "labels": list(labels),
-        "image_size": image_size,
-        "splits": {split: len(entries[split]) for split in SPLITS},
-    }
-    with open(out / META_FILE, "w", encoding="utf-8", newline="\n") as f:
-        f.write(json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    return meta
+def shard_locations(dataset_dir: str | os.PathLike[str]) -> dict[str, tuple[str, int]]:
+    """sha256 → (shard file, row) of every image of a packed version ({} for an older format)."""
+    directory = Path(dataset_dir)
+    meta = read_meta(directory)
+    if meta.get("format") != FORMAT:
+        return {}
+    shards = meta["shards"]
+    found: dict[str, tuple[str, int]] = {}
+    indexes = {split: np.load(directory / split / INDEX_FILE) for split in SPLITS}
+    counters = dict.fromkeys(SPLITS, 0)
+    with open(directory / MANIFEST_FILE, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            split = row["split"]
+            shard, offset = indexes[split][counters[split]]
+            found[row["sha256"]] = (shards[shard], int(offset))
+            counters[split] += 1
+    return found
 
 
 def write_dataset_gathered(
@@ -166,55 +265,86 @@ def write_dataset_gathered(
     image_size: int,
     records: Iterable[tuple[str, Any, str]],
     gather: Callable[[list[str]], np.ndarray],
+    previous: str | os.PathLike[str] | None = None,
+    max_shards: int = 16,
+    min_live_fraction: float = 0.75,
     chunk: int = 4096,
 ) -> dict[str, Any]:
-    """Write the same files as :func:`write_dataset` from (sha256, label_or_boxes, split) records.
+    """Write a version from (sha256, label_or_boxes, split) records, appending to ``previous``.
 
-    The images come from ``gather(shas)``, which returns uint8 [len(shas), H, W, 3] in that order,
-    a chunk at a time: a caller holding most images in arrays already (the previous version's) copies
-    them in bulk instead of one by one. Byte-identical to :func:`write_dataset` for the same data.
+    Images already in ``previous`` (the last version, same image size) stay in its shards, which
+    are hard-linked into ``out_dir``; the others come from ``gather(shas)`` (uint8 [len(shas), H, W,
+    3] in that order, called a chunk at a time) into one new shard. Compacts instead — one fresh
+    shard of exactly this version's images — when the kept shards would hold less than
+    ``min_live_fraction`` images still in use, or more than ``max_shards`` files. Deterministic:
+    the same records and the same previous version give byte-identical files.
     """
-    if task_type not in TASK_TYPES:
-        raise ValueError(f"task_type must be one of {TASK_TYPES}, got {task_type!r}")
-    label_index = {name: i for i, name in enumerate(labels)}
-    if len(label_index) != len(labels):
-        raise ValueError(f"labels must be unique, got {labels}")
+    entries = _Entries(task_type, labels)
+    for sha256, target, split in records:
+        entries.add(sha256, target, split)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     shape = (image_size, image_size, 3)
-    entries: dict[str, list[tuple[str, Any, int]]] = {s: [] for s in SPLITS}
-    seen: set[str] = set()
-    for sha256, target, split in records:
-        if split not in entries:
-            raise ValueError(f"{sha256}: split must be one of {SPLITS}, got {split!r}")
-        if sha256 in seen:
-            raise ValueError(f"{sha256}: duplicate image in records")
-        seen.add(sha256)
-        if task_type == "classification":
-            if target not in label_index:
-                raise ValueError(f"{sha256}: label {target!r} not in {labels}")
-            entries[split].append((sha256, target, label_index[target]))
-        else:
-            entries[split].append((sha256, list(target), NO_LABEL))
-    for split in SPLITS:
-        rows = sorted(entries[split], key=lambda e: e[0])
-        split_dir = out / split
-        split_dir.mkdir(exist_ok=True)
-        images = np.lib.format.open_memmap(
-            split_dir / IMAGES_FILE, mode="w+", dtype=np.uint8, shape=(len(rows), *shape)
-        )
-        for start in range(0, len(rows), chunk):
-            shas = [r[0] for r in rows[start : start + chunk]]
-            block = np.asarray(gather(shas))
-            if block.dtype != np.uint8 or block.shape != (len(shas), *shape):
-                raise ValueError(
-                    f"gather gave {block.dtype} {block.shape}, expected uint8 {(len(shas), *shape)}"
-                )
-            images[start : start + len(shas)] = block
-        images.flush()
-        del images
-        np.save(split_dir / LABELS_FILE, np.array([r[2] for r in rows], dtype=np.int64))
-    return _write_metadata(out, task_type, labels, image_size, entries)
+
+    known: dict[str, tuple[str, int]] = {}
+    before: list[str] = []
+    old_dir = Path(previous) if previous is not None else None
+    if old_dir is not None and (old_dir / META_FILE).exists():
+        old_meta = read_meta(old_dir)
+        before = old_meta.get("shards", [])
+        if old_meta["image_size"] == image_size:
+            known = shard_locations(old_dir)
+    live: dict[str, int] = {}
+    for sha in entries.seen:
+        if sha in known:
+            live[known[sha][0]] = live.get(known[sha][0], 0) + 1
+    kept = sorted(live)
+    held = sum(np.load(old_dir / name, mmap_mode="r").shape[0] for name in kept) if old_dir else 0
+    fresh = sorted(entries.seen - known.keys())
+    # Shard names are never reused within a project's history: a name always means the same bytes.
+    next_number = max((int(Path(name).stem) for name in before), default=-1) + 1
+    compact = bool(kept) and (
+        sum(live.values()) < min_live_fraction * held or len(kept) + bool(fresh) > max_shards
+    )
+
+    location: dict[str, tuple[str, int]] = {}
+    if compact or not kept:
+        # One fresh shard of exactly this version's images, from the old shards or from gather.
+        sources = {name: np.load(old_dir / name, mmap_mode="r") for name in kept} if old_dir else {}
+
+        def gather_all(shas: list[str]) -> np.ndarray:
+            block = np.empty((len(shas), *shape), np.uint8)
+            by_source: dict[str | None, tuple[list[int], list[int]]] = {}
+            for i, sha in enumerate(shas):
+                name, row = known.get(sha, (None, i))
+                positions, rows = by_source.setdefault(name, ([], []))
+                positions.append(i)
+                rows.append(row)
+            for name, (positions, rows) in by_source.items():
+                if name is None:
+                    block[positions] = gather([shas[i] for i in positions])
+                else:
+                    block[positions] = sources[name][rows]  # one vectorised copy per old shard
+            return block
+
+        order = entries.in_shard_order()
+        shard = _shard_name(next_number)
+        _write_shard(out / shard, order, shape, gather_all, chunk)
+        shards = [shard]
+        location = {sha: (shard, i) for i, sha in enumerate(order)}
+    else:
+        assert old_dir is not None
+        for name in kept:
+            _link_or_copy(old_dir / name, out / name)
+        location = {sha: known[sha] for sha in entries.seen if sha in known}
+        shards = list(kept)
+        if fresh:
+            order = entries.in_shard_order(set(fresh))
+            shard = _shard_name(next_number)
+            _write_shard(out / shard, order, shape, gather, chunk)
+            shards.append(shard)
+            location.update({sha: (shard, i) for i, sha in enumerate(order)})
+    return _write_version(out, entries, labels, image_size, shards, location)
 
 
 def read_meta(dataset_dir: str | os.PathLike[str]) -> dict[str, Any]:
@@ -224,12 +354,33 @@ def read_meta(dataset_dir: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def load_split(dataset_dir: str | os.PathLike[str], split: str) -> tuple[np.ndarray, np.ndarray]:
-    """Load one split as (images uint8 [N, H, W, 3], labels int64 [N]); images are memory-mapped."""
+    """Load one split as (images uint8 [N, H, W, 3], labels int64 [N]).
+
+    A split that is one run of rows of one shard (any freshly written version) comes back as a
+    memory-mapped slice; a split spread over several shards is gathered into memory.
+    """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-    split_dir = Path(dataset_dir) / split
-    images = np.load(split_dir / IMAGES_FILE, mmap_mode="r")
+    directory = Path(dataset_dir)
+    split_dir = directory / split
     labels = np.load(split_dir / LABELS_FILE)
+    meta = read_meta(directory)
+    if meta.get("format") != FORMAT:
+        images = np.load(split_dir / LEGACY_IMAGES_FILE, mmap_mode="r")
+    else:
+        index = np.load(split_dir / INDEX_FILE)
+        size = meta["image_size"]
+        shards, rows = index[:, 0], index[:, 1]
+        if len(index) == 0:
+            images = np.empty((0, size, size, 3), np.uint8)
+        elif (shards == shards[0]).all() and (np.diff(rows) == 1).all():
+            first = int(rows[0])
+            images = np.load(directory / meta["shards"][shards[0]], mmap_mode="r")[first : first + len(rows)]
+        else:
+            images = np.empty((len(index), size, size, 3), np.uint8)
+            for number in np.unique(shards):
+                mask = shards == number
+                images[mask] = np.load(directory / meta["shards"][number], mmap_mode="r")[rows[mask]]
     if images.shape[0] != labels.shape[0]:
         raise ValueError(f"{split_dir}: {images.shape[0]} images but {labels.shape[0]} labels")
     return images, labels

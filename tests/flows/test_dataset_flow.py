@@ -81,6 +81,10 @@ def test_versions_end_to_end(
     v2_rows = list(map(json.loads, (workspace / "manifest.jsonl").read_text().splitlines()))
     assert {r["sha256"] for r in v2_rows} == set(v1_splits) | set(extra)
     assert all(v1_splits[r["sha256"]] == r["split"] for r in v2_rows if r["sha256"] in v1_splits)
+    # Append-only: v2 keeps v1's shard as it is and adds one shard holding only the 6 new images.
+    assert v2["counts"]["shards"] == 2 and read_meta(workspace)["shards"][0] == meta["shards"][0]
+    assert files_digest(workspace)[meta["shards"][0]] == v1_files[meta["shards"][0]]
+    assert np.load(workspace / read_meta(workspace)["shards"][1], mmap_mode="r").shape[0] == 6
 
     restored = repo.checkout(v1["git_tag"], v1["dvc_path"], tmp_path / "clone")
     assert files_digest(restored) == v1_files

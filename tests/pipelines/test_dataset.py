@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import random
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,6 +23,7 @@ from pipelines.dataset import (
     load_split,
     read_meta,
     write_dataset,
+    write_dataset_gathered,
 )
 from tests.pipelines.helpers import TINY_LABELS, TINY_SIZE, png_bytes, tiny_records
 
@@ -70,8 +73,8 @@ def test_same_input_in_any_order_gives_identical_bytes(tmp_path: Path) -> None:
     _write(tmp_path / "b", iter(shuffled))  # a generator: write_dataset streams
     a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
     assert sorted(a) == sorted(
-        ["dataset.json", "manifest.jsonl"]
-        + [f"{s}/{f}" for s in SPLITS for f in ("images.npy", "labels.npy")]
+        ["dataset.json", "manifest.jsonl", "shards/000000.npy"]
+        + [f"{s}/{f}" for s in SPLITS for f in ("index.npy", "labels.npy")]
     )
     assert a == b
 
@@ -148,3 +151,144 @@ def test_decode_resize_center_crops_and_converts() -> None:
     out = decode_resize(gray.getvalue(), 16)
     assert out.shape == (16, 16, 3)
     assert abs(int(out.mean()) - 128) <= 2
+
+
+# --- Append-only shards: what the dataset flow does for version N+1 -----------------------------
+
+
+def _gathered(
+    out: Path, records: list, previous: Path | None = None, **kwargs: Any
+) -> tuple[dict, list[str]]:
+    """write_dataset_gathered from full records; returns (meta, the sha256s gather was asked for)."""
+    images = {r[0]: r[3] for r in records}
+    asked: list[str] = []
+
+    def gather(shas: list[str]) -> np.ndarray:
+        asked.extend(shas)
+        return np.stack([images[s] for s in shas])
+
+    meta = write_dataset_gathered(
+        out,
+        task_type="classification",
+        labels=TINY_LABELS,
+        image_size=TINY_SIZE,
+        records=[(sha, label, split) for sha, label, split, _ in records],
+        gather=gather,
+        previous=previous,
+        **kwargs,
+    )
+    return meta, asked
+
+
+def _contents(directory: Path) -> dict[str, tuple[str, str, bytes]]:
+    """sha256 → (split, label, pixels), read back through load_split and the manifest."""
+    meta = read_meta(directory)
+    rows = [json.loads(line) for line in (directory / "manifest.jsonl").read_text().splitlines()]
+    found = {}
+    for split in SPLITS:
+        images, labels = load_split(directory, split)
+        in_split = [r for r in rows if r["split"] == split]
+        assert len(in_split) == len(images) == len(labels)
+        for row, image, label in zip(in_split, images, labels, strict=True):
+            assert meta["labels"][label] == row["label"]
+            found[row["sha256"]] = (split, row["label"], image.tobytes())
+    return found
+
+
+def _expected(records: list) -> dict[str, tuple[str, str, bytes]]:
+    return {sha: (split, label, image.tobytes()) for sha, label, split, image in records}
+
+
+def test_gathered_write_equals_write_dataset(tmp_path: Path) -> None:
+    records = tiny_records()
+    _write(tmp_path / "a", records)
+    _, asked = _gathered(tmp_path / "b", records)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert sorted(asked) == sorted(r[0] for r in records)
+
+
+def test_next_version_keeps_old_shards_and_adds_one(tmp_path: Path) -> None:
+    records = tiny_records(96)
+    _gathered(tmp_path / "v1", records[:80])
+    relabeled = [
+        (sha, TINY_LABELS[(TINY_LABELS.index(label) + 1) % 3], split, img)
+        for sha, label, split, img in records[:2]
+    ]
+    v2_records = relabeled + records[2:96]
+    meta, asked = _gathered(tmp_path / "v2", v2_records, previous=tmp_path / "v1")
+    assert sorted(asked) == sorted(r[0] for r in records[80:96])  # only the new images
+    assert meta["shards"] == ["shards/000000.npy", "shards/000001.npy"]
+    old, kept = tmp_path / "v1/shards/000000.npy", tmp_path / "v2/shards/000000.npy"
+    assert os.path.samefile(old, kept)  # a hard link: no bytes written, the same inode for DVC
+    assert _contents(tmp_path / "v2") == _expected(v2_records)  # new labels, old pixels
+    # v1 is untouched, and the same inputs give the same bytes again.
+    assert _contents(tmp_path / "v1") == _expected(records[:80])
+    _gathered(tmp_path / "v2b", v2_records, previous=tmp_path / "v1")
+    assert _tree(tmp_path / "v2") == _tree(tmp_path / "v2b")
+
+
+def test_split_spread_over_shards_loads_in_memory_and_single_shard_as_memmap(tmp_path: Path) -> None:
+    records = tiny_records(96)
+    _gathered(tmp_path / "v1", records[:60])
+    _gathered(tmp_path / "v2", records, previous=tmp_path / "v1")
+    assert isinstance(load_split(tmp_path / "v1", "train")[0], np.memmap)
+    images, labels = load_split(tmp_path / "v2", "train")
+    assert not isinstance(images, np.memmap) and len(images) == len(labels)
+
+
+def test_too_many_unused_images_compacts_into_one_fresh_shard(tmp_path: Path) -> None:
+    records = tiny_records(96)
+    _gathered(tmp_path / "v1", records[:80])
+    # Half of v1's images are gone (rejected or deleted): 40 live of 80 < 75 %.
+    v2_records = records[:40] + records[80:]
+    meta, asked = _gathered(tmp_path / "v2", v2_records, previous=tmp_path / "v1")
+    assert meta["shards"] == ["shards/000001.npy"]  # a new name: a name always means the same bytes
+    assert sorted(asked) == sorted(r[0] for r in records[80:])
+    assert not (tmp_path / "v2/shards/000000.npy").exists()
+    assert _contents(tmp_path / "v2") == _expected(v2_records)
+
+
+def test_shard_count_is_bounded(tmp_path: Path) -> None:
+    records = tiny_records(96)
+    previous = None
+    for version, stop in enumerate(range(40, 97, 8)):
+        out = tmp_path / f"v{version}"
+        meta, _ = _gathered(out, records[:stop], previous=previous, max_shards=4)
+        assert len(meta["shards"]) <= 4
+        assert _contents(out) == _expected(records[:stop])
+        previous = out
+    assert meta["shards"] != ["shards/000000.npy"]
+
+
+def test_another_image_size_or_the_old_format_starts_fresh(tmp_path: Path) -> None:
+    records = tiny_records(30)
+    _gathered(tmp_path / "v1", records)
+    small = [(sha, label, split, img[::2, ::2].copy()) for sha, label, split, img in records]
+    images = {r[0]: r[3] for r in small}
+    meta = write_dataset_gathered(
+        tmp_path / "v2",
+        task_type="classification",
+        labels=TINY_LABELS,
+        image_size=TINY_SIZE // 2,
+        records=[(sha, label, split) for sha, label, split, _ in small],
+        gather=lambda shas: np.stack([images[s] for s in shas]),
+        previous=tmp_path / "v1",
+    )
+    assert meta["shards"] == ["shards/000001.npy"] and meta["image_size"] == TINY_SIZE // 2
+
+    # A version written before shards existed (one images.npy per split) still loads.
+    legacy = tmp_path / "legacy"
+    for split in SPLITS:
+        rows = [r for r in records if r[2] == split]
+        (legacy / split).mkdir(parents=True)
+        np.save(
+            legacy / split / "images.npy",
+            np.stack([r[3] for r in rows]) if rows else np.empty((0, 16, 16, 3), np.uint8),
+        )
+        np.save(legacy / split / "labels.npy", np.array([TINY_LABELS.index(r[1]) for r in rows], np.int64))
+    (legacy / "dataset.json").write_text(
+        json.dumps({"image_size": TINY_SIZE, "labels": TINY_LABELS, "splits": {}})
+    )
+    assert len(load_split(legacy, "train")[0]) == sum(r[2] == "train" for r in records)
+    _, asked = _gathered(tmp_path / "v3", records, previous=legacy)
+    assert len(asked) == len(records)  # nothing reusable: decoded again, once
