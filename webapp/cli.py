@@ -254,6 +254,74 @@ def checkins_prune() -> None:
 
 
 @main.command()
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Pass again every this many seconds, until stopped (default: one pass, for cron)",
+)
+def reap(every: int | None) -> None:
+    """Fail queued/running jobs whose worker died (Prefect says so, or they went silent); print each."""
+    import time
+
+    from webapp import orchestration
+    from webapp.services import reaper
+
+    app = create_app()
+    settings = app.extensions["acusight.settings"]
+    with app.app_context():
+        upgrade(settings.database_url)
+        while True:
+            if settings.zombie_after_s:
+                orchestration.ensure_zombie_detection(settings.zombie_after_s)
+            for done in reaper.reap(db.session, settings):
+                where = f"{done.kind} {done.id} (organization {done.organization_id})"
+                click.echo(f"{where} {done.status}: {done.error}")
+            sys.stdout.flush()
+            if every is None:
+                return
+            db.session.remove()
+            time.sleep(every)
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Remove orphan blobs and stale staged files past the grace")
+@click.option(
+    "--grace-hours",
+    default=24.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Leave alone anything written or claimed more recently (uploads in flight)",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON")
+def fsck(repair: bool, grace_hours: float, as_json: bool) -> None:
+    """Check that the database and the blob store agree; exit 1 while problems remain."""
+    import json
+
+    from webapp.services import fsck as fsck_service
+    from webapp.storage import get_store
+
+    app = create_app()
+    settings = app.extensions["acusight.settings"]
+    with app.app_context():
+        upgrade(settings.database_url)
+        if settings.blob_backend == "s3":
+            where = f"s3://{settings.s3_bucket}/{settings.s3_prefix}"
+        else:
+            where = str(settings.data_dir / "blobs")
+        report = fsck_service.check(
+            db.session,
+            db.engine,
+            get_store(),
+            backend=f"{settings.blob_backend} {where}",
+            repair=repair,
+            grace_s=grace_hours * 3600,
+        )
+    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else "\n".join(report.lines()))
+    sys.exit(1 if report.problems_remaining else 0)
+
+
+@main.command()
 @click.option("--small", is_flag=True, help="A reduced run (CI): 800 images, 2 devices, 25 epochs")
 @click.option("--devices", type=int, default=None, help="Simulated devices (default 4)")
 @click.option("--images", type=int, default=None, help="How many digits to use (default all 1,797)")

@@ -171,3 +171,93 @@ def schedule_states(kind: str) -> dict[str, bool] | None:
         log.warning("could not read schedules of %s: %s", kind, exc)
         return None
     return {str(s.id): s.active for s in schedules}
+
+
+# --- flow runs whose worker died: what Prefect says of them, and its zombie detection --------------
+
+ZOMBIE_AUTOMATION = "acusight: crash flow runs that stopped heartbeating"
+
+
+def flow_run_states(flow_run_ids: list[str]) -> dict[str, tuple[str, str]] | None:
+    """Prefect's state of each flow run: id -> (state type, message); runs Prefect doesn't know are
+    left out. None when Prefect can't be reached (the caller must not conclude anything then)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    wanted: list[UUID] = []
+    for run_id in flow_run_ids:
+        try:
+            wanted.append(UUID(run_id))
+        except ValueError:
+            continue  # not an id Prefect ever gave: it knows no such run
+    found: dict[str, tuple[str, str]] = {}
+    try:
+        with get_client(sync_client=True) as client:
+            for start in range(0, len(wanted), 200):
+                runs = client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=wanted[start : start + 200])),
+                    limit=200,
+                )
+                for run in runs:
+                    state = run.state
+                    found[str(run.id)] = (
+                        state.type.value if state else "UNKNOWN",
+                        (state.message or "") if state else "",
+                    )
+    except Exception as exc:  # the caller skips the Prefect checks this time
+        log.warning("could not read flow run states: %s", exc)
+        return None
+    return found
+
+
+def ensure_zombie_detection(after_s: int) -> bool:
+    """Have Prefect mark a flow run CRASHED when its heartbeats stop for ``after_s`` seconds.
+
+    Runs started from deployments send a heartbeat every PREFECT_FLOWS_HEARTBEAT_FREQUENCY seconds
+    (180 by default, 30 at least); a worker killed with its runs stops sending them. This is the
+    automation Prefect's "detect zombie flows" guide describes, created once under a fixed name
+    (several API replicas or reapers may call this: the first creates it). False if Prefect is down.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    try:
+        with get_client(sync_client=True) as client:
+            existing = client.read_automations_by_name(ZOMBIE_AUTOMATION)
+            if any(int(a.trigger.within.total_seconds()) == after_s for a in existing):  # type: ignore[union-attr]
+                return True
+            for automation in existing:  # another window was asked for: replace it
+                client.delete_automation(automation.id)
+            client.create_automation(
+                AutomationCore(
+                    name=ZOMBIE_AUTOMATION,
+                    trigger=EventTrigger(
+                        after={"prefect.flow-run.heartbeat"},
+                        expect={
+                            "prefect.flow-run.heartbeat",
+                            "prefect.flow-run.Completed",
+                            "prefect.flow-run.Failed",
+                            "prefect.flow-run.Cancelled",
+                            "prefect.flow-run.Crashed",
+                        },
+                        match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+                        for_each={"prefect.resource.id"},
+                        posture=Posture.Proactive,
+                        threshold=1,
+                        within=timedelta(seconds=after_s),
+                    ),
+                    actions=[
+                        ChangeFlowRunState(
+                            state=StateType.CRASHED,
+                            message=f"no heartbeat for {after_s} s: its worker stopped (killed, or lost)",
+                        )
+                    ],
+                )
+            )
+    except Exception as exc:  # retried at the next reaper pass
+        log.warning("could not set up zombie flow detection in Prefect: %s", exc)
+        return False
+    return True

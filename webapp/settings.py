@@ -92,6 +92,13 @@ class Settings:
     public_url: str = ""
     # Registers /api/_benchmark/sink, the bare ceiling benchmarks/ingest.py measures; never in production.
     benchmark_endpoints: bool = False
+    # The reaper (`acusight reap`, run by `acusight up`): how often it passes; queued/running records
+    # quiet this long are checked against Prefect; running ones silent this long fail whatever
+    # Prefect says; Prefect marks a run CRASHED after this long without a heartbeat (0: not set up).
+    reap_interval_s: int = 60
+    job_check_after_s: int = 120
+    job_stale_after_s: int = 21600
+    zombie_after_s: int = 600
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:

@@ -8,7 +8,10 @@ import os
 import tempfile
 import threading
 import time
+import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
@@ -27,6 +30,15 @@ STALE_STAGING_S = 24 * 3600
 
 class BlobNotFound(LookupError):
     """No blob under this key."""
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """One stored blob as a listing shows it; ``modified`` in seconds since the epoch."""
+
+    key: str
+    size: int
+    modified: float
 
 
 def blob_key(sha256: str) -> str:
@@ -143,6 +155,25 @@ class BlobStore(ABC):
         """The blob as a file on this machine, when the backend has one (to send it with sendfile)."""
         return None
 
+    @abstractmethod
+    def iter_blobs(self) -> Iterator[BlobInfo]:
+        """Every blob, staging excluded, in ascending key order (bytewise), read a page at a time."""
+
+    @abstractmethod
+    def remove_unclaimed(self, key: str, written_before: float, unclaimed: Callable[[], bool]) -> bool:
+        """Remove the blob if it was last written (or claimed) before ``written_before`` and
+        ``unclaimed()`` still says nothing refers to it; True when it was removed. For `acusight fsck`."""
+
+    def staged_files(self) -> Iterator[BlobInfo]:
+        """The files in the staging folder (keys are their names): uploads in flight, or left by a crash."""
+        for path in sorted(self.staging_dir.iterdir()):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            if path.is_file():
+                yield BlobInfo(path.name, st.st_size, st.st_mtime)
+
 
 class LocalBlobStore(BlobStore):
     """Blobs as files under a folder; staging is inside it, so a rename is all it takes to publish."""
@@ -159,9 +190,13 @@ class LocalBlobStore(BlobStore):
 
     def put_file(self, key: str, path: Path) -> None:
         dest = self._path(key)
-        if dest.exists():
-            # Immutable and complete by construction: the same key means the same bytes.
+        try:
+            # Immutable and complete by construction: the same key means the same bytes. Touching it
+            # claims it: `acusight fsck` never removes a blob written or touched within its grace period.
+            os.utime(dest)
             return
+        except FileNotFoundError:
+            pass
         fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -198,6 +233,44 @@ class LocalBlobStore(BlobStore):
     def local_path(self, key: str) -> Path | None:
         path = self._path(key)
         return path if path.is_file() else None
+
+    def iter_blobs(self) -> Iterator[BlobInfo]:
+        yield from self._walk(self.root, "")
+
+    def _walk(self, folder: Path, prefix: str) -> Iterator[BlobInfo]:
+        try:
+            entries = [e for e in os.scandir(folder) if not e.name.startswith(".")]
+        except FileNotFoundError:
+            return
+        # Sorted as full keys sort: a folder's name is followed by "/" in every key under it.
+        entries.sort(key=lambda e: e.name + "/" if e.is_dir(follow_symlinks=False) else e.name)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from self._walk(Path(entry.path), f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                yield BlobInfo(prefix + entry.name, st.st_size, st.st_mtime)
+
+    def remove_unclaimed(self, key: str, written_before: float, unclaimed: Callable[[], bool]) -> bool:
+        path = self._path(key)
+        try:
+            if path.stat().st_mtime >= written_before:
+                return False
+            # Moved aside first: an upload claiming the blob from now on finds it gone and publishes
+            # it again, and one that claimed it just before left a fresh mtime on the moved file.
+            aside = self.staging_dir / f"fsck-{uuid.uuid4().hex}.removed"
+            os.replace(path, aside)
+        except FileNotFoundError:
+            return False
+        if aside.stat().st_mtime >= written_before or not unclaimed():
+            # Claimed meanwhile: put back (a copy published since holds the same bytes).
+            os.replace(aside, path)
+            return False
+        aside.unlink()
+        return True
 
 
 class S3BlobStore(BlobStore):
@@ -293,6 +366,30 @@ class S3BlobStore(BlobStore):
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def iter_blobs(self) -> Iterator[BlobInfo]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        for page in pages:
+            for obj in page.get("Contents", []):
+                key = obj["Key"][len(self.prefix) :]
+                yield BlobInfo(key, int(obj["Size"]), obj["LastModified"].timestamp())
+
+    def remove_unclaimed(self, key: str, written_before: float, unclaimed: Callable[[], bool]) -> bool:
+        from botocore.exceptions import ClientError
+
+        # Every upload PUTs its object again, which renews LastModified. S3 has no rename, so a claim
+        # landing between this check and the delete is not caught: the grace period is what makes
+        # that window unreachable in practice (an upload spends milliseconds between PUT and commit).
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if self._is_missing(exc):
+                return False
+            raise
+        if head["LastModified"].timestamp() >= written_before or not unclaimed():
+            return False
+        self.delete(key)
+        return True
 
 
 def make_store(settings: Settings) -> BlobStore:
