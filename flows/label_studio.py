@@ -37,6 +37,8 @@ FROM_NAME = "label"
 PUSH_CHUNK = 200
 SYNC_CHUNK = 200
 URL_REFRESH_CHUNK = 500
+# Queue entries (tasks webhooks named) a pull takes at a time.
+QUEUE_CHUNK = 500
 # Label Studio stamps a task when a request starts and commits it when it ends: an incremental pull
 # re-reads this much before its cursor, so a slow commit is not skipped (re-reading changes nothing).
 CURSOR_OVERLAP = timedelta(minutes=2)
@@ -110,6 +112,30 @@ class LabelStudioSession:
             if isinstance(exc.__cause__, LabelStudioApiError) and exc.__cause__.status_code == 404:
                 return None
             raise
+
+    def tasks_by_id(self, ls_project_id: int, task_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """These tasks with their annotations, those that still exist: listed by id range, a page of
+        100 at a time, where the ids are dense; one by one where they are scattered."""
+        wanted = set(task_ids)
+        low, high = min(wanted), max(wanted)
+        if high - low + 1 > 4 * len(wanted):
+            return [t for t in (self.task(task_id) for task_id in sorted(wanted)) if t is not None]
+        query = _filters(
+            {
+                "filter": "filter:tasks:id",
+                "operator": "in",
+                "type": "Number",
+                "value": {"min": low, "max": high},
+            }
+        )
+        with self._calling(f"listing tasks {low}..{high} of project {ls_project_id}"):
+            return [
+                item.model_dump(mode="json")
+                for item in self.client.tasks.list(
+                    project=ls_project_id, fields="all", query=query, page_size=100
+                )
+                if item.id in wanted
+            ]
 
     def changed_tasks(self, ls_project_id: int, since: datetime | None) -> list[dict[str, Any]]:
         """The project's tasks (with annotations) updated after ``since`` (all of them when None)."""
@@ -364,7 +390,7 @@ def fetch_tasks(
 ) -> list[dict[str, Any]]:
     """The named tasks, or every task updated since the cursor (less the overlap), with annotations."""
     if task_ids:
-        return [t for t in (ls.task(task_id) for task_id in task_ids) if t is not None]
+        return ls.tasks_by_id(ls_project_id, task_ids)
     return ls.changed_tasks(ls_project_id, cursor - CURSOR_OVERLAP if cursor else None)
 
 
@@ -396,14 +422,62 @@ def renew_urls(api: PlatformClient, ls: LabelStudioSession, project_id: int) -> 
     return len(stale)
 
 
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def take_queue(api: PlatformClient, project_id: int, claim: str | None) -> dict[str, Any]:
+    """The oldest tasks webhooks queued (and, for the claim's holder, the claim renewed)."""
+    body = {"claim": claim, "limit": QUEUE_CHUNK}
+    return api.post(f"/integrations/label-studio/projects/{project_id}/pull-queue/take", body)
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+def finish_queue(
+    api: PlatformClient, project_id: int, claim: str | None, entry_ids: list[int]
+) -> dict[str, Any]:
+    """Drop the synced entries; the claim is let go only if nothing was queued meanwhile."""
+    body = {"claim": claim, "entry_ids": entry_ids}
+    return api.post(f"/integrations/label-studio/projects/{project_id}/pull-queue/done", body)
+
+
+def drain_queue(
+    api: PlatformClient, ls: LabelStudioSession, project_id: int, ls_project_id: int, claim: str | None
+) -> Counter[str]:
+    """Pull the tasks webhooks queued.
+
+    With the claim (the run a webhook started): round after round, until a round ends with nothing
+    queued and the claim is let go; tasks queued while a round ran make the next round. Without it
+    (the scheduled or an asked-for pull): what is queued now, which is what a failed run left.
+    """
+    log = get_run_logger()
+    totals: Counter[str] = Counter()
+    while True:
+        queue = take_queue(api, project_id, claim)
+        if claim is not None and not queue["owned"]:
+            log.warning("project %s: another pull run has taken over the queue", project_id)
+            return totals
+        entries = queue["entries"]
+        task_ids = sorted({entry["task_id"] for entry in entries})
+        if task_ids:
+            tasks = fetch_tasks(ls, ls_project_id, task_ids, None)
+            totals.update(sync_annotations(api, ls, project_id, tasks))
+            totals["tasks"] += len(tasks)
+            totals["rounds"] += 1
+        done = finish_queue(api, project_id, claim, [entry["id"] for entry in entries])
+        if claim is None and len(entries) < QUEUE_CHUNK:
+            return totals
+        if claim is not None and (done["released"] or not done["owned"]):
+            return totals
+
+
 def pull_project(
     settings: FlowSettings,
     ls: LabelStudioSession,
     organization_id: int,
     project_id: int,
-    task_ids: list[int] | None,
+    claim: str | None = None,
 ) -> dict[str, int]:
-    """Pull one project: labeling config in step, annotations of changed tasks, URLs renewed; reported."""
+    """Pull one project: the labeling config in step, then, for a webhook's run (holding the claim),
+    the tasks webhooks queued; otherwise every task changed since the cursor, the queue, and URLs
+    renewed. Reported on the link."""
     log = get_run_logger()
     api = PlatformClient(settings, organization_id)
     link = api.get(f"/data/projects/{project_id}/label-studio")
@@ -411,23 +485,28 @@ def pull_project(
     try:
         fields: dict[str, Any] = {}
         config = link["label_config"]
+        ls_project_id = link["label_studio_project_id"]
         if config and not link["label_config_in_sync"]:
-            ls.set_label_config(link["label_studio_project_id"], config)
+            ls.set_label_config(ls_project_id, config)
             fields["label_config_hash"] = hashlib.sha256(config.encode()).hexdigest()
-        tasks = fetch_tasks(ls, link["label_studio_project_id"], task_ids, _parse_time(link["pull_cursor"]))
-        totals = sync_annotations(api, ls, project_id, tasks)
-        if task_ids is None:
+        totals: Counter[str] = Counter()
+        if claim is None:
+            tasks = fetch_tasks(ls, ls_project_id, None, _parse_time(link["pull_cursor"]))
+            totals.update(sync_annotations(api, ls, project_id, tasks))
+            totals["tasks"] += len(tasks)
             # Label Studio's clock, not ours: the newest update this pull saw.
             seen = [t for t in (_parse_time(task.get("updated_at")) for task in tasks) if t is not None]
             if seen:
                 fields["pull_cursor"] = max(seen).isoformat()
+        totals.update(drain_queue(api, ls, project_id, ls_project_id, claim))
+        if claim is None:
             totals["urls_renewed"] = renew_urls(api, ls, project_id)
     except Exception as exc:  # reported on the link, then raised: the flow run fails visibly
-        _report(api, project_id, "pull", "failed", error=str(exc)[:10_000])
+        _report(api, project_id, "pull", "failed", error=str(exc)[:10_000], claim=claim)
         raise
     _report(api, project_id, "pull", "succeeded", **fields)
-    log.info("project %s: %d tasks pulled: %s", project_id, len(tasks), dict(totals))
-    return {"tasks": len(tasks), **totals}
+    log.info("project %s: pulled %s", project_id, dict(totals))
+    return dict(totals)
 
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
@@ -436,15 +515,27 @@ def linked_projects(settings: FlowSettings) -> list[dict[str, int]]:
     return list(PlatformClient(settings, None).get("/integrations/label-studio/links"))
 
 
-@flow(name="pull-from-label-studio")
+def _report_pull_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
+    """Flow hook: a webhook's run that failed or crashed lets go of its claim, so the next webhook
+    starts a pull at once (the tasks stay queued)."""
+    params = flow_run.parameters
+    if params.get("claim") is None:
+        return  # a project's failure is on its link already (pull_project reports it)
+    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
+    error = state.message or "the pull flow failed"
+    _report(api, params["project_id"], "pull", "failed", error=error, claim=params["claim"])
+
+
+@flow(name="pull-from-label-studio", on_failure=[_report_pull_failure], on_crashed=[_report_pull_failure])
 def pull_from_label_studio(
-    organization_id: int | None = None, project_id: int | None = None, task_ids: list[int] | None = None
+    organization_id: int | None = None, project_id: int | None = None, claim: str | None = None
 ) -> dict[str, Any]:
-    """Pull annotations from Label Studio: the named tasks (a webhook), one project, or, on the
-    schedule (no parameters), every linked project, incrementally."""
+    """Pull annotations from Label Studio: the tasks webhooks queued (a webhook's run, holding the
+    project's claim), one project (asked for), or, on the schedule (no parameters), every linked
+    project, incrementally."""
     settings = FlowSettings.from_env()
     if organization_id is not None and project_id is not None:
-        return pull_project(settings, LabelStudioSession(settings), organization_id, project_id, task_ids)
+        return pull_project(settings, LabelStudioSession(settings), organization_id, project_id, claim)
     links = linked_projects(settings)
     if not links:
         return {}
@@ -454,7 +545,7 @@ def pull_from_label_studio(
     for link in links:
         key = f"{link['organization_id']}/{link['project_id']}"
         try:
-            results[key] = pull_project(settings, ls, link["organization_id"], link["project_id"], None)
+            results[key] = pull_project(settings, ls, link["organization_id"], link["project_id"])
         except Exception as exc:  # already on that project's link; the other projects still get pulled
             failed.append(f"project {key}: {exc}")
     if failed:

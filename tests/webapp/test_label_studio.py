@@ -390,13 +390,16 @@ def test_webhook_starts_a_pull_of_the_task(
     }
     resp = client.post(WEBHOOK, json=created, headers=secret)
     assert resp.status_code == 202, resp.get_json()
-    assert resp.get_json()["data"]["task_ids"] == [10 * images[0].id]
-    assert started == [
+    answer = resp.get_json()["data"]
+    assert answer["task_ids"] == [10 * images[0].id]
+    assert answer["started"] is True and answer["flow_run_id"] == "run-1"
+    claim = db.session.scalar(select(LabelStudioLink.pull_claim))
+    assert claim and started == [
         {
             "kind": "label_studio_pull",
             "organization_id": admin.organization_id,
             "project_id": project["id"],
-            "task_ids": [10 * images[0].id],
+            "claim": claim,
         }
     ]
     # Deletions name annotation ids only: their tasks are found through the annotations pulled before.
@@ -407,16 +410,172 @@ def test_webhook_starts_a_pull_of_the_task(
         [{"id": 10 * images[1].id, "annotations": [{"id": 78, "result": _choice("dog")}]}],
     )
     deleted = {"action": "ANNOTATIONS_DELETED", "project": {"id": ls_project}, "annotations": [{"id": 78}]}
-    assert client.post(WEBHOOK, json=deleted, headers=secret).get_json()["data"]["task_ids"] == [
-        10 * images[1].id
-    ]
+    answer = client.post(WEBHOOK, json=deleted, headers=secret).get_json()["data"]
+    # Queued for the pull already on its way: no second run.
+    assert answer["task_ids"] == [10 * images[1].id] and answer["started"] is False
+    assert answer["flow_run_id"] == "run-1" and len(started) == 1
     never_pulled = {**deleted, "annotations": [{"id": 5}]}
     assert client.post(WEBHOOK, json=never_pulled, headers=secret).get_json()["data"]["flow_run_id"] is None
     other = {"action": "PROJECT_UPDATED", "project": {"id": ls_project}}
     assert client.post(WEBHOOK, json=other, headers=secret).status_code == 202
-    assert len(started) == 2
+    assert len(started) == 1
     unknown = {**created, "project": {"id": 123_456}}
     assert_error(client.post(WEBHOOK, json=unknown, headers=secret), 404, "NOT_FOUND")
+
+
+def _created(ls_project: int, annotation_id: int, task_id: int) -> dict[str, Any]:
+    return {
+        "action": "ANNOTATION_CREATED",
+        "project": {"id": ls_project},
+        "annotation": {"id": annotation_id, "task": task_id},
+    }
+
+
+def _queue(client: FlaskClient, headers: dict[str, str], project_id: int, step: str, body: Any) -> Any:
+    url = f"/api/integrations/label-studio/projects/{project_id}/pull-queue/{step}"
+    resp = client.post(url, json=body, headers=headers)
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()["data"]
+
+
+def test_a_burst_of_webhooks_makes_one_pull_and_what_comes_during_it_a_further_round(
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    flow_headers: dict[str, str],
+    linked: Any,
+    started: list[Any],
+) -> None:
+    project, images = linked(n=3)
+    pid = project["id"]
+    _record(client, flow_headers, pid, images)
+    ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
+    secret = {label_studio.WEBHOOK_HEADER: label_studio.webhook_secret()}
+    tasks = [10 * image.id for image in images]
+
+    # A burst: the first webhook starts a run, the others join its queue.
+    answers = [
+        client.post(WEBHOOK, json=_created(ls_project, n, tasks[n % 3]), headers=secret).get_json()["data"]
+        for n in range(6)
+    ]
+    assert [a["started"] for a in answers] == [True] + [False] * 5
+    assert {a["flow_run_id"] for a in answers} == {"run-1"} and len(started) == 1
+    claim = started[0]["claim"]
+    status = client.get(f"/api/data/projects/{pid}/label-studio", headers=admin_headers).get_json()["data"]
+    assert status["pull_queued"] == 6 and status["pull_flow_run_id"] == "run-1"
+
+    # The run takes the queue; a run without the claim gets nothing.
+    taken = _queue(client, flow_headers, pid, "take", {"claim": claim})
+    assert taken["owned"] is True and [e["task_id"] for e in taken["entries"]] == [
+        tasks[n % 3] for n in range(6)
+    ]
+    assert _queue(client, flow_headers, pid, "take", {"claim": "not-the-claim"}) == {
+        "owned": False,
+        "entries": [],
+    }
+    # An annotation made while it pulls: queued, and still no second run.
+    late = client.post(WEBHOOK, json=_created(ls_project, 9, tasks[2]), headers=secret).get_json()["data"]
+    assert late["started"] is False and len(started) == 1
+    # The run is done with what it took: the late task is left, so it goes round again.
+    done = _queue(
+        client, flow_headers, pid, "done", {"claim": claim, "entry_ids": [e["id"] for e in taken["entries"]]}
+    )
+    assert done == {"owned": True, "released": False, "remaining": 1}
+    again = _queue(client, flow_headers, pid, "take", {"claim": claim})
+    assert [e["task_id"] for e in again["entries"]] == [tasks[2]]
+    done = _queue(
+        client, flow_headers, pid, "done", {"claim": claim, "entry_ids": [again["entries"][0]["id"]]}
+    )
+    assert done == {"owned": True, "released": True, "remaining": 0}
+    status = client.get(f"/api/data/projects/{pid}/label-studio", headers=admin_headers).get_json()["data"]
+    assert status["pull_queued"] == 0 and status["pull_flow_run_id"] is None
+
+    # Once it let go, the next webhook starts a new run, with a new claim.
+    answer = client.post(WEBHOOK, json=_created(ls_project, 10, tasks[0]), headers=secret).get_json()["data"]
+    assert answer == {**answer, "started": True, "flow_run_id": "run-2"}
+    second = started[1]["claim"]
+    assert second != claim
+    # The finished run's claim is no use any more.
+    assert _queue(client, flow_headers, pid, "done", {"claim": claim, "entry_ids": []})["owned"] is False
+    # A run that fails lets go (its tasks stay queued): the next webhook starts another at once.
+    report = f"/api/integrations/label-studio/projects/{pid}/report"
+    failed = {"stage": "pull", "state": "failed", "error": "boom", "claim": second}
+    assert client.post(report, json=failed, headers=flow_headers).status_code == 200
+    status = client.get(f"/api/data/projects/{pid}/label-studio", headers=admin_headers).get_json()["data"]
+    assert status["pull_flow_run_id"] is None and status["pull_queued"] == 1
+    client.post(WEBHOOK, json=_created(ls_project, 11, tasks[1]), headers=secret)
+    assert len(started) == 3
+    # A run whose worker died stops renewing its claim: after the lease, a webhook takes over.
+    third = started[2]["claim"]
+    link = db.session.scalar(select(LabelStudioLink))
+    link.pull_claimed_at = datetime.now(UTC) - label_studio.PULL_LEASE - timedelta(seconds=1)
+    db.session.commit()
+    client.post(WEBHOOK, json=_created(ls_project, 12, tasks[1]), headers=secret)
+    assert len(started) == 4 and started[3]["claim"] not in (claim, second, third)
+    assert _queue(client, flow_headers, pid, "take", {"claim": third}) == {"owned": False, "entries": []}
+    # The scheduled pull reads the queue without a claim, and lets no claim go.
+    unclaimed = _queue(client, flow_headers, pid, "take", {})
+    assert unclaimed["owned"] is False and len(unclaimed["entries"]) == 3
+    ids = [e["id"] for e in unclaimed["entries"]]
+    assert _queue(client, flow_headers, pid, "done", {"entry_ids": ids}) == {
+        "owned": False,
+        "released": False,
+        "remaining": 0,
+    }
+    assert db.session.scalar(select(LabelStudioLink.pull_claim)) == started[3]["claim"]
+
+
+def test_pull_queue_refusals(
+    client: FlaskClient, admin_headers: dict[str, str], flow_headers: dict[str, str], linked: Any
+) -> None:
+    project, _ = linked()
+    url = f"/api/integrations/label-studio/projects/{project['id']}/pull-queue"
+    assert_error(client.post(f"{url}/take", json={}, headers=admin_headers), 403, "FORBIDDEN")
+    assert_error(client.post(f"{url}/done", json={"entry_ids": []}), 401, "UNAUTHORIZED")
+    assert_error(client.post(f"{url}/take", json={"limit": 0}, headers=flow_headers), 400, "VALIDATION_ERROR")
+    assert_error(client.post(f"{url}/done", json={}, headers=flow_headers), 400, "VALIDATION_ERROR")
+    too_many = {"entry_ids": list(range(1001))}
+    assert_error(client.post(f"{url}/done", json=too_many, headers=flow_headers), 400, "VALIDATION_ERROR")
+    assert_error(
+        client.post(f"{url}/done", json={"claim": "", "entry_ids": []}, headers=flow_headers),
+        400,
+        "VALIDATION_ERROR",
+    )
+    other = client.post(
+        "/api/data/projects", json={"name": "unlinked", "labels": ["a"]}, headers=admin_headers
+    )
+    unlinked = f"/api/integrations/label-studio/projects/{other.get_json()['data']['id']}/pull-queue/take"
+    assert_error(client.post(unlinked, json={}, headers=flow_headers), 404, "NOT_FOUND")
+
+
+def test_webhook_without_prefect_is_503_and_its_tasks_wait_in_the_queue(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    flow_headers: dict[str, str],
+    linked: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project, images = linked()
+    _record(client, flow_headers, project["id"], images)
+    ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
+    secret = {label_studio.WEBHOOK_HEADER: label_studio.webhook_secret()}
+
+    def unreachable(kind: str, parameters: dict[str, Any]) -> str:
+        raise ServiceUnavailable("The orchestrator (Prefect) is unreachable")
+
+    monkeypatch.setattr(orchestration, "start", unreachable)
+    resp = client.post(WEBHOOK, json=_created(ls_project, 1, 10 * images[0].id), headers=secret)
+    assert_error(resp, 503, "SERVICE_UNAVAILABLE")
+    # No claim is left behind (the next webhook starts a pull), and the task waits for it.
+    status = client.get(f"/api/data/projects/{project['id']}/label-studio", headers=admin_headers).get_json()
+    assert status["data"]["pull_queued"] == 1 and status["data"]["pull_flow_run_id"] is None
+    assert db.session.scalar(select(LabelStudioLink.pull_claim)) is None
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(orchestration, "start", lambda kind, parameters: calls.append(parameters) or "run-9")
+    resp = client.post(WEBHOOK, json=_created(ls_project, 2, 10 * images[1].id), headers=secret)
+    assert resp.get_json()["data"]["started"] is True and len(calls) == 1
+    taken = _queue(client, flow_headers, project["id"], "take", {"claim": calls[0]["claim"]})
+    assert [e["task_id"] for e in taken["entries"]] == [10 * images[0].id, 10 * images[1].id]
 
 
 # --- Syncing annotations -----------------------------------------------------------------------------
@@ -557,9 +716,8 @@ def test_links_span_organizations_for_service_accounts_only(
     _, key = service_accounts.rotate(db.session, "scheduler")
     resp = client.get("/api/integrations/label-studio/links", headers=service_headers(key, None))
     assert resp.status_code == 200 and len(resp.get_json()["data"]) == 1
-    assert_error(
-        client.get("/api/integrations/label-studio/links", headers=admin_headers), 401, "UNAUTHORIZED"
-    )
+    # A person's valid token is not a service key: authenticated, not allowed.
+    assert_error(client.get("/api/integrations/label-studio/links", headers=admin_headers), 403, "FORBIDDEN")
     assert_error(client.get("/api/integrations/label-studio/links"), 401, "UNAUTHORIZED")
 
 
@@ -580,7 +738,6 @@ def test_pull_on_demand(
             "kind": "label_studio_pull",
             "organization_id": admin.organization_id,
             "project_id": project["id"],
-            "task_ids": None,
         }
     ]
     assert_error(client.post(url, headers=bearer(make_user("annotator"))), 403, "FORBIDDEN")

@@ -23,7 +23,12 @@ from webapp.models.data import (
     Project,
 )
 from webapp.models.datasets import DATASET_STATUSES, DatasetItem, DatasetVersion
-from webapp.models.label_studio import SYNC_STATUSES, LabelStudioLink, LabelStudioTask
+from webapp.models.label_studio import (
+    SYNC_STATUSES,
+    LabelStudioLink,
+    LabelStudioPullRequest,
+    LabelStudioTask,
+)
 from webapp.models.ml import (
     EXPORT_FORMATS,
     EXPORT_PRECISIONS,
@@ -67,6 +72,7 @@ __all__ = [
     "Image",
     "Invitation",
     "LabelStudioLink",
+    "LabelStudioPullRequest",
     "LabelStudioTask",
     "ModelVersion",
     "Organization",

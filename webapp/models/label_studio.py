@@ -35,6 +35,11 @@ class LabelStudioLink(Base):
     pull_cursor: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one webhook-started pull of the project that is queued or running: a token handed to its flow
+    # run, renewed as it works (a claim older than the lease is abandoned), and the run's id.
+    pull_claim: Mapped[str | None] = mapped_column(String(64))
+    pull_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pull_flow_run_id: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -61,3 +66,14 @@ class LabelStudioTask(Base):
     url_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     pushed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LabelStudioPullRequest(Base):
+    """A task a webhook said changed, waiting for a pull: webhooks queue these, one pull run drains them."""
+
+    __tablename__ = "label_studio_pull_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("label_studio_links.id", ondelete="CASCADE"), index=True)
+    ls_task_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import math
+import secrets
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
 from flask import current_app
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp import orchestration
@@ -25,13 +26,14 @@ from webapp.models import (
     Batch,
     Image,
     LabelStudioLink,
+    LabelStudioPullRequest,
     LabelStudioTask,
     Project,
     User,
     utcnow,
 )
 from webapp.services import annotations, batches
-from webapp.services.common import get_in_org
+from webapp.services.common import get_in_org, lock_rows
 from webapp.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,6 +54,9 @@ LABEL_STUDIO_TIMEOUT_S = 15
 # Images annotators should not see: rejected ones are neither pushed nor waited for.
 SKIPPED_STATUSES = ("rejected",)
 MAX_ERROR_CHARS = 10_000
+# A webhook-started pull holds its project's claim while queued or running, renewing it as it works;
+# one not renewed for this long was abandoned (its worker died), and the next webhook starts another.
+PULL_LEASE = timedelta(minutes=10)
 
 
 def _settings() -> Settings:
@@ -209,11 +214,17 @@ def status(session: Session, organization_id: int, project_id: int) -> dict[str,
         config: str | None = label_config(project)
     except Conflict:
         config = None  # every label removed: Label Studio keeps the last config it accepted
+    queued = session.scalar(
+        select(func.count())
+        .select_from(LabelStudioPullRequest)
+        .where(LabelStudioPullRequest.link_id == link.id)
+    )
     columns = {c.key: getattr(link, c.key) for c in LabelStudioLink.__table__.columns}
     base = _settings().label_studio_url.rstrip("/")
     return {
         **columns,
         "label_studio_project_url": f"{base}/projects/{link.ls_project_id}",
+        "pull_queued": queued,
         "tasks_pushed": pushed,
         "tasks_annotated": annotated or 0,
         "label_config": config,
@@ -474,15 +485,119 @@ def start_pull(session: Session, organization_id: int, project_id: int) -> dict[
     return {"project_id": link.project_id, "flow_run_id": _start_pull(link, None)}
 
 
-def _start_pull(link: LabelStudioLink, task_ids: list[int] | None) -> str:
-    return orchestration.start(
-        "label_studio_pull",
-        {"organization_id": link.organization_id, "project_id": link.project_id, "task_ids": task_ids},
+def _start_pull(link: LabelStudioLink, claim: str | None) -> str:
+    parameters: dict[str, Any] = {"organization_id": link.organization_id, "project_id": link.project_id}
+    if claim is not None:
+        parameters["claim"] = claim
+    return orchestration.start("label_studio_pull", parameters)
+
+
+def queue_pull(session: Session, link: LabelStudioLink, task_ids: Sequence[int]) -> dict[str, Any]:
+    """Queue tasks for pulling, and start a pull of the project unless one is queued or running.
+
+    The queue and the claim change under the link's row lock, which a pull also takes before it looks
+    at the queue one last time and lets go of the claim: either it sees these tasks and takes them
+    too, or it let go first and a new run starts here. A burst of webhooks starts one run, and no
+    queued task is left without a run to take it.
+    """
+    lock_rows(session, LabelStudioLink, [link.id])
+    session.add_all(LabelStudioPullRequest(link_id=link.id, ls_task_id=task_id) for task_id in task_ids)
+    session.refresh(link)
+    now = utcnow()
+    if link.pull_claim is not None and link.pull_claimed_at and link.pull_claimed_at > now - PULL_LEASE:
+        session.commit()
+        return {"flow_run_id": link.pull_flow_run_id, "started": False}
+    claim = secrets.token_hex(16)
+    link.pull_claim, link.pull_claimed_at, link.pull_flow_run_id = claim, now, None
+    session.commit()
+    try:
+        run = _start_pull(link, claim)
+    except ServiceUnavailable:
+        # The tasks stay queued: the next webhook's run, or the scheduled pull, takes them.
+        _release_claim(session, link.id, claim)
+        raise
+    session.execute(
+        update(LabelStudioLink)
+        .where(LabelStudioLink.id == link.id, LabelStudioLink.pull_claim == claim)
+        .values(pull_flow_run_id=run)
+        .execution_options(synchronize_session=False)
     )
+    session.commit()
+    return {"flow_run_id": run, "started": True}
+
+
+def _release_claim(session: Session, link_id: int, claim: str) -> None:
+    """Let go of a pull's claim, if it still holds it."""
+    session.execute(
+        update(LabelStudioLink)
+        .where(LabelStudioLink.id == link_id, LabelStudioLink.pull_claim == claim)
+        .values(pull_claim=None, pull_claimed_at=None, pull_flow_run_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _locked_link(session: Session, organization_id: int, project_id: int) -> LabelStudioLink:
+    link = get_link(session, organization_id, project_id)
+    lock_rows(session, LabelStudioLink, [link.id])
+    session.refresh(link)
+    return link
+
+
+def take_pull_queue(
+    session: Session, organization_id: int, project_id: int, *, claim: str | None, limit: int
+) -> dict[str, Any]:
+    """The oldest queued tasks, for a pull to fetch. The run holding the claim renews it; a run that
+    lost it (taken over once its lease ran out) gets nothing, and stops. Without a claim (the
+    scheduled pull) the queue is read as it is."""
+    link = _locked_link(session, organization_id, project_id)
+    owned = claim is not None and link.pull_claim == claim
+    if owned:
+        link.pull_claimed_at = utcnow()
+    session.commit()
+    if claim is not None and not owned:
+        return {"owned": False, "entries": []}
+    rows = session.scalars(
+        select(LabelStudioPullRequest)
+        .where(LabelStudioPullRequest.link_id == link.id)
+        .order_by(LabelStudioPullRequest.id)
+        .limit(limit)
+    ).all()
+    return {"owned": owned, "entries": rows}
+
+
+def finish_pull_queue(
+    session: Session, organization_id: int, project_id: int, *, claim: str | None, entry_ids: Sequence[int]
+) -> dict[str, Any]:
+    """Drop the queue entries a pull has synced; the claim's holder lets go once nothing is left.
+
+    Entries queued while it worked stay (they have new ids), so the holder goes round again.
+    """
+    link = _locked_link(session, organization_id, project_id)
+    if entry_ids:
+        session.execute(
+            delete(LabelStudioPullRequest).where(
+                LabelStudioPullRequest.link_id == link.id, LabelStudioPullRequest.id.in_(list(entry_ids))
+            )
+        )
+    remaining = session.scalar(
+        select(func.count())
+        .select_from(LabelStudioPullRequest)
+        .where(LabelStudioPullRequest.link_id == link.id)
+    )
+    owned = claim is not None and link.pull_claim == claim
+    released = owned and remaining == 0
+    if released:
+        link.pull_claim, link.pull_claimed_at, link.pull_flow_run_id = None, None, None
+    elif owned:
+        link.pull_claimed_at = utcnow()
+    session.commit()
+    return {"owned": owned, "released": released, "remaining": remaining}
 
 
 def handle_webhook(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
-    """Start a pull of the tasks a Label Studio event touched; the flow does the work, not this request."""
+    """Queue the tasks a Label Studio event touched for the project's pull (started if none is queued
+    or running); the flow does the work, not this request."""
     action = payload["action"]
     link = session.scalar(
         select(LabelStudioLink).where(LabelStudioLink.ls_project_id == payload["project"]["id"])
@@ -510,8 +625,8 @@ def handle_webhook(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
             )
         )
     if not task_ids:
-        return {"action": action, "task_ids": [], "flow_run_id": None}
-    return {"action": action, "task_ids": task_ids, "flow_run_id": _start_pull(link, task_ids)}
+        return {"action": action, "task_ids": [], "flow_run_id": None, "started": False}
+    return {"action": action, "task_ids": task_ids, **queue_pull(session, link, task_ids)}
 
 
 def to_annotation(
@@ -693,9 +808,19 @@ def report(
     error: str | None = None,
     pull_cursor: datetime | None = None,
     label_config_hash: str | None = None,
+    claim: str | None = None,
 ) -> dict[str, Any]:
-    """Take a flow's report: a push or pull running, done, or failed (with its error)."""
-    link = get_link(session, organization_id, project_id)
+    """Take a flow's report: a push or pull running, done, or failed (with its error).
+
+    A failed webhook pull lets go of its claim: the next webhook starts a fresh one, which takes the
+    tasks still queued (so does the scheduled pull).
+    """
+    if claim is not None and state == "failed":
+        link = _locked_link(session, organization_id, project_id)
+        if link.pull_claim == claim:
+            link.pull_claim, link.pull_claimed_at, link.pull_flow_run_id = None, None, None
+    else:
+        link = get_link(session, organization_id, project_id)
     now = utcnow()
     if state == "running":
         link.sync_status = "pushing" if stage == "push" else "pulling"

@@ -15,6 +15,10 @@ from webapp.api.label_studio.schemas import (
     LinkSchema,
     PendingArgsSchema,
     PendingSchema,
+    PullQueueDoneResultSchema,
+    PullQueueDoneSchema,
+    PullQueueSchema,
+    PullQueueTakeSchema,
     PullResultSchema,
     PushResultSchema,
     ReportSchema,
@@ -204,6 +208,26 @@ class Sync(MethodView):
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Make these tasks' Label Studio annotations the images' label_studio annotations."""
         return label_studio.sync_tasks(db.session, current_org().id, project_id, body["tasks"])
+
+
+@integration_blp.route("/projects/<int:project_id>/pull-queue/take")
+class PullQueueTake(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.arguments(PullQueueTakeSchema)
+    @integration_blp.response(200, PullQueueSchema)
+    def post(self, body: dict[str, Any], project_id: int) -> Any:
+        """The oldest tasks webhooks queued for a pull; the claim's holder renews it (else: owned false)."""
+        return label_studio.take_pull_queue(db.session, current_org().id, project_id, **body)
+
+
+@integration_blp.route("/projects/<int:project_id>/pull-queue/done")
+class PullQueueDone(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.arguments(PullQueueDoneSchema)
+    @integration_blp.response(200, PullQueueDoneResultSchema)
+    def post(self, body: dict[str, Any], project_id: int) -> Any:
+        """Drop synced queue entries; the claim's holder lets go when nothing is left (released)."""
+        return label_studio.finish_pull_queue(db.session, current_org().id, project_id, **body)
 
 
 @integration_blp.route("/projects/<int:project_id>/report")

@@ -32,6 +32,13 @@ class LinkSchema(ma.Schema):
     pull_cursor = ma.fields.DateTime(
         allow_none=True, metadata={"description": "Newest Label Studio task update seen by a pull"}
     )
+    pull_flow_run_id = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The webhook-started pull queued or running (one at a time)"},
+    )
+    pull_queued = ma.fields.Integer(
+        metadata={"description": "Task changes webhooks announced that a pull has yet to take"}
+    )
     last_error = ma.fields.String(allow_none=True, metadata={"description": "The most recent failure"})
     last_error_at = ma.fields.DateTime(allow_none=True)
     label_config = ma.fields.String(
@@ -90,7 +97,15 @@ class WebhookSchema(_Loose):
 class WebhookResultSchema(ma.Schema):
     action = ma.fields.String()
     task_ids = ma.fields.List(ma.fields.Integer())
-    flow_run_id = ma.fields.String(allow_none=True, metadata={"description": "null: nothing to pull"})
+    flow_run_id = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The pull that takes these tasks; null: nothing to pull (or not known yet)"},
+    )
+    started = ma.fields.Boolean(
+        metadata={
+            "description": "Whether this event started that pull; false: it joined the one queued or running"
+        }
+    )
 
 
 class PendingArgsSchema(ma.Schema):
@@ -162,6 +177,40 @@ class SyncResultSchema(ma.Schema):
     errors = ma.fields.List(ma.fields.String())
 
 
+_CLAIM = validate.Length(min=1, max=64)
+
+
+class PullQueueTakeSchema(ma.Schema):
+    claim = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_CLAIM,
+        metadata={"description": "The claim the webhook gave this pull run; none for the scheduled pull"},
+    )
+    limit = ma.fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
+
+
+class PullQueueEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    task_id = ma.fields.Integer(attribute="ls_task_id")
+
+
+class PullQueueSchema(ma.Schema):
+    owned = ma.fields.Boolean(metadata={"description": "Whether the claim is still this run's"})
+    entries = ma.fields.List(ma.fields.Nested(PullQueueEntrySchema))
+
+
+class PullQueueDoneSchema(ma.Schema):
+    claim = ma.fields.String(load_default=None, allow_none=True, validate=_CLAIM)
+    entry_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=validate.Length(max=1000))
+
+
+class PullQueueDoneResultSchema(ma.Schema):
+    owned = ma.fields.Boolean()
+    released = ma.fields.Boolean(metadata={"description": "The queue was empty: the claim is let go"})
+    remaining = ma.fields.Integer(metadata={"description": "Entries still queued (queued meanwhile)"})
+
+
 class ReportSchema(ma.Schema):
     stage = ma.fields.String(required=True, validate=validate.OneOf(STAGES))
     state = ma.fields.String(required=True, validate=validate.OneOf(STATES))
@@ -169,4 +218,10 @@ class ReportSchema(ma.Schema):
     pull_cursor = ma.fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
     label_config_hash = ma.fields.String(
         load_default=None, allow_none=True, validate=validate.Length(equal=64)
+    )
+    claim = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_CLAIM,
+        metadata={"description": "A failed webhook pull's claim, let go so the next webhook starts a pull"},
     )
