@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,11 @@ def data_dir(shared_data_dir: Path) -> Path:
     return shared_data_dir
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`prefect server start` on a free port with its own PREFECT_HOME; PREFECT_API_URL points at it."""
+@contextmanager
+def prefect_server_at(home: Path) -> Iterator[str]:
+    """`prefect server start` on a free port with ``home`` as PREFECT_HOME; PREFECT_API_URL points at
+    it (in this process, and in what it starts) until the block ends."""
     port = free_port()
-    home = tmp_path_factory.mktemp("prefect-home")
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
@@ -82,15 +83,24 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Prefect reads its settings once, when first imported: a test module that imports a flow at
     # collection time would otherwise leave this process on a temporary server of its own.
     refresh_global_settings_context()
-    yield url
-    if old is None:
-        os.environ.pop("PREFECT_API_URL", None)
-    else:
-        os.environ["PREFECT_API_URL"] = old
-    refresh_global_settings_context()
-    proc.terminate()
-    proc.wait(30)
-    log.close()
+    try:
+        yield url
+    finally:
+        if old is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = old
+        refresh_global_settings_context()
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`prefect server start` on a free port with its own PREFECT_HOME; PREFECT_API_URL points at it."""
+    with prefect_server_at(tmp_path_factory.mktemp("prefect-home")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -109,44 +119,56 @@ def worker_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("worker")
 
 
-@pytest.fixture(scope="session")
-def worker(
-    prefect_server: str, live_api: str, worker_dir: Path, label_studio_env: LabelStudioEnv
-) -> Iterator[subprocess.Popen[bytes]]:
-    """`acusight worker` in its own process, as on a separate machine: only the API URL and a key
-    (and where the session's Label Studio will be, which starts only if a test needs it)."""
+def start_worker(
+    prefect_url: str, api_url: str, worker_dir: Path, **extra_env: str
+) -> subprocess.Popen[bytes]:
+    """`acusight worker` in its own process group, as on a separate machine: only the API URL and a key
+    (read from ``worker_dir``/service_key); returns once its deployments are registered."""
     env = {
         **os.environ,
-        **label_studio_env.worker_env(),
-        "PREFECT_API_URL": prefect_server,
-        "ACUSIGHT_API_URL": live_api,
+        "PREFECT_API_URL": prefect_url,
+        "ACUSIGHT_API_URL": api_url,
         "ACUSIGHT_DATA_DIR": str(worker_dir),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        **extra_env,
     }
     env.pop("ACUSIGHT_DATABASE_URL", None)
     env.pop("ACUSIGHT_SERVICE_KEY", None)
-    log = open(worker_dir / "worker.log", "wb")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webapp.cli", "worker"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with open(worker_dir / "worker.log", "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "webapp.cli", "worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def registered() -> bool:
         assert proc.poll() is None, (worker_dir / "worker.log").read_text()[-3000:]
-        resp = requests.post(f"{prefect_server}/deployments/filter", json={}, timeout=5)
+        resp = requests.post(f"{prefect_url}/deployments/filter", json={}, timeout=5)
         return any(d["name"] == "acusight" for d in resp.json())
 
     wait_until(registered, 120, "the worker to register its deployments", interval=0.5)
-    yield proc
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
         proc.wait(30)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def worker(
+    prefect_server: str, live_api: str, worker_dir: Path, label_studio_env: LabelStudioEnv
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The session's worker (and where the session's Label Studio will be, which starts only if a test
+    needs it)."""
+    proc = start_worker(prefect_server, live_api, worker_dir, **label_studio_env.worker_env())
+    yield proc
+    stop_worker(proc)
 
 
 @pytest.fixture
