@@ -7,6 +7,9 @@ everything is checked on both sides.
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -245,6 +248,64 @@ def test_classification_round_trip(
     assert resp.status_code == 200
     assert '<Choice value="bird"/>' in _ls(ls, "GET", f"/api/projects/{ls_pid}")["label_config"]
     assert _status(client, admin_headers, pid)["label_config_in_sync"]
+
+
+def _pull_runs(prefect_api: str, project_id: int) -> list[dict[str, Any]]:
+    """The pull flow runs of a project, as Prefect lists them."""
+    body = {"flows": {"name": {"any_": ["pull-from-label-studio"]}}, "limit": 200}
+    runs = requests.post(f"{prefect_api}/flow_runs/filter", json=body, timeout=30).json()
+    return [run for run in runs if (run["parameters"] or {}).get("project_id") == project_id]
+
+
+@needs_label_studio
+def test_a_burst_of_annotations_makes_one_pull_run_and_loses_nothing(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    provision: Any,
+    ls: requests.Session,
+    worker: subprocess.Popen[bytes],
+    worker_dir: Path,
+    prefect_server: str,
+) -> None:
+    pid = _project(client, admin_headers, "burst", "classification", ["cat", "dog"])
+    images = _upload(client, admin_headers, provision, pid, 8, seed=5)
+    ls_pid = _link(client, admin_headers, pid)["label_studio_project_id"]
+    client.post(f"/api/data/batches/{images[0]['batch_id']}/label-studio/push", headers=admin_headers)
+    _wait_push(client, admin_headers, pid, None, worker_dir)
+    tasks = _tasks(ls, ls_pid)
+    assert len(tasks) == 8 and _pull_runs(prefect_server, pid) == []
+
+    # The worker is held still, so the run the first webhook starts stays queued while the rest land:
+    # every webhook of the burst joins its queue instead of starting a run of its own.
+    os.kill(worker.pid, signal.SIGSTOP)
+    try:
+        made = [_submit(ls, task, [_choice("cat")]) for task in tasks]
+        _ls(ls, "PATCH", f"/api/annotations/{made[0]['id']}/", json={"result": [_choice("dog")]})
+        status = _wait(
+            lambda: (s := _status(client, admin_headers, pid))["pull_queued"] == 9 and s,
+            "the webhooks to queue their tasks",
+            worker_dir,
+        )
+        [run] = _pull_runs(prefect_server, pid)
+        assert status["pull_flow_run_id"] == run["id"] and run["state_type"] == "SCHEDULED"
+    finally:
+        os.kill(worker.pid, signal.SIGCONT)
+    # Edited again as the run gets going: this one lands in its queue or, if it already let go, starts
+    # the next run; either way it arrives.
+    _ls(ls, "PATCH", f"/api/annotations/{made[1]['id']}/", json={"result": [_choice("dog")]})
+
+    def imported() -> Any:
+        found = {a["external_id"]: a["label"] for a in _ls_annotations(client, admin_headers, pid)}
+        status = _status(client, admin_headers, pid)
+        settled = status["pull_queued"] == 0 and status["pull_flow_run_id"] is None
+        return settled and len(found) == 8 and found[str(made[1]["id"])] == "dog" and found
+
+    found = _wait(imported, "every annotation of the burst", worker_dir)
+    expected = {str(a["id"]): "cat" for a in made} | {str(a["id"]): "dog" for a in made[:2]}
+    assert found == expected
+    runs = _pull_runs(prefect_server, pid)
+    assert 1 <= len(runs) <= 2 and {r["state_type"] for r in runs} == {"COMPLETED"}
+    assert _status(client, admin_headers, pid)["tasks_annotated"] == 8
 
 
 @needs_label_studio
