@@ -147,6 +147,9 @@ class Stack:
         # Ready means jobs can start: every deployment the API may ask for is registered.
         for name in DEPLOYMENTS.values():
             wait_http(f"{self.prefect_api_url}/deployments/name/{name}", 120, worker)
+        # Jobs whose worker died end failed instead of running forever (webapp/services/reaper.py).
+        every = str(self.settings.reap_interval_s)
+        self._run(Child("reaper", [*cli, "reap", "--every", every], base_env, logs / "reaper.log"), None, 0)
 
     def _run(self, child: Child, health_url: str | None, timeout: float) -> None:
         child.start()
