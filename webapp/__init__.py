@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy.exc import IntegrityError
 
-from webapp import oidc, storage
+from webapp import oidc, ratelimit, security, storage
 from webapp.api import register as register_api
 from webapp.api.benchmark import register as register_benchmark_endpoints
 from webapp.api.envelope import error_response, handle_app_error
@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 
 # Multipart framing and form fields around an upload: allowed on top of the file size limit.
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
+# Any one text field of a form (the largest: a training job's metrics, 1,000,000 characters), and the
+# number of parts (fields and files) in one multipart body.
+MAX_FORM_FIELD_BYTES = 1024 * 1024
+MAX_FORM_PARTS = 100
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -38,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JWT_REFRESH_TOKEN_EXPIRES=settings.refresh_token_expires,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 + UPLOAD_OVERHEAD_BYTES,
         API_TITLE="Acusight API",
+        # Multipart forms: file parts stream to disk; the few text fields are small, and so is their number.
+        MAX_FORM_MEMORY_SIZE=MAX_FORM_FIELD_BYTES,
+        MAX_FORM_PARTS=MAX_FORM_PARTS,
         API_VERSION="1.0",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
@@ -67,7 +74,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(IntegrityError, _handle_integrity_error)
-    app.after_request(_security_headers)
+    security.init_app(app, settings.proxy_hops)
+    ratelimit.init_app(app, settings)
     return app
 
 
@@ -76,10 +84,3 @@ def _handle_integrity_error(error: IntegrityError) -> tuple[Response, int]:
     log.info("integrity error turned into 409: %s", error.orig)
     return error_response(409, "Resource already exists or conflicts with another")
 
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response

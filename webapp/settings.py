@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "ACUSIGHT_"
+# A shorter ACUSIGHT_SECRET_KEY, or a placeholder left from an example file, is refused at start.
+MIN_SECRET_KEY_CHARS = 32
 # Field annotations are strings under postponed evaluation; these are the ones we coerce.
 _TYPE_NAMES: dict[str, type] = {"Path": Path, "str": str, "int": int, "bool": bool, "float": float}
 
@@ -29,6 +31,16 @@ def _secret_from_data_dir(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as f:
         f.write(key)
     return key
+
+
+def _check_secret_key(key: str) -> None:
+    """Refuse a secret anyone could guess: it signs every user's tokens."""
+    if len(key) < MIN_SECRET_KEY_CHARS or "change-me" in key.lower():
+        raise ValueError(
+            f"ACUSIGHT_SECRET_KEY must be at least {MIN_SECRET_KEY_CHARS} random characters, not a "
+            "placeholder (python -c 'import secrets; print(secrets.token_urlsafe(48))'), or unset to "
+            "keep one generated in the data dir"
+        )
 
 
 def _coerce(value: str, kind: type) -> Any:
@@ -99,6 +111,13 @@ class Settings:
     job_check_after_s: int = 120
     job_stale_after_s: int = 21600
     zombie_after_s: int = 600
+    # Reverse proxies in front of the API that set X-Forwarded-For/-Proto/-Host (Caddy: 1); 0 trusts none.
+    proxy_hops: int = 0
+    # Rate limits per caller (device key, user, service key, else client IP) in Flask-Limiter's notation,
+    # e.g. "100/minute" or "20/second;1000/hour"; empty: off. Counters live at the storage URI
+    # (memory:// is per process; redis://host:6379 is shared by every replica).
+    rate_limit: str = ""
+    rate_limit_storage_uri: str = "memory://"
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:
@@ -115,6 +134,7 @@ class Settings:
             settings.database_url = f"sqlite:///{settings.data_dir / 'acusight.db'}"
         if not settings.secret_key:
             settings.secret_key = _secret_from_data_dir(settings.data_dir)
+        _check_secret_key(settings.secret_key)
         return settings
 
     @property

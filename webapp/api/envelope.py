@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import http
 import logging
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import Any
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Response, g, jsonify
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.utils import prepare_response
 from marshmallow import validate
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from webapp.errors import AppError
@@ -102,13 +106,22 @@ def _envelope_schema(schema: type[ma.Schema], many: bool) -> type[ma.Schema]:
         fields["data"] = ma.fields.List(ma.fields.Nested(schema))
         fields["meta"] = ma.fields.Nested(MetaSchema)
     else:
-        fields["data"] = ma.fields.Nested(schema)
+        # A schema whose answer may be "nothing" (data: null) says so with ``nullable = True``.
+        fields["data"] = ma.fields.Nested(schema, allow_none=bool(getattr(schema, "nullable", False)))
     name = schema.__name__.removesuffix("Schema") + ("Page" if many else "") + "Envelope"
     return type(name, (ma.Schema,), fields)
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' parser, refusing bad input with the seed's 400 (documented as such), not 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
 class Blueprint(SmorestBlueprint):
     """A flask-smorest blueprint whose responses come wrapped in the seed's envelope."""
+
+    ARGUMENTS_PARSER = ArgumentsParser()
 
     @staticmethod
     def _prepare_response_content(data: Any) -> Any:
@@ -121,6 +134,23 @@ class Blueprint(SmorestBlueprint):
     @staticmethod
     def _make_doc_response_schema(schema: ma.Schema | None) -> type[ma.Schema] | None:
         return None if schema is None else _envelope_schema(type(schema), bool(schema.many))
+
+    def multipart(self, form: type[ma.Schema], body: type[ma.Schema]) -> Callable[[Any], Any]:
+        """Parse a multipart body's text fields with ``form``; document the whole body as ``body``.
+
+        OpenAPI gives an operation one request body, while webargs reads text fields and file parts
+        from two locations: the fields are parsed here without doc, and ``body`` (fields and files) is
+        what the document shows. File parts are read with ``arguments(..., location="files")`` or
+        from ``request.files``.
+        """
+
+        def decorator(func: Any) -> Any:
+            parsed = self.ARGUMENTS_PARSER.use_args(form(), location="form")(func)
+            return self.doc(
+                requestBody={"content": {"multipart/form-data": {"schema": body}}, "required": True}
+            )(parsed)
+
+        return decorator
 
     @staticmethod
     def paginated(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -137,10 +167,61 @@ class Blueprint(SmorestBlueprint):
         return wrapper
 
 
+class CommonErrorsPlugin(BasePlugin):
+    """Document the errors any operation of its kind can answer, so that every status is listed.
+
+    Input (parameters or a body) can be invalid: 400. An id in the path can name nothing: 404. A body
+    can be too large: 413. With rate limits on, any call can be refused: 429.
+    """
+
+    def __init__(self, rate_limited: bool = False) -> None:
+        self.rate_limited = rate_limited
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            common: dict[int, str] = {}
+            if operation.get("parameters") or operation.get("requestBody") or "{" in (path or ""):
+                common[400] = "VALIDATION_ERROR"
+            if "{" in (path or ""):
+                common[404] = "NOT_FOUND"
+            if operation.get("requestBody"):
+                common[413] = "PAYLOAD_TOO_LARGE"
+            if self.rate_limited:
+                common[429] = "RATE_LIMITED"
+            for status, name in common.items():
+                # The parser documents its 400 by the HTTP name; ours says which error code comes.
+                if responses.get(status) in (None, http.HTTPStatus(status).name):
+                    responses[status] = name
+            responses.pop(422, None)
+
+
 class Api(SmorestApi):
     """flask-smorest's Api, with every error in the envelope."""
 
     ERROR_SCHEMA = ErrorEnvelopeSchema
+
+    def _init_spec(self, *, extra_plugins: Any = None, **kwargs: Any) -> None:
+        settings = self._app.extensions.get("acusight.settings")
+        plugin = CommonErrorsPlugin(rate_limited=bool(settings and settings.rate_limit))
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), plugin], **kwargs)
+        self.ma_plugin.converter.add_attribute_function(_ip_address_property)
+
+    def _register_responses(self) -> None:
+        super()._register_responses()
+        # Error responses named by the seed's codes, for the statuses whose HTTP name differs.
+        named = set()
+        for status, code in _CODES.items():
+            if code != http.HTTPStatus(status).name and code not in named:
+                named.add(code)
+                response = {
+                    "description": f"{http.HTTPStatus(status).phrase} (error code {code})",
+                    "schema": self.ERROR_SCHEMA,
+                }
+                prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+                self.spec.components.response(code, response, lazy=True)
 
     def handle_http_exception(self, error: HTTPException) -> tuple[Response, int]:  # type: ignore[override]
         status = error.code or 500
@@ -165,6 +246,14 @@ class Api(SmorestApi):
         if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response, code
+
+
+def _ip_address_property(_converter: Any, field: ma.fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
+    """IP fields take IPv4 or IPv6: OpenAPI has a format for each, and no "ip" format."""
+    if isinstance(field, ma.fields.IP) and ret.get("format") == "ip":
+        del ret["format"]
+        return {"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
+    return {}
 
 
 def _strip_locations(messages: Any) -> Any:

@@ -49,6 +49,7 @@ class DatasetVersions(MethodView):
     @user_required(MANAGERS)
     @blp.arguments(DatasetVersionCreateSchema)
     @blp.response(201, DatasetVersionSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:

@@ -94,6 +94,8 @@ class ModelInputSchema(ma.Schema):
 class DeviceModelSchema(ma.Schema):
     """The model export a device should run (null when none is assigned)."""
 
+    nullable = True  # the envelope's data is null when nothing is assigned
+
     export_id = ma.fields.Integer()
     source = ma.fields.String(
         metadata={"enum": ["device", "project"], "description": "Whose assignment this is"}

@@ -9,6 +9,7 @@ from webapp.api.binary import binary_doc, blob_download
 from webapp.api.envelope import Blueprint
 from webapp.api.exports.schemas import (
     ArtifactUploadFormSchema,
+    ArtifactUploadSchema,
     ExportJobCreateSchema,
     ExportJobQueryArgsSchema,
     ExportJobReportSchema,
@@ -39,6 +40,7 @@ class ExportJobs(MethodView):
     @user_required(MANAGERS)
     @blp.arguments(ExportJobCreateSchema)
     @blp.response(201, ExportJobSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:
@@ -68,7 +70,7 @@ class ExportJobById(MethodView):
 @blp.route("/<int:job_id>/artifact")
 class ExportJobArtifact(MethodView):
     @user_required((SERVICE_ROLE,))
-    @blp.arguments(ArtifactUploadFormSchema, location="form")
+    @blp.multipart(ArtifactUploadFormSchema, ArtifactUploadSchema)
     @blp.response(201, ExportJobSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self, form: dict[str, Any], job_id: int) -> Any:

@@ -1,6 +1,7 @@
 """Schemas of the export jobs API."""
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from webapp.api.envelope import PageArgsSchema
@@ -86,3 +87,9 @@ class ArtifactUploadFormSchema(ma.Schema):
         validate=validate.Regexp(SHA256_HEX, error="must be 64 hexadecimal characters"),
         metadata={"description": "The flow's SHA-256 of the file; a mismatch refuses the upload"},
     )
+
+
+class ArtifactUploadSchema(ArtifactUploadFormSchema):
+    """The whole multipart body, for the OpenAPI document (the file part is read from request.files)."""
+
+    file = Upload(required=True, metadata={"description": "The .onnx file"})

@@ -116,6 +116,7 @@ class BatchPush(MethodView):
 class SignedImage(MethodView):
     @blp.arguments(SignedArgsSchema, location="query")
     @blp.doc(**binary_doc("image/*", "The original bytes"), security=[])
+    @blp.alt_response(401, response="UNAUTHORIZED", description="The signature is wrong or has expired")
     def get(self, args: dict[str, Any], image_id: int) -> Response:
         """An image's bytes through a signed, expiring URL: how Label Studio shows images, credential-free."""
         image = label_studio.signed_image(db.session, image_id, args["exp"], args["sig"])

@@ -11,6 +11,7 @@ from webapp.api.projects.schemas import (
     ImportFileSchema,
     ImportFormSchema,
     ImportReportSchema,
+    ImportSchema,
     ProjectCreateSchema,
     ProjectQueryArgsSchema,
     ProjectSchema,
@@ -96,7 +97,7 @@ class ProjectExport(MethodView):
 @blp.route("/<int:project_id>/import")
 class ProjectImport(MethodView):
     @user_required(MANAGERS)
-    @blp.arguments(ImportFormSchema, location="form")
+    @blp.multipart(ImportFormSchema, ImportSchema)
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, ImportReportSchema)
     @blp.alt_response(409, response="CONFLICT")

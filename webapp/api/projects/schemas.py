@@ -93,6 +93,10 @@ class ImportFileSchema(ma.Schema):
     file = Upload(required=True)
 
 
+class ImportSchema(ImportFormSchema, ImportFileSchema):
+    """The whole multipart body, for the OpenAPI document (it is parsed as form + files)."""
+
+
 class ImportReportSchema(ma.Schema):
     format = ma.fields.String()
     dry_run = ma.fields.Boolean()

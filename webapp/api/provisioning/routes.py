@@ -35,6 +35,7 @@ class ProvisioningTokens(MethodView):
     @user_required(ADMINS)
     @blp.arguments(ProvisioningTokenCreateSchema)
     @blp.response(201, ProvisioningTokenCreatedSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     def post(self, body: dict[str, Any]) -> Any:
         """Create a provisioning token; its secret (apt_…) is shown once, as data.token."""
         token, secret = provisioning.create(db.session, current_user(), **body)

@@ -34,6 +34,7 @@ class Schedules(MethodView):
     @user_required(MANAGERS)
     @blp.arguments(ScheduleCreateSchema)
     @blp.response(201, ScheduleSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:
         """Schedule dataset versions + training for a project (a real Prefect schedule)."""

@@ -9,6 +9,7 @@ from webapp.api.envelope import Blueprint
 from webapp.api.models.schemas import ModelVersionSchema
 from webapp.api.training.schemas import (
     ModelUploadFormSchema,
+    ModelUploadSchema,
     TrainingJobCreateSchema,
     TrainingJobQueryArgsSchema,
     TrainingJobReportSchema,
@@ -36,6 +37,7 @@ class TrainingJobs(MethodView):
     @user_required((*MANAGERS, SERVICE_ROLE))
     @blp.arguments(TrainingJobCreateSchema)
     @blp.response(201, TrainingJobSchema)
+    @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:
@@ -72,7 +74,7 @@ class TrainingJobCancel(MethodView):
 @blp.route("/<int:job_id>/model")
 class TrainingJobModel(MethodView):
     @user_required((SERVICE_ROLE,))
-    @blp.arguments(ModelUploadFormSchema, location="form")
+    @blp.multipart(ModelUploadFormSchema, ModelUploadSchema)
     @blp.response(201, ModelVersionSchema)
     def post(self, form: dict[str, str], job_id: int) -> Any:
         """Upload the job's checkpoint (multipart `file`) and register its model version (the flow)."""

@@ -1,6 +1,7 @@
 """Schemas of the training jobs API."""
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from webapp.api.envelope import PageArgsSchema
@@ -69,3 +70,9 @@ class ModelUploadFormSchema(ma.Schema):
     metrics = ma.fields.String(required=True, validate=validate.Length(max=1_000_000))
     params = ma.fields.String(load_default="{}", validate=validate.Length(max=100_000))
     preprocessing = ma.fields.String(load_default="{}", validate=validate.Length(max=10_000))
+
+
+class ModelUploadSchema(ModelUploadFormSchema):
+    """The whole multipart body, for the OpenAPI document (the file part is read from request.files)."""
+
+    file = Upload(required=True, metadata={"description": "The checkpoint"})
