@@ -114,7 +114,7 @@ def assert_live_data_intact(app: Flask, admin_headers: dict[str, str], live: dic
 
 
 def crash_between_blob_and_commit(app: Flask, data: bytes, device_key: str) -> str:
-    """Upload ``data`` in a child process that is SIGKILLed when ingestion is about to commit the row.
+    """Upload ``data`` in a child process SIGKILLed as soon as the store has published the blob.
 
     The blob is then durably in the store under its real key and no row refers to it: what a power
     cut or an OOM kill between the two steps leaves. Returns the blob's sha256.
@@ -123,11 +123,17 @@ def crash_between_blob_and_commit(app: Flask, data: bytes, device_key: str) -> s
     script = textwrap.dedent(
         """
         import io, os, signal, sys
-        from sqlalchemy.orm import Session
-        from webapp import create_app
+        from webapp import create_app, storage
 
-        # Die exactly where a crash hurts most: the blob is published, the row not yet committed.
-        Session.commit = lambda self: os.kill(os.getpid(), signal.SIGKILL)
+        # Die exactly where a crash hurts most: the blob is published, its row not yet written.
+        def publish_then_die(put_file):
+            def put(self, key, path):
+                put_file(self, key, path)
+                os.kill(os.getpid(), signal.SIGKILL)
+            return put
+
+        for backend in (storage.LocalBlobStore, storage.S3BlobStore):
+            backend.put_file = publish_then_die(backend.put_file)
         app = create_app()
         data = sys.stdin.buffer.read()
         app.test_client().post(
