@@ -193,6 +193,8 @@ def flow_run_states(flow_run_ids: list[str]) -> dict[str, tuple[str, str]] | Non
     found: dict[str, tuple[str, str]] = {}
     try:
         with get_client(sync_client=True) as client:
+            if not wanted and client.api_healthcheck() is not None:
+                raise ConnectionError("Prefect is not healthy")
             for start in range(0, len(wanted), 200):
                 runs = client.read_flow_runs(
                     flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=wanted[start : start + 200])),
