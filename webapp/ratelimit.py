@@ -8,9 +8,6 @@ with Retry-After.
 
 from __future__ import annotations
 
-import math
-import time
-
 from flask import Flask, Response, request
 from flask_jwt_extended import decode_token
 from flask_limiter import Limiter, RateLimitExceeded
@@ -56,15 +53,10 @@ def caller_key() -> str:
 
 
 def _rate_limited(error: RateLimitExceeded) -> tuple[Response, int]:
-    response, status = error_response(
-        429, "Too many requests", f"the limit is {error.limit.limit}; retry after the Retry-After seconds"
+    # Flask-Limiter adds Retry-After and the X-RateLimit-* headers to this response after the request.
+    return error_response(
+        429, "Too many requests", f"the limit is {error.limit.limit}; retry after Retry-After seconds"
     )
-    reset_at = getattr(error, "reset_at", None)
-    if "Retry-After" not in response.headers:
-        window = error.limit.limit.get_expiry()
-        retry = math.ceil(reset_at - time.time()) if reset_at else window
-        response.headers["Retry-After"] = str(max(1, retry))
-    return response, status
 
 
 def init_app(app: Flask, settings: Settings) -> Limiter | None:

@@ -55,17 +55,17 @@ _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 def page_policy(body: bytes, assets_origin: str) -> str:
     """The policy of an HTML page (the Swagger UI): its assets, its own inline scripts by hash, our API."""
-    hashes = " ".join(
+    scripts = [assets_origin] + [
         f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
         for script in _INLINE_SCRIPT.findall(body)
-    )
+    ]
     return (
-        f"default-src 'none'; script-src {assets_origin} {hashes}; "
+        f"default-src 'none'; script-src {' '.join(scripts)}; "
         # Swagger UI sets style attributes and draws its icons from data: URLs.
         f"style-src {assets_origin} 'unsafe-inline'; img-src 'self' data: {assets_origin}; "
         f"font-src {assets_origin}; connect-src 'self'; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ).replace("  ", " ")
+    )
 
 
 def security_headers(response: Response) -> Response:
@@ -76,7 +76,7 @@ def security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Cache-Control", "no-store")
     if "Content-Security-Policy" not in headers:
-        if response.mimetype == "text/html" and not response.is_streamed:
+        if response.mimetype == "text/html" and response.status_code != 304 and not response.is_streamed:
             swagger_url = urlsplit(current_app.config.get("OPENAPI_SWAGGER_UI_URL") or "")
             origin = f"{swagger_url.scheme}://{swagger_url.netloc}" if swagger_url.netloc else "'self'"
             headers["Content-Security-Policy"] = page_policy(response.get_data(), origin)
