@@ -84,6 +84,7 @@ class PlatformClient:
 
     def lines(self, path: str) -> Iterator[str]:
         with self.stream("GET", path) as resp:
+            resp.encoding = resp.encoding or "utf-8"  # else requests yields bytes, not str
             for line in resp.iter_lines(decode_unicode=True):
                 if line:
                     yield line

@@ -42,10 +42,24 @@ def version_tag(organization_id: int, project_id: int, version: int) -> str:
     return f"dataset/org-{organization_id}/project-{project_id}/v{version}"
 
 
+# Tasks take paths and small values, never the manifest itself: Prefect walks and records every task
+# parameter, which for a list of 100,000 rows cost 12-16 s per call on the 2-core machine.
+
+
 @task(retries=3, retry_delay_seconds=[2, 5, 15])
-def fetch_manifest(api: PlatformClient, dataset_id: int) -> list[dict[str, Any]]:
-    """The frozen selection, as the API recorded it when the version was requested."""
-    return [json.loads(line) for line in api.lines(f"/data/datasets/{dataset_id}/manifest")]
+def fetch_manifest(api: PlatformClient, dataset_id: int, out: Path) -> int:
+    """Save the frozen selection, as the API recorded it, to ``out`` (JSON lines); returns its length."""
+    count = 0
+    with open(out, "w", encoding="utf-8") as f:
+        for line in api.lines(f"/data/datasets/{dataset_id}/manifest"):
+            f.write(line + "\n")
+            count += 1
+    return count
+
+
+def read_manifest(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
 
 
 def _decode_many(blobs: list[tuple[str, bytes]], size: int) -> list[tuple[str, np.ndarray]]:
@@ -53,16 +67,16 @@ def _decode_many(blobs: list[tuple[str, bytes]], size: int) -> list[tuple[str, n
 
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15])
-def download_and_decode(
-    api: PlatformClient, dataset_id: int, hashes: list[str], size: int, out: Path
-) -> dict[str, int]:
-    """Fetch the images not decoded before (one tar stream) and decode them in parallel into ``out``.
+def download_and_decode(api: PlatformClient, dataset_id: int, hashes_file: Path, size: int, out: Path) -> int:
+    """Fetch the images listed in ``hashes_file`` (one tar stream) and decode them in parallel.
 
-    ``out`` becomes a uint8 array [len(hashes), size, size, 3]; the result maps sha256 → row.
+    ``out`` becomes a uint8 array [n, size, size, 3] and ``decoded_order(out)`` its sha256s, one per
+    row, in the order they arrived. Returns n.
     """
+    hashes = hashes_file.read_text().split()
     rows: dict[str, int] = {}
     if not hashes:
-        return rows
+        return 0
     decoded = np.lib.format.open_memmap(out, mode="w+", dtype=np.uint8, shape=(len(hashes), size, size, 3))
     workers = max(1, min(os.cpu_count() or 1, 8))
     pending: list[Future[list[tuple[str, np.ndarray]]]] = []
@@ -94,7 +108,12 @@ def download_and_decode(
     decoded.flush()
     if len(rows) != len(hashes):
         raise RuntimeError(f"archive held {len(rows)} of {len(hashes)} images")
-    return rows
+    decoded_order(out).write_text("".join(f"{sha}\n" for sha in rows))
+    return len(rows)
+
+
+def decoded_order(decoded: Path) -> Path:
+    return decoded.with_suffix(".txt")
 
 
 def reusable_images(directory: Path, size: int) -> set[str]:
@@ -106,16 +125,17 @@ def reusable_images(directory: Path, size: int) -> set[str]:
 
 @task
 def pack(
-    version: dict[str, Any],
-    manifest: list[dict[str, Any]],
-    target: Path,
-    previous: Path,
-    new_file: Path,
-    new_rows: dict[str, int],
+    version: dict[str, Any], manifest_file: Path, target: Path, previous: Path, decoded_file: Path
 ) -> dict[str, Any]:
     """Write the version: the last version's shards, hard-linked, plus one shard of new decodes."""
     params = version["params"]
-    decoded = np.load(new_file, mmap_mode="r") if new_rows else None
+    manifest = read_manifest(manifest_file)
+    decoded = np.load(decoded_file, mmap_mode="r") if decoded_file.exists() else None
+    new_rows = (
+        {sha: row for row, sha in enumerate(decoded_order(decoded_file).read_text().split())}
+        if decoded is not None
+        else {}
+    )
 
     def gather(shas: list[str]) -> np.ndarray:
         assert decoded is not None, "every image is either reused or decoded by this run"
@@ -173,27 +193,34 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
     settings = FlowSettings.from_env()
     api = PlatformClient(settings, organization_id)
     version = api.patch(f"/data/datasets/{dataset_id}", {"status": "running", "progress": 0.0})
-    manifest = fetch_manifest(api, dataset_id)
-    log.info("dataset %s: %d images frozen", dataset_id, len(manifest))
-
     repo = DvcRepo.from_settings(settings)
     rel_path = dataset_path(organization_id, version["project_id"])
     size = version["params"]["image_size"]
     with repo.locked():
         repo.ensure()
         current = repo.root / rel_path
-        reused = reusable_images(current, size)
-        missing = [item["sha256"] for item in manifest if item["sha256"] not in reused]
-        log.info(
-            "%d images reused from the last version, %d to decode", len(manifest) - len(missing), len(missing)
-        )
         with tempfile.TemporaryDirectory(dir=repo.root, prefix=".build-") as scratch:
             scratch_dir = Path(scratch)
-            new_file = scratch_dir / "decoded.npy"
-            new_rows = download_and_decode(api, dataset_id, missing, size, new_file)
+            manifest_file = scratch_dir / "manifest.jsonl"
+            total = fetch_manifest(api, dataset_id, manifest_file)
+            reused = reusable_images(current, size)
+            missing = [
+                item["sha256"] for item in read_manifest(manifest_file) if item["sha256"] not in reused
+            ]
+            log.info(
+                "dataset %s: %d images frozen, %d in the last version, %d to decode",
+                dataset_id,
+                total,
+                total - len(missing),
+                len(missing),
+            )
+            missing_file = scratch_dir / "missing.txt"
+            missing_file.write_text("".join(f"{sha}\n" for sha in missing))
+            decoded_file = scratch_dir / "decoded.npy"
+            download_and_decode(api, dataset_id, missing_file, size, decoded_file)
             api.patch(f"/data/datasets/{dataset_id}", {"status": "running", "progress": 0.6})
             packed = scratch_dir / "packed"
-            counts = pack(version, manifest, packed, current, new_file, new_rows)
+            counts = pack(version, manifest_file, packed, current, decoded_file)
             if current.exists():
                 shutil.rmtree(current)
             current.parent.mkdir(parents=True, exist_ok=True)
