@@ -32,7 +32,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings = Settings.from_env(config)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
-    app = Flask(__name__)
+    # An API only: no static folder, so no /static route serving files from the package.
+    app = Flask(__name__, static_folder=None)
     # Multipart file parts stream straight into the blob store's staging area while they are hashed.
     app.request_class = storage.UploadRequest
     app.config.update(

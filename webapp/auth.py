@@ -143,15 +143,21 @@ def user_required(roles: tuple[str, ...]) -> Callable[[F], F]:
 
 
 def service_required(func: F) -> F:
-    """Require a service account's key, for a worker's calls that span organizations (no tenant)."""
+    """Require a service account's key, for a worker's calls that span organizations (no tenant).
+
+    A person's valid token is authenticated but not allowed: 403, as wherever a role may not call.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not _bearer().startswith(SERVICE_KEY_KIND + "_"):
+            _authenticate_user()
+            raise Forbidden("Insufficient permissions", "only service accounts call this endpoint")
         g.service_account = _service_account()
         g.user = None
         return func(*args, **kwargs)
 
-    _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED"})
+    _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED", 403: "FORBIDDEN"})
     return cast(F, wrapper)
 
 

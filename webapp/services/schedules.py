@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from webapp import orchestration
 from webapp.errors import ValidationError
-from webapp.models import Annotation, Project, TrainingSchedule, User, utcnow
+from webapp.models import Annotation, Project, TrainingJob, TrainingSchedule, User, utcnow
 from webapp.services import datasets
 from webapp.services.common import Page, get_in_org, paginate
 
@@ -159,6 +159,9 @@ def record_outcome(
 ) -> TrainingSchedule:
     """The scheduled flow's report: the training job it started, or why it stopped."""
     schedule = get_in_org(session, TrainingSchedule, organization_id, schedule_id)
+    if changes.get("last_training_job_id") is not None:
+        # The foreign key holds across tenants; the job must be one of the schedule's organization.
+        get_in_org(session, TrainingJob, organization_id, changes["last_training_job_id"])
     for key, value in changes.items():
         setattr(schedule, key, value)
     session.commit()
