@@ -1,9 +1,11 @@
 """`acusight demo`: the whole platform doing its job on a real image set, end to end, on this machine.
 
 Simulated devices provision themselves, check in and upload scikit-learn's handwritten digits;
-annotators label them through the API; a dataset version is cut, a model trained and exported to
-ONNX; the export is assigned to the devices, and one of them downloads it and runs it on digits
-it has never seen. Every step goes through the REST API, as it would from outside.
+annotators label them through the API, or, when Label Studio is configured, in Label Studio (the
+images pushed there as tasks, the labels pulled back by the webhook's pull flow); a dataset version
+is cut, a model trained and exported to ONNX; the export is assigned to the devices, and one of them
+downloads it and runs it on digits it has never seen. Every step goes through the REST API (and
+Label Studio's), as it would from outside.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import requests
@@ -35,13 +38,28 @@ from rich.table import Table
 
 from clients.device import DeviceClient
 
+if TYPE_CHECKING:
+    from label_studio_sdk import LabelStudio
+
 PROJECT = "Handwritten digits (demo)"
 LABELS = [str(d) for d in range(10)]
 POLL_S = 0.5
+# Label Studio: simulated annotators working at once; how long labels may not move before the demo
+# asks for a pull itself (as when Label Studio's webhooks cannot reach this API).
+ANNOTATORS = 4
+PULL_STALL_S = 30
 
 
 class DemoError(RuntimeError):
     """A step of the demo failed; the message says which and why."""
+
+
+class ApiCallError(DemoError):
+    """The API refused a call; ``status`` is its HTTP status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -85,14 +103,31 @@ class Api:
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         resp = self.session.request(method, self.base + path, timeout=120, **kwargs)
+        if resp.status_code == 204:
+            return None
         body = resp.json()
         if not body.get("success"):
             error = body["error"]
             details = error.get("details") or ""
-            raise DemoError(
-                f"{method} {path}: {resp.status_code} {error['code']}: {error['message']} {details}"
+            raise ApiCallError(
+                f"{method} {path}: {resp.status_code} {error['code']}: {error['message']} {details}",
+                resp.status_code,
             )
         return body["data"]
+
+    def all_pages(self, path: str, **params: Any) -> Iterator[dict[str, Any]]:
+        page = 1
+        while True:
+            resp = self.session.get(
+                self.base + path, params={**params, "page": page, "per_page": 100}, timeout=120
+            )
+            body = resp.json()
+            if not body.get("success"):
+                raise ApiCallError(f"GET {path}: {resp.status_code} {body['error']}", resp.status_code)
+            yield from body["data"]
+            if page >= body["meta"]["total_pages"]:
+                return
+            page += 1
 
     def wait(
         self,
@@ -111,14 +146,94 @@ class Api:
         raise DemoError(f"{path} did not finish within {timeout:.0f} s")
 
 
+class LabelStudioAnnotators:
+    """Simulated annotators at work in Label Studio, through its API as its annotation screen calls it.
+
+    They pick the correct digit: the demo's labels are the data set's own. They work under the
+    account of the configured token.
+    """
+
+    # The names in the labeling config the platform makes (a Choices control on the image).
+    FROM_NAME, TO_NAME = "label", "image"
+
+    def __init__(self, url: str, token: str) -> None:
+        # Imported here: the SDK is slow to load, and only a demo through Label Studio needs it.
+        from label_studio_sdk import LabelStudio
+
+        self.url = url.rstrip("/")
+        self.client: LabelStudio = LabelStudio(base_url=self.url, api_key=token, timeout=60)
+
+    @contextmanager
+    def calling(self, what: str) -> Iterator[None]:
+        import httpx
+        from label_studio_sdk.core.api_error import ApiError
+
+        try:
+            yield
+        except httpx.HTTPError as exc:
+            raise DemoError(f"Label Studio at {self.url} is unreachable ({what}): {exc!r}") from exc
+        except ApiError as exc:
+            raise DemoError(
+                f"Label Studio at {self.url} answered HTTP {exc.status_code} to {what}: {str(exc.body)[:300]}"
+            ) from exc
+
+    def check(self) -> str:
+        """Who the annotators work as; a clear error if Label Studio can't be reached or refuses the token."""
+        with self.calling("who am I"):
+            return str(self.client.users.whoami().email)
+
+    def has_project(self, ls_project_id: int) -> bool:
+        from label_studio_sdk.core.api_error import ApiError
+
+        try:
+            with self.calling(f"reading project {ls_project_id}"):
+                self.client.projects.get(id=ls_project_id)
+        except DemoError as exc:
+            if isinstance(exc.__cause__, ApiError) and exc.__cause__.status_code == 404:
+                return False
+            raise
+        return True
+
+    def tasks(self, ls_project_id: int) -> dict[int, tuple[int, bool]]:
+        """Acusight image id -> (task id, whether the task has an annotation), for the project's tasks."""
+        found: dict[int, tuple[int, bool]] = {}
+        with self.calling(f"listing the tasks of project {ls_project_id}"):
+            for task in self.client.tasks.list(project=ls_project_id, page_size=500):
+                image_id = (task.data or {}).get("acusight_image_id")
+                if isinstance(image_id, int) and task.id is not None and image_id not in found:
+                    found[image_id] = (task.id, bool(task.total_annotations))
+        return found
+
+    def annotate(self, task_id: int, label: str) -> int:
+        """Submit an annotation choosing ``label``; Label Studio calls the platform's webhook."""
+        choice = {"from_name": self.FROM_NAME, "to_name": self.TO_NAME, "type": "choices"}
+        with self.calling(f"annotating task {task_id}"):
+            made = self.client.annotations.create(
+                id=task_id,
+                result=[{**choice, "value": {"choices": [label]}}],
+                ground_truth=False,
+                lead_time=1.5,
+            )
+        return int(made.id or 0)
+
+
 class Demo:
-    def __init__(self, api: Api, console: Console, work_dir: Path, options: DemoOptions) -> None:
+    def __init__(
+        self,
+        api: Api,
+        console: Console,
+        work_dir: Path,
+        options: DemoOptions,
+        label_studio: LabelStudioAnnotators | None = None,
+    ) -> None:
         self.api = api
         self.console = console
         self.work_dir = work_dir
         self.options = options
+        self.label_studio = label_studio
         self.summary = Summary()
         self.run_id = uuid.uuid4().hex[:6]
+        self.urls: dict[str, str] = {}
 
     def progress(self) -> Progress:
         return Progress(
@@ -185,11 +300,14 @@ class Demo:
         facts["images uploaded"] = len(uploaded)
         facts["duplicates (already stored)"] = sum(1 for image, _ in uploaded if image["duplicate"])
 
-        with self.step("annotators label"), self.progress() as bar:
-            task = bar.add_task("annotators label images", total=len(uploaded))
-            for image, label in uploaded:
-                self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "label": label})
-                bar.advance(task)
+        if self.label_studio is None:
+            with self.step("annotators label"), self.progress() as bar:
+                task = bar.add_task("annotators label images", total=len(uploaded))
+                for image, label in uploaded:
+                    self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "label": label})
+                    bar.advance(task)
+        else:
+            self.label_in_label_studio(project, uploaded, self.label_studio)
 
         with self.step("dataset version"), self.progress() as bar:
             dataset = self.api.call(
@@ -269,6 +387,111 @@ class Demo:
         facts["project_id"] = project["id"]
         return self.summary
 
+    def label_in_label_studio(
+        self, project: dict[str, Any], uploaded: list[tuple[dict[str, Any], str]], ls: LabelStudioAnnotators
+    ) -> None:
+        """Link the project, push the images as tasks, annotate them in Label Studio, and wait for the
+        platform to pull every label back (the webhook's pull flow; a pull asked for if it stalls)."""
+        facts = self.summary.facts
+        labels = {image["id"]: label for image, label in uploaded}
+        with self.step("push to Label Studio"), self.progress() as bar:
+            link = self.link_label_studio(project, ls)
+            self.urls["Label Studio project"] = link["label_studio_project_url"]
+            task = bar.add_task("images pushed as Label Studio tasks", total=len(labels))
+            since = time.time()
+            for batch_id in sorted({image["batch_id"] for image, _ in uploaded}):
+                self.push_batch(batch_id)
+            deadline = time.monotonic() + 1800
+            while True:
+                tasks = {i: t for i, t in ls.tasks(link["label_studio_project_id"]).items() if i in labels}
+                bar.update(task, completed=len(tasks))
+                if len(tasks) == len(labels):
+                    break
+                self.raise_if_sync_failed(project["id"], since)
+                if time.monotonic() > deadline:
+                    raise DemoError(f"only {len(tasks)} of {len(labels)} images reached Label Studio")
+                time.sleep(POLL_S)
+        facts["Label Studio tasks"] = len(tasks)
+
+        todo = [(tasks[image_id][0], label) for image_id, label in labels.items() if not tasks[image_id][1]]
+        link = self.api.call("GET", f"/data/projects/{project['id']}/label-studio")
+        before = link["tasks_annotated"]
+        with self.step("annotators label in Label Studio"), self.progress() as bar:
+            task = bar.add_task(f"{ANNOTATORS} annotators label in Label Studio", total=len(todo))
+            with ThreadPoolExecutor(max_workers=ANNOTATORS) as pool:
+                for _ in pool.map(lambda item: ls.annotate(*item), todo):
+                    bar.advance(task)
+        facts["annotations made in Label Studio"] = len(todo)
+
+        with self.step("labels pulled back"), self.progress() as bar:
+            task = bar.add_task("labels pulled back from Label Studio", total=len(todo))
+            facts["pulls asked for"] = 0
+            moved_at, last = time.monotonic(), -1
+            deadline = time.monotonic() + 1800
+            while True:
+                link = self.api.call("GET", f"/data/projects/{project['id']}/label-studio")
+                arrived = link["tasks_annotated"] - before
+                bar.update(task, completed=min(arrived, len(todo)))
+                if arrived >= len(todo) and link["pull_queued"] == 0:
+                    through = self.labeled_through_label_studio(project["id"], labels)
+                    if through == len(labels):
+                        break
+                if arrived != last:
+                    moved_at, last = time.monotonic(), arrived
+                elif time.monotonic() - moved_at > PULL_STALL_S:
+                    # Labels stopped arriving: webhooks that can't reach this API, say. Pull now.
+                    self.api.call("POST", f"/data/projects/{project['id']}/label-studio/pull")
+                    facts["pulls asked for"] += 1
+                    moved_at = time.monotonic()
+                if time.monotonic() > deadline:
+                    raise DemoError(f"{arrived} of {len(todo)} labels came back from Label Studio")
+                time.sleep(POLL_S)
+        facts["labels through Label Studio"] = through
+
+    def link_label_studio(self, project: dict[str, Any], ls: LabelStudioAnnotators) -> dict[str, Any]:
+        """The project's link, made now unless it exists (and its Label Studio project still does)."""
+        path = f"/data/projects/{project['id']}/label-studio"
+        ls.check()
+        try:
+            link = self.api.call("GET", path)
+        except ApiCallError as exc:
+            if exc.status != 404:
+                raise
+        else:
+            if ls.has_project(link["label_studio_project_id"]):
+                return dict(link)
+            self.api.call("DELETE", path)  # linked to a Label Studio project that is gone: link afresh
+        return dict(self.api.call("POST", path, json={}))
+
+    def push_batch(self, batch_id: int) -> None:
+        """Moving a batch to annotating pushes it; a batch past that is pushed by hand (idempotent)."""
+        batch = self.api.call("GET", f"/data/batches/{batch_id}")
+        if batch["status"] in ("open", "ready"):
+            if batch["status"] == "open":
+                self.api.call("PATCH", f"/data/batches/{batch_id}", json={"status": "ready"})
+            self.api.call("PATCH", f"/data/batches/{batch_id}", json={"status": "annotating"})
+        else:
+            self.api.call("POST", f"/data/batches/{batch_id}/label-studio/push")
+
+    def raise_if_sync_failed(self, project_id: int, since: float) -> None:
+        link = self.api.call("GET", f"/data/projects/{project_id}/label-studio")
+        failed_at = link["last_error_at"]
+        if (
+            link["sync_status"] == "failed"
+            and failed_at
+            and datetime.fromisoformat(failed_at).timestamp() > since
+        ):
+            raise DemoError(f"Label Studio sync failed: {link['last_error']}")
+
+    def labeled_through_label_studio(self, project_id: int, labels: dict[int, str]) -> int:
+        """How many of these images carry, as their current label, the right one from Label Studio."""
+        count = 0
+        for image in self.api.all_pages("/data/images", project_id=project_id):
+            annotation = image.get("annotation") or {}
+            if image["id"] in labels and annotation.get("source") == "label_studio":
+                count += image["label"] == labels[image["id"]]
+        return count
+
     def project(self) -> dict[str, Any]:
         for project in self.api.call("GET", "/data/projects", params={"per_page": 100}):
             if project["name"] == PROJECT:
@@ -325,13 +548,29 @@ def summary_table(summary: Summary, urls: dict[str, str]) -> Table:
     return table
 
 
-def flow_run_states(prefect_api_url: str) -> dict[str, int]:
-    """How many flow runs ended in each state: the demo's runs, as the Prefect UI lists them."""
+def flow_runs(prefect_api_url: str) -> list[dict[str, Any]]:
+    """The flow runs, as the Prefect UI lists them, less those a schedule has set for later, each with
+    its flow's name."""
     runs = requests.post(f"{prefect_api_url}/flow_runs/filter", json={"limit": 200}, timeout=30).json()
-    states: dict[str, int] = {}
+    flows = requests.post(f"{prefect_api_url}/flows/filter", json={}, timeout=30).json()
+    names = {flow["id"]: flow["name"] for flow in flows}
+    now = datetime.now(UTC)
+    return [
+        {**run, "flow_name": names.get(run["flow_id"], run["flow_id"])}
+        for run in runs
+        if not (
+            run["state_type"] == "SCHEDULED"
+            and run.get("expected_start_time")
+            and datetime.fromisoformat(run["expected_start_time"]) > now
+        )
+    ]
+
+
+def count_by(runs: list[dict[str, Any]], key: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
     for run in runs:
-        states[run["state_type"]] = states.get(run["state_type"], 0) + 1
-    return states
+        counts[run[key]] = counts.get(run[key], 0) + 1
+    return counts
 
 
 def run_demo(
@@ -361,6 +600,14 @@ def run_demo(
             user = users.create(db.session, "demo@acusight.local", "Acusight demo", "admin", "Demo admin")
         token = issue_access_token(user)
         key = local_worker_key(app)
+    label_studio = None
+    if settings.label_studio_url:
+        if not settings.label_studio_token:
+            raise DemoError(
+                f"Label Studio at {settings.label_studio_url} needs a token: set ACUSIGHT_LABEL_STUDIO_TOKEN"
+            )
+        label_studio = LabelStudioAnnotators(settings.label_studio_url, settings.label_studio_token)
+        label_studio.check()  # before anything starts: a wrong URL or token fails at once
     stack = Stack(settings, port=port, prefect_port=prefect_port)
     t0 = time.perf_counter()
     with console.status("starting the platform: Prefect server, API, worker"):
@@ -373,10 +620,13 @@ def run_demo(
         "Prefect UI (flow runs)": f"{stack.prefect_ui_url}/runs",
     }
     try:
-        demo = Demo(Api(stack.api_url, token), console, settings.data_dir / "demo", options)
+        demo = Demo(Api(stack.api_url, token), console, settings.data_dir / "demo", options, label_studio)
         demo.summary.steps["start the platform"] = time.perf_counter() - t0
         summary = demo.run()
-        summary.facts["flow runs"] = flow_run_states(stack.prefect_api_url)
+        urls.update(demo.urls)
+        runs = flow_runs(stack.prefect_api_url)
+        summary.facts["flow runs"] = count_by(runs, "state_type")
+        summary.facts["flow runs per flow"] = count_by(runs, "flow_name")
         console.print(summary_table(summary, urls))
         if summary_json is not None:
             summary_json.write_text(

@@ -249,3 +249,10 @@ def bucket(s3_endpoint: str) -> str:
     name = f"acusight-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket=name)
     return name
+
+
+# The session's real Label Studio, one server for every directory's tests (tests/flows, tests/clients).
+# Imported last: that module imports free_port from here.
+from tests.flows.label_studio_server import label_studio, label_studio_env  # noqa: E402
+
+__all__ = ["label_studio", "label_studio_env"]  # fixtures, registered by being here

@@ -330,6 +330,14 @@ def fsck(repair: bool, grace_hours: float, as_json: bool) -> None:
 @click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--prefect-port", default=4200, show_default=True, type=int)
+@click.option(
+    "--label-studio",
+    "label_studio_url",
+    default=None,
+    metavar="URL",
+    help="Label in this Label Studio (default: ACUSIGHT_LABEL_STUDIO_URL, if set; token: "
+    "ACUSIGHT_LABEL_STUDIO_TOKEN)",
+)
 def demo(
     small: bool,
     devices: int | None,
@@ -339,9 +347,14 @@ def demo(
     summary_json: Path | None,
     port: int,
     prefect_port: int,
+    label_studio_url: str | None,
 ) -> None:
     """Run the whole platform on a real image set: devices, labels, dataset, training, ONNX, deployment."""
     from clients.demo import DemoError, DemoOptions, run_demo
+
+    if label_studio_url:
+        # Through the environment: the API and the worker the demo starts read it too.
+        os.environ["ACUSIGHT_LABEL_STUDIO_URL"] = label_studio_url
 
     options = DemoOptions(
         devices=devices or (2 if small else 4),

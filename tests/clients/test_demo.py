@@ -1,4 +1,7 @@
-"""`acusight demo --small` end to end, as CI runs it; its summary is checked, not just its exit code."""
+"""`acusight demo --small` end to end, as CI runs it; its summary is checked, not just its exit code.
+
+Once as CI runs it (annotators label through the API), once through the session's real Label Studio.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,27 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
+import sqlalchemy as sa
 
 from tests.flows.conftest import free_port
+from tests.flows.label_studio_server import LabelStudioServer
 
 ACCURACY_FLOOR = 0.8
 
 
-@pytest.mark.slow
-def test_small_demo(tmp_path: Path) -> None:
-    env = {**os.environ, "ACUSIGHT_DATA_DIR": str(tmp_path / "var")}
-    for name in ("ACUSIGHT_DATABASE_URL", "PREFECT_API_URL", "ACUSIGHT_SERVICE_KEY"):
+def _demo(tmp_path: Path, **extra_env: str) -> tuple[dict[str, str], list[str], Path]:
+    """The environment (a fresh data dir, no outside platform) and command line of a small demo."""
+    env = {**os.environ, "ACUSIGHT_DATA_DIR": str(tmp_path / "var"), **extra_env}
+    for name in (
+        "ACUSIGHT_DATABASE_URL",
+        "PREFECT_API_URL",
+        "ACUSIGHT_SERVICE_KEY",
+        "ACUSIGHT_LABEL_STUDIO_URL",
+    ):
         env.pop(name, None)
     summary_path = tmp_path / "summary.json"
     argv = [
@@ -34,16 +46,28 @@ def test_small_demo(tmp_path: Path) -> None:
         "--prefect-port",
         str(free_port()),
     ]
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    facts = json.loads(summary_path.read_text())["facts"]
+    return env, argv, summary_path
+
+
+def _check_summary(facts: dict[str, Any], stdout: str) -> None:
+    """What every small demo must show: the model learned, the device reproduces the server."""
     assert facts["images uploaded"] > 600 and facts["duplicates (already stored)"] == 0
     assert facts["test accuracy"] >= ACCURACY_FLOOR
     assert facts["device accuracy on unseen"] >= ACCURACY_FLOOR
     assert facts["device agrees with server"] == 1.0
     assert facts["export parity"]["argmax_agreement"] == 1.0
     assert set(facts["flow runs"]) == {"COMPLETED"} and facts["flow runs"]["COMPLETED"] >= 3
-    assert "Acusight demo" in done.stdout and "Prefect UI" in done.stdout
+    assert "Acusight demo" in stdout and "Prefect UI" in stdout
+
+
+@pytest.mark.slow
+def test_small_demo(tmp_path: Path) -> None:
+    env, argv, summary_path = _demo(tmp_path)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    facts = json.loads(summary_path.read_text())["facts"]
+    _check_summary(facts, done.stdout)
+    assert "Label Studio tasks" not in facts
 
     # A second run on the same data dir works: the images are recognised as already stored.
     argv[argv.index("--small")] = "--images=200"
@@ -53,3 +77,55 @@ def test_small_demo(tmp_path: Path) -> None:
     facts = json.loads(summary_path.read_text())["facts"]
     assert facts["duplicates (already stored)"] == facts["images uploaded"] > 0
     assert facts["dataset version"].startswith("v2 ")
+
+
+@pytest.mark.slow
+def test_small_demo_through_label_studio(tmp_path: Path, label_studio: LabelStudioServer) -> None:
+    # No scheduled pull: the labels must come back through the webhooks' pulls.
+    env, argv, summary_path = _demo(
+        tmp_path, ACUSIGHT_LABEL_STUDIO_TOKEN=label_studio.env.token, ACUSIGHT_LABEL_STUDIO_PULL_MINUTES="0"
+    )
+    argv += ["--label-studio", label_studio.env.url]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    summary = json.loads(summary_path.read_text())
+    facts = summary["facts"]
+    _check_summary(facts, done.stdout)
+    uploaded = facts["images uploaded"]
+    assert facts["Label Studio tasks"] == facts["annotations made in Label Studio"] == uploaded
+    assert facts["labels through Label Studio"] == uploaded
+    # Webhooks coalesce: far fewer pull runs than annotations, every one completed (checked above).
+    pulls = facts["flow runs per flow"]["pull-from-label-studio"]
+    assert 1 <= pulls < uploaded and facts["flow runs per flow"]["push-to-label-studio"] == 1
+    project_url = summary["urls"]["Label Studio project"]
+    assert project_url.startswith(label_studio.env.url) and "Label Studio project" in done.stdout
+
+    # In Label Studio: one annotation per task, by the annotators' account.
+    ls_project = project_url.rsplit("/", 1)[1]
+    made: dict[str, int] = {}
+    page = 1
+    while True:
+        resp = requests.get(
+            f"{label_studio.env.url}/api/tasks/",
+            params={"project": ls_project, "fields": "all", "page": page, "page_size": 500},
+            headers={"Authorization": f"Token {label_studio.env.token}"},
+            timeout=60,
+        )
+        if resp.status_code == 404:  # past the last page
+            break
+        assert resp.ok, resp.text[:500]
+        for task in resp.json()["tasks"]:
+            [annotation] = task["annotations"]
+            made[str(annotation["id"])] = task["data"]["acusight_image_id"]
+        page += 1
+    assert len(made) == uploaded
+    # In the platform: each of them, and only they, as the image's label_studio annotation.
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'var' / 'acusight.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT source, external_id, image_id, annotator_email FROM annotations")
+        ).all()
+    engine.dispose()
+    assert {row.source for row in rows} == {"label_studio"}
+    assert {row.external_id: row.image_id for row in rows} == made
+    assert {row.annotator_email for row in rows} == {label_studio.env.email}
