@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import psutil
 import psycopg
 import requests
 from PIL import Image, ImageFilter
@@ -112,6 +113,11 @@ class PhaseResult:
     latencies: list[float]
     statuses: dict[int, int]
     seconds: float
+    # CPU seconds the phase cost the server (gunicorn master and workers) and the database (the
+    # backends of the benchmark's database), and the database sessions opened meanwhile.
+    server_cpu: float = 0.0
+    db_cpu: float = 0.0
+    db_sessions: int = 0
 
     @property
     def ok(self) -> int:
@@ -120,6 +126,19 @@ class PhaseResult:
     @property
     def rate(self) -> float:
         return self.ok / self.seconds
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def server_ms(self) -> float:
+        """Server CPU per request, in ms: what one request costs, whatever else runs on the machine."""
+        return self.server_cpu * 1000 / max(1, self.requests)
+
+    @property
+    def db_ms(self) -> float:
+        return self.db_cpu * 1000 / max(1, self.requests)
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -161,9 +180,17 @@ def _client_process(job: dict[str, Any]) -> list[tuple[float, float, int]]:
 
 
 def run_phase(
-    name: str, path: str, port: int, keys: list[str], seconds: float, processes: int, tag: str
+    name: str,
+    path: str,
+    port: int,
+    keys: list[str],
+    seconds: float,
+    processes: int,
+    tag: str,
+    bench: Bench | None = None,
 ) -> PhaseResult:
     start_at = time.monotonic() + 1.0
+    before = bench.cpu() if bench else None
     jobs = [
         {
             "path": path,
@@ -181,7 +208,30 @@ def run_phase(
     statuses: dict[int, int] = {}
     for _, _, status in samples:
         statuses[status] = statuses.get(status, 0) + 1
-    return PhaseResult(name, [s[1] - s[0] for s in samples], statuses, end - start_at)
+    result = PhaseResult(name, [s[1] - s[0] for s in samples], statuses, end - start_at)
+    if bench and before:
+        after = bench.cpu()
+        result.server_cpu = after.server - before.server
+        # A backend that started during the phase counts from zero; one that ended is lost (rare:
+        # the pools keep their connections).
+        result.db_cpu = sum(t - before.backends.get(pid, 0.0) for pid, t in after.backends.items())
+        result.db_sessions = after.sessions - before.sessions
+    return result
+
+
+@dataclass
+class CpuSample:
+    server: float
+    backends: dict[int, float]
+    sessions: int
+
+
+def _cpu_seconds(proc: psutil.Process) -> float:
+    try:
+        times = proc.cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return float(times.user + times.system)
 
 
 # --- the server and its database ------------------------------------------------------------------
@@ -268,6 +318,29 @@ class Bench:
             time.sleep(0.2)
         raise RuntimeError(f"server did not start; see {self.tmp / 'server.log'}")
 
+    def cpu(self) -> CpuSample:
+        """CPU seconds used so far by the server's processes and by the database's backends."""
+        assert self.server is not None
+        master = psutil.Process(self.server.pid)
+        server = _cpu_seconds(master) + sum(_cpu_seconds(p) for p in master.children(recursive=True))
+        with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
+            pids = [
+                int(row[0])
+                for row in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.db_name,)
+                ).fetchall()
+            ]
+            row = conn.execute(
+                "SELECT sessions FROM pg_stat_database WHERE datname = %s", (self.db_name,)
+            ).fetchone()
+        backends = {}
+        for pid in pids:
+            try:
+                backends[pid] = _cpu_seconds(psutil.Process(pid))
+            except psutil.NoSuchProcess:
+                continue
+        return CpuSample(server, backends, int(row[0]) if row else 0)
+
     def count(self, sql: str) -> int:
         with psycopg.connect(self.app_db_url.replace("+psycopg", "")) as conn:
             row = conn.execute(sql).fetchone()
@@ -346,7 +419,7 @@ def main() -> None:
         for r in range(args.rounds):
             for name, path in phases:
                 results.append(
-                    run_phase(name, path, bench.port, keys, args.seconds, args.processes, f"{name}{r}")
+                    run_phase(name, path, bench.port, keys, args.seconds, args.processes, f"{name}{r}", bench)
                 )
         stored = bench.count("SELECT count(*) FROM images") - before
         counted = bench.count("SELECT coalesce(sum(image_count), 0) FROM batches")
@@ -354,7 +427,7 @@ def main() -> None:
 
     print(
         f"\n{'phase':<15}{'round':>6}{'ok':>8}{'errors':>8}{'seconds':>9}{'req/s':>9}"
-        f"{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'p50 ms':>9}{'p99 ms':>9}{'srv cpu ms':>12}{'db cpu ms':>11}{'db conns':>10}"
     )
     for i, res in enumerate(results):
         errors = sum(n for code, n in res.statuses.items() if not 200 <= code < 300)
@@ -362,7 +435,9 @@ def main() -> None:
             f"{res.name:<15}{i // len(phases) + 1:>6}{res.ok:>8}{errors:>8}"
             f"{res.seconds:>9.1f}{res.rate:>9.1f}"
             f"{res.pct(0.5):>9.1f}{res.pct(0.99):>9.1f}"
+            f"{res.server_ms:>12.2f}{res.db_ms:>11.2f}{res.db_sessions:>10}"
         )
+    print("(srv/db cpu ms: CPU time per request of the gunicorn processes / of the database's backends)")
 
     def median_of(name: str, metric: Any) -> float:
         return statistics.median(metric(r) for r in results if r.name == name)
@@ -375,6 +450,11 @@ def main() -> None:
         f"\ningest          {ingest_rate:.0f} uploads/s (median of rounds), "
         f"p50 {median_of('ingest', lambda r: r.pct(0.5)):.1f} ms, "
         f"p99 {median_of('ingest', lambda r: r.pct(0.99)):.1f} ms"
+    )
+    print(
+        f"cpu per request server {median_of('ingest', lambda r: r.server_ms):.2f} ms + database "
+        f"{median_of('ingest', lambda r: r.db_ms):.2f} ms for an upload; server "
+        f"{median_of('ceiling', lambda r: r.server_ms):.2f} ms for the ceiling"
     )
     print(f"ceiling         {ceiling_rate:.0f} req/s (read the body, write it to a file)")
     print(f"ceiling+fsync   {durable_rate:.0f} req/s (the same, then fsync the file)")
@@ -401,6 +481,8 @@ def main() -> None:
                             "rate": r.rate,
                             "p50_ms": r.pct(0.5),
                             "p99_ms": r.pct(0.99),
+                            "server_cpu_ms": r.server_ms,
+                            "db_cpu_ms": r.db_ms,
                         }
                         for r in results
                     ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import dataclass, fields
+from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -16,8 +18,9 @@ from flask_jwt_extended import (
 )
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt.exceptions import PyJWTError
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 
+from webapp.db import autocommit_connection
 from webapp.errors import Forbidden, Unauthorized
 from webapp.extensions import db, jwt
 from webapp.models import Device, Organization, RevokedToken, ServiceAccount, User
@@ -175,23 +178,78 @@ def refresh_required(func: F) -> F:
     return cast(F, wrapper)
 
 
+@dataclass(frozen=True, slots=True)
+class CallingDevice:
+    """What a hot path needs of the calling device, read as one plain row (no ORM entity)."""
+
+    id: int
+    organization_id: int
+    project_id: int | None
+    serial_number: str
+    last_seen_at: datetime | None
+
+
+_DEVICES = Device.__table__
+# Built once: the upload path runs it on every request.
+_DEVICE_BY_PREFIX = select(
+    *(_DEVICES.c[field.name] for field in fields(CallingDevice)),
+    _DEVICES.c.key_hash,
+    _DEVICES.c.disabled,
+).where(_DEVICES.c.key_prefix == bindparam("prefix"))
+_UNKNOWN_DEVICE = "unknown or disabled device key"
+
+
+def _no_device_key() -> Unauthorized:
+    return Unauthorized("Missing or invalid authentication", f"send the device key in {DEVICE_KEY_HEADER}")
+
+
 def authenticate_device(key: str | None) -> Device:
     """The enabled device owning ``key``; anything else is UNAUTHORIZED."""
     if not key:
-        raise Unauthorized("Missing or invalid authentication", f"send the device key in {DEVICE_KEY_HEADER}")
+        raise _no_device_key()
     device = db.session.scalar(select(Device).where(Device.key_prefix == lookup_prefix(key)))
     if device is None or not verify_secret(key, device.key_hash) or device.disabled:
-        raise Unauthorized("Missing or invalid authentication", "unknown or disabled device key")
+        raise Unauthorized("Missing or invalid authentication", _UNKNOWN_DEVICE)
     return device
 
 
+def authenticate_device_row(connection: Connection, key: str) -> CallingDevice:
+    """Like :func:`authenticate_device`, with one Core query on ``connection`` and no ORM load."""
+    row = connection.execute(_DEVICE_BY_PREFIX, {"prefix": lookup_prefix(key)}).first()
+    if row is None or not verify_secret(key, row.key_hash) or row.disabled:
+        raise Unauthorized("Missing or invalid authentication", _UNKNOWN_DEVICE)
+    return CallingDevice(row.id, row.organization_id, row.project_id, row.serial_number, row.last_seen_at)
+
+
 def device_required(func: F) -> F:
-    """Require a valid ``X-Device-Key`` of an enabled device."""
+    """Require a valid ``X-Device-Key`` of an enabled device; the route reads it with current_device()."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         device = authenticate_device(request.headers.get(DEVICE_KEY_HEADER))
         g.device = device
+        g.organization_id = device.organization_id
+        return func(*args, **kwargs)
+
+    _document(wrapper, DEVICE_SCHEME, {401: "UNAUTHORIZED"})
+    return cast(F, wrapper)
+
+
+def device_key_required(func: F) -> F:
+    """:func:`device_required` for the upload path: the device is checked with one Core query, in
+    autocommit where the database allows (see ``autocommit_connection``), and the connection goes back
+    to the pool at once: not held while the body arrives. The route reads the device with
+    calling_device(), a plain record, not an ORM entity."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(DEVICE_KEY_HEADER)
+        if not key:
+            raise _no_device_key()
+        session = db.session
+        device = authenticate_device_row(autocommit_connection(session), key)
+        session.commit()
+        g.calling_device = device
         g.organization_id = device.organization_id
         return func(*args, **kwargs)
 
@@ -211,6 +269,11 @@ def calling_user() -> User | None:
 
 def current_device() -> Device:
     return cast(Device, g.device)
+
+
+def calling_device() -> CallingDevice:
+    """The device of a :func:`device_key_required` route."""
+    return cast(CallingDevice, g.calling_device)
 
 
 def current_org() -> Organization:

@@ -137,6 +137,20 @@ def test_naive_captured_at_is_utc(client: FlaskClient, key: str) -> None:
     assert resp.get_json()["data"]["captured_at"].startswith("2026-01-02T03:04:05")
 
 
+def test_upload_without_a_capture_time_is_taken_as_captured_on_arrival(
+    client: FlaskClient, key: str, admin_headers: dict[str, str]
+) -> None:
+    before = datetime.now(UTC)
+    late = post_image(client, key, make_image(seed=1)).get_json()["data"]
+    assert late["captured_at"] == late["created_at"]
+    assert datetime.fromisoformat(late["captured_at"]) >= before.replace(microsecond=0)
+    early = post_image(client, key, make_image(seed=2), captured_at="2020-01-01T00:00:00Z").get_json()["data"]
+    # Sorted by capture time, the image without one is the newest, on every database.
+    listed = client.get("/api/data/images?sort=captured", headers=admin_headers).get_json()["data"]
+    assert [i["id"] for i in listed] == [late["id"], early["id"]]
+    assert db.session.get(Image, late["id"]).captured_at is not None  # type: ignore[union-attr]
+
+
 def test_upload_marks_device_seen(
     client: FlaskClient, key: str, device: dict[str, Any], admin_headers: dict[str, str]
 ) -> None:
@@ -241,6 +255,32 @@ def test_losing_the_batch_creation_race_joins_the_winners_batch(
     assert db.session.scalar(select(func.count()).select_from(Batch)) == 1
     assert db.session.scalar(select(Batch.id)) == body["batch_id"]
     assert db.session.scalar(select(Batch.image_count)) == 1
+
+
+def test_a_batch_created_just_after_our_attempt_is_joined_not_skipped(
+    client: FlaskClient, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_join = ingest._join_batch
+
+    def join(session: Any, device: Any, name: Any, now: Any, attempt: Any) -> Any:
+        calls = 0
+
+        def late(batch_key: str) -> Any:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                # Our attempt found no batch; another upload creates it before we look under the key.
+                ingest._create_batch(session, device, batch_key, name, now.date(), 1)
+                return None
+            return attempt(batch_key)
+
+        return real_join(session, device, name, now, late)
+
+    monkeypatch.setattr(ingest, "_join_batch", join)
+    body = post_image(client, key, make_image()).get_json()["data"]
+    assert db.session.scalar(select(func.count()).select_from(Batch)) == 1
+    batch = db.session.get(Batch, body["batch_id"])
+    assert batch is not None and batch.image_count == 1 and not batch.name.endswith("(2)")
 
 
 # --- batches --------------------------------------------------------------------------------------
@@ -525,14 +565,12 @@ def test_failure_between_blob_and_commit_leaves_a_consistent_store(
 ) -> None:
     data = make_image()
 
-    real_count = ingest.count_into_batch
-
-    def crash(*args: Any) -> None:
-        real_count(*args)  # counted into the batch, then the process dies before the commit
+    def crash(*_args: Any) -> None:
+        # The blob is published; the process dies before the row is written.
         raise RuntimeError("database went away")
 
     with monkeypatch.context() as m:
-        m.setattr(ingest, "count_into_batch", crash)
+        m.setattr(ingest, "insert_image", crash)
         with pytest.raises(RuntimeError, match="went away"):
             post_image(client, key, data)
     db.session.rollback()

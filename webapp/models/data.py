@@ -128,7 +128,9 @@ class Image(Base):
     height: Mapped[int] = mapped_column(Integer)
     format: Mapped[str] = mapped_column(String(10))
     filename: Mapped[str | None] = mapped_column(String(255))
-    captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the device took the picture; an upload that does not say is taken as captured on arrival, so
+    # listing by capture time never meets a NULL (PostgreSQL and SQLite sort those at opposite ends).
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default="new")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)

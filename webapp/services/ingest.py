@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
+from webapp.db import autocommit_connection
 from webapp.errors import ValidationError
 from webapp.models import Batch, Device, Image, utcnow
 from webapp.storage import BlobStore, StagedFile, blob_key
 
+_T = TypeVar("_T")
 # Pillow's name of each accepted format -> ours (stored on the image, and its content type).
 ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
@@ -41,6 +43,14 @@ OPEN = "open"
 _IMAGES = Image.__table__
 _BATCHES = Batch.__table__
 _DEVICES = Device.__table__
+# What an upload's answer shows of the image (ImageUploadedSchema).
+_ANSWER_COLUMNS = ("id", "sha256", "batch_id", "project_id", "width", "height", "format", "byte_size")
+_ANSWER_COLUMNS += ("captured_at", "created_at")
+# The columns an upload writes, besides id and batch_id; the row dicts use these (table) names.
+_WRITTEN = (
+    *("organization_id", "project_id", "device_id", "sha256", "byte_size", "width", "height", "format"),
+    *("filename", "captured_at", "status", "labeled", "tags", "metadata", "created_at", "updated_at"),
+)
 # Built once: constructing statements costs a hot path more than executing their cached compiled form.
 _INSERT_IMAGE = insert(_IMAGES).returning(_IMAGES.c.id)
 _COUNT_INTO_BATCH = (
@@ -54,6 +64,44 @@ _COUNT_INTO_BATCH = (
     .values(image_count=_BATCHES.c.image_count + 1, updated_at=bindparam("now"))
     .returning(_BATCHES.c.id)
 )
+# PostgreSQL: count into the batch and insert the row in one statement (a data-modifying CTE), so an
+# upload's write is a single round trip and, in autocommit, its own transaction. No open batch under
+# the key: nothing is counted or inserted. A duplicate: the unique key fails the whole statement.
+_COUNTED = _COUNT_INTO_BATCH.cte("counted")
+_INSERT_COUNTED_IMAGE = (
+    insert(_IMAGES)
+    .from_select(
+        [*_WRITTEN, "batch_id"],
+        # Parameters named like the batch's columns would become SET clauses of the UPDATE: prefixed.
+        select(*(bindparam(f"new_{name}", type_=_IMAGES.c[name].type) for name in _WRITTEN), _COUNTED.c.id),
+        include_defaults=False,
+    )
+    .returning(_IMAGES.c.id, _IMAGES.c.batch_id)
+)
+_BATCH_UNDER_KEY = select(_BATCHES.c.status, _BATCHES.c.project_id).where(
+    _BATCHES.c.ingest_key == bindparam("key")
+)
+_MARK_SEEN = (
+    update(_DEVICES).where(_DEVICES.c.id == bindparam("device_id")).values(last_seen_at=bindparam("now"))
+)
+_FIND = select(*(_IMAGES.c[name] for name in _ANSWER_COLUMNS)).where(
+    _IMAGES.c.organization_id == bindparam("organization_id"), _IMAGES.c.sha256 == bindparam("sha256")
+)
+
+
+class UploadingDevice(Protocol):
+    """What ingestion needs of the device that uploads (an ORM Device or auth's CallingDevice)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def organization_id(self) -> int: ...
+    @property
+    def project_id(self) -> int | None: ...
+    @property
+    def serial_number(self) -> str: ...
+    @property
+    def last_seen_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +125,10 @@ class Upload:
 
 @dataclass
 class Ingested:
-    image: Image
+    """The stored image, as the upload's answer shows it (``_ANSWER_COLUMNS``), and whether it was
+    already there."""
+
+    image: Mapping[str, Any]
     duplicate: bool
 
 
@@ -112,15 +163,18 @@ def inspect_image(path: Path, max_pixels: int) -> ImageInfo:
     return ImageInfo(ACCEPTED_FORMATS[pil_format], width, height)
 
 
-def find(session: Session, organization_id: int, sha256: str) -> Image | None:
-    stmt = select(Image).where(Image.organization_id == organization_id, Image.sha256 == sha256)
-    return session.scalar(stmt)
+def find(session: Session, organization_id: int, sha256: str) -> Mapping[str, Any] | None:
+    """The answer columns of the organization's image of these bytes, if there is one."""
+    row = autocommit_connection(session).execute(
+        _FIND, {"organization_id": organization_id, "sha256": sha256}
+    )
+    return row.mappings().first()
 
 
 def ingest(
     session: Session,
     store: BlobStore,
-    device: Device,
+    device: UploadingDevice,
     upload: Upload,
     *,
     max_pixels: int,
@@ -132,9 +186,10 @@ def ingest(
     that points at it is committed. A crash in between leaves an unreferenced blob, which the retry
     reuses; never a row without its blob.
 
-    The database work is one short transaction of two statements (count the image into its batch,
-    insert the row) and the commit; the unique (organization_id, sha256) key, not a lookup before,
-    is what makes duplicates, concurrent ones included, come back as the existing image.
+    The database work is one write that counts the image into its batch and inserts the row, in one
+    transaction (see :func:`insert_image`); the unique (organization_id, sha256) key, not a lookup
+    before, is what makes duplicates, concurrent ones included, come back as the existing image.
+    An upload without a capture time is taken as captured when it arrived.
     """
     staged = upload.staged
     sha256 = staged.sha256
@@ -148,7 +203,7 @@ def ingest(
     store.put_file(blob_key(sha256), staged.path)
 
     now = now or utcnow()
-    values: dict[str, Any] = {
+    row: dict[str, Any] = {
         "organization_id": device.organization_id,
         "project_id": device.project_id,
         "device_id": device.id,
@@ -158,46 +213,87 @@ def ingest(
         "height": info.height,
         "format": info.format,
         "filename": upload.filename,
-        "captured_at": upload.captured_at.astimezone(UTC) if upload.captured_at else None,
+        "captured_at": upload.captured_at.astimezone(UTC) if upload.captured_at else now,
         "status": "new",
+        "labeled": False,
         "tags": [],
-        "meta": upload.metadata,
+        "metadata": upload.metadata,
         "created_at": now,
         "updated_at": now,
     }
-    device_id, seen = device.id, device.last_seen_at
     try:
-        values["batch_id"] = count_into_batch(session, device, upload.batch_name, now)
-        # Core statements on the tables: the ORM's bulk machinery costs more CPU than the rest of the insert.
-        row = {("metadata" if k == "meta" else k): v for k, v in values.items()}
-        image_id = session.scalar(_INSERT_IMAGE, row)
-        mark_seen = seen is None or now - seen > _SEEN_RESOLUTION
-        if mark_seen:
-            session.execute(update(_DEVICES).where(_DEVICES.c.id == device_id).values(last_seen_at=now))
+        row["id"], row["batch_id"] = insert_image(session, device, upload.batch_name, row, now)
+        if device.last_seen_at is None or now - device.last_seen_at > _SEEN_RESOLUTION:
+            session.connection().execute(_MARK_SEEN, {"device_id": device.id, "now": now})
         session.commit()
-        if mark_seen:
-            # Keep the loaded object in step with the row without making it dirty.
-            set_committed_value(device, "last_seen_at", now)
     except IntegrityError:
         # The same bytes are already stored in this organization, or another upload of them committed
-        # a moment before ours: roll back our count in the batch and answer with that image.
+        # a moment before ours: nothing of ours stays (not the count in the batch either); answer with
+        # that image.
         session.rollback()
-        existing = find(session, values["organization_id"], sha256)
+        existing = find(session, device.organization_id, sha256)
         if existing is None:
             raise
         return Ingested(existing, duplicate=True)
     # The row as inserted, without reading it back.
-    return Ingested(Image(id=image_id, **values), duplicate=False)
+    return Ingested(row, duplicate=False)
 
 
-def count_into_batch(session: Session, device: Device, name: str | None, now: datetime) -> int:
+def insert_image(
+    session: Session, device: UploadingDevice, batch_name: str | None, row: dict[str, Any], now: datetime
+) -> tuple[int, int]:
+    """Count one image into its batch and insert its row (``row``: the ``_WRITTEN`` columns); returns
+    the image's and the batch's ids. Not committed, unless the connection is in autocommit.
+
+    On PostgreSQL both are one statement, its own transaction unless the session had one open;
+    elsewhere two, in the session's transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        params = {f"new_{name}": row[name] for name in _WRITTEN}
+
+        def count_and_insert(key: str) -> tuple[int, int] | None:
+            got = autocommit_connection(session).execute(
+                _INSERT_COUNTED_IMAGE,
+                {**params, "key": key, "now": now, "device_project_id": device.project_id},
+            )
+            inserted = got.first()
+            return None if inserted is None else (int(inserted[0]), int(inserted[1]))
+
+        return _join_batch(session, device, batch_name, now, count_and_insert)
+    batch_id = count_into_batch(session, device, batch_name, now)
+    image_id = session.connection().scalar(_INSERT_IMAGE, {**row, "batch_id": batch_id})
+    return int(image_id), batch_id
+
+
+def count_into_batch(session: Session, device: UploadingDevice, name: str | None, now: datetime) -> int:
     """Count one more image into the open batch an upload joins, creating the batch when needed.
+
+    The count is one UPDATE in SQL, so concurrent uploads into one batch never lose increments.
+    """
+
+    def count(key: str) -> int | None:
+        batch_id = session.connection().scalar(
+            _COUNT_INTO_BATCH, {"key": key, "now": now, "device_project_id": device.project_id}
+        )
+        return None if batch_id is None else int(batch_id)
+
+    return _join_batch(session, device, name, now, count)
+
+
+def _join_batch(
+    session: Session,
+    device: UploadingDevice,
+    name: str | None,
+    now: datetime,
+    attempt: Callable[[str], _T | None],
+) -> _T:
+    """Run ``attempt`` (a write into the open batch under a key, None when there is none) until it
+    writes, creating the batch when needed; returns what it returned.
 
     That batch is the one named in the upload, else the device's batch of the UTC day. Each such
     batch carries a unique ``ingest_key``, so two first uploads racing each other agree on one batch.
     A batch users have moved on from ``open``, or to another project, is left alone: the next one
     gets a new key.
-    The count is one UPDATE in SQL, so concurrent uploads into one batch never lose increments.
     """
     day = now.date()
     project = device.project_id if device.project_id is not None else "-"
@@ -208,21 +304,22 @@ def count_into_batch(session: Session, device: Device, name: str | None, now: da
     generation = 1
     while True:
         key = base if generation == 1 else f"{base}#{generation}"
-        batch_id = session.scalar(
-            _COUNT_INTO_BATCH, {"key": key, "now": now, "device_project_id": device.project_id}
-        )
-        if batch_id is not None:
-            return int(batch_id)
-        if session.scalar(select(Batch.id).where(Batch.ingest_key == key)) is not None:
+        done = attempt(key)
+        if done is not None:
+            return done
+        found = session.execute(_BATCH_UNDER_KEY, {"key": key}).first()
+        if found is None:
+            # Nothing under this key yet. Created in its own transaction (nothing else is pending in
+            # it): if another upload wins the race, the unique key refuses ours and the attempt finds
+            # theirs.
+            _create_batch(session, device, key, name, day, generation)
+        elif found.status != OPEN or found.project_id != device.project_id:
             generation += 1  # that batch is no longer open, or no longer in the device's project
-            continue
-        # Nothing under this key yet. Created in its own transaction (nothing else is pending in it):
-        # if another upload wins the race, the unique key refuses ours and the UPDATE above finds theirs.
-        _create_batch(session, device, key, name, day, generation)
+        # else another upload created it since our attempt: attempt again.
 
 
 def _create_batch(
-    session: Session, device: Device, key: str, name: str | None, day: date, generation: int
+    session: Session, device: UploadingDevice, key: str, name: str | None, day: date, generation: int
 ) -> None:
     """Insert and commit a batch under ``key``; losing the race to another upload is fine."""
     label = name or f"{device.serial_number[:170]} {day.isoformat()}"

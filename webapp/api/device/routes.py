@@ -19,7 +19,7 @@ from webapp.api.device.schemas import (
     ImageUploadSchema,
 )
 from webapp.api.envelope import Blueprint
-from webapp.auth import current_device, device_required
+from webapp.auth import calling_device, current_device, device_key_required, device_required
 from webapp.extensions import db
 from webapp.services import checkins, delivery, exports, ingest
 from webapp.services.models import artifact_key
@@ -91,7 +91,7 @@ class DeviceModelDownload(MethodView):
 
 @blp.route("/images/upload")
 class ImageUpload(MethodView):
-    @device_required
+    @device_key_required
     @blp.arguments(ImageUploadFileSchema(), location="files")
     # One OpenAPI request body can't come from two locations: the form part is parsed without doc, and
     # the documented body is the two together.
@@ -114,7 +114,7 @@ class ImageUpload(MethodView):
             metadata=form.get("metadata"),
         )
         result = ingest.ingest(
-            db.session, get_store(), current_device(), upload, max_pixels=_settings().max_image_pixels
+            db.session, get_store(), calling_device(), upload, max_pixels=_settings().max_image_pixels
         )
         return _uploaded(result), 200 if result.duplicate else 201
 
@@ -133,8 +133,5 @@ def _filename(name: str | None) -> str | None:
     return name.replace("\\", "/").rsplit("/", 1)[-1][:255] or None
 
 
-_IMAGE_FIELDS = tuple(name for name in ImageUploadedSchema().fields if name != "duplicate")
-
-
 def _uploaded(result: ingest.Ingested) -> dict[str, Any]:
-    return {"duplicate": result.duplicate, **{name: getattr(result.image, name) for name in _IMAGE_FIELDS}}
+    return {"duplicate": result.duplicate, **result.image}

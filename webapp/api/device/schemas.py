@@ -142,7 +142,8 @@ class CheckinResponseSchema(ma.Schema):
 
 class ImageUploadFormSchema(ma.Schema):
     captured_at = ma.fields.AwareDateTime(
-        default_timezone=UTC, metadata={"description": "ISO 8601; without an offset it is taken as UTC"}
+        default_timezone=UTC,
+        metadata={"description": "ISO 8601; without an offset it is taken as UTC. Not sent: the upload time"},
     )
     sha256 = ma.fields.String(
         validate=validate.Regexp(SHA256_HEX, error="must be 64 hexadecimal characters"),
