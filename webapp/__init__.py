@@ -12,6 +12,7 @@ from webapp import oidc, ratelimit, security, storage
 from webapp.api import register as register_api
 from webapp.api.benchmark import register as register_benchmark_endpoints
 from webapp.api.envelope import error_response, handle_app_error
+from webapp.api.fields import IdConverter
 from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
 from webapp.errors import AppError
 from webapp.extensions import api, db, jwt
@@ -36,16 +37,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     # Multipart file parts stream straight into the blob store's staging area while they are hashed.
     app.request_class = storage.UploadRequest
+    # Every <int:…> of a route is a record id, bounded by the id columns' range (before routes exist).
+    app.url_map.converters["int"] = IdConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
         JWT_SECRET_KEY=settings.secret_key,
         JWT_ACCESS_TOKEN_EXPIRES=settings.access_token_expires,
         JWT_REFRESH_TOKEN_EXPIRES=settings.refresh_token_expires,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 + UPLOAD_OVERHEAD_BYTES,
-        API_TITLE="Acusight API",
         # Multipart forms: file parts stream to disk; the few text fields are small, and so is their number.
         MAX_FORM_MEMORY_SIZE=MAX_FORM_FIELD_BYTES,
         MAX_FORM_PARTS=MAX_FORM_PARTS,
+        API_TITLE="Acusight API",
         API_VERSION="1.0",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
@@ -84,4 +87,3 @@ def _handle_integrity_error(error: IntegrityError) -> tuple[Response, int]:
     db.session.rollback()
     log.info("integrity error turned into 409: %s", error.orig)
     return error_response(409, "Resource already exists or conflicts with another")
-

@@ -24,6 +24,7 @@ from webapp.db import autocommit_connection
 from webapp.errors import Forbidden, Unauthorized
 from webapp.extensions import db, jwt
 from webapp.models import Device, Organization, RevokedToken, ServiceAccount, User
+from webapp.models.base import MAX_ID
 from webapp.security import lookup_prefix, verify_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,7 +111,9 @@ def _authenticate_service(roles: tuple[str, ...]) -> None:
     if SERVICE_ROLE not in roles:
         raise Forbidden("Insufficient permissions", "service accounts cannot call this endpoint")
     raw = request.headers.get(ORG_HEADER, "")
-    org = db.session.get(Organization, int(raw)) if raw.isdigit() else None
+    # ASCII digits only ("²".isdigit() is true), and no id past the id columns' range.
+    org_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)) else None
+    org = db.session.get(Organization, org_id) if org_id is not None and org_id <= MAX_ID else None
     if org is None:
         raise Unauthorized("Missing or invalid authentication", f"name the organization in {ORG_HEADER}")
     g.service_account = account

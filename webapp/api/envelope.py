@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import http
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache, wraps
 from typing import Any
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import Response, g, jsonify
+from flask import Request, Response, g, jsonify
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.spec.plugins import integerconverter2paramschema
 from flask_smorest.utils import prepare_response
 from marshmallow import validate
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from webapp.api.fields import IdConverter, integer_bounds, is_id_field
 from webapp.errors import AppError
+from webapp.models.base import MAX_ID
 from webapp.services.common import Page
 
 log = logging.getLogger(__name__)
@@ -45,7 +50,8 @@ _CODES = {
 class PageArgsSchema(ma.Schema):
     """The seed's pagination parameters; list query schemas inherit them."""
 
-    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # No list has more pages than there can be records (and the offset must fit the database's integers).
+    page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
     per_page = ma.fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
@@ -113,9 +119,38 @@ def _envelope_schema(schema: type[ma.Schema], many: bool) -> type[ma.Schema]:
 
 
 class ArgumentsParser(FlaskParser):
-    """webargs' parser, refusing bad input with the seed's 400 (documented as such), not 422."""
+    """webargs' parser, refusing bad input with the seed's 400 (documented as such), not 422.
+
+    Beyond each schema's own rules, for every request: JSON nested too deeply to parse is invalid
+    JSON, text may not contain NUL characters (PostgreSQL cannot store them), and integers must be
+    within :func:`webapp.api.fields.integer_bounds`.
+    """
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req: Request) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            # The parser recurses once per level: nesting this deep is not JSON we can read.
+            self._handle_invalid_json_error(json.JSONDecodeError("nested too deeply", "", 0), req)
+
+    def pre_load(self, location_data: Any, *, schema: ma.Schema, req: Request, location: str) -> Any:
+        # webargs hands query strings and forms over wrapped; every value of a repeated key counts.
+        raw = getattr(location_data, "data", location_data)
+        if isinstance(raw, Mapping):
+            pairs = raw.items(multi=True) if isinstance(raw, MultiDict) else raw.items()
+            bad = {str(key) for key, value in pairs if _has_nul(key) or _has_nul(value)}
+            if bad:
+                raise ma.ValidationError({key: ["must not contain NUL characters"] for key in sorted(bad)})
+        return location_data
+
+    def _process_location_data(self, location_data: Any, schema: ma.Schema, *args: Any, **kwargs: Any) -> Any:
+        data = super()._process_location_data(location_data, schema, *args, **kwargs)
+        errors = _out_of_range(schema, data)
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
 
 
 class Blueprint(SmorestBlueprint):
@@ -208,6 +243,8 @@ class Api(SmorestApi):
         plugin = CommonErrorsPlugin(rate_limited=bool(settings and settings.rate_limit))
         super()._init_spec(extra_plugins=[*(extra_plugins or ()), plugin], **kwargs)
         self.ma_plugin.converter.add_attribute_function(_ip_address_property)
+        self.ma_plugin.converter.add_attribute_function(_integer_range_property)
+        self.register_converter(IdConverter, integerconverter2paramschema)
 
     def _register_responses(self) -> None:
         super()._register_responses()
@@ -248,12 +285,60 @@ class Api(SmorestApi):
         return response, code
 
 
+def _integer_range_property(_converter: Any, field: ma.fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
+    """Document the id columns' range on ids (ArgumentsParser holds requests to it)."""
+    if not isinstance(field, ma.fields.Integer):
+        return {}
+    owner = field.parent if isinstance(field.parent, ma.fields.List) else field
+    if not is_id_field(owner.data_key or owner.name):
+        return {}
+    return {"maximum": min(ret.get("maximum", MAX_ID), MAX_ID)}
+
+
 def _ip_address_property(_converter: Any, field: ma.fields.Field, ret: dict[str, Any]) -> dict[str, Any]:
     """IP fields take IPv4 or IPv6: OpenAPI has a format for each, and no "ip" format."""
     if isinstance(field, ma.fields.IP) and ret.get("format") == "ip":
         del ret["format"]
         return {"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
     return {}
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _out_of_range(schema: ma.Schema, data: Any) -> dict[str, Any]:
+    """Messages for the integers of loaded ``data`` outside :func:`integer_bounds`, by field name."""
+    if not isinstance(data, Mapping):
+        return {}
+    errors: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        key = field.attribute or name
+        if key not in data or data[key] is None:
+            continue
+        value, inner = data[key], field
+        if isinstance(field, ma.fields.List):
+            inner, value = field.inner, data[key]
+        else:
+            value = [value]
+        if isinstance(inner, ma.fields.Integer):
+            low, high = integer_bounds(field.data_key or name)
+            if any(isinstance(v, int) and v > high for v in value):
+                errors[field.data_key or name] = [f"must be at most {high}"]
+            elif any(isinstance(v, int) and v < low for v in value):
+                errors[field.data_key or name] = [f"must be at least {low}"]
+        elif isinstance(inner, ma.fields.Nested) and isinstance(inner.schema, ma.Schema):
+            items = value if not inner.many else [v for many in value for v in many]
+            nested = [_out_of_range(inner.schema, item) for item in items]
+            if any(nested):
+                errors[field.data_key or name] = next(n for n in nested if n)
+    return errors
 
 
 def _strip_locations(messages: Any) -> Any:

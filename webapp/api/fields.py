@@ -1,9 +1,35 @@
-"""Field helpers shared by the API schemas."""
+"""Field helpers shared by the API schemas, and the ranges integers in requests are held to."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
+from werkzeug.routing import IntegerConverter
+
+from webapp.models.base import MAX_ID
+
+# Any integer a request carries must fit a 64-bit column; one naming a record (``id``, ``*_id``,
+# ``*_ids``) must fit the id columns. Beyond that it can only be refused, never stored or looked up.
+MAX_INT = 2**63 - 1
+
+
+def is_id_field(name: str | None) -> bool:
+    return bool(name) and (name == "id" or str(name).endswith(("_id", "_ids")))
+
+
+def integer_bounds(name: str | None) -> tuple[int, int]:
+    """The range an integer field named ``name`` (or a list field's items) accepts."""
+    return (-MAX_INT - 1, MAX_ID if is_id_field(name) else MAX_INT)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route is a record id: past the id columns' range no route matches (404)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def name_field(*, required: bool = True, max_length: int = 200) -> ma.fields.String:

@@ -19,6 +19,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Ids are Integer columns (PostgreSQL's 32-bit integer): no record has a larger one.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

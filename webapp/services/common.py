@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,14 @@ class Page(Generic[T]):
             "per_page": self.per_page,
             "total_pages": math.ceil(self.total / self.per_page) if self.total else 0,
         }
+
+
+def loads_json(text: str | bytes) -> Any:
+    """``json.loads``; input nested too deeply for the parser is a ValueError like any other bad JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def paginate(session: Session, stmt: Select[Any], page: int, per_page: int) -> Page[Any]:

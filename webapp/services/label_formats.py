@@ -11,6 +11,7 @@ import posixpath
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from webapp.errors import Conflict, ValidationError
 from webapp.models import Annotation, Image, Project, User, utcnow
 from webapp.services import annotations, projects
+from webapp.services.common import loads_json
 
 # Which task type each format carries.
 FORMATS = {"csv": "classification", "coco": "detection", "yolo": "detection"}
@@ -510,8 +512,8 @@ def _parse_csv(data: bytes, report: ImportReport) -> list[Record]:
 def _parse_coco(data: bytes, report: ImportReport) -> list[Record]:
     """COCO detection JSON: images (matched by sha256 or file_name), categories, bbox in pixels."""
     try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = loads_json(data)
+    except ValueError as exc:  # not UTF-8, not JSON, or nested too deeply
         raise ValidationError("The file is not JSON", str(exc)) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("images"), list):
         raise ValidationError("Not a COCO file", "expected an object with images, annotations, categories")
@@ -584,7 +586,7 @@ def _parse_yolo(data: bytes, report: ImportReport) -> list[Record]:
         record = _name_record(member.filename, base[: -len(".txt")], stem=True)
         record.boxes = []
         try:
-            text = archive.read(member).decode("utf-8-sig")
+            text = _read_member(archive, member).decode("utf-8-sig")
         except UnicodeDecodeError:
             report.error(f"{member.filename}: not UTF-8 text")
             continue
@@ -604,6 +606,14 @@ def _parse_yolo(data: bytes, report: ImportReport) -> list[Record]:
     return records
 
 
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """A member's bytes; a damaged, encrypted or oddly compressed one refuses the whole file."""
+    try:
+        return archive.read(member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise ValidationError("The zip archive is damaged", f"{member.filename}: {exc}") from None
+
+
 def _yolo_classes(archive: zipfile.ZipFile, members: Iterable[zipfile.ZipInfo]) -> list[str]:
     found = sorted(
         (m for m in members if posixpath.basename(m.filename) in YOLO_CLASS_FILES),
@@ -613,7 +623,7 @@ def _yolo_classes(archive: zipfile.ZipFile, members: Iterable[zipfile.ZipInfo]) 
         raise ValidationError(
             "The archive has no class names", "add classes.txt (one class per line, in class-id order)"
         )
-    text = archive.read(found[0]).decode("utf-8-sig", errors="replace")
+    text = _read_member(archive, found[0]).decode("utf-8-sig", errors="replace")
     if not found[0].filename.endswith(".yaml"):
         return [line.strip() for line in text.splitlines() if line.strip()]
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 from webapp.errors import ValidationError
 from webapp.models import ModelVersion
 from webapp.services import training
-from webapp.services.common import Page, get_in_org, paginate, where_equal
+from webapp.services.common import Page, get_in_org, loads_json, paginate, where_equal
 from webapp.storage import BlobStore, StagedFile
 
 
@@ -39,7 +38,7 @@ def get(session: Session, organization_id: int, model_id: int) -> ModelVersion:
 
 def _json_object(raw: str, name: str) -> dict[str, Any]:
     try:
-        value = json.loads(raw)
+        value = loads_json(raw)
     except ValueError as exc:
         raise ValidationError(f"{name} is not valid JSON", str(exc)) from exc
     if not isinstance(value, dict):

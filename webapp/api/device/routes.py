@@ -128,9 +128,11 @@ def _staged(file: FileStorage) -> StagedFile:
 
 
 def _filename(name: str | None) -> str | None:
+    # The base name only, without control characters (NUL cannot even be stored): a label, never a path.
     if not name:
         return None
-    return name.replace("\\", "/").rsplit("/", 1)[-1][:255] or None
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch >= " " and ch != "\x7f")[:255] or None
 
 
 def _uploaded(result: ingest.Ingested) -> dict[str, Any]:

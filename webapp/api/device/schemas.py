@@ -10,6 +10,7 @@ from marshmallow import validate
 
 from webapp.api.devices.schemas import DeviceSchema
 from webapp.api.fields import optional_text
+from webapp.services.common import loads_json
 
 # Free-form JSON a device may attach: bounded so a buggy device cannot bloat every row.
 MAX_METRICS_BYTES = 8 * 1024
@@ -37,7 +38,7 @@ class JSONObjectString(ma.fields.String):
         if len(value.encode()) > self.max_bytes:
             raise ma.ValidationError(f"must be at most {self.max_bytes} bytes")
         try:
-            parsed = json.loads(value)
+            parsed = loads_json(value)
         except ValueError as exc:
             raise ma.ValidationError("is not valid JSON") from exc
         if not isinstance(parsed, dict):
