@@ -226,6 +226,14 @@ def slope_mb_per_min(points: list[tuple[float, float]]) -> float:
     return float(np.polyfit(t / 60, y / 1e6, 1)[0])
 
 
+def every(samples: list[tuple[float, float, int]], period: float) -> list[float]:
+    """The first sample of each ``period`` seconds."""
+    picked: dict[int, float] = {}
+    for t, value, _ in samples:
+        picked.setdefault(int(t // period), value)
+    return list(picked.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -240,6 +248,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
 
+    # A plain `kill` still stops the server and drops the database (the finally block below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="acusight-soak-"))
     server = Server(workdir, args.database, args.workers, args.threads)
     try:
@@ -307,6 +317,8 @@ def main() -> None:
             "at_end": round(after[-1][1] / 1e6, 1) if after else None,
             "max": round(max(r for _, r, _ in rss) / 1e6, 1) if rss else None,
             "slope_mb_per_min_after_warmup": round(slope_mb_per_min(after), 2),
+            # The shape behind the slope: a leak climbs steadily, warm-up flattens.
+            "every_30_s": [round(r / 1e6, 1) for r in every(rss, 30)],
         },
     }
     print(json.dumps(figures, indent=2))
