@@ -178,12 +178,25 @@ def schedule_states(kind: str) -> dict[str, bool] | None:
 ZOMBIE_AUTOMATION = "acusight: crash flow runs that stopped heartbeating"
 
 
+def _server_configured() -> bool:
+    """Whether PREFECT_API_URL names a server. Without it, Prefect's client would start a temporary
+    server of its own, which knows none of our runs: every job would look orphaned."""
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url:
+        return True
+    log.warning("PREFECT_API_URL is not set: flow runs are not checked against Prefect")
+    return False
+
+
 def flow_run_states(flow_run_ids: list[str]) -> dict[str, tuple[str, str]] | None:
     """Prefect's state of each flow run: id -> (state type, message); runs Prefect doesn't know are
     left out. None when Prefect can't be reached (the caller must not conclude anything then)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
+    if not _server_configured():
+        return None
     wanted: list[UUID] = []
     for run_id in flow_run_ids:
         try:
@@ -226,6 +239,8 @@ def ensure_zombie_detection(after_s: int) -> bool:
     from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
     from prefect.events.schemas.events import ResourceSpecification
 
+    if not _server_configured():
+        return False
     try:
         with get_client(sync_client=True) as client:
             existing = client.read_automations_by_name(ZOMBIE_AUTOMATION)

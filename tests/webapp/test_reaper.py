@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from webapp import orchestration
 from webapp.cli import main
 from webapp.extensions import db
 from webapp.models import DatasetVersion, ExportJob, LabelStudioLink, TrainingJob, utcnow
@@ -144,3 +145,30 @@ def test_cli_one_pass(
     assert f"training job {job.id} (organization {job.organization_id}) failed: no progress" in result.output
     assert CliRunner().invoke(main, ["reap"]).output == ""  # nothing left to reap
     assert CliRunner().invoke(main, ["reap", "--every", "0"]).exit_code == 2
+
+
+def test_without_a_prefect_server_nothing_is_concluded(
+    app: Flask,
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    ready_dataset: int,
+    service: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No PREFECT_API_URL: Prefect's client would ask a temporary server that knows no runs."""
+    from prefect.context import refresh_global_settings_context
+
+    jobs = running_jobs(client, admin_headers, ready_dataset, service)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    refresh_global_settings_context()
+    try:
+        settings: Settings = app.extensions["acusight.settings"]
+        assert reaper.reap(db.session, settings, now=utcnow() + timedelta(hours=1)) == []
+        assert not orchestration.ensure_zombie_detection(60)
+        done = reaper.reap(db.session, settings, now=utcnow() + LATER)
+        # Only the silence rule: running records, never the queued one.
+        assert jobs["queued"]["id"] not in {r.id for r in done if r.kind == "training job"}
+        assert done and all("Prefect could not be asked" in r.error for r in done)
+    finally:
+        monkeypatch.undo()
+        refresh_global_settings_context()
