@@ -83,13 +83,19 @@ class DatasetManifest(MethodView):
         """The frozen selection as JSON lines: sha256, image_id, label or boxes (sha256 order)."""
         version = datasets.get(db.session, current_org().id, dataset_id)
 
+        classification = version.task_type == "classification"
+
         def lines() -> Iterator[bytes]:
-            for item in datasets.items(db.session, version):
-                row = {"sha256": item.sha256, "image_id": item.image_id}
-                row["label" if version.task_type == "classification" else "boxes"] = (
-                    item.label if version.task_type == "classification" else item.boxes
-                )
-                yield (json.dumps(row) + "\n").encode()
+            for rows in datasets.item_chunks(db.session, version):  # one write per chunk, not per line
+                yield "".join(
+                    json.dumps(
+                        {"sha256": sha256, "image_id": image_id, "label": label}
+                        if classification
+                        else {"sha256": sha256, "image_id": image_id, "boxes": boxes}
+                    )
+                    + "\n"
+                    for sha256, image_id, label, boxes in rows
+                ).encode()
 
         return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
 
