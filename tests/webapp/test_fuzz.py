@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,8 +44,14 @@ def _documented_api() -> dict[str, Any]:
     return spec
 
 
+# Generated requests per operation (not counting the follow-up probes of some checks), for the report.
+_calls: Counter[str] = Counter()
+
+
 @pytest.fixture(scope="module")
-def fuzz_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def fuzz_app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
     """One app for every operation (the state they leave is part of the fuzzing), Prefect unreachable."""
     from prefect.context import refresh_global_settings_context
 
@@ -61,6 +68,14 @@ def fuzz_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
                     conn.execute(table.delete())
             db.engine.dispose()
     refresh_global_settings_context()
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and _calls:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\nschemathesis: {sum(_calls.values())} generated requests over {len(_calls)} operations "
+                f"(ACUSIGHT_FUZZ_EXAMPLES={MAX_EXAMPLES})"
+            )
 
 
 class Identities:
@@ -174,6 +189,7 @@ class FuzzAuth:
 def test_api(case: Any, fuzz_app: Flask, identities: Identities) -> None:
     # The follow-up probes some checks send (no auth, other methods) go to the schema's app.
     case.operation.schema.app = case.operation.app = fuzz_app
+    _calls[case.operation.label] += 1
     case.call_and_validate(
         additional_checks=[envelope, no_server_error],
         # Replaced by no_server_error above; and valid-looking data may still be refused by rules no

@@ -180,10 +180,15 @@ def test_deeply_nested_json_is_400_never_500(
     check()
 
 
-def test_nesting_json_can_hold_is_stored_and_read_back(client: FlaskClient, device_key: str) -> None:
+def test_nesting_json_can_hold_is_stored_and_read_back(
+    client: FlaskClient, admin_headers: dict[str, str], device_key: str
+) -> None:
     metrics = {"deep": _nested(50)}
     resp = client.post("/api/device/checkin", json={"metrics": metrics}, headers={"X-Device-Key": device_key})
     assert resp.status_code == 200, resp.get_json()
+    device_id = resp.get_json()["data"]["device"]["id"]
+    checkins = client.get(f"/api/devices/{device_id}/checkins", headers=admin_headers).get_json()["data"]
+    assert [c["metrics"] for c in checkins] == [metrics]
 
 
 def test_deep_json_in_form_fields_and_files_is_400(
@@ -508,6 +513,20 @@ def test_ids_past_the_id_columns_are_404_or_400(
             )
     assert_error(client.get(f"/api/data/projects/{MAX_ID}", headers=admin_headers), 404, "NOT_FOUND")
     check()
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-05:00"])
+def test_times_that_do_not_exist_in_utc_are_400(
+    client: FlaskClient, admin_headers: dict[str, str], device_key: str, unchanged: Any, when: str
+) -> None:
+    check = unchanged()
+    resp = client.get("/api/data/batches", query_string={"created_before": when}, headers=admin_headers)
+    assert "created_before" in assert_error(resp, 400, "VALIDATION_ERROR")["fields"]
+    resp = upload(client, device_key, png_bytes(9), captured_at=when)
+    assert "captured_at" in assert_error(resp, 400, "VALIDATION_ERROR")["fields"]
+    check()
+    edge = upload(client, device_key, png_bytes(9), captured_at="0001-01-01T00:00:00+00:00")
+    assert edge.status_code == 201, edge.get_json()
 
 
 def test_id_limits_are_in_the_openapi_document(client: FlaskClient) -> None:

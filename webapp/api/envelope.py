@@ -6,6 +6,7 @@ import http
 import json
 import logging
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from functools import cache, wraps
 from typing import Any
 
@@ -314,7 +315,11 @@ def _has_nul(value: Any) -> bool:
 
 
 def _out_of_range(schema: ma.Schema, data: Any) -> dict[str, Any]:
-    """Messages for the integers of loaded ``data`` outside :func:`integer_bounds`, by field name."""
+    """Messages for the values of loaded ``data`` the database cannot hold, by field name.
+
+    Integers outside :func:`integer_bounds`, and times that do not exist in UTC (the first or last
+    day of year 1 or 9999 at an offset that moves them past it).
+    """
     if not isinstance(data, Mapping):
         return {}
     errors: dict[str, Any] = {}
@@ -333,12 +338,24 @@ def _out_of_range(schema: ma.Schema, data: Any) -> dict[str, Any]:
                 errors[field.data_key or name] = [f"must be at most {high}"]
             elif any(isinstance(v, int) and v < low for v in value):
                 errors[field.data_key or name] = [f"must be at least {low}"]
+        elif isinstance(inner, ma.fields.DateTime) and not all(map(_in_utc_range, value)):
+            errors[field.data_key or name] = ["is out of range once converted to UTC"]
         elif isinstance(inner, ma.fields.Nested) and isinstance(inner.schema, ma.Schema):
             items = value if not inner.many else [v for many in value for v in many]
             nested = [_out_of_range(inner.schema, item) for item in items]
             if any(nested):
                 errors[field.data_key or name] = next(n for n in nested if n)
     return errors
+
+
+def _in_utc_range(value: Any) -> bool:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return True
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def _strip_locations(messages: Any) -> Any:
