@@ -410,7 +410,7 @@ class Demo:
                 self.raise_if_sync_failed(project["id"], since)
                 if time.monotonic() > deadline:
                     raise DemoError(f"only {len(tasks)} of {len(labels)} images reached Label Studio")
-                time.sleep(POLL_S)
+                time.sleep(4 * POLL_S)  # each look lists the whole Label Studio project
         facts["Label Studio tasks"] = len(tasks)
 
         todo = [(tasks[image_id][0], label) for image_id, label in labels.items() if not tasks[image_id][1]]
