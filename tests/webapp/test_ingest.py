@@ -23,7 +23,7 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Batch, Image, Project
 from webapp.services import image_files, ingest
-from webapp.storage import blob_key
+from webapp.storage import SmallChunkFormDataParser, blob_key
 
 UPLOAD = "/api/device/images/upload"
 
@@ -521,6 +521,27 @@ def test_file_over_the_limit_is_413_even_inside_the_body_allowance(
 def test_body_over_the_limit_is_413(small_limit_app: Flask, key: str, data_dir: Path) -> None:
     resp = post_image(small_limit_app.test_client(), key, _padded_jpeg(3 * 1024 * 1024))
     assert_error(resp, 413, "PAYLOAD_TOO_LARGE")
+    _nothing_stored(data_dir)
+
+
+@pytest.mark.parametrize("extra", [0, 1, 37, 16 * 1024 - 45])
+def test_a_body_parses_the_same_wherever_its_reads_end(client: FlaskClient, key: str, extra: int) -> None:
+    """The multipart body is read in small chunks: a boundary across two reads still ends the part."""
+    data = _padded_jpeg(3 * SmallChunkFormDataParser.CHUNK_BYTES + extra)
+    resp = post_image(client, key, data, batch="chunks", metadata='{"n": 1}')
+    assert resp.status_code == 201, resp.get_json()
+    body = resp.get_json()["data"]
+    assert (body["sha256"], body["byte_size"]) == (sha(data), len(data))
+    image = db.session.get(Image, body["id"])
+    assert image is not None and image.meta == {"n": 1}
+    assert db.session.get(Batch, body["batch_id"]).name == "chunks"  # type: ignore[union-attr]
+
+
+def test_a_multipart_body_without_boundary_is_refused(client: FlaskClient, key: str, data_dir: Path) -> None:
+    resp = client.post(
+        UPLOAD, data=b"--x\r\n", headers={"X-Device-Key": key}, content_type="multipart/form-data"
+    )
+    assert "file" in assert_error(resp, 400, "VALIDATION_ERROR")["fields"]
     _nothing_stored(data_dir)
 
 
