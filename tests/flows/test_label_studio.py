@@ -355,7 +355,8 @@ def test_detection_boxes_and_the_scheduled_pull(
     boxes = found[tasks[0]["data"]["acusight_image_id"]]["boxes"]
     assert boxes == [{"label": "car", "x": 0.25, "y": 0.5, "width": 0.5, "height": 0.25}]
     assert found[tasks[1]["data"]["acusight_image_id"]]["boxes"] == []
-    assert _status(client, admin_headers, pid)["pull_cursor"]
+    # The pull reports its cursor once it is done (after the annotations, the queue and the URLs).
+    _wait(lambda: _status(client, admin_headers, pid)["pull_cursor"], "the pull's cursor", worker_dir)
 
 
 @needs_label_studio
