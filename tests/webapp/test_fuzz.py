@@ -7,6 +7,8 @@ A few examples per operation here; ACUSIGHT_FUZZ_EXAMPLES raises it (docs/reliab
 
 from __future__ import annotations
 
+import fnmatch
+import io
 import itertools
 import os
 import tempfile
@@ -21,14 +23,13 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.conftest import bearer
+from tests.conftest import bearer, png_bytes
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Base, Device, User
 from webapp.services import users
 
 MAX_EXAMPLES = int(os.environ.get("ACUSIGHT_FUZZ_EXAMPLES", "3"))
-BINARY_TYPES = ("image/", "application/octet-stream")
 
 
 def _documented_api() -> dict[str, Any]:
@@ -127,8 +128,57 @@ _current: list[Identities] = []
 @pytest.fixture(scope="module")
 def identities(fuzz_app: Flask) -> Iterator[Identities]:
     _current.append(Identities(fuzz_app))
+    _seed(_current[-1])
     yield _current[-1]
     _current.pop()
+
+
+def _seed(who: Identities) -> None:
+    """Records for the lists to show (their items are checked against the documented schemas too)."""
+    client, headers = who.client, who.user_headers()
+
+    def post(url: str, **kwargs: Any) -> dict[str, Any]:
+        resp = client.post(url, headers={**headers, **kwargs.pop("headers", {})}, **kwargs)
+        assert resp.status_code in (200, 201), (url, resp.get_json())
+        return dict(resp.get_json()["data"])
+
+    pets = post("/api/data/projects", json={"name": "pets", "labels": ["cat", "dog"]})
+    cars = post("/api/data/projects", json={"name": "cars", "task_type": "detection", "labels": ["car"]})
+    for n, project in enumerate((pets, cars)):
+        token = post("/api/provisioning-tokens", json={"name": f"seed {n}", "project_id": project["id"]})
+        key = client.post(
+            "/api/devices/provision",
+            json={"token": token["token"], "serial_number": f"SEED-{n}", "name": f"seed {n}"},
+        ).get_json()["data"]["api_key"]
+        post(
+            "/api/device/checkin",
+            json={"battery_pct": 50, "metrics": {"fps": 12}},
+            headers={"X-Device-Key": key},
+        )
+        image = post(
+            "/api/device/images/upload",
+            data={"file": (io.BytesIO(png_bytes(n, size=32)), f"seed{n}.png"), "metadata": '{"lux": 3}'},
+            headers={"X-Device-Key": key},
+            content_type="multipart/form-data",
+        )
+        label = (
+            {"label": "cat"}
+            if project is pets
+            else {"boxes": [{"label": "car", "x": 0.1, "y": 0.2, "width": 0.3, "height": 0.4}]}
+        )
+        post("/api/data/annotations", json={"image_id": image["id"], **label})
+
+
+def _documented_file(case: Any, content_type: str) -> bool:
+    """Whether the operation documents this non-JSON content type (``image/*`` covers ``image/png``)."""
+    media = content_type.split(";")[0].strip()
+    documented = {
+        kind
+        for response in case.operation.definition.raw.get("responses", {}).values()
+        if isinstance(response, dict)
+        for kind in response.get("content", {})
+    }
+    return media != "application/json" and any(fnmatch.fnmatch(media, kind) for kind in documented)
 
 
 def envelope(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -136,8 +186,11 @@ def envelope(ctx: Any, response: Any, case: Any) -> bool | None:
     content_type = response.headers.get("content-type", [""])[0]
     if response.request.method in ("HEAD", "OPTIONS"):
         return None  # Allow headers and no body, by HTTP's rules
-    if response.status_code in (204, 302, 304) or content_type.startswith(BINARY_TYPES):
+    if response.status_code in (204, 302, 304):
         return None
+    attachment = response.headers.get("content-disposition", [""])[0].startswith("attachment")
+    if response.status_code < 400 and (attachment or _documented_file(case, content_type)):
+        return None  # a download (image, CSV, COCO JSON, archive, ONNX): the file is the answer
     assert content_type.startswith("application/json"), f"not JSON: {content_type}"
     body = response.json()
     assert isinstance(body, dict), "the body is not a JSON object"

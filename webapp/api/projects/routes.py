@@ -69,6 +69,9 @@ class ProjectById(MethodView):
         projects.delete(db.session, current_org().id, project_id)
 
 
+BINARY = {"type": "string", "format": "binary"}
+
+
 @blp.route("/<int:project_id>/export")
 class ProjectExport(MethodView):
     @user_required(READERS)
@@ -78,8 +81,11 @@ class ProjectExport(MethodView):
             "200": {
                 "description": "The labels file: text/csv, application/json (COCO) or application/zip (YOLO)",
                 "content": {
-                    content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                    for content_type in label_formats.CONTENT_TYPES.values()
+                    # COCO is a JSON document (not the envelope); the others are files.
+                    kind: {"schema": {"type": "object"} if kind == "application/json" else BINARY}
+                    for kind in (
+                        content_type.split(";")[0] for content_type in label_formats.CONTENT_TYPES.values()
+                    )
                 },
             }
         }
