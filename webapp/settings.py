@@ -111,7 +111,7 @@ class Settings:
     job_check_after_s: int = 120
     job_stale_after_s: int = 21600
     zombie_after_s: int = 600
-    # Reverse proxies in front of the API that set X-Forwarded-For/-Proto/-Host (Caddy: 1); 0 trusts none.
+    # Reverse proxies every client goes through, whose X-Forwarded-For/-Proto/-Host are trusted; 0: none.
     proxy_hops: int = 0
     # Rate limits per caller (device key, user, service key, else client IP) in Flask-Limiter's notation,
     # e.g. "100/minute" or "20/second;1000/hour"; empty: off. Counters live at the storage URI
