@@ -6,13 +6,15 @@ import hashlib
 import itertools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.webapp.test_service_accounts import service_headers
-from webapp import orchestration
+from webapp import create_app, orchestration
 from webapp.extensions import db
 from webapp.models import Batch, DatasetVersion, Image, User
 from webapp.services import service_accounts
@@ -149,3 +151,24 @@ def prefect_unreachable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     refresh_global_settings_context()
+
+
+# One app per blob backend, for the tests that must hold on both (storage, fsck).
+@pytest.fixture(params=["local", "s3"])
+def backend_app(
+    request: pytest.FixtureRequest, app: Flask, database_url: str, data_dir: Path
+) -> Iterator[Flask]:
+    """An app on the test database with the blob backend under test (``app`` cleans the tables)."""
+    config: dict[str, Any] = {"data_dir": data_dir, "database_url": database_url}
+    if request.param == "s3":
+        config |= {
+            "blob_backend": "s3",
+            "s3_bucket": request.getfixturevalue("bucket"),
+            "s3_endpoint_url": request.getfixturevalue("s3_endpoint"),
+            "s3_prefix": "blobs/",
+        }
+    made = create_app(config)
+    made.config["TESTING"] = True
+    with made.app_context():
+        yield made
+        db.engine.dispose()

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.webapp.test_ingest import make_image, post_image
-from webapp import create_app
 from webapp.cli import main
 from webapp.extensions import db
 from webapp.models import DatasetVersion
@@ -30,26 +28,6 @@ from webapp.storage import BlobStore, LocalBlobStore, blob_key, derived_key, get
 
 DAY = 24 * 3600
 LATER = time.time() + 3 * DAY  # a clock past every grace period, for backends whose times can't be set
-
-
-@pytest.fixture(params=["local", "s3"])
-def backend_app(
-    request: pytest.FixtureRequest, app: Flask, database_url: str, data_dir: Path
-) -> Iterator[Flask]:
-    """An app on the test database with the blob backend under test (``app`` cleans the tables)."""
-    config: dict[str, Any] = {"data_dir": data_dir, "database_url": database_url}
-    if request.param == "s3":
-        config |= {
-            "blob_backend": "s3",
-            "s3_bucket": request.getfixturevalue("bucket"),
-            "s3_endpoint_url": request.getfixturevalue("s3_endpoint"),
-            "s3_prefix": "blobs/",
-        }
-    made = create_app(config)
-    made.config["TESTING"] = True
-    with made.app_context():
-        yield made
-        db.engine.dispose()
 
 
 def run_check(app: Flask, **kwargs: Any) -> fsck.FsckReport:

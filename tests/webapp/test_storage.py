@@ -6,7 +6,6 @@ import hashlib
 import io
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,7 @@ from flask import Flask
 from PIL import Image as PILImage
 
 from tests.webapp.test_ingest import make_image, post_image
-from webapp import create_app
 from webapp.errors import PayloadTooLarge
-from webapp.extensions import db
 from webapp.settings import Settings
 from webapp.storage import (
     BlobNotFound,
@@ -149,26 +146,6 @@ def test_store_from_settings(tmp_path: Path) -> None:
 
 
 # --- the whole path through the API, on both backends ---------------------------------------------
-
-
-@pytest.fixture(params=["local", "s3"])
-def backend_app(
-    request: pytest.FixtureRequest, app: Flask, database_url: str, data_dir: Path
-) -> Iterator[Flask]:
-    """An app on the test database with the blob backend under test (``app`` cleans the tables)."""
-    config: dict[str, Any] = {"data_dir": data_dir, "database_url": database_url}
-    if request.param == "s3":
-        config |= {
-            "blob_backend": "s3",
-            "s3_bucket": request.getfixturevalue("bucket"),
-            "s3_endpoint_url": request.getfixturevalue("s3_endpoint"),
-            "s3_prefix": "blobs/",
-        }
-    made = create_app(config)
-    made.config["TESTING"] = True
-    yield made
-    with made.app_context():
-        db.engine.dispose()
 
 
 def test_upload_serve_and_thumbnail_on_each_backend(
