@@ -7,11 +7,16 @@ work on the machine falls on both alike. Everything is made fresh and removed af
 a PostgreSQL database, the server.
 
 Run from the repository root:  .venv/bin/python -m benchmarks.ingest [--seconds 15] [--devices 32]
+
+Each phase also reports the CPU time it cost the server (the gunicorn processes) and the database
+(the backends of the benchmark's database) per request: on a shared machine a steadier figure than
+requests per second. ``--against CHECKOUT`` compares two versions of the code, served side by side.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import multiprocessing
@@ -393,6 +398,13 @@ def main() -> None:
     parser.add_argument("--image-kb", type=int, default=100, help="approximate JPEG size")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="admin URL")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="CHECKOUT",
+        help="compare with another checkout (e.g. `git archive <commit>` unpacked): its server runs "
+        "beside this one and the two take turns, phase by phase, so the machine's noise falls on both",
+    )
     args = parser.parse_args()
 
     global _JPEGS
@@ -405,6 +417,9 @@ def main() -> None:
         f"clients: {args.devices} devices in {args.processes} processes; {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.2f} before start"
     )
+    if args.against:
+        compare(args)
+        return
 
     with Bench(args.pg, args.workers, args.threads) as bench:
         bench.cli("db", "upgrade")
@@ -488,6 +503,54 @@ def main() -> None:
                     ],
                 }
             )
+        )
+
+
+def compare(args: argparse.Namespace) -> None:
+    """This checkout and ``args.against`` served at once, taking turns: ingest then ceiling on one,
+    then on the other, the order flipped every round; medians per checkout."""
+    checkouts = {"this": Path.cwd(), "against": args.against.resolve()}
+    results: dict[str, list[tuple[PhaseResult, PhaseResult]]] = {name: [] for name in checkouts}
+    with contextlib.ExitStack() as stack:
+        benches: dict[str, tuple[Bench, list[str]]] = {}
+        for name, root in checkouts.items():
+            bench = stack.enter_context(Bench(args.pg, args.workers, args.threads))
+            bench.env["PYTHONPATH"] = str(root)
+            bench.cli("db", "upgrade")
+            bench.start_server()
+            keys = seed(bench, args.devices)
+            run_phase("warm-up", UPLOAD_PATH, bench.port, keys, 2, args.processes, f"warm-up-{name}")
+            run_phase("warm-up", SINK_PATH, bench.port, keys, 1, args.processes, f"warm-up-sink-{name}")
+            benches[name] = (bench, keys)
+        print(
+            f"\n{'checkout':<10}{'round':>6}{'uploads/s':>11}{'srv cpu ms':>12}{'db cpu ms':>11}"
+            f"{'ceiling/s':>11}"
+        )
+        for r in range(args.rounds):
+            for name in list(checkouts) if r % 2 == 0 else list(checkouts)[::-1]:
+                bench, keys = benches[name]
+                pair = tuple(
+                    run_phase(
+                        phase, path, bench.port, keys, args.seconds, args.processes, f"{phase}{r}", bench
+                    )
+                    for phase, path in (("ingest", UPLOAD_PATH), ("ceiling", SINK_PATH))
+                )
+                results[name].append(pair)  # type: ignore[arg-type]
+                upload, ceiling = pair
+                print(
+                    f"{name:<10}{r + 1:>6}{upload.rate:>11.1f}{upload.server_ms:>12.2f}"
+                    f"{upload.db_ms:>11.2f}{ceiling.rate:>11.1f}"
+                )
+    print()
+    for name, root in checkouts.items():
+        pairs = results[name]
+        median = statistics.median
+        print(
+            f"{name:<10}{median(u.rate for u, _ in pairs):.0f} uploads/s, server "
+            f"{median(u.server_ms for u, _ in pairs):.2f} ms + database "
+            f"{median(u.db_ms for u, _ in pairs):.2f} ms per upload; "
+            f"ceiling {median(c.rate for _, c in pairs):.0f} req/s; ratio "
+            f"{median(u.rate / c.rate for u, c in pairs):.2f}  ({root})"
         )
 
 
