@@ -280,7 +280,7 @@ def reap(every: int | None) -> None:
             sys.stdout.flush()
             if every is None:
                 return
-            db.session.remove()
+            db.session.close()  # each pass reads fresh rows in its own transaction
             time.sleep(every)
 
 

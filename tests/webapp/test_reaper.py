@@ -6,6 +6,7 @@ tests/flows/test_reaper.py runs it against a real Prefect server (dead runs, a k
 from __future__ import annotations
 
 import io
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -145,6 +146,22 @@ def test_cli_one_pass(
     assert f"training job {job.id} (organization {job.organization_id}) failed: no progress" in result.output
     assert CliRunner().invoke(main, ["reap"]).output == ""  # nothing left to reap
     assert CliRunner().invoke(main, ["reap", "--every", "0"]).exit_code == 2
+
+    # `--every` (how `acusight up` runs it) passes again and again, each in a fresh transaction.
+    class Stop(Exception):
+        pass
+
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            raise Stop
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    result = CliRunner().invoke(main, ["reap", "--every", "7"])
+    assert isinstance(result.exception, Stop), result.output
+    assert sleeps == [7, 7, 7]
 
 
 def test_without_a_prefect_server_nothing_is_concluded(
