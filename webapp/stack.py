@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,15 +53,22 @@ class Child:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def stop(self) -> None:
-        if not self.alive():
+    def terminate(self) -> None:
+        """Ask the child's whole process group to stop (SIGTERM)."""
+        if self.alive():
+            assert self.process is not None
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait_or_kill(self, deadline: float) -> None:
+        """Wait until ``deadline`` (time.monotonic()) for the child to exit, then SIGKILL its group."""
+        if self.process is None:
             return
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            self.process.wait(STOP_GRACE_S)
+            self.process.wait(max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
 
@@ -172,5 +180,13 @@ class Stack:
             self.stop()
 
     def stop(self) -> None:
+        """SIGTERM to every child at once, newest first; SIGKILL what is left after one grace period.
+
+        One grace for all, not one each: stopping children one after another could take
+        STOP_GRACE_S times their number when several are slow to exit.
+        """
         for child in reversed(self.children):
-            child.stop()
+            child.terminate()
+        deadline = time.monotonic() + STOP_GRACE_S
+        for child in reversed(self.children):
+            child.wait_or_kill(deadline)
