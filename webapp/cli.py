@@ -209,8 +209,14 @@ def worker() -> None:
 @click.option("--prefect-port", default=4200, show_default=True, type=int)
 def up(host: str, port: int, prefect_port: int) -> None:
     """Run the embedded platform: a local Prefect server, the API and a worker; Ctrl-C stops all."""
+    import signal
+
     from webapp.stack import Stack
 
+    # A process started in the background by a non-interactive shell (or by a parent that ignores
+    # SIGINT) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler:
+    # Ctrl-C / SIGINT must still stop the platform.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app = create_app()
     settings = app.extensions["acusight.settings"]
     with app.app_context():
