@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from webapp.models import Device, DeviceCheckin, utcnow
 from webapp.services import delivery
 from webapp.services.common import Page, get_in_org, paginate
-from webapp.services.ingest import ACCEPTED_FORMATS
+from webapp.services.image_check import ACCEPTED_FORMATS
 from webapp.settings import Settings
 
 

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,24 +14,10 @@ from sqlalchemy.orm import Session
 from webapp.db import autocommit_connection
 from webapp.errors import ValidationError
 from webapp.models import Batch, Device, Image, utcnow
+from webapp.services.image_check import inspect_image
 from webapp.storage import BlobStore, StagedFile, blob_key
 
 _T = TypeVar("_T")
-# Pillow's name of each accepted format -> ours (stored on the image, and its content type).
-ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
-CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-# What a damaged or hostile file can make Pillow raise while it is parsed and decoded.
-_DECODE_ERRORS = (
-    UnidentifiedImageError,
-    PILImage.DecompressionBombError,
-    OSError,
-    SyntaxError,
-    ValueError,
-    EOFError,
-    IndexError,
-    struct.error,
-    zlib.error,
-)
 # Uploads refresh the device's last_seen_at at most this often: one write per device, not per image.
 _SEEN_RESOLUTION = timedelta(seconds=30)
 OPEN = "open"
@@ -104,13 +85,6 @@ class UploadingDevice(Protocol):
     def last_seen_at(self) -> datetime | None: ...
 
 
-@dataclass(frozen=True)
-class ImageInfo:
-    format: str
-    width: int
-    height: int
-
-
 @dataclass
 class Upload:
     """One image as a device sent it; ``staged`` already holds the bytes and their hash."""
@@ -130,37 +104,6 @@ class Ingested:
 
     image: Mapping[str, Any]
     duplicate: bool
-
-
-def inspect_image(path: Path, max_pixels: int) -> ImageInfo:
-    """Format and size of a JPEG, PNG or WebP judged by its content; refuses anything else, and bombs.
-
-    The whole file is decoded, so truncated and corrupt images are refused too; JPEGs are decoded at
-    1/8 scale (libjpeg still reads every entropy-coded byte) at about half the cost of a full decode.
-    """
-    try:
-        with PILImage.open(path, formats=list(ACCEPTED_FORMATS)) as im:
-            pil_format = str(im.format)
-            width, height = im.size
-            if width * height > max_pixels:
-                raise ValidationError(
-                    "Image has too many pixels",
-                    f"{width}x{height} is over the limit of {max_pixels} pixels",
-                )
-            if pil_format == "JPEG":
-                im.draft(None, ((width + 7) // 8, (height + 7) // 8))
-                im.load()
-            else:
-                # PNG chunk CRCs are only checked by verify(), which leaves the image unusable: reopen.
-                im.verify()
-        if pil_format != "JPEG":
-            with PILImage.open(path, formats=[pil_format]) as im:
-                im.load()
-    except PILImage.DecompressionBombError as exc:
-        raise ValidationError("Image has too many pixels", str(exc)) from exc
-    except _DECODE_ERRORS as exc:
-        raise ValidationError("File is not a valid JPEG, PNG or WebP image", str(exc)) from exc
-    return ImageInfo(ACCEPTED_FORMATS[pil_format], width, height)
 
 
 def find(session: Session, organization_id: int, sha256: str) -> Mapping[str, Any] | None:
@@ -199,7 +142,7 @@ def ingest(
             f"declared {upload.declared_sha256.lower()}, received {sha256}",
         )
     staged.flush()
-    info = inspect_image(staged.path, max_pixels)
+    info = inspect_image(staged.path.read_bytes(), max_pixels)
     store.put_file(blob_key(sha256), staged.path)
 
     now = now or utcnow()

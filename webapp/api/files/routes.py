@@ -11,7 +11,7 @@ from webapp.api.envelope import Blueprint
 from webapp.auth import ANY_ROLE, current_org, user_required
 from webapp.extensions import db
 from webapp.services import image_files
-from webapp.services.ingest import CONTENT_TYPES
+from webapp.services.image_check import CONTENT_TYPES
 from webapp.storage import BlobStore, blob_key, get_store
 
 blp = Blueprint("image-files", __name__, url_prefix="/data/images", description="Image bytes")

@@ -43,7 +43,7 @@ from webapp.auth import (
 from webapp.extensions import db
 from webapp.models import utcnow
 from webapp.services import label_studio
-from webapp.services.ingest import CONTENT_TYPES
+from webapp.services.image_check import CONTENT_TYPES
 from webapp.storage import blob_key, get_store
 
 blp = Blueprint(
