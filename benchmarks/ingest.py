@@ -40,6 +40,8 @@ import psycopg
 import requests
 from PIL import Image, ImageFilter
 
+from webapp.cli import default_web_shape
+
 UPLOAD_PATH = "/api/device/images/upload"
 SINK_PATH = "/api/_benchmark/sink"
 BOUNDARY = "acusight-bench-boundary-7d1f"
@@ -391,8 +393,13 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=2, help="client processes the devices are spread over"
     )
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of `acusight serve`")
-    parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
+    workers, threads = default_web_shape()
+    parser.add_argument(
+        "--workers", type=int, default=workers, help="gunicorn workers (default: acusight serve's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=threads, help="threads per gunicorn worker (default: acusight serve's)"
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each measured phase")
     parser.add_argument("--rounds", type=int, default=2, help="ceiling + ingest pairs, alternating")
     parser.add_argument("--image-kb", type=int, default=100, help="approximate JPEG size")
@@ -404,6 +411,12 @@ def main() -> None:
         metavar="CHECKOUT",
         help="compare with another checkout (e.g. `git archive <commit>` unpacked): its server runs "
         "beside this one and the two take turns, phase by phase, so the machine's noise falls on both",
+    )
+    parser.add_argument(
+        "--against-shape",
+        metavar="WORKERS,THREADS",
+        help="gunicorn shape of the --against server (default: the same as this one's); with `--against .` "
+        "this compares two shapes of the same code",
     )
     args = parser.parse_args()
 
@@ -510,11 +523,15 @@ def compare(args: argparse.Namespace) -> None:
     """This checkout and ``args.against`` served at once, taking turns: ingest then ceiling on one,
     then on the other, the order flipped every round; medians per checkout."""
     checkouts = {"this": Path.cwd(), "against": args.against.resolve()}
+    shapes = {"this": (args.workers, args.threads), "against": (args.workers, args.threads)}
+    if args.against_shape:
+        workers, threads = (int(n) for n in args.against_shape.split(","))
+        shapes["against"] = (workers, threads)
     results: dict[str, list[tuple[PhaseResult, PhaseResult]]] = {name: [] for name in checkouts}
     with contextlib.ExitStack() as stack:
         benches: dict[str, tuple[Bench, list[str]]] = {}
         for name, root in checkouts.items():
-            bench = stack.enter_context(Bench(args.pg, args.workers, args.threads))
+            bench = stack.enter_context(Bench(args.pg, *shapes[name]))
             bench.env["PYTHONPATH"] = str(root)
             bench.cli("db", "upgrade")
             bench.start_server()
@@ -550,7 +567,8 @@ def compare(args: argparse.Namespace) -> None:
             f"{median(u.server_ms for u, _ in pairs):.2f} ms + database "
             f"{median(u.db_ms for u, _ in pairs):.2f} ms per upload; "
             f"ceiling {median(c.rate for _, c in pairs):.0f} req/s; ratio "
-            f"{median(u.rate / c.rate for u, c in pairs):.2f}  ({root})"
+            f"{median(u.rate / c.rate for u, c in pairs):.2f}  ({root}, "
+            f"{shapes[name][0]} x {shapes[name][1]})"
         )
 
 

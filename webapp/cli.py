@@ -37,18 +37,24 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
+def default_web_shape() -> tuple[int, int]:
+    """gunicorn workers and threads per worker of `acusight serve` unless told otherwise."""
+    workers = int(os.environ.get("ACUSIGHT_WEB_WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 8)
+    return workers, int(os.environ.get("ACUSIGHT_WEB_THREADS", "4"))
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option(
     "--workers",
-    default=lambda: int(os.environ.get("ACUSIGHT_WEB_WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 8),
+    default=lambda: default_web_shape()[0],
     type=int,
     help="gunicorn worker processes (default: 2 x cores + 1, at most 8; ACUSIGHT_WEB_WORKERS)",
 )
 @click.option(
     "--threads",
-    default=lambda: int(os.environ.get("ACUSIGHT_WEB_THREADS", "4")),
+    default=lambda: default_web_shape()[1],
     type=int,
     help="threads per worker; above 1, gunicorn's gthread workers overlap requests waiting on disk "
     "or database (default 4; ACUSIGHT_WEB_THREADS)",
