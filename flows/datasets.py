@@ -13,20 +13,20 @@ from typing import Any
 
 import numpy as np
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun
 from prefect.flows import Flow
 from prefect.states import State
+from prefect.utilities.annotations import quote
 
 from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import Commit, DvcRepo
 from pipelines.dataset import (
-    META_FILE,
     SPLITS,
     assign_split,
     decode_resize,
-    read_meta,
-    shard_locations,
+    reusable_locations,
     write_dataset_gathered,
 )
 
@@ -42,8 +42,8 @@ def version_tag(organization_id: int, project_id: int, version: int) -> str:
     return f"dataset/org-{organization_id}/project-{project_id}/v{version}"
 
 
-# Tasks take paths and small values, never the manifest itself: Prefect walks and records every task
-# parameter, which for a list of 100,000 rows cost 12-16 s per call on the 2-core machine.
+# Tasks take paths and small values, or big ones quoted: Prefect walks every task parameter to find
+# upstream results in it, which for a list of 100,000 rows cost 12-16 s per call on the 2-core machine.
 
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15])
@@ -116,20 +116,21 @@ def decoded_order(decoded: Path) -> Path:
     return decoded.with_suffix(".txt")
 
 
-def reusable_images(directory: Path, size: int) -> set[str]:
-    """The images the last version already holds decoded at this size (its shards are kept)."""
-    if not (directory / META_FILE).exists() or read_meta(directory)["image_size"] != size:
-        return set()
-    return set(shard_locations(directory))
-
-
-@task
+@task(cache_policy=NO_CACHE)
 def pack(
-    version: dict[str, Any], manifest_file: Path, target: Path, previous: Path, decoded_file: Path
+    version: dict[str, Any],
+    manifest: list[dict[str, Any]],
+    known: dict[str, tuple[str, int]],
+    target: Path,
+    previous: Path,
+    decoded_file: Path,
 ) -> dict[str, Any]:
-    """Write the version: the last version's shards, hard-linked, plus one shard of new decodes."""
+    """Write the version: the last version's shards, hard-linked, plus one shard of new decodes.
+
+    ``manifest`` and ``known`` (the last version's reusable images) are what the flow already read:
+    pass them quoted, or Prefect walks every row.
+    """
     params = version["params"]
-    manifest = read_manifest(manifest_file)
     decoded = np.load(decoded_file, mmap_mode="r") if decoded_file.exists() else None
     new_rows = (
         {sha: row for row, sha in enumerate(decoded_order(decoded_file).read_text().split())}
@@ -153,6 +154,7 @@ def pack(
         records=((item["sha256"], item[key], splits[item["sha256"]]) for item in manifest),
         gather=gather,
         previous=previous if previous.exists() else None,
+        known=known,
     )
     per_class: dict[str, dict[str, int]] = {split: {} for split in SPLITS}
     for item in manifest:
@@ -203,10 +205,9 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
             scratch_dir = Path(scratch)
             manifest_file = scratch_dir / "manifest.jsonl"
             total = fetch_manifest(api, dataset_id, manifest_file)
-            reused = reusable_images(current, size)
-            missing = [
-                item["sha256"] for item in read_manifest(manifest_file) if item["sha256"] not in reused
-            ]
+            manifest = read_manifest(manifest_file)
+            known = reusable_locations(current, size)
+            missing = [item["sha256"] for item in manifest if item["sha256"] not in known]
             log.info(
                 "dataset %s: %d images frozen, %d in the last version, %d to decode",
                 dataset_id,
@@ -220,7 +221,7 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
             download_and_decode(api, dataset_id, missing_file, size, decoded_file)
             api.patch(f"/data/datasets/{dataset_id}", {"status": "running", "progress": 0.6})
             packed = scratch_dir / "packed"
-            counts = pack(version, manifest_file, packed, current, decoded_file)
+            counts = pack(version, quote(manifest), quote(known), packed, current, decoded_file)
             if current.exists():
                 shutil.rmtree(current)
             current.parent.mkdir(parents=True, exist_ok=True)

@@ -257,6 +257,15 @@ def shard_locations(dataset_dir: str | os.PathLike[str]) -> dict[str, tuple[str,
     return found
 
 
+def reusable_locations(dataset_dir: str | os.PathLike[str], image_size: int) -> dict[str, tuple[str, int]]:
+    """:func:`shard_locations` of a version whose images a new version at ``image_size`` can keep;
+    {} when there is no version there, or it holds another size."""
+    directory = Path(dataset_dir)
+    if not (directory / META_FILE).exists() or read_meta(directory)["image_size"] != image_size:
+        return {}
+    return shard_locations(directory)
+
+
 def write_dataset_gathered(
     out_dir: str | os.PathLike[str],
     *,
@@ -269,6 +278,7 @@ def write_dataset_gathered(
     max_shards: int = 16,
     min_live_fraction: float = 0.75,
     chunk: int = 4096,
+    known: Mapping[str, tuple[str, int]] | None = None,
 ) -> dict[str, Any]:
     """Write a version from (sha256, label_or_boxes, split) records, appending to ``previous``.
 
@@ -278,6 +288,8 @@ def write_dataset_gathered(
     shard of exactly this version's images — when the kept shards would hold less than
     ``min_live_fraction`` images still in use, or more than ``max_shards`` files. Deterministic:
     the same records and the same previous version give byte-identical files.
+
+    ``known``: ``reusable_locations(previous, image_size)``, when the caller has it already.
     """
     entries = _Entries(task_type, labels)
     for sha256, target, split in records:
@@ -286,14 +298,12 @@ def write_dataset_gathered(
     out.mkdir(parents=True, exist_ok=True)
     shape = (image_size, image_size, 3)
 
-    known: dict[str, tuple[str, int]] = {}
     before: list[str] = []
     old_dir = Path(previous) if previous is not None else None
     if old_dir is not None and (old_dir / META_FILE).exists():
-        old_meta = read_meta(old_dir)
-        before = old_meta.get("shards", [])
-        if old_meta["image_size"] == image_size:
-            known = shard_locations(old_dir)
+        before = read_meta(old_dir).get("shards", [])
+    if known is None:
+        known = reusable_locations(old_dir, image_size) if old_dir is not None else {}
     live: dict[str, int] = {}
     for sha in entries.seen:
         if sha in known:
