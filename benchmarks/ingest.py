@@ -41,6 +41,7 @@ import requests
 from PIL import Image, ImageFilter
 
 from webapp.cli import default_web_shape
+from webapp.stack import Child, serve_child, wait_http
 
 UPLOAD_PATH = "/api/device/images/upload"
 SINK_PATH = "/api/_benchmark/sink"
@@ -266,7 +267,8 @@ class Bench:
         self.tmp = Path(tempfile.mkdtemp(prefix="acusight-bench-"))
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.server: subprocess.Popen[bytes] | None = None
+        self.server: Child | None = None
+        self.root = Path.cwd()  # the checkout served
         base = psycopg.conninfo.conninfo_to_dict(pg_admin_url)
         self.app_db_url = (
             f"postgresql+psycopg://{base.get('user', 'postgres')}@{base.get('host', '127.0.0.1')}:"
@@ -286,11 +288,7 @@ class Bench:
 
     def __exit__(self, *_exc: object) -> None:
         if self.server is not None:
-            self.server.terminate()
-            try:
-                self.server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
+            self.server.stop(30)
         with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -302,28 +300,12 @@ class Bench:
         return done.stdout
 
     def start_server(self) -> None:
-        log = (self.tmp / "server.log").open("wb")
-        self.server = subprocess.Popen(
-            [
-                *acusight_cmd(),
-                *("serve", "--port", str(self.port)),
-                *("--workers", str(self.workers), "--threads", str(self.threads)),
-            ],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        log = self.tmp / "server.log"
+        self.server = serve_child(
+            self.port, self.env, log, workers=self.workers, threads=self.threads, cwd=self.root
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.base}/api/openapi.json", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            if self.server.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise RuntimeError(f"server did not start; see {self.tmp / 'server.log'}")
+        self.server.start()
+        wait_http(f"{self.base}/api/openapi.json", 60, self.server)
 
     def cpu(self) -> CpuSample:
         """CPU seconds used so far by the server's processes and by the database's backends."""
@@ -533,6 +515,7 @@ def compare(args: argparse.Namespace) -> None:
         for name, root in checkouts.items():
             bench = stack.enter_context(Bench(args.pg, *shapes[name]))
             bench.env["PYTHONPATH"] = str(root)
+            bench.root = root
             bench.cli("db", "upgrade")
             bench.start_server()
             keys = seed(bench, args.devices)

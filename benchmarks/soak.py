@@ -36,9 +36,9 @@ import requests
 from PIL import Image
 
 from clients.device import DeviceClient
+from webapp.stack import serve_child, wait_http
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-SERVE = [sys.executable, "-m", "webapp.cli", "serve"]
 
 
 def free_port() -> int:
@@ -106,51 +106,28 @@ class Server:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{self.pg_db}"')
             self.env["ACUSIGHT_DATABASE_URL"] = f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.pg_db}"
-        self.workers, self.threads = workers, threads
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.child = serve_child(
+            self.port, self.env, workdir / "server.log", workers=workers, threads=threads
+        )
 
     def cli(self, *args: str) -> str:
         cmd = [sys.executable, "-m", "webapp.cli", *args]
         return subprocess.run(cmd, env=self.env, check=True, capture_output=True, text=True).stdout
 
     def start(self) -> None:
-        log = open(self.workdir / "server.log", "wb")  # noqa: SIM115 - the server's lifetime
-        self.proc = subprocess.Popen(
-            [
-                *SERVE,
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.workers),
-                "--threads",
-                str(self.threads),
-            ],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"server exited: {(self.workdir / 'server.log').read_text()[-2000:]}")
-            try:
-                if requests.get(f"{self.url}/openapi.json", timeout=2).ok:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        raise SystemExit("server did not start")
+        self.child.start()
+        try:
+            wait_http(f"{self.url}/openapi.json", 90, self.child)
+        except RuntimeError as exc:
+            raise SystemExit(str(exc)) from exc
 
     def processes(self) -> list[psutil.Process]:
-        assert self.proc is not None
-        master = psutil.Process(self.proc.pid)
+        master = psutil.Process(self.child.pid)
         return [master, *master.children(recursive=True)]
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(60)
+        if self.child.alive():
+            self.child.stop(60)
         if self.pg_db:
             import psycopg
 

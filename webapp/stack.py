@@ -36,19 +36,33 @@ def local_worker_key(app: Flask, name: str = "local-worker", *, save: bool = Tru
 
 @dataclass
 class Child:
+    """A process in its own process group (a server and its workers are signalled together), its
+    output appended to ``log``."""
+
     name: str
     argv: list[str]
     env: dict[str, str]
     log: Path
+    cwd: Path | None = None
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        out = open(self.log, "ab")  # noqa: SIM115 - lives as long as the child
-        # Own process group: Ctrl-C reaches us once, and we stop each child in order.
-        self.process = subprocess.Popen(
-            self.argv, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with open(self.log, "ab") as out:
+            # Own process group: Ctrl-C reaches us once, and we stop each child in order.
+            self.process = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                cwd=self.cwd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, f"{self.name} was not started"
+        return self.process.pid
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -59,6 +73,24 @@ class Child:
             assert self.process is not None
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
+
+    def stop(self, grace: float = STOP_GRACE_S) -> None:
+        """SIGTERM the process group; SIGKILL it if it has not exited after ``grace`` seconds."""
+        self.terminate()
+        self.wait_or_kill(time.monotonic() + grace)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once (a crash, as far as the child can tell)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)
+        assert self.process is not None
+        self.process.wait()
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except FileNotFoundError:
+            return ""
 
     def wait_or_kill(self, deadline: float) -> None:
         """Wait until ``deadline`` (time.monotonic()) for the child to exit, then SIGKILL its group."""
@@ -72,18 +104,41 @@ class Child:
             self.process.wait()
 
 
+def serve_child(
+    port: int,
+    env: dict[str, str],
+    log: Path,
+    *,
+    host: str = "127.0.0.1",
+    workers: int | None = None,
+    threads: int | None = None,
+    cwd: Path | None = None,
+) -> Child:
+    """`acusight serve` (gunicorn) as a :class:`Child`; its shape is serve's default unless given.
+    ``cwd``: the checkout to run (the code there comes first on the module path)."""
+    argv = [sys.executable, "-m", "webapp.cli", "serve", "--host", host, "--port", str(port)]
+    if workers is not None:
+        argv += ["--workers", str(workers)]
+    if threads is not None:
+        argv += ["--threads", str(threads)]
+    return Child("api", argv, env, log, cwd)
+
+
 def wait_http(url: str, timeout: float, child: Child) -> None:
+    """Wait until ``url`` answers 2xx; raise with the end of the child's log if it exits or times out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not child.alive():
-            raise RuntimeError(f"{child.name} exited while starting; see {child.log}")
+            raise RuntimeError(f"{child.name} exited while starting; see {child.log}:\n{child.log_tail()}")
         try:
             if requests.get(url, timeout=2).ok:
                 return
         except requests.RequestException:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"{child.name} did not answer at {url} within {timeout:.0f} s; see {child.log}")
+    raise RuntimeError(
+        f"{child.name} did not answer at {url} within {timeout:.0f} s; see {child.log}:\n{child.log_tail()}"
+    )
 
 
 @dataclass
@@ -145,9 +200,7 @@ class Stack:
                 logs / "prefect.log",
             )
             self._run(server, f"{self.prefect_api_url}/health", 90)
-        api = Child(
-            "api", [*cli, "serve", "--host", self.host, "--port", str(self.port)], base_env, logs / "api.log"
-        )
+        api = serve_child(self.port, base_env, logs / "api.log", host=self.host)
         self._run(api, f"{self.api_url}/openapi.json", 60)
         worker_env = {**base_env, "ACUSIGHT_API_URL": self.api_url, "ACUSIGHT_SERVICE_KEY": service_key}
         worker = Child("worker", [*cli, "worker"], worker_env, logs / "worker.log")

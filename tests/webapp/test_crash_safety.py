@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ from tests.conftest import free_port, png_bytes
 from webapp.extensions import db
 from webapp.models import Batch, Image, User
 from webapp.services import fsck
+from webapp.stack import serve_child, wait_http
 from webapp.storage import get_store
 
 pytestmark = pytest.mark.slow
@@ -41,7 +40,6 @@ DEVICES = 6
 IMAGES_PER_DEVICE = 40
 # The kill lands once this share of all uploads has been acknowledged: well inside the traffic.
 KILL_AFTER = 0.3
-SERVE = [sys.executable, "-m", "webapp.cli", "serve"]
 
 
 class Server:
@@ -50,54 +48,25 @@ class Server:
     def __init__(self, data_dir: Path, database_url: str, log: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
-        self.env = {**os.environ, "ACUSIGHT_DATA_DIR": str(data_dir), "ACUSIGHT_DATABASE_URL": database_url}
+        env = {**os.environ, "ACUSIGHT_DATA_DIR": str(data_dir), "ACUSIGHT_DATABASE_URL": database_url}
         for name in ("ACUSIGHT_BLOB_BACKEND", "ACUSIGHT_WEB_WORKERS", "ACUSIGHT_WEB_THREADS"):
-            self.env.pop(name, None)
-        self.log = log
-        self.proc: subprocess.Popen[bytes] | None = None
+            env.pop(name, None)
+        self.child = serve_child(self.port, env, log, workers=2, threads=4)
 
     def start(self) -> None:
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(
-                [*SERVE, "--port", str(self.port), "--workers", "2", "--threads", "4"],
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()[-3000:]
-            try:
-                if requests.get(f"{self.url}/openapi.json", timeout=2).ok:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"the server did not start:\n{self.log.read_text()[-3000:]}")
-
-    def workers(self) -> list[psutil.Process]:
-        assert self.proc is not None
-        return psutil.Process(self.proc.pid).children()
+        self.child.start()
+        wait_http(f"{self.url}/openapi.json", 60, self.child)
 
     def kill_worker(self) -> int:
-        victim = self.workers()[0]
+        victim = psutil.Process(self.child.pid).children()[0]
         victim.send_signal(signal.SIGKILL)
         return victim.pid
 
     def kill_all(self) -> None:
-        assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(30)
+        self.child.kill()
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        self.child.stop(30)
 
 
 @dataclass
