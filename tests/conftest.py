@@ -82,12 +82,17 @@ def app(database_url: str, data_dir: Path, app_config: dict[str, Any]) -> Iterat
     app.config["TESTING"] = True
     with app.app_context():
         yield app
-        db.session.rollback()
-        # Empty every table so each test starts from nothing, whatever the backend.
-        with db.engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+        empty_database()
+
+
+def empty_database() -> None:
+    """End the app's session, empty every table (whatever the backend) and close its connections, so
+    the next test starts from nothing. Inside the app's context."""
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    db.engine.dispose()
 
 
 @pytest.fixture

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.conftest import bearer, png_bytes
+from tests.conftest import bearer, empty_database, png_bytes
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import Base, Device, User
+from webapp.models import Device, User
 from webapp.services import users
 
 MAX_EXAMPLES = int(os.environ.get("ACUSIGHT_FUZZ_EXAMPLES", "3"))
@@ -63,11 +63,7 @@ def fuzz_app(
         app.config["TESTING"] = True
         with app.app_context():
             yield app
-            db.session.rollback()
-            with db.engine.begin() as conn:
-                for table in reversed(Base.metadata.sorted_tables):
-                    conn.execute(table.delete())
-            db.engine.dispose()
+            empty_database()
     refresh_global_settings_context()
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")

@@ -25,7 +25,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from tests.conftest import png_bytes
+from tests.conftest import empty_database, png_bytes
 from tests.webapp.test_envelope import assert_error
 from tests.webapp.test_service_accounts import service_headers
 from webapp import create_app, orchestration
@@ -465,11 +465,7 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             yield World(app)
         finally:
             with app.app_context():
-                db.session.rollback()
-                with db.engine.begin() as conn:
-                    for table in reversed(Base.metadata.sorted_tables):
-                        conn.execute(table.delete())
-                db.engine.dispose()
+                empty_database()
 
 
 # --- one case per operation -----------------------------------------------------------------------------
