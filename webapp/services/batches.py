@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.errors import Conflict, ValidationError
 from webapp.models import Batch, Image, Project
 from webapp.services import label_studio
-from webapp.services.common import Page, get_in_org, lock_rows, paginate
+from webapp.services.common import Page, get_in_org, lock_rows, paginate, where_equal
 
 # open: receiving uploads; ready: closed, waiting for annotators; annotating; annotated: done;
 # archived: kept but out of the way. Unarchiving goes back to ready (uploads stay closed).
@@ -41,13 +41,10 @@ def list_(
     created_before: datetime | None = None,
 ) -> Page[Batch]:
     """Batches newest first; ``created_after`` is inclusive, ``created_before`` exclusive."""
-    stmt = select(Batch).where(Batch.organization_id == organization_id)
-    if project_id is not None:
-        stmt = stmt.where(Batch.project_id == project_id)
-    if device_id is not None:
-        stmt = stmt.where(Batch.device_id == device_id)
-    if status is not None:
-        stmt = stmt.where(Batch.status == status)
+    stmt = where_equal(
+        select(Batch).where(Batch.organization_id == organization_id),
+        {Batch.project_id: project_id, Batch.device_id: device_id, Batch.status: status},
+    )
     if created_after is not None:
         stmt = stmt.where(Batch.created_at >= created_after)
     if created_before is not None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from webapp.errors import Conflict, Forbidden, ValidationError
 from webapp.models import Annotation, Batch, DatasetItem, DatasetVersion, Image, Project, User
 from webapp.services import jobs
-from webapp.services.common import Page, get_in_org, paginate
+from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 DEFAULT_SPLITS = {"train": 0.8, "val": 0.1, "test": 0.1}
 DEFAULT_STATUSES = ("new", "accepted")
@@ -134,11 +134,10 @@ def list_(
     project_id: int | None = None,
     status: str | None = None,
 ) -> Page[Any]:
-    stmt = select(DatasetVersion).where(DatasetVersion.organization_id == organization_id)
-    if project_id is not None:
-        stmt = stmt.where(DatasetVersion.project_id == project_id)
-    if status is not None:
-        stmt = stmt.where(DatasetVersion.status == status)
+    stmt = where_equal(
+        select(DatasetVersion).where(DatasetVersion.organization_id == organization_id),
+        {DatasetVersion.project_id: project_id, DatasetVersion.status: status},
+    )
     return paginate(session, stmt.order_by(DatasetVersion.id.desc()), page, per_page)
 
 

@@ -13,7 +13,7 @@ from webapp.errors import Conflict
 from webapp.models import Device, Project, utcnow
 from webapp.security import issue_secret
 from webapp.services import delivery, provisioning
-from webapp.services.common import Page, get_in_org, paginate
+from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 KEY_KIND = "adk"
 
@@ -75,11 +75,10 @@ def list_(
     project_id: int | None = None,
     disabled: bool | None = None,
 ) -> Page[Any]:
-    stmt = select(Device).where(Device.organization_id == organization_id)
-    if project_id is not None:
-        stmt = stmt.where(Device.project_id == project_id)
-    if disabled is not None:
-        stmt = stmt.where(Device.disabled == disabled)
+    stmt = where_equal(
+        select(Device).where(Device.organization_id == organization_id),
+        {Device.project_id: project_id, Device.disabled: disabled},
+    )
     return paginate(session, stmt.order_by(Device.id), page, per_page)
 
 
