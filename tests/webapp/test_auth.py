@@ -35,7 +35,8 @@ def test_expired_token_is_401(client: FlaskClient, admin: Any) -> None:
 def test_token_signed_with_another_key_is_401(client: FlaskClient, admin: Any, app: Any) -> None:
     import jwt as pyjwt
 
-    forged = pyjwt.encode({"sub": str(admin.id), "type": "access", "fresh": False}, "guess", "HS256")
+    claims = {"sub": str(admin.id), "type": "access", "fresh": False}
+    forged = pyjwt.encode(claims, "a guess at the secret key, 32+ bytes long", "HS256")
     resp = client.get("/api/organization", headers={"Authorization": f"Bearer {forged}"})
     assert_error(resp, 401, "UNAUTHORIZED")
 
