@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import random
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -52,6 +54,19 @@ SAMPLES: dict[str, tuple[Callable[[], bytes], bool]] = {
 }
 
 
+def quick(data: bytes, max_pixels: int) -> ImageInfo:
+    """The check an upload runs: on a file (mapped, quick path where the layout allows)."""
+    with tempfile.NamedTemporaryFile(suffix=".part") as f:
+        f.write(data)
+        f.flush()
+        return inspect_image(Path(f.name), max_pixels)
+
+
+def whole(data: bytes, max_pixels: int) -> ImageInfo:
+    """The whole decode, what every upload ran before the quick path."""
+    return decode_check(io.BytesIO(data), max_pixels)
+
+
 def _verdict(check: Callable[[bytes, int], ImageInfo], data: bytes) -> ImageInfo | str:
     try:
         return check(data, MAX_PIXELS)
@@ -61,28 +76,28 @@ def _verdict(check: Callable[[bytes, int], ImageInfo], data: bytes) -> ImageInfo
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_layout_of_each_kind_of_jpeg(name: str) -> None:
-    make, quick = SAMPLES[name]
+    make, quick_layout = SAMPLES[name]
     data = make()
     layout = single_scan_layout(data)
-    assert (layout is not None) == quick
+    assert (layout is not None) == quick_layout
     if layout is not None:
         sos_end, eoi = layout
         assert data[eoi : eoi + 2] == b"\xff\xd9" and eoi == len(data) - 2
         assert eoi - sos_end > 4 * 2048  # the quick path decodes only a small part of this scan
-    assert _verdict(inspect_image, data) == _verdict(decode_check, data) == ImageInfo("jpeg", 320, 240)
+    assert _verdict(quick, data) == _verdict(whole, data) == ImageInfo("jpeg", 320, 240)
 
 
 def test_bytes_after_the_end_marker_are_allowed_as_libjpeg_allows_them() -> None:
     data = _jpeg() + b"camera trailer \xff\xd8\xff\xe1 not an image"
     assert single_scan_layout(data) is not None
-    assert _verdict(inspect_image, data) == _verdict(decode_check, data) == ImageInfo("jpeg", 320, 240)
+    assert _verdict(quick, data) == _verdict(whole, data) == ImageInfo("jpeg", 320, 240)
 
 
 def test_a_scan_without_its_end_marker_is_left_to_the_whole_decode_and_refused() -> None:
     data = _jpeg()
     for cut in (len(data) - 1, len(data) - 2, len(data) - 500, 2000):
         assert single_scan_layout(data[:cut]) is None
-        assert _verdict(inspect_image, data[:cut]) == "File is not a valid JPEG, PNG or WebP image"
+        assert _verdict(quick, data[:cut]) == "File is not a valid JPEG, PNG or WebP image"
 
 
 def test_a_broken_huffman_table_is_refused_by_the_quick_path() -> None:
@@ -90,7 +105,7 @@ def test_a_broken_huffman_table_is_refused_by_the_quick_path() -> None:
     dht = data.index(b"\xff\xc4")
     data[dht + 5 : dht + 21] = bytes([0xFF] * 16)  # 16 code-length counts of 255: an impossible table
     assert single_scan_layout(bytes(data)) is not None
-    assert _verdict(inspect_image, bytes(data)) == "File is not a valid JPEG, PNG or WebP image"
+    assert _verdict(quick, bytes(data)) == "File is not a valid JPEG, PNG or WebP image"
 
 
 def _mutations(data: bytes, rng: random.Random) -> list[bytes]:
@@ -133,11 +148,11 @@ def test_damaged_jpegs_get_the_verdict_of_the_whole_decode(name: str) -> None:
     disagreements = []
     quick_taken = refused = 0
     for damaged in [m for _ in range(5) for m in _mutations(data, rng)]:
-        quick, whole = _verdict(inspect_image, damaged), _verdict(decode_check, damaged)
+        fast, slow = _verdict(quick, damaged), _verdict(whole, damaged)
         quick_taken += single_scan_layout(damaged) is not None
-        refused += isinstance(whole, str)
-        if quick != whole:
-            disagreements.append((damaged, quick, whole))
+        refused += isinstance(slow, str)
+        if fast != slow:
+            disagreements.append((damaged, fast, slow))
     assert not disagreements, disagreements[:3]
     # The comparison means something only if both paths and both verdicts were exercised.
     assert refused >= 10 and (quick_taken >= 100 or not SAMPLES[name][1])
@@ -146,7 +161,7 @@ def test_damaged_jpegs_get_the_verdict_of_the_whole_decode(name: str) -> None:
 def test_pixel_limit_is_applied_on_the_quick_path() -> None:
     data = _jpeg()
     assert single_scan_layout(data) is not None
-    assert _verdict(lambda d, _limit: inspect_image(d, 320 * 240 - 1), data) == "Image has too many pixels"
+    assert _verdict(lambda d, _limit: quick(d, 320 * 240 - 1), data) == "Image has too many pixels"
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
@@ -155,5 +170,9 @@ def test_other_formats_are_decoded_whole(fmt: str) -> None:
     _photo("RGB", (64, 48)).save(out, fmt)
     data = out.getvalue()
     assert single_scan_layout(data) is None
-    assert _verdict(inspect_image, data) == ImageInfo(fmt.lower(), 64, 48)
-    assert _verdict(inspect_image, data[:-20]) == "File is not a valid JPEG, PNG or WebP image"
+    assert _verdict(quick, data) == ImageInfo(fmt.lower(), 64, 48)
+    assert _verdict(quick, data[:-20]) == "File is not a valid JPEG, PNG or WebP image"
+
+
+def test_an_empty_file_is_not_an_image() -> None:
+    assert _verdict(quick, b"") == _verdict(whole, b"") == "File is not a valid JPEG, PNG or WebP image"

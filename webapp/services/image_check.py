@@ -17,10 +17,13 @@ as much as the rest of an upload's own work; the walk and the partial decode cos
 from __future__ import annotations
 
 import io
+import mmap
 import re
 import struct
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
@@ -65,24 +68,37 @@ class ImageInfo:
     height: int
 
 
-def inspect_image(data: bytes, max_pixels: int) -> ImageInfo:
+def inspect_image(path: Path, max_pixels: int) -> ImageInfo:
     """Format and size of a JPEG, PNG or WebP judged by its content; refuses anything else, and bombs.
 
     Truncated and corrupt images are refused too: PNG and WebP are decoded whole (PNG chunk CRCs
-    checked), JPEG as the module's docstring says.
+    checked), JPEG as the module's docstring says. The file is mapped, not read into memory.
     """
-    layout = single_scan_layout(data)
-    if layout is None:
-        return decode_check(data, max_pixels)
-    sos_end, eoi = layout
-    # The headers and the start of the scan, closed with the end marker the walk found.
-    return decode_check(data[: min(sos_end + _SCAN_PREFIX_BYTES, eoi)] + b"\xff\xd9", max_pixels)
+    with open(path, "rb") as f:
+        head = _single_scan_head(f)
+        return decode_check(f if head is None else io.BytesIO(head), max_pixels)
 
 
-def decode_check(data: bytes, max_pixels: int) -> ImageInfo:
-    """Format and size of an image decoded whole (a JPEG at 1/8 scale); refuses what Pillow refuses."""
+def _single_scan_head(f: BinaryIO) -> bytes | None:
+    """For a JPEG of the layout :func:`single_scan_layout` accepts: its headers and the start of its
+    scan, closed with an end marker (what libjpeg decodes on the quick path). None for anything else."""
     try:
-        with PILImage.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS)) as im:
+        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError:  # an empty file cannot be mapped (nor is it an image)
+        return None
+    with data:
+        layout = single_scan_layout(data)
+        if layout is None:
+            return None
+        sos_end, eoi = layout
+        return data[: min(sos_end + _SCAN_PREFIX_BYTES, eoi)] + b"\xff\xd9"
+
+
+def decode_check(fp: BinaryIO, max_pixels: int) -> ImageInfo:
+    """Format and size of the image in ``fp`` (seekable), decoded whole (a JPEG at 1/8 scale);
+    refuses what Pillow refuses."""
+    try:
+        with PILImage.open(fp, formats=list(ACCEPTED_FORMATS)) as im:
             pil_format = str(im.format)
             width, height = im.size
             if width * height > max_pixels:
@@ -98,7 +114,8 @@ def decode_check(data: bytes, max_pixels: int) -> ImageInfo:
                 # PNG chunk CRCs are only checked by verify(), which leaves the image unusable: reopen.
                 im.verify()
         if pil_format != "JPEG":
-            with PILImage.open(io.BytesIO(data), formats=[pil_format]) as im:
+            fp.seek(0)
+            with PILImage.open(fp, formats=[pil_format]) as im:
                 im.load()
     except PILImage.DecompressionBombError as exc:
         raise ValidationError("Image has too many pixels", str(exc)) from exc
@@ -107,14 +124,14 @@ def decode_check(data: bytes, max_pixels: int) -> ImageInfo:
     return ImageInfo(ACCEPTED_FORMATS[pil_format], width, height)
 
 
-def single_scan_layout(data: bytes) -> tuple[int, int] | None:
+def single_scan_layout(data: bytes | mmap.mmap) -> tuple[int, int] | None:
     """For a JPEG made of header segments, one sequential Huffman-coded scan and the end marker (what
     cameras write): the offsets of the scan's first coded byte and of the end marker.
 
     None for anything else, including every damaged layout; the caller then decodes the whole file.
     Bytes after the end marker are allowed, as libjpeg allows them.
     """
-    if not data.startswith(b"\xff\xd8"):
+    if data[:2] != b"\xff\xd8":
         return None
     size = len(data)
     pos = 2

@@ -142,7 +142,7 @@ def ingest(
             f"declared {upload.declared_sha256.lower()}, received {sha256}",
         )
     staged.flush()
-    info = inspect_image(staged.path.read_bytes(), max_pixels)
+    info = inspect_image(staged.path, max_pixels)
     store.put_file(blob_key(sha256), staged.path)
 
     now = now or utcnow()
