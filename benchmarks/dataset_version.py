@@ -16,7 +16,6 @@ import hashlib
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,16 +34,10 @@ from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Annotation, Batch, Device, Image, Project, utcnow
 from webapp.services import service_accounts, users
-from webapp.stack import Stack
+from webapp.stack import Stack, free_port
 from webapp.storage import blob_key
 
 LABELS = [str(d) for d in range(10)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def make_jpeg(i: int, rng: np.random.Generator) -> bytes:

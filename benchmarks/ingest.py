@@ -41,7 +41,7 @@ import requests
 from PIL import Image, ImageFilter
 
 from webapp.cli import default_web_shape
-from webapp.stack import Child, serve_child, wait_http
+from webapp.stack import Child, free_port, serve_child, wait_http
 
 UPLOAD_PATH = "/api/device/images/upload"
 SINK_PATH = "/api/_benchmark/sink"
@@ -245,12 +245,6 @@ def _cpu_seconds(proc: psutil.Process) -> float:
 # --- the server and its database ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def acusight_cmd() -> list[str]:
     script = Path(sys.executable).parent / "acusight"
     return [str(script)] if script.exists() else [sys.executable, "-m", "webapp.cli"]
@@ -259,7 +253,7 @@ def acusight_cmd() -> list[str]:
 class Bench:
     """A fresh data dir, PostgreSQL database and `acusight serve`, torn down on exit."""
 
-    def __init__(self, pg_admin_url: str, workers: int, threads: int = 1) -> None:
+    def __init__(self, pg_admin_url: str, workers: int, threads: int = 1, root: Path | None = None) -> None:
         self.pg_admin_url = pg_admin_url
         self.workers = workers
         self.threads = threads
@@ -268,7 +262,7 @@ class Bench:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.server: Child | None = None
-        self.root = Path.cwd()  # the checkout served
+        self.root = root or Path.cwd()  # the checkout served
         base = psycopg.conninfo.conninfo_to_dict(pg_admin_url)
         self.app_db_url = (
             f"postgresql+psycopg://{base.get('user', 'postgres')}@{base.get('host', '127.0.0.1')}:"
@@ -280,6 +274,8 @@ class Bench:
             "ACUSIGHT_DATABASE_URL": self.app_db_url,
             "ACUSIGHT_BENCHMARK_ENDPOINTS": "1",
         }
+        if root is not None:
+            self.env["PYTHONPATH"] = str(root)  # the CLI and the server run that checkout's code
 
     def __enter__(self) -> Bench:
         with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
@@ -513,9 +509,7 @@ def compare(args: argparse.Namespace) -> None:
     with contextlib.ExitStack() as stack:
         benches: dict[str, tuple[Bench, list[str]]] = {}
         for name, root in checkouts.items():
-            bench = stack.enter_context(Bench(args.pg, *shapes[name]))
-            bench.env["PYTHONPATH"] = str(root)
-            bench.root = root
+            bench = stack.enter_context(Bench(args.pg, *shapes[name], root=root))
             bench.cli("db", "upgrade")
             bench.start_server()
             keys = seed(bench, args.devices)

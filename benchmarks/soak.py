@@ -36,17 +36,9 @@ import requests
 from PIL import Image
 
 from clients.device import DeviceClient
-from webapp.stack import serve_child, wait_http
+from webapp.stack import free_port, serve_child, wait_http
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def png(seed: int) -> bytes:

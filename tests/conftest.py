@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,12 +19,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+# The session's real Label Studio, one server for every directory's tests (tests/flows, tests/clients).
+from tests.flows.label_studio_server import label_studio, label_studio_env
 from webapp import create_app
 from webapp.auth import issue_access_token
 from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Base, User
 from webapp.services import users
+from webapp.stack import free_port
 
 # Set to a PostgreSQL URL to run the suite there; SQLite otherwise.
 TEST_DATABASE_ENV = "ACUSIGHT_TEST_DATABASE_URL"
@@ -210,12 +212,6 @@ AWS_ENV = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A moto S3 server in its own process on a free port, for the whole session."""
@@ -255,9 +251,5 @@ def bucket(s3_endpoint: str) -> str:
     boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket=name)
     return name
 
-
-# The session's real Label Studio, one server for every directory's tests (tests/flows, tests/clients).
-# Imported last: that module imports free_port from here.
-from tests.flows.label_studio_server import label_studio, label_studio_env  # noqa: E402
 
 __all__ = ["label_studio", "label_studio_env"]  # fixtures, registered by being here

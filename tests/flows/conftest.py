@@ -18,11 +18,11 @@ from flask import Flask
 from prefect.context import refresh_global_settings_context
 from werkzeug.serving import make_server
 
-from tests.conftest import free_port
 from tests.flows.label_studio_server import LabelStudioEnv
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import service_accounts
+from webapp.stack import free_port
 
 
 def wait_until(check: Any, timeout: float, what: str, interval: float = 0.2) -> Any:

@@ -11,8 +11,9 @@ from pathlib import Path
 import psutil
 import requests
 
-from tests.flows.conftest import free_port, wait_until
+from tests.flows.conftest import wait_until
 from webapp.orchestration import DEPLOYMENTS
+from webapp.stack import free_port
 
 
 def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:

@@ -27,11 +27,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from clients.device import DeviceClient
-from tests.conftest import free_port, png_bytes
+from tests.conftest import png_bytes
 from webapp.extensions import db
 from webapp.models import Batch, Image, User
 from webapp.services import fsck
-from webapp.stack import serve_child, wait_http
+from webapp.stack import free_port, serve_child, wait_http
 from webapp.storage import get_store
 
 pytestmark = pytest.mark.slow
