@@ -128,6 +128,7 @@ class Server:
 
 
 def seed(server: Server, devices: int) -> tuple[dict[str, str], int, list[DeviceClient]]:
+    server.cli("orgs", "create", "Soak")
     server.cli("users", "create", "soak@example.test", "--org", "Soak", "--role", "admin")
     token = server.cli("users", "token", "soak@example.test").strip().splitlines()[-1]
     headers = {"Authorization": f"Bearer {token}"}

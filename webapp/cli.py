@@ -81,6 +81,8 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             "accesslog": "-",
             "timeout": 120,
             "graceful_timeout": 20,
+            # gunicorn's control socket (gunicornc) is per server, not one per user shared by all.
+            "control_socket": str(settings.data_dir / "gunicorn.ctl"),
         },
     ).run()
 
@@ -90,23 +92,23 @@ def users() -> None:
     """People and their access."""
 
 
+ORG_HELP = "Organization name or slug (`acusight orgs list`); it must exist: `acusight orgs create NAME`"
+
+
 @users.command("create")
 @click.argument("email")
-@click.option("--org", "org_name", required=True, help="Organization name (created when new)")
+@click.option("--org", "org_ref", required=True, help=ORG_HELP)
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", default=None, help="Display name")
-def users_create(email: str, org_name: str, role: str, name: str | None) -> None:
+def users_create(email: str, org_ref: str, role: str, name: str | None) -> None:
     """Create a user in an organization."""
+    from webapp.services import organizations
     from webapp.services import users as users_service
 
-    app = create_app()
-    with app.app_context():
-        upgrade(app.extensions["acusight.settings"].database_url)
-        try:
-            user = users_service.create(db.session, email, org_name, role, name)
-        except AppError as exc:
-            raise click.ClickException(f"{exc.message}{': ' + exc.details if exc.details else ''}") from exc
-        click.echo(f"created user {user.email} (id {user.id}, role {user.role}) in {org_name}")
+    with _accounts_session() as session:
+        org = organizations.find(session, org_ref)
+        user = users_service.create(session, email, org.name, role, name)
+        click.echo(f"created user {user.email} (id {user.id}, role {user.role}) in {org.name}")
 
 
 @users.command("token")
@@ -157,15 +159,16 @@ def users_domain() -> None:
 
 @users_domain.command("add")
 @click.argument("domain")
-@click.option("--org", "org_name", required=True, help="Organization name (created when new)")
+@click.option("--org", "org_ref", required=True, help=ORG_HELP)
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
-def users_domain_add(domain: str, org_name: str, role: str) -> None:
+def users_domain_add(domain: str, org_ref: str, role: str) -> None:
     """Place first sign-ins with a verified email at DOMAIN into an organization."""
-    from webapp.services import accounts
+    from webapp.services import accounts, organizations
 
     with _accounts_session() as session:
-        rule = accounts.add_domain_rule(session, domain, org_name, role)
-        click.echo(f"verified emails at {rule.domain} now join {org_name} as {rule.role}")
+        org = organizations.find(session, org_ref)
+        rule = accounts.add_domain_rule(session, domain, org.name, role)
+        click.echo(f"verified emails at {rule.domain} now join {org.name} as {rule.role}")
 
 
 @users_domain.command("list")
@@ -187,6 +190,33 @@ def users_domain_remove(domain: str) -> None:
     with _accounts_session() as session:
         accounts.remove_domain_rule(session, domain)
         click.echo(f"removed the rule for {domain}")
+
+
+@main.group()
+def orgs() -> None:
+    """Organizations: the tenants. A name identifies one, whatever its case."""
+
+
+@orgs.command("create")
+@click.argument("name")
+def orgs_create(name: str) -> None:
+    """Create an organization; a name taken in any case is refused."""
+    from webapp.services import organizations
+
+    with _accounts_session() as session:
+        org = organizations.create(session, name)
+        session.commit()
+        click.echo(f"created organization {org.name} (id {org.id}, slug {org.slug})")
+
+
+@orgs.command("list")
+def orgs_list() -> None:
+    """Print every organization: id, slug, name (tab-separated)."""
+    from webapp.services import organizations
+
+    with _accounts_session() as session:
+        for org in organizations.list_all(session):
+            click.echo(f"{org.id}\t{org.slug}\t{org.name}")
 
 
 @main.command("service-key")

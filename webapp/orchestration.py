@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -10,6 +13,12 @@ from uuid import UUID
 from webapp.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
+
+# Prefect sends usage data to its makers unless told not to: its SDK on import (DO_NOT_TRACK) and any
+# server it runs (PREFECT_SERVER_ANALYTICS_ENABLED). Set here, before this process first imports it;
+# the processes `acusight up` starts inherit them. An operator's own setting is kept.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 # Deployments the worker serves, by job kind: "<flow name>/<deployment name>".
 DEPLOYMENTS = {
@@ -20,6 +29,33 @@ DEPLOYMENTS = {
     "label_studio_push": "push-to-label-studio/acusight",
     "label_studio_pull": "pull-from-label-studio/acusight",
 }
+
+
+def _not_configured() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "The orchestrator (Prefect) is not configured",
+        "set PREFECT_API_URL to the Prefect server's API (`acusight up` sets it for the servers it starts)",
+    )
+
+
+def _server_configured() -> bool:
+    """Whether PREFECT_API_URL names a server. Without one, Prefect's client starts a temporary server
+    of its own inside the calling process (seconds of start, files under ~/.prefect, and a server that
+    knows none of our runs): the web app never lets it."""
+    from prefect.settings import get_current_settings
+
+    return bool(get_current_settings().api.url)
+
+
+@contextmanager
+def _client() -> Iterator[Any]:
+    """Prefect's synchronous client of the configured server; 503 when none is configured."""
+    from prefect.client.orchestration import get_client
+
+    if not _server_configured():
+        raise _not_configured()
+    with get_client(sync_client=True) as client:
+        yield client
 
 
 def start(kind: str, parameters: dict[str, Any]) -> str:
@@ -33,6 +69,8 @@ def start(kind: str, parameters: dict[str, Any]) -> str:
     from prefect.exceptions import ObjectNotFound
 
     name = DEPLOYMENTS[kind]
+    if not _server_configured():
+        raise _not_configured()
     try:
         flow_run = run_deployment(name=name, parameters=parameters, timeout=0)
     except ObjectNotFound as exc:
@@ -47,12 +85,11 @@ def start(kind: str, parameters: dict[str, Any]) -> str:
 
 def cancel(flow_run_id: str) -> None:
     """Ask Prefect to cancel a flow run."""
-    from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import StateType
     from prefect.states import State
 
     try:
-        with get_client(sync_client=True) as client:
+        with _client() as client:
             client.set_flow_run_state(flow_run_id, State(type=StateType.CANCELLING), force=True)
     except Exception as exc:  # reported to the caller as 503
         raise ServiceUnavailable("The orchestrator (Prefect) is unreachable", str(exc)[:300]) from exc
@@ -100,11 +137,10 @@ def create_schedule(
     kind: str, parameters: dict[str, Any], *, cron: str | None, interval_seconds: int | None, timezone: str
 ) -> str:
     """Add a schedule to the ``kind`` deployment, running it with ``parameters``; returns its id."""
-    from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import DeploymentScheduleCreate
 
     try:
-        with get_client(sync_client=True) as client:
+        with _client() as client:
             created = client.create_deployment_schedules(
                 _deployment_id(client, kind),
                 [
@@ -131,11 +167,10 @@ def update_schedule(
     interval_seconds: int | None = None,
     timezone: str = "UTC",
 ) -> None:
-    from prefect.client.orchestration import get_client
 
     timing = _schedule(cron, interval_seconds, timezone) if (cron or interval_seconds) else None
     try:
-        with get_client(sync_client=True) as client:
+        with _client() as client:
             client.update_deployment_schedule(
                 _deployment_id(client, kind), UUID(schedule_id), active=active, schedule=timing
             )
@@ -146,11 +181,10 @@ def update_schedule(
 
 
 def delete_schedule(kind: str, schedule_id: str) -> None:
-    from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
     try:
-        with get_client(sync_client=True) as client:
+        with _client() as client:
             client.delete_deployment_schedule(_deployment_id(client, kind), UUID(schedule_id))
     except ObjectNotFound:
         return  # already gone (deleted in the Prefect UI)
@@ -162,10 +196,9 @@ def delete_schedule(kind: str, schedule_id: str) -> None:
 
 def schedule_states(kind: str) -> dict[str, bool] | None:
     """Whether each schedule of the ``kind`` deployment is active; None when Prefect can't say."""
-    from prefect.client.orchestration import get_client
 
     try:
-        with get_client(sync_client=True) as client:
+        with _client() as client:
             schedules = client.read_deployment_schedules(_deployment_id(client, kind))
     except Exception as exc:  # shown as "unknown": listing must not fail because Prefect is down
         log.warning("could not read schedules of %s: %s", kind, exc)
@@ -178,24 +211,13 @@ def schedule_states(kind: str) -> dict[str, bool] | None:
 ZOMBIE_AUTOMATION = "acusight: crash flow runs that stopped heartbeating"
 
 
-def _server_configured() -> bool:
-    """Whether PREFECT_API_URL names a server. Without it, Prefect's client would start a temporary
-    server of its own, which knows none of our runs: every job would look orphaned."""
-    from prefect.settings import get_current_settings
-
-    if get_current_settings().api.url:
-        return True
-    log.warning("PREFECT_API_URL is not set: flow runs are not checked against Prefect")
-    return False
-
-
 def flow_run_states(flow_run_ids: list[str]) -> dict[str, tuple[str, str]] | None:
     """Prefect's state of each flow run: id -> (state type, message); runs Prefect doesn't know are
     left out. None when Prefect can't be reached (the caller must not conclude anything then)."""
-    from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
     if not _server_configured():
+        log.warning("PREFECT_API_URL is not set: flow runs are not checked against Prefect")
         return None
     wanted: list[UUID] = []
     for run_id in flow_run_ids:
@@ -205,7 +227,7 @@ def flow_run_states(flow_run_ids: list[str]) -> dict[str, tuple[str, str]] | Non
             continue  # not an id Prefect ever gave: it knows no such run
     found: dict[str, tuple[str, str]] = {}
     try:
-        with get_client(sync_client=True) as client:
+        with _client() as client:
             if not wanted and client.api_healthcheck() is not None:
                 raise ConnectionError("Prefect is not healthy")
             for start in range(0, len(wanted), 200):
@@ -233,7 +255,6 @@ def ensure_zombie_detection(after_s: int) -> bool:
     automation Prefect's "detect zombie flows" guide describes, created once under a fixed name
     (several API replicas or reapers may call this: the first creates it). False if Prefect is down.
     """
-    from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import StateType
     from prefect.events.actions import ChangeFlowRunState
     from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
@@ -242,7 +263,7 @@ def ensure_zombie_detection(after_s: int) -> bool:
     if not _server_configured():
         return False
     try:
-        with get_client(sync_client=True) as client:
+        with _client() as client:
             existing = client.read_automations_by_name(ZOMBIE_AUTOMATION)
             if any(int(a.trigger.within.total_seconds()) == after_s for a in existing):  # type: ignore[union-attr]
                 return True

@@ -142,6 +142,21 @@ def service(admin: Any) -> dict[str, str]:
 
 
 @pytest.fixture
+def prefect_unconfigured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No PREFECT_API_URL at all, as on a server set up without one; yields Prefect's home folder,
+    where a temporary server Prefect started by itself would leave its database."""
+    from prefect.context import refresh_global_settings_context
+
+    home = tmp_path / "prefect-home"
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    refresh_global_settings_context()
+    yield home
+    monkeypatch.undo()
+    refresh_global_settings_context()
+
+
+@pytest.fixture
 def prefect_unreachable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Point Prefect at a closed port, for real: its settings are re-read, then restored."""
     from prefect.context import refresh_global_settings_context

@@ -23,7 +23,9 @@ def env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> d
 
 def test_users_create_and_token(env: dict[str, str], app: object) -> None:
     runner = CliRunner()
-    result = runner.invoke(main, ["users", "create", "Ops@Acme.test", "--org", "Acme", "--role", "admin"])
+    made = runner.invoke(main, ["orgs", "create", "Acme"])
+    assert made.exit_code == 0 and "slug acme" in made.output, made.output
+    result = runner.invoke(main, ["users", "create", "Ops@Acme.test", "--org", "acme", "--role", "admin"])
     assert result.exit_code == 0, result.output
     again = runner.invoke(main, ["users", "create", "ops@acme.test", "--org", "Acme", "--role", "admin"])
     assert again.exit_code != 0 and "already exists" in again.output
@@ -39,6 +41,37 @@ def test_cli_errors_are_clear(env: dict[str, str], app: object) -> None:
     assert bad_role.exit_code == 2 and "root" in bad_role.output
     missing = runner.invoke(main, ["users", "token", "ghost@nowhere.test"])
     assert missing.exit_code == 1 and "No user" in missing.output
+
+
+def test_orgs_create_refuses_a_taken_name_and_list_shows_them(env: dict[str, str], app: object) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["orgs", "create", "Acme Inc"]).exit_code == 0
+    taken = runner.invoke(main, ["orgs", "create", " ACME   inc"])
+    assert taken.exit_code == 1 and "already exists" in taken.output and "Traceback" not in taken.output
+    assert runner.invoke(main, ["orgs", "create", "Globex"]).exit_code == 0
+    listed = runner.invoke(main, ["orgs", "list"]).output.splitlines()
+    assert [line.split("\t")[1:] for line in listed] == [["acme-inc", "Acme Inc"], ["globex", "Globex"]]
+
+
+def test_org_option_refuses_unknown_and_ambiguous_names(env: dict[str, str], app: object) -> None:
+    """--org must name exactly one tenant: never created on the fly, never a guess between two."""
+    runner = CliRunner()
+    unknown = runner.invoke(main, ["users", "create", "c@c.test", "--org", "OrgC", "--role", "admin"])
+    assert unknown.exit_code == 1 and "No organization is named 'OrgC'" in unknown.output
+    assert "acusight orgs create" in unknown.output
+    rule = runner.invoke(main, ["users", "domain", "add", "c.test", "--org", "OrgC"])
+    assert rule.exit_code == 1 and "No organization" in rule.output
+    assert runner.invoke(main, ["orgs", "list"]).output == ""
+    assert runner.invoke(main, ["users", "domain", "list"]).output == ""
+
+    # "Foo Bar" gets slug foo-bar; a second organization may be named "foo-bar" (a different name).
+    assert runner.invoke(main, ["orgs", "create", "Foo Bar"]).exit_code == 0
+    assert runner.invoke(main, ["orgs", "create", "foo-bar"]).exit_code == 0
+    ambiguous = runner.invoke(main, ["users", "create", "x@x.test", "--org", "foo-bar", "--role", "admin"])
+    assert ambiguous.exit_code == 1 and "more than one organization" in ambiguous.output
+    assert "foo-bar-2" in ambiguous.output
+    by_slug = runner.invoke(main, ["users", "create", "x@x.test", "--org", "foo-bar-2", "--role", "admin"])
+    assert by_slug.exit_code == 0 and "in foo-bar" in by_slug.output, by_slug.output
 
 
 def _free_port() -> int:
@@ -70,6 +103,7 @@ def test_serve_applies_migrations_and_answers(tmp_path: Path, monkeypatch: pytes
             except requests.ConnectionError:
                 assert time.monotonic() < deadline and server.poll() is None, "server did not start"
                 time.sleep(0.2)
+        subprocess.run([*cli, "orgs", "create", "X"], env=env, check=True)
         subprocess.run(
             [*cli, "users", "create", "a@x.test", "--org", "X", "--role", "admin"], env=env, check=True
         )

@@ -4,8 +4,10 @@ import hashlib
 import io
 import json
 import tarfile
+from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -66,6 +68,21 @@ def test_prefect_down_is_503_and_changes_nothing(
     assert "Prefect" in error["message"]
     assert db.session.scalar(select(func.count()).select_from(DatasetVersion)) == 0
     assert db.session.scalar(select(func.count()).select_from(DatasetItem)) == 0
+
+
+def test_without_a_prefect_server_configured_the_api_starts_none(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, prefect_unconfigured: Path
+) -> None:
+    """Prefect's client would start a temporary server inside the web worker (seconds, files in its
+    home, a server knowing none of our runs): the API answers 503 at once and starts nothing."""
+    pid = labeled_project(admin_headers, n=2)["project_id"]
+    children_before = {p.pid for p in psutil.Process().children(recursive=True)}
+    resp = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers)
+    error = assert_error(resp, 503, "SERVICE_UNAVAILABLE")
+    assert "not configured" in error["message"] and "PREFECT_API_URL" in error["details"]
+    assert {p.pid for p in psutil.Process().children(recursive=True)} <= children_before
+    assert not prefect_unconfigured.exists() or not any(prefect_unconfigured.rglob("*.db"))
+    assert db.session.scalar(select(func.count()).select_from(DatasetVersion)) == 0
 
 
 def test_empty_selection_is_409(

@@ -129,7 +129,7 @@ def test_special_numbers_are_refused(
         headers={"X-Device-Key": device_key},
         content_type="application/json",
     )
-    assert "battery_pct" in assert_error(resp, 400, "VALIDATION_ERROR")["fields"]
+    assert "numbers must be finite" in json.dumps(assert_error(resp, 400, "VALIDATION_ERROR"))
     check()
 
 
@@ -263,6 +263,80 @@ def test_nul_characters_are_refused(
     error = assert_error(call(client, admin_headers, device_key), 400, "VALIDATION_ERROR")
     assert "NUL" in error["details"]
     check()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # Without credentials: the provisioning token is read before anything is checked.
+        lambda c, h, k: c.post(
+            "/api/devices/provision", json={"token": "\udcff", "serial_number": "S", "name": "n"}
+        ),
+        lambda c, h, k: c.post("/api/data/projects", json={"name": "\udcff", "labels": ["x"]}, headers=h),
+        lambda c, h, k: c.post("/api/data/projects", json={"name": "p", "labels": ["\ud800"]}, headers=h),
+        lambda c, h, k: c.post(
+            "/api/device/checkin", json={"firmware_version": "\ud800"}, headers={"X-Device-Key": k}
+        ),
+        lambda c, h, k: c.post(
+            "/api/device/checkin", json={"metrics": {"\udc80": 1}}, headers={"X-Device-Key": k}
+        ),
+        lambda c, h, k: upload(c, k, png_bytes(2), metadata='{"note": "\\udcff"}'),
+    ],
+    ids=["provision-token", "json-field", "json-list-item", "checkin-field", "json-key", "upload-metadata"],
+)
+def test_lone_surrogates_are_refused(
+    client: FlaskClient, admin_headers: dict[str, str], device_key: str, unchanged: Any, call: Any
+) -> None:
+    """JSON's \\ud800-\\udfff escapes without their pair are no Unicode text: a 400, never a 500."""
+    check = unchanged()
+    error = assert_error(call(client, admin_headers, device_key), 400, "VALIDATION_ERROR")
+    assert "surrogate" in json.dumps(error)
+    check()
+
+
+def test_surrogate_pairs_are_text(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    """A pair (how JSON escapes characters past U+FFFF) is the character it encodes."""
+    resp = client.post(
+        "/api/data/projects",
+        data='{"name": "cams \\ud83d\\udcf7", "labels": ["x"]}',
+        headers=admin_headers,
+        content_type="application/json",
+    )
+    assert resp.status_code == 201 and resp.get_json()["data"]["name"] == "cams \U0001f4f7"
+
+
+@pytest.mark.parametrize("metadata", ['{"x": NaN}', '{"x": [Infinity]}', '{"x": {"y": -Infinity}}'])
+def test_special_numbers_in_upload_metadata_are_refused(
+    client: FlaskClient, device_key: str, unchanged: Any, metadata: str
+) -> None:
+    """Python's parser takes NaN; stored, it would make every page showing the image invalid JSON."""
+    check = unchanged()
+    error = assert_error(upload(client, device_key, png_bytes(2), metadata=metadata), 400, "VALIDATION_ERROR")
+    assert "metadata" in error["fields"]
+    check()
+
+
+@pytest.mark.parametrize("value", [4.5, 4.000001, -0.5])
+def test_fractional_numbers_are_not_ids(
+    client: FlaskClient, admin_headers: dict[str, str], unchanged: Any, value: float
+) -> None:
+    """An integer field truncated 4.5 to 4 before: a fraction is refused, not rounded into another id."""
+    check = unchanged()
+    resp = client.post("/api/data/annotations", json={"image_id": value, "label": "x"}, headers=admin_headers)
+    assert assert_error(resp, 400, "VALIDATION_ERROR")["fields"] == {"image_id": ["must be a whole number"]}
+    check()
+
+
+def test_whole_numbers_with_a_point_are_integers(
+    client: FlaskClient, admin_headers: dict[str, str], device_key: str
+) -> None:
+    """4.0 names 4, as JSON means (some clients write every number as a float)."""
+    image = upload(client, device_key, png_bytes(2)).get_json()["data"]
+    resp = client.post(
+        "/api/data/annotations", json={"image_id": float(image["id"]), "label": "cat"}, headers=admin_headers
+    )
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["data"]["image_id"] == image["id"]
 
 
 # --- names that look like paths ---------------------------------------------------------------------

@@ -57,3 +57,30 @@ def test_images_without_a_capture_time_take_their_upload_time(tmp_path: Path) ->
     finally:
         if pg:
             _drop_postgres(url)
+
+
+def test_organization_names_made_unique_in_any_case(tmp_path: Path) -> None:
+    """0004 keeps the oldest of colliding names, renames later ones with their slug, then enforces it."""
+    pg = os.environ.get(TEST_DATABASE_ENV)
+    url = _fresh_postgres(pg) if pg else f"sqlite:///{tmp_path / 'old.db'}"
+    orgs = Organization.__table__
+    at = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+    try:
+        upgrade(url, "0003")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for name, slug in (("Acme", "acme"), ("Other", "other"), ("ACME", "acme-2"), ("acme", "acme-3")):
+                conn.execute(insert(orgs).values(name=name, slug=slug, created_at=at, updated_at=at))
+        engine.dispose()
+
+        upgrade(url)
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            names = conn.execute(select(orgs.c.name).order_by(orgs.c.id)).scalars().all()
+            with pytest.raises(IntegrityError):
+                conn.execute(insert(orgs).values(name="oThEr", slug="other-2", created_at=at, updated_at=at))
+        engine.dispose()
+        assert names == ["Acme", "Other", "ACME (acme-2)", "acme (acme-3)"]
+    finally:
+        if pg:
+            _drop_postgres(url)

@@ -39,3 +39,29 @@ def test_each_org_sees_only_itself(client: FlaskClient, admin: Any, make_user: A
     other = make_user("admin", org="Globex")
     assert client.get("/api/organization", headers=bearer(other)).get_json()["data"]["name"] == "Globex"
     assert client.get("/api/organization", headers=bearer(admin)).get_json()["data"]["name"] == "Acme"
+
+
+@pytest.mark.parametrize(
+    ("theirs", "taken"),
+    [("Globex", "Globex"), ("Globex", "globex"), ("Globex", "  GLOBEX "), ("Glo bex", "Glo  bex")],
+)
+def test_another_tenants_name_cannot_be_taken(
+    client: FlaskClient, admin_headers: dict[str, str], make_user: Any, theirs: str, taken: str
+) -> None:
+    """A name identifies one tenant: renaming onto another's name, in any case or spacing, is refused."""
+    other = make_user("admin", org=theirs)
+    resp = client.patch("/api/organization", json={"name": taken}, headers=admin_headers)
+    assert_error(resp, 409, "CONFLICT")
+    assert client.get("/api/organization", headers=admin_headers).get_json()["data"]["name"] == "Acme"
+    assert client.get("/api/organization", headers=bearer(other)).get_json()["data"]["name"] == theirs
+
+
+def test_renaming_to_own_name_in_another_case_and_trimmed(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    resp = client.patch("/api/organization", json={"name": "  ACME  Robotics "}, headers=admin_headers)
+    assert resp.status_code == 200 and resp.get_json()["data"]["name"] == "ACME Robotics"
+    again = client.patch("/api/organization", json={"name": "acme robotics"}, headers=admin_headers)
+    assert again.status_code == 200 and again.get_json()["data"]["name"] == "acme robotics"
+    blank = client.patch("/api/organization", json={"name": "   "}, headers=admin_headers)
+    assert_error(blank, 400, "VALIDATION_ERROR")

@@ -267,16 +267,31 @@ def test_invitation_conflicts(
         client.post("/api/users/invitations", json=body, headers=admin_headers), 409, "CONFLICT"
     )
     assert "pending invitation" in error["message"]
-    # Another organization cannot invite the same person while the invitation is pending.
-    other_admin = make_user("admin", org="Other")
-    assert_error(
-        client.post("/api/users/invitations", json=body, headers=bearer(other_admin)), 409, "CONFLICT"
-    )
-    # Existing users (one person, one organization) cannot be invited anywhere.
+    # A member of the organization is not invited into it again.
     resp = client.post(
         "/api/users/invitations", json={"email": admin.email, "role": "viewer"}, headers=admin_headers
     )
-    assert_error(resp, 409, "CONFLICT")
+    assert "already in your organization" in assert_error(resp, 409, "CONFLICT")["message"]
+
+
+def test_invitations_tell_nothing_of_other_organizations(
+    client: FlaskClient, admin: User, admin_headers: dict[str, str], make_user: Any
+) -> None:
+    """Another organization's member, another organization's pending invitation and a stranger are
+    invited alike: an admin cannot probe who is where."""
+    other_admin = make_user("admin", org="Other")
+    other = bearer(other_admin)
+    first = {"email": "dup@acme.test", "role": "viewer"}
+    assert client.post("/api/users/invitations", json=first, headers=admin_headers).status_code == 201
+    answers = {}
+    for email in ("dup@acme.test", admin.email, "stranger@acme.test"):
+        resp = client.post("/api/users/invitations", json={"email": email, "role": "viewer"}, headers=other)
+        data = resp.get_json()["data"]
+        answers[email] = (resp.status_code, tuple(sorted(data)), data["status"])
+    assert len(set(answers.values())) == 1 and answers[admin.email][0] == 201, answers
+    # The member stays where they are: one person, one account.
+    db.session.refresh(admin)
+    assert admin.organization.name == "Acme"
 
 
 def test_expired_invitation_can_be_renewed(client: FlaskClient, admin_headers: dict[str, str]) -> None:
@@ -326,6 +341,7 @@ def test_domain_rules_by_cli_then_seen_and_removed_by_admins(
     )
     assert added.exit_code == 0, added.output
     assert "acme.test" in added.output
+    assert runner.invoke(main, ["orgs", "create", "Other"]).exit_code == 0
     again = runner.invoke(main, ["users", "domain", "add", "acme.test", "--org", "Other"])
     assert again.exit_code == 1 and "already exists" in again.output
     assert runner.invoke(main, ["users", "domain", "add", "other.test", "--org", "Other"]).exit_code == 0
@@ -351,7 +367,8 @@ def test_domain_rules_by_cli_then_seen_and_removed_by_admins(
 
 
 @pytest.mark.parametrize("domain", ["localhost", "bad domain.test", "a..b", ""])
-def test_domain_rule_validation(cli_env: None, app: Any, domain: str) -> None:
+def test_domain_rule_validation(cli_env: None, app: Any, make_user: Any, domain: str) -> None:
+    make_user("admin", org="Acme")
     result = CliRunner().invoke(main, ["users", "domain", "add", domain, "--org", "Acme"])
     assert result.exit_code == 1 and "Invalid email domain" in result.output
 

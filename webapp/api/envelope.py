@@ -18,14 +18,15 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from flask_smorest.utils import prepare_response
 from marshmallow import validate
-from webargs.flaskparser import FlaskParser
+from webargs.core import is_json
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from webapp.api.fields import IdConverter, integer_bounds, is_id_field
+from webapp.api.fields import IdConverter, integer_bounds, is_id_field, text_problem
 from webapp.errors import AppError
 from webapp.models.base import MAX_ID
-from webapp.services.common import Page
+from webapp.services.common import Page, loads_json
 
 log = logging.getLogger(__name__)
 
@@ -130,20 +131,33 @@ class ArgumentsParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def _raw_load_json(self, req: Request) -> Any:
+        if not is_json(req.mimetype):
+            return ma.missing
         try:
-            return super()._raw_load_json(req)
-        except RecursionError:
-            # The parser recurses once per level: nesting this deep is not JSON we can read.
-            self._handle_invalid_json_error(json.JSONDecodeError("nested too deeply", "", 0), req)
+            return loads_json(req.get_data(cache=True))
+        except json.JSONDecodeError as exc:
+            self._handle_invalid_json_error(exc, req)
+        except ValueError as exc:
+            # NaN or Infinity, text that is not UTF-8, nesting too deep to parse: not JSON we can read.
+            abort(400, exc=exc, messages={"json": [f"Invalid JSON body: {exc}"]})
 
     def pre_load(self, location_data: Any, *, schema: ma.Schema, req: Request, location: str) -> Any:
         # webargs hands query strings and forms over wrapped; every value of a repeated key counts.
         raw = getattr(location_data, "data", location_data)
         if isinstance(raw, Mapping):
             pairs = raw.items(multi=True) if isinstance(raw, MultiDict) else raw.items()
-            bad = {str(key) for key, value in pairs if _has_nul(key) or _has_nul(value)}
+            bad: dict[str, list[str]] = {}
+            for key, value in pairs:
+                problem = text_problem(key) or text_problem(value)
+                if problem:
+                    # A key that cannot be encoded cannot be echoed either: it is named escaped.
+                    bad.setdefault(str(key).encode("utf-8", "backslashreplace").decode(), []).append(problem)
             if bad:
-                raise ma.ValidationError({key: ["must not contain NUL characters"] for key in sorted(bad)})
+                raise ma.ValidationError({key: sorted(set(msgs)) for key, msgs in sorted(bad.items())})
+        if location == "json":
+            fractional = _fractional(schema, raw)
+            if fractional:
+                raise ma.ValidationError(fractional)
         return location_data
 
     def _process_location_data(self, location_data: Any, schema: ma.Schema, *args: Any, **kwargs: Any) -> Any:
@@ -304,16 +318,6 @@ def _ip_address_property(_converter: Any, field: ma.fields.Field, ret: dict[str,
     return {}
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def _out_of_range(schema: ma.Schema, data: Any) -> dict[str, Any]:
     """Messages for the values of loaded ``data`` the database cannot hold, by field name.
 
@@ -345,6 +349,35 @@ def _out_of_range(schema: ma.Schema, data: Any) -> dict[str, Any]:
             nested = [_out_of_range(inner.schema, item) for item in items]
             if any(nested):
                 errors[field.data_key or name] = next(n for n in nested if n)
+    return errors
+
+
+def _fractional(schema: ma.Schema, raw: Any) -> dict[str, Any]:
+    """Messages for JSON numbers with a fraction sent where ``schema`` wants an integer, by field name.
+
+    marshmallow's Integer would truncate them (an ``image_id`` of 4.5 would read as image 4); a number
+    without a fraction (4.0) is the integer it names.
+    """
+    if not isinstance(raw, Mapping):
+        return {}
+    errors: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if field.dump_only or key not in raw:
+            continue
+        inner, values = field, [raw[key]]
+        if isinstance(field, ma.fields.List) and isinstance(raw[key], list):
+            inner, values = field.inner, raw[key]
+        if isinstance(inner, ma.fields.Integer):
+            if any(isinstance(v, float) and not v.is_integer() for v in values):
+                errors[key] = ["must be a whole number"]
+        elif isinstance(inner, ma.fields.Nested) and isinstance(inner.schema, ma.Schema):
+            items = [
+                v for value in values for v in (value if inner.many and isinstance(value, list) else [value])
+            ]
+            nested = next((found for item in items if (found := _fractional(inner.schema, item))), None)
+            if nested:
+                errors[key] = nested
     return errors
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -39,3 +40,27 @@ def name_field(*, required: bool = True, max_length: int = 200) -> ma.fields.Str
 
 def optional_text(max_length: int) -> ma.fields.String:
     return ma.fields.String(allow_none=True, validate=validate.Length(max=max_length))
+
+
+def text_problem(value: Any) -> str | None:
+    """Why text in ``value`` (a string, or one nested in JSON) cannot be stored, else None.
+
+    NUL characters: PostgreSQL cannot store them. Lone UTF-16 surrogates (JSON's "\\udcff" without
+    its pair): they are not Unicode characters, and neither database driver can encode them.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "must not contain NUL characters"
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "must be valid Unicode (a lone surrogate such as \\udcff is not)"
+        return None
+    if isinstance(value, Mapping):
+        items: Iterable[Any] = (x for pair in value.items() for x in pair)
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return None
+    return next((problem for item in items if (problem := text_problem(item))), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base, UTCDateTime, utcnow
@@ -26,6 +26,10 @@ class Organization(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
+
+
+# A name identifies one tenant whatever its case: operators pick organizations by name.
+Index("uq_organizations_name_lower", func.lower(Organization.name), unique=True)
 
 
 class User(Base):

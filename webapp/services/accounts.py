@@ -180,14 +180,23 @@ def invitation_status(invitation: Invitation, now: datetime | None = None) -> st
 def invite(
     session: Session, organization_id: int, email: str, role: str, invited_by: User | None, days: int
 ) -> Invitation:
-    """Invite an email into the organization; the person's first sign-in with it uses the invitation."""
+    """Invite an email into the organization; the person's first sign-in with it uses the invitation.
+
+    The answer never depends on other organizations: an email that belongs to another organization's
+    user, or that another organization has invited, is invited all the same (the former never
+    accepts: a person has one account), so an admin cannot learn who is elsewhere.
+    """
     _check_role(role)
     email = normalize_email(email)
     now = utcnow()
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("A user with this email already exists")
+    member = select(User.id).where(User.email == email, User.organization_id == organization_id)
+    if session.scalar(member) is not None:
+        raise Conflict("A user with this email is already in your organization")
     pending = select(Invitation.id).where(
-        Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.expires_at > now
+        Invitation.organization_id == organization_id,
+        Invitation.email == email,
+        Invitation.accepted_at.is_(None),
+        Invitation.expires_at > now,
     )
     if session.scalar(pending) is not None:
         raise Conflict("This email already has a pending invitation", "revoke it first to change it")

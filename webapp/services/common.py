@@ -39,10 +39,23 @@ class Page(Generic[T]):
         }
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON: numbers must be finite")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: JSON's grammar allows it, no float holds it
+        raise ValueError(f"{text} is out of range: numbers must be finite")
+    return value
+
+
 def loads_json(text: str | bytes) -> Any:
-    """``json.loads``; input nested too deeply for the parser is a ValueError like any other bad JSON."""
+    """Strict ``json.loads``: ``NaN`` and ``Infinity``, which Python's parser accepts but the JSON
+    standard and every other parser refuse, are a ValueError (stored, they would make our own answers
+    unreadable); so is input nested too deeply for the parser."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
 

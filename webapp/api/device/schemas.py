@@ -9,7 +9,7 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from webapp.api.devices.schemas import DeviceSchema
-from webapp.api.fields import optional_text
+from webapp.api.fields import optional_text, text_problem
 from webapp.services.common import loads_json
 
 # Free-form JSON a device may attach: bounded so a buggy device cannot bloat every row.
@@ -43,6 +43,9 @@ class JSONObjectString(ma.fields.String):
             raise ma.ValidationError("is not valid JSON") from exc
         if not isinstance(parsed, dict):
             raise ma.ValidationError("must be a JSON object")
+        problem = text_problem(parsed)
+        if problem:
+            raise ma.ValidationError(f"text in it {problem}")
         return parsed
 
 
