@@ -27,6 +27,7 @@ from webapp.extensions import db
 from webapp.models import Base, Batch, Image, Project
 from webapp.models.base import MAX_ID
 from webapp.services import service_accounts
+from webapp.storage import MAX_PLAIN_BODY_BYTES
 
 UPLOAD = "/api/device/images/upload"
 
@@ -144,11 +145,33 @@ def test_huge_json_body_is_413_and_a_large_one_is_400(
         413,
         "PAYLOAD_TOO_LARGE",
     )
-    large = {"name": "x" * 2_000_000, "labels": ["a"] * 100_000}
+    large = {"name": "x" * 900_000, "labels": ["a"] * 10_000}
     error = assert_error(
         client.post("/api/data/projects", json=large, headers=admin_headers), 400, "VALIDATION_ERROR"
     )
     assert "name" in error["fields"]
+    check()
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["with-length", "chunked"])
+def test_json_bodies_past_a_megabyte_are_413_before_anything_is_checked(
+    client: FlaskClient, unchanged: Any, chunked: bool
+) -> None:
+    """The upload limit (20 MB) is for multipart uploads: a JSON body is parsed in memory, at many times
+    its size, so even the public provisioning route holds it to MAX_PLAIN_BODY_BYTES."""
+    check = unchanged()
+    body = b'{"token": "' + b"x" * MAX_PLAIN_BODY_BYTES + b'", "serial_number": "S", "name": "n"}'
+    if chunked:  # no length to refuse it by: reading stops at the limit
+        resp = client.post(
+            "/api/devices/provision",
+            input_stream=io.BytesIO(body),
+            content_type="application/json",
+            headers={"Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True},
+        )
+    else:
+        resp = client.post("/api/devices/provision", data=body, content_type="application/json")
+    assert_error(resp, 413, "PAYLOAD_TOO_LARGE")
     check()
 
 

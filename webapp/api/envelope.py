@@ -133,8 +133,12 @@ class ArgumentsParser(FlaskParser):
     def _raw_load_json(self, req: Request) -> Any:
         if not is_json(req.mimetype):
             return ma.missing
+        data = req.get_data(cache=True)
+        # A body without a length (chunked) is read up to the limit and no further; reading past it
+        # raises the 413 that a body announcing its length gets before a byte is read.
+        req.stream.read(1)
         try:
-            return loads_json(req.get_data(cache=True))
+            return loads_json(data)
         except json.JSONDecodeError as exc:
             self._handle_invalid_json_error(exc, req)
         except ValueError as exc:
