@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -13,10 +15,11 @@ from flask import current_app, g, request
 from flask_jwt_extended import (
     create_access_token,
     create_refresh_token,
+    get_jwt,
     get_jwt_identity,
     verify_jwt_in_request,
 )
-from flask_jwt_extended.exceptions import JWTExtendedException
+from flask_jwt_extended.exceptions import JWTExtendedException, RevokedTokenError
 from jwt.exceptions import PyJWTError
 from sqlalchemy import Connection, bindparam, select
 
@@ -26,6 +29,8 @@ from webapp.extensions import db, jwt
 from webapp.models import Device, Organization, RevokedToken, ServiceAccount, User
 from webapp.models.base import MAX_ID
 from webapp.security import lookup_prefix, verify_secret
+from webapp.services import accounts
+from webapp.services.accounts import family_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,15 +59,43 @@ def _document(func: Any, scheme: str, responses: dict[int, str]) -> None:
     func._apidoc = apidoc
 
 
-def issue_access_token(user: User) -> str:
-    return create_access_token(identity=str(user.id), additional_claims={"org": user.organization_id})
+# Token families. Every token of one sign-in carries the family's id (``fam``) and the sign-in's time
+# (``auth_time``); refreshing passes both on. Revoking the family (accounts.revoke_family) stops every
+# token of that sign-in at once: at logout, and when a refresh token is presented a second time — one
+# copy was stolen, and the server cannot tell which holder is the owner.
 
 
-def issue_tokens(user: User) -> dict[str, Any]:
-    """A new access and refresh token pair, as the sign-in and refresh endpoints return it."""
+def issue_access_token(user: User, family: str | None = None, auth_time: int | None = None) -> str:
+    claims: dict[str, Any] = {"org": user.organization_id}
+    if family is not None:
+        claims |= {"fam": family, "auth_time": auth_time}
+    return create_access_token(identity=str(user.id), additional_claims=claims)
+
+
+def issue_tokens(user: User, session_of: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A new access and refresh token pair, as the sign-in and refresh endpoints return it.
+
+    ``session_of``: the claims of the refresh token being traded in; the pair continues its sign-in
+    (same family, same ``auth_time``) and the refresh token expires no later than the sign-in may last.
+    Without it, a new sign-in starts.
+    """
+    settings = current_app.extensions["acusight.settings"]
+    now = int(time.time())
+    if session_of is None:
+        family, auth_time = uuid.uuid4().hex, now
+    else:
+        # A token from before families existed starts one, dated from when it was issued.
+        family = str(session_of.get("fam") or uuid.uuid4().hex)
+        auth_time = int(session_of.get("auth_time") or session_of.get("iat") or now)
+    left = auth_time + int(settings.session_max.total_seconds()) - now
+    refresh_expires = min(settings.refresh_token_expires, timedelta(seconds=max(left, 1)))
     return {
-        "access_token": issue_access_token(user),
-        "refresh_token": create_refresh_token(identity=str(user.id)),
+        "access_token": issue_access_token(user, family, auth_time),
+        "refresh_token": create_refresh_token(
+            identity=str(user.id),
+            expires_delta=refresh_expires,
+            additional_claims={"fam": family, "auth_time": auth_time},
+        ),
         "token_type": "Bearer",
         "expires_in": int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds()),
     }
@@ -70,16 +103,26 @@ def issue_tokens(user: User) -> dict[str, Any]:
 
 @jwt.token_in_blocklist_loader
 def _token_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-    """Logged-out and rotated tokens: a table, so revocation survives restarts and spans replicas."""
+    """Logged-out and rotated tokens, and revoked families: a table, so revocation survives restarts
+    and spans replicas. One query for both."""
     jti = payload.get("jti")
-    revoked = db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti == jti))
-    return jti is None or revoked is not None
+    if jti is None:
+        return True
+    keys = [jti, family_key(str(payload["fam"]))] if payload.get("fam") else [jti]
+    return db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti.in_(keys)).limit(1)) is not None
 
 
 def _authenticate_user(refresh: bool = False) -> User:
     try:
         verify_jwt_in_request(refresh=refresh)
         identity = get_jwt_identity()
+    except RevokedTokenError as exc:
+        if refresh and exc.jwt_data.get("type") == "refresh" and exc.jwt_data.get("fam"):
+            accounts.revoke_family(
+                db.session, exc.jwt_data, current_app.extensions["acusight.settings"].session_max
+            )
+            raise Unauthorized("Missing or invalid authentication", accounts.REFRESH_REUSED) from exc
+        raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
     except (JWTExtendedException, PyJWTError) as exc:
         raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
     try:
@@ -89,6 +132,14 @@ def _authenticate_user(refresh: bool = False) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.disabled:
         raise Unauthorized("Missing or invalid authentication", "user is unknown or disabled")
+    claims = get_jwt()
+    if user.tokens_valid_after is not None and claims.get("iat", 0) < user.tokens_valid_after.timestamp():
+        raise Unauthorized("Missing or invalid authentication", "this token was revoked; sign in again")
+    if refresh:
+        settings = current_app.extensions["acusight.settings"]
+        started = int(claims.get("auth_time") or claims.get("iat", 0))
+        if time.time() - started > settings.session_max.total_seconds():
+            raise Unauthorized("Missing or invalid authentication", "this sign-in has ended; sign in again")
     return user
 
 

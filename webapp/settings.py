@@ -64,6 +64,8 @@ class Settings:
     secret_key: str = ""
     access_token_minutes: int = 60
     refresh_token_days: int = 30
+    # A sign-in's refresh tokens stop this long after the sign-in itself, however often they are used.
+    session_max_days: int = 30
     # OpenID Connect sign-in (empty issuer: off). Endpoints come from <issuer>/.well-known discovery.
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -84,6 +86,10 @@ class Settings:
     s3_region: str = ""
     # Uploads larger than this many pixels are refused as decompression bombs.
     max_image_pixels: int = 64_000_000
+    # Images decoded whole (PNG and WebP thumbnails, WebP and progressive-JPEG checks) may hold this many
+    # MB at once across all the server's processes; a decode waits up to decode_wait_s for room, then 503.
+    decode_memory_mb: int = 512
+    decode_wait_s: int = 20
     # Devices: how often they should check in, when they count as offline, how long check-ins are kept.
     checkin_interval_s: int = 60
     offline_after_s: int = 600
@@ -144,6 +150,10 @@ class Settings:
     @property
     def refresh_token_expires(self) -> timedelta:
         return timedelta(days=self.refresh_token_days)
+
+    @property
+    def session_max(self) -> timedelta:
+        return timedelta(days=self.session_max_days)
 
     @property
     def max_upload_bytes(self) -> int:

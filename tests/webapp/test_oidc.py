@@ -22,7 +22,7 @@ import requests
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_jwt_extended import create_refresh_token
+from flask_jwt_extended import create_refresh_token, decode_token
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -641,11 +641,74 @@ def test_refresh_rotates_and_each_refresh_token_works_once(client: FlaskClient, 
     assert set(fresh) == {"access_token", "refresh_token", "token_type", "expires_in"}
     assert fresh["refresh_token"] != tokens["refresh_token"]
     assert client.get("/api/auth/me", headers=_auth(fresh["access_token"])).status_code == 200
-    # The spent refresh token is refused; the new one works.
+    again = client.post("/api/auth/refresh", headers=_auth(fresh["refresh_token"]))
+    assert again.status_code == 200, again.get_json()
+
+
+def test_a_reused_refresh_token_revokes_its_whole_sign_in(client: FlaskClient, invite: Any) -> None:
+    """A thief who refreshes first cannot keep renewing: when the owner's (now spent) copy comes back,
+    every token of that sign-in stops, the thief's included; other sign-ins are untouched."""
+    invite("alice@acme.test")
+    stolen = sign_in(client, "alice").get_json()["data"]
+    elsewhere = sign_in(client, "alice").get_json()["data"]
+    thief = client.post("/api/auth/refresh", headers=_auth(stolen["refresh_token"])).get_json()["data"]
+    assert client.get("/api/auth/me", headers=_auth(thief["access_token"])).status_code == 200
+    error = assert_error(
+        client.post("/api/auth/refresh", headers=_auth(stolen["refresh_token"])), 401, "UNAUTHORIZED"
+    )
+    assert "already used" in error["details"]
+    assert_error(client.post("/api/auth/refresh", headers=_auth(thief["refresh_token"])), 401, "UNAUTHORIZED")
+    assert_error(client.get("/api/auth/me", headers=_auth(thief["access_token"])), 401, "UNAUTHORIZED")
+    assert_error(client.get("/api/auth/me", headers=_auth(stolen["access_token"])), 401, "UNAUTHORIZED")
+    assert client.get("/api/auth/me", headers=_auth(elsewhere["access_token"])).status_code == 200
+    assert client.post("/api/auth/refresh", headers=_auth(elsewhere["refresh_token"])).status_code == 200
+
+
+def test_a_sign_in_ends_after_its_absolute_lifetime(client: FlaskClient, app: Flask, admin: User) -> None:
+    """Refreshing slides each refresh token's expiry, never the sign-in's: it ends session_max after."""
+    session_max = app.extensions["acusight.settings"].session_max
+    began = int(time.time() - session_max.total_seconds()) + 60  # a minute before the end
+    late = issue_tokens(admin, session_of={"fam": "f" * 32, "auth_time": began})
+    claims = decode_token(late["refresh_token"])
+    assert claims["exp"] <= began + session_max.total_seconds() + 1 and claims["auth_time"] == began
+    assert client.post("/api/auth/refresh", headers=_auth(late["refresh_token"])).status_code == 200
+    over = issue_tokens(admin, session_of={"fam": "e" * 32, "auth_time": began - 120})
+    error = assert_error(
+        client.post("/api/auth/refresh", headers=_auth(over["refresh_token"])), 401, "UNAUTHORIZED"
+    )
+    assert "ended" in error["details"]
+
+
+def test_disabling_a_user_kills_their_tokens_for_good(
+    client: FlaskClient, admin_headers: dict[str, str], make_user: Any
+) -> None:
+    """Re-enabling the user does not revive the tokens they held before."""
+    alice = make_user("viewer", email="alice@acme.test")
+    held = issue_tokens(alice)
+    for disabled in (True, False):
+        resp = client.patch(f"/api/users/{alice.id}", json={"disabled": disabled}, headers=admin_headers)
+        assert resp.status_code == 200, resp.get_json()
+    assert_error(client.get("/api/auth/me", headers=_auth(held["access_token"])), 401, "UNAUTHORIZED")
+    assert_error(client.post("/api/auth/refresh", headers=_auth(held["refresh_token"])), 401, "UNAUTHORIZED")
+    # Tokens carry whole seconds: those issued from the second after the cut-off work.
+    time.sleep(max(0.0, db.session.get(User, alice.id).tokens_valid_after.timestamp() - time.time()) + 0.01)
+    fresh = issue_tokens(db.session.get(User, alice.id))
+    assert client.get("/api/auth/me", headers=_auth(fresh["access_token"])).status_code == 200
+
+
+def test_unlinking_a_user_kills_their_tokens(
+    client: FlaskClient, invite: Any, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invite("alice@acme.test")
+    tokens = sign_in(client, "alice").get_json()["data"]
+    monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path / "cli"))
+    monkeypatch.setenv("ACUSIGHT_DATABASE_URL", database_url)
+    assert CliRunner().invoke(cli_main, ["users", "unlink", "alice@acme.test"]).exit_code == 0
+    db.session.expire_all()
+    assert_error(client.get("/api/auth/me", headers=_auth(tokens["access_token"])), 401, "UNAUTHORIZED")
     assert_error(
         client.post("/api/auth/refresh", headers=_auth(tokens["refresh_token"])), 401, "UNAUTHORIZED"
     )
-    assert client.post("/api/auth/refresh", headers=_auth(fresh["refresh_token"])).status_code == 200
 
 
 def test_token_types_are_not_interchangeable(client: FlaskClient, admin: User) -> None:
@@ -696,12 +759,16 @@ def test_logout_revokes_both_tokens_across_restarts(
     )
 
 
-def test_logout_without_refresh_token_revokes_the_access_token(client: FlaskClient, admin: User) -> None:
-    tokens = issue_tokens(admin)
+def test_logout_without_refresh_token_ends_that_sign_in(client: FlaskClient, admin: User) -> None:
+    tokens, other_device = issue_tokens(admin), issue_tokens(admin)
     assert client.post("/api/auth/logout", headers=_auth(tokens["access_token"])).status_code == 204
     assert_error(client.get("/api/auth/me", headers=_auth(tokens["access_token"])), 401, "UNAUTHORIZED")
-    # The refresh token was not sent, so it still works (other devices stay signed in).
-    assert client.post("/api/auth/refresh", headers=_auth(tokens["refresh_token"])).status_code == 200
+    # Its refresh token belongs to the same sign-in: it stops too, though it was not sent.
+    assert_error(
+        client.post("/api/auth/refresh", headers=_auth(tokens["refresh_token"])), 401, "UNAUTHORIZED"
+    )
+    # Another sign-in (another device) stays signed in.
+    assert client.post("/api/auth/refresh", headers=_auth(other_device["refresh_token"])).status_code == 200
 
 
 def test_logout_refuses_someone_elses_refresh_token(client: FlaskClient, make_user: Any) -> None:

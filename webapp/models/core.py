@@ -49,7 +49,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Platform tokens issued before this second are refused: set when the user is disabled or unlinked.
+    # Platform tokens issued before this time are refused: set when the user is disabled or unlinked.
     tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization] = relationship(back_populates="users")

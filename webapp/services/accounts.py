@@ -74,6 +74,8 @@ def unlink(session: Session, email: str) -> User:
     if user is None:
         raise NotFound(f"No user with email {email}")
     user.oidc_issuer = user.oidc_subject = None
+    # The account's tokens belong to the sign-in account being removed.
+    cut_off_tokens(user)
     session.commit()
     return user
 
@@ -129,6 +131,17 @@ def _place_new_user(session: Session, identity: Identity, email: str, now: datet
 
 # --- platform tokens -------------------------------------------------------------------------
 
+# A revoked token family is a revoked_tokens row whose jti is this prefix and the family's id.
+FAMILY_PREFIX = "fam:"
+FAMILY_TOKEN_TYPE = "family"
+REFRESH_REUSED = (
+    "this refresh token was already used; every token of its sign-in is now revoked: sign in again"
+)
+
+
+def family_key(family: str) -> str:
+    return FAMILY_PREFIX + family
+
 
 def _revoke(session: Session, claims: dict[str, Any], user_id: int) -> None:
     """Blocklist one token until its own expiry; expired rows are purged on the way."""
@@ -142,30 +155,72 @@ def _revoke(session: Session, claims: dict[str, Any], user_id: int) -> None:
     )
 
 
-def rotate_refresh_token(session: Session, user: User, claims: dict[str, Any]) -> None:
-    """Spend a refresh token: each one works once, so a stolen copy dies at the owner's next refresh."""
+def _revoke_family(session: Session, claims: dict[str, Any], session_max: timedelta) -> None:
+    """Blocklist every token of the sign-in ``claims`` belongs to (no-op for a token without one).
+
+    The row is kept as long as a token of the sign-in can live: ``session_max`` after it began.
+    """
+    family = claims.get("fam")
+    if not family or session.scalar(select(RevokedToken.id).where(RevokedToken.jti == family_key(family))):
+        return
+    began = datetime.fromtimestamp(int(claims.get("auth_time") or claims.get("iat") or 0), UTC)
+    user_id = int(claims["sub"]) if str(claims.get("sub", "")).isdigit() else None
+    row = RevokedToken(jti=family_key(family), token_type=FAMILY_TOKEN_TYPE, user_id=user_id)
+    row.expires_at = max(began + session_max, utcnow()) + timedelta(days=1)
+    session.add(row)
+
+
+def revoke_family(session: Session, claims: dict[str, Any], session_max: timedelta) -> None:
+    """A spent refresh token came back: its sign-in is compromised, so all of its tokens stop now."""
+    _revoke_family(session, claims, session_max)
+    try:
+        session.commit()
+    except IntegrityError:  # revoked by a concurrent request already
+        session.rollback()
+
+
+def rotate_refresh_token(
+    session: Session, user: User, claims: dict[str, Any], session_max: timedelta
+) -> None:
+    """Spend a refresh token: each one works once; presenting it again revokes its whole sign-in."""
     _revoke(session, claims, user.id)
     try:
         session.commit()
     except IntegrityError as exc:
-        # Two refreshes raced with one token: the loser finds it already spent.
+        # Two refreshes raced with one token: the second use is reuse, as if it came later.
         session.rollback()
-        raise Unauthorized(
-            "Missing or invalid authentication", "this refresh token was already used"
-        ) from exc
+        revoke_family(session, claims, session_max)
+        raise Unauthorized("Missing or invalid authentication", REFRESH_REUSED) from exc
 
 
 def logout(
-    session: Session, user: User, access_claims: dict[str, Any], refresh_claims: dict[str, Any] | None
+    session: Session,
+    user: User,
+    access_claims: dict[str, Any],
+    refresh_claims: dict[str, Any] | None,
+    session_max: timedelta,
 ) -> None:
-    """Revoke the access token in use and, when given, the refresh token of the same user."""
+    """End the sign-in the access token belongs to: every token of it (its refresh tokens too) stops.
+
+    A refresh token sent along is revoked as well (it must be the same user's): tokens from before
+    families existed have no family to revoke.
+    """
     if refresh_claims is not None:
         if refresh_claims.get("type") != "refresh" or str(refresh_claims.get("sub")) != str(user.id):
             raise ValidationError("Not a refresh token of this user", "send the refresh_token from sign-in")
         if session.scalar(select(RevokedToken.id).where(RevokedToken.jti == refresh_claims["jti"])) is None:
             _revoke(session, refresh_claims, user.id)
+        if refresh_claims.get("fam") != access_claims.get("fam"):
+            _revoke_family(session, refresh_claims, session_max)
     _revoke(session, access_claims, user.id)
+    _revoke_family(session, access_claims, session_max)
     session.commit()
+
+
+def cut_off_tokens(user: User) -> None:
+    """Refuse every token the user holds now. Tokens carry whole seconds, so every token issued up to
+    the end of this second is refused; sign-ins from the next second on work."""
+    user.tokens_valid_after = utcnow().replace(microsecond=0) + timedelta(seconds=1)
 
 
 # --- invitations -----------------------------------------------------------------------------
@@ -328,6 +383,9 @@ def update_user(session: Session, organization_id: int, user_id: int, changes: d
         _check_role(changes["role"])
     still_admin = changes.get("role", user.role) == "admin" and not changes.get("disabled", user.disabled)
     _keeps_an_admin(session, user, still_admin)
+    if changes.get("disabled") and not user.disabled:
+        # Re-enabling the user later must not bring back the tokens they held.
+        cut_off_tokens(user)
     for key, value in changes.items():
         setattr(user, key, value)
     session.commit()

@@ -54,8 +54,9 @@ class Refresh(MethodView):
     @blp.response(200, TokensSchema)
     def post(self) -> Any:
         """Trade a refresh token (sent as the Bearer token) for a new pair; each one works once."""
-        accounts.rotate_refresh_token(db.session, current_user(), get_jwt())
-        return issue_tokens(current_user())
+        claims = get_jwt()
+        accounts.rotate_refresh_token(db.session, current_user(), claims, _settings().session_max)
+        return issue_tokens(current_user(), session_of=claims)
 
 
 @blp.route("/logout")
@@ -64,9 +65,10 @@ class Logout(MethodView):
     @blp.arguments(LogoutSchema)
     @blp.response(204)
     def post(self, body: dict[str, Any]) -> None:
-        """Revoke the access token in use, and the refresh token when sent: both stop working now."""
+        """End this sign-in: the access token in use and every other token of the same sign-in (its
+        refresh tokens included) stop working now; a refresh token sent along is revoked too."""
         refresh = _decode_refresh(body["refresh_token"]) if "refresh_token" in body else None
-        accounts.logout(db.session, current_user(), get_jwt(), refresh)
+        accounts.logout(db.session, current_user(), get_jwt(), refresh, _settings().session_max)
 
 
 @blp.route("/me")
@@ -76,6 +78,10 @@ class Me(MethodView):
     def get(self) -> Any:
         """Who is calling, with their organization."""
         return current_user()
+
+
+def _settings() -> Any:
+    return current_app.extensions["acusight.settings"]
 
 
 def _decode_refresh(token: str) -> dict[str, Any]:
