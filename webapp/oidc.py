@@ -36,8 +36,9 @@ class Identity:
     issuer: str
     subject: str
     email: str | None
-    # None when the provider does not say (Azure AD, for one); False means it says "unverified".
-    email_verified: bool | None
+    # Whether the provider vouched for the email: a claim of true, or no claim from a provider the
+    # operator trusts (ACUSIGHT_OIDC_TRUST_UNVERIFIED_EMAIL).
+    email_verified: bool
     name: str | None
 
 
@@ -151,11 +152,15 @@ def complete_login() -> Identity:
     except requests.RequestException as exc:
         log.warning("OpenID Connect provider call failed: %s", exc)
         raise ServiceUnavailable("The sign-in provider cannot be reached", str(exc)) from exc
+    verified = _as_bool(claims.get("email_verified"))
+    if verified is None:
+        # Silence is not a vouch, unless the operator says this provider's emails are all verified.
+        verified = bool(current_app.extensions["acusight.settings"].oidc_trust_unverified_email)
     return Identity(
         issuer=claims["iss"],
         subject=str(claims["sub"]),
         email=claims.get("email"),
-        email_verified=_as_bool(claims.get("email_verified")),
+        email_verified=verified,
         name=claims.get("name") or None,
     )
 

@@ -75,6 +75,9 @@ class Settings:
     oidc_redirect_url: str = ""
     # Empty: the callback answers with the tokens as JSON; else it redirects here, tokens in the #fragment.
     oidc_post_login_url: str = ""
+    # Emails place and link people only when the provider vouches for them (email_verified: true). A
+    # provider that never sends the claim (Azure AD, for one) needs this set to trust its emails anyway.
+    oidc_trust_unverified_email: bool = False
     invitation_days: int = 7
     max_upload_mb: int = 20
     sql_echo: bool = False
@@ -124,6 +127,19 @@ class Settings:
     # (memory:// is per process; redis://host:6379 is shared by every replica).
     rate_limit: str = ""
     rate_limit_storage_uri: str = "memory://"
+    # Shared workers, per organization (0: no limit). Dataset versions, training jobs and exports each:
+    # at most this many queued or running at once; more is refused (429) until one finishes. An
+    # organization's own value (`acusight orgs quota set --jobs`) takes the place of this default.
+    org_max_jobs: int = 2
+    # What one training job may ask for (the API's own bounds are 1000 epochs, width 512).
+    training_max_epochs: int = 500
+    training_max_width: int = 256
+    # Training schedules fire at most this often: shorter intervals and more frequent crons are refused.
+    schedule_min_interval_s: int = 3600
+    # Stored images per organization (0: no limit): their bytes in MB and their number. An upload past
+    # either is refused (507) and stores nothing; `acusight orgs quota set` gives an organization its own.
+    org_storage_quota_mb: int = 51_200
+    org_image_quota: int = 1_000_000
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:

@@ -31,6 +31,7 @@ from tests.webapp.test_envelope import assert_error
 from webapp import create_app
 from webapp.auth import issue_tokens
 from webapp.cli import main as cli_main
+from webapp.errors import Forbidden
 from webapp.extensions import db
 from webapp.models import User
 from webapp.services import accounts, users
@@ -54,6 +55,8 @@ PEOPLE: dict[str, dict[str, Any]] = {
         "email_verified": False,
     },
     "erin": {"password": "erin-pw", "sub": "sub-erin", "email": "erin@bigcorp.test", "email_verified": True},
+    # A provider that says nothing of verification (no email_verified claim).
+    "dave": {"password": "dave-pw", "sub": "sub-dave", "email": "dave@acme.test"},
     "nomail": {"password": "nomail-pw", "sub": "sub-nomail"},
 }
 for _login, _person in PEOPLE.items():
@@ -512,7 +515,33 @@ def test_uninvited_user_is_refused_with_a_clear_page(client: FlaskClient, make_u
 def test_unverified_email_is_refused_even_when_invited(client: FlaskClient, invite: Any) -> None:
     invite("carol@acme.test")
     error = assert_error(sign_in(client, "carol"), 403, "FORBIDDEN")
-    assert "not verified" in error["details"]
+    assert "verified" in error["details"]
+
+
+def test_an_email_without_a_verified_claim_places_and_links_no_one(client: FlaskClient, invite: Any) -> None:
+    """A provider that lets people type any email and says nothing of it must not take over the user
+    made for that email, nor use their invitation."""
+    invite("dave@acme.test")
+    error = assert_error(sign_in(client, "dave"), 403, "FORBIDDEN")
+    assert "does not vouch" in error["details"]
+    # An admin made by the operator waits to be linked at their first sign-in with this email.
+    admin = users.create(db.session, "dave@acme.test", "Acme", "admin")
+    assert_error(sign_in(client, "dave"), 403, "FORBIDDEN")
+    db.session.refresh(admin)
+    assert admin.oidc_subject is None
+
+
+def test_a_provider_the_operator_trusts_may_leave_the_claim_out(
+    database_url: str, data_dir: Path, idp: IdP, invite: Any
+) -> None:
+    settings = oidc_settings(idp, oidc_trust_unverified_email=True)
+    client = create_app({"data_dir": data_dir, "database_url": database_url, **settings}).test_client()
+    invite("dave@acme.test", role="annotator")
+    user = sign_in(client, "dave").get_json()["data"]["user"]
+    assert (user["email"], user["role"]) == ("dave@acme.test", "annotator")
+    # An explicit "not verified" is refused even then.
+    invite("carol@acme.test")
+    assert_error(sign_in(client, "carol"), 403, "FORBIDDEN")
 
 
 def test_no_email_claim_is_refused(client: FlaskClient) -> None:
@@ -536,11 +565,29 @@ def test_domain_rule_places_a_new_user(client: FlaskClient, make_user: Any) -> N
     assert data["user"]["organization"]["name"] == "BigCorp" and data["user"]["role"] == "ml_engineer"
 
 
-def test_invitation_wins_over_domain_rule(client: FlaskClient, invite: Any) -> None:
-    accounts.add_domain_rule(db.session, "acme.test", "Other", "viewer")
+def test_invitation_of_the_rules_organization_wins_over_its_rule(client: FlaskClient, invite: Any) -> None:
     invite("alice@acme.test", role="admin", org="Acme")
+    accounts.add_domain_rule(db.session, "acme.test", "Acme", "viewer")
     user = sign_in(client, "alice").get_json()["data"]["user"]
     assert (user["organization"]["name"], user["role"]) == ("Acme", "admin")
+
+
+def test_no_other_organization_can_invite_into_a_ruled_domain(
+    client: FlaskClient, invite: Any, make_user: Any
+) -> None:
+    """Invitation squatting: another organization's invitation to new.hire@<a ruled domain> is refused,
+    and one made before the rule existed is never used; the hire lands where the domain's rule says."""
+    squatter = invite("alice@acme.test", role="admin", org="Squatter")  # before any rule
+    make_user("admin", "Acme")
+    accounts.add_domain_rule(db.session, "acme.test", "Acme", "viewer")
+    with pytest.raises(Forbidden):
+        accounts.invite(db.session, squatter.organization_id, "bob.new@acme.test", "admin", squatter, days=90)
+    resp = client.post(
+        "/api/users/invitations", json={"email": "x@acme.test", "role": "admin"}, headers=bearer(squatter)
+    )
+    assert "another organization" in assert_error(resp, 403, "FORBIDDEN")["message"]
+    user = sign_in(client, "alice").get_json()["data"]["user"]
+    assert (user["organization"]["name"], user["role"]) == ("Acme", "viewer")
 
 
 def test_cli_created_user_is_linked_by_verified_email(client: FlaskClient, idp: IdP) -> None:

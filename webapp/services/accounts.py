@@ -56,7 +56,7 @@ def sign_in(session: Session, identity: Identity, now: datetime | None = None) -
             )
         else:
             user.oidc_issuer, user.oidc_subject = identity.issuer, identity.subject
-    elif identity.email and identity.email_verified is not False:
+    elif identity.email and identity.email_verified:
         _follow_email_change(session, user, normalize_email(identity.email))
     if user.disabled:
         session.rollback()
@@ -83,8 +83,8 @@ def unlink(session: Session, email: str) -> User:
 def _verified_email(identity: Identity) -> str:
     if not identity.email:
         raise Forbidden(REFUSED, "the sign-in provider did not share an email address (scope 'email')")
-    if identity.email_verified is False:
-        raise Forbidden(REFUSED, "the sign-in provider says this email address is not verified")
+    if not identity.email_verified:
+        raise Forbidden(REFUSED, "the sign-in provider does not vouch that this email address is verified")
     return normalize_email(identity.email)
 
 
@@ -94,17 +94,23 @@ def _follow_email_change(session: Session, user: User, email: str) -> None:
         user.email = email
 
 
+def _domain_rule(session: Session, email: str) -> DomainRule | None:
+    return session.scalar(select(DomainRule).where(DomainRule.domain == email.rpartition("@")[2]))
+
+
 def _place_new_user(session: Session, identity: Identity, email: str, now: datetime) -> User:
-    invitation = session.scalar(
-        select(Invitation)
-        .where(Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.expires_at > now)
-        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-        .limit(1)
+    rule = _domain_rule(session, email)
+    pending = select(Invitation).where(
+        Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.expires_at > now
     )
+    if rule is not None:
+        # A domain with a rule belongs to the rule's organization: no other may invite its people in
+        # (an invitation made before the rule existed is not used).
+        pending = pending.where(Invitation.organization_id == rule.organization_id)
+    invitation = session.scalar(pending.order_by(Invitation.created_at.desc(), Invitation.id.desc()).limit(1))
     if invitation is not None:
         organization_id, role = invitation.organization_id, invitation.role
     else:
-        rule = session.scalar(select(DomainRule).where(DomainRule.domain == email.rpartition("@")[2]))
         if rule is None:
             expired = session.scalar(select(Invitation.id).where(Invitation.email == email).limit(1))
             raise Forbidden(
@@ -244,6 +250,12 @@ def invite(
     _check_role(role)
     email = normalize_email(email)
     now = utcnow()
+    rule = _domain_rule(session, email)
+    if rule is not None and rule.organization_id != organization_id:
+        raise Forbidden(
+            "This email's domain belongs to another organization",
+            f"people at {rule.domain} join another organization by the platform operator's domain rule",
+        )
     member = select(User.id).where(User.email == email, User.organization_id == organization_id)
     if session.scalar(member) is not None:
         raise Conflict("A user with this email is already in your organization")
