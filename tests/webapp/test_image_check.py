@@ -1,12 +1,17 @@
-"""The quick JPEG check gives the same verdicts as decoding the whole file, damaged files included."""
+"""The quick JPEG check, and the PNG check that never makes the frame, give the same verdicts as decoding
+the whole file, damaged files included."""
 
 from __future__ import annotations
 
 import io
 import random
+import struct
 import tempfile
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -176,3 +181,201 @@ def test_other_formats_are_decoded_whole(fmt: str) -> None:
 
 def test_an_empty_file_is_not_an_image() -> None:
     assert _verdict(quick, b"") == _verdict(whole, b"") == "File is not a valid JPEG, PNG or WebP image"
+
+
+# --- PNG: the data is inflated piece by piece, never made into a frame ------------------------------
+
+
+def whole_png(data: bytes, max_pixels: int) -> ImageInfo:
+    """What every PNG upload ran before: Pillow verifies the chunks, then decodes the whole frame."""
+    from webapp.services.image_check import _DECODE_ERRORS
+
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as im:
+            fmt, (width, height) = str(im.format), im.size
+            if width * height > max_pixels:
+                raise ValidationError("Image has too many pixels", "")
+            im.verify()
+        with Image.open(io.BytesIO(data), formats=[fmt]) as im:
+            im.load()
+    except Image.DecompressionBombError as exc:
+        raise ValidationError("Image has too many pixels", str(exc)) from exc
+    except _DECODE_ERRORS as exc:
+        raise ValidationError("File is not a valid JPEG, PNG or WebP image", str(exc)) from exc
+    return ImageInfo(fmt.lower(), width, height)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+@dataclass
+class Png:
+    """A PNG written by hand, so that its parts can be damaged one at a time: ``rows`` are the
+    filtered rows (filter byte first) in the order the decoder takes them."""
+
+    width: int
+    height: int
+    depth: int
+    color: int
+    rows: list[bytes]
+    interlace: int = 0
+    before: list[bytes] = field(default_factory=list)  # chunks between IHDR and the data
+    after: list[bytes] = field(default_factory=list)  # chunks between the data and IEND
+    idat_bytes: int = 1 << 20
+
+    def stream(self) -> bytes:
+        return zlib.compress(b"".join(self.rows))
+
+    def idats(self, stream: bytes | None = None) -> list[bytes]:
+        stream = self.stream() if stream is None else stream
+        step = self.idat_bytes
+        return [_chunk(b"IDAT", stream[i : i + step]) for i in range(0, len(stream), step)]
+
+    def encode(self, idats: list[bytes] | None = None) -> bytes:
+        header = struct.pack(
+            ">IIBBBBB", self.width, self.height, self.depth, self.color, 0, 0, self.interlace
+        )
+        return b"".join(
+            [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header), *self.before]
+            + (self.idats() if idats is None else idats)
+            + [*self.after, _chunk(b"IEND", b"")]
+        )
+
+
+_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+
+
+def _png(
+    width: int, height: int, depth: int = 8, color: int = 2, interlace: int = 0, seed: int = 0, **kw: Any
+) -> Png:
+    """Noise, with every filter type used; sub-byte depths packed as PNG packs them."""
+    rng = np.random.default_rng(seed)
+    channels = _PNG_CHANNELS[color]
+    levels = 1 << min(depth, 8)
+    pixels = rng.integers(0, levels, (height, width, channels), dtype=np.uint16)
+    if depth == 16:
+        pixels = rng.integers(0, 1 << 16, (height, width, channels), dtype=np.uint16)
+    passes = [(0, 0, 1, 1)] if not interlace else [(c, r, cs, rs) for c, r, cs, rs in _ADAM7_PASSES]
+    rows = []
+    for col0, row0, col_step, row_step in passes:
+        part = pixels[row0::row_step, col0::col_step]
+        if part.size == 0:
+            continue
+        for i, row in enumerate(part):
+            if depth == 16:
+                raw = row.astype(">u2").tobytes()
+            elif depth == 8:
+                raw = row.astype(np.uint8).tobytes()
+            else:
+                bits = np.unpackbits(row.astype(np.uint8).reshape(-1, 1), axis=1)[:, 8 - depth :]
+                raw = np.packbits(bits.reshape(-1)).tobytes()
+            rows.append(bytes([i % 5]) + raw)  # filter types 0-4 all appear; any bytes are valid data
+    return Png(width, height, depth, color, rows, interlace, **kw)
+
+
+_ADAM7_PASSES = (
+    (0, 0, 8, 8),
+    (4, 0, 8, 8),
+    (0, 4, 4, 8),
+    (2, 0, 4, 4),
+    (0, 2, 2, 4),
+    (1, 0, 2, 2),
+    (0, 1, 1, 2),
+)
+_PALETTE = _chunk(b"PLTE", bytes(range(48)))
+
+PNG_SAMPLES: dict[str, Callable[[], Png]] = {
+    "rgb": lambda: _png(40, 30),
+    "rgba-16bit": lambda: _png(17, 9, depth=16, color=6),
+    "gray-1bit": lambda: _png(37, 11, depth=1, color=0),
+    "palette-4bit": lambda: _png(21, 13, depth=4, color=3, before=[_PALETTE]),
+    "gray-alpha": lambda: _png(12, 12, color=4),
+    "interlaced": lambda: _png(37, 29, interlace=1),
+    "interlaced-tiny": lambda: _png(3, 2, color=0, interlace=1),
+    "many-chunks": lambda: _png(40, 30, idat_bytes=300, after=[_chunk(b"tEXt", b"k\x00v")]),
+    "text-after": lambda: _png(20, 20, after=[_chunk(b"zTXt", b"k\x00\x00" + zlib.compress(b"x" * 50))]),
+}
+
+
+def _png_mutations(png: Png, rng: random.Random) -> list[bytes]:
+    """Damaged copies: bytes changed anywhere (most break a chunk's CRC), and damage behind valid
+    CRCs, to the data stream, the rows and the chunks, which only decoding the data can find."""
+    data = png.encode()
+    stream = png.stream()
+    out = []
+    for _ in range(12):
+        b = bytearray(data)
+        where = rng.randrange(len(b))
+        b[where] ^= 1 << rng.randrange(8)
+        out.append(bytes(b))
+        out.append(data[: rng.randrange(len(data))])
+    for _ in range(12):  # the data stream damaged, the chunks' CRCs made right
+        s = bytearray(stream)
+        where = rng.randrange(len(s))
+        kind = rng.randrange(3)
+        if kind == 0:
+            s[where] = rng.randrange(256)
+        elif kind == 1:
+            del s[where : where + rng.randrange(1, 8)]
+        else:
+            s[where:where] = rng.randbytes(rng.randrange(1, 8))
+        out.append(png.encode(png.idats(bytes(s))))
+    rows = list(png.rows)
+    bad = rng.randrange(len(rows))
+    for filter_type in (5, 255):
+        damaged = [*rows]
+        damaged[bad] = bytes([filter_type]) + rows[bad][1:]
+        out.append(png.encode(png.idats(zlib.compress(b"".join(damaged)))))
+    joined = b"".join(rows)
+    cut = rng.randrange(1, len(rows))
+    out += [
+        png.encode(png.idats(zlib.compress(b"".join(rows[:cut])))),  # ends at the end of a row
+        png.encode(png.idats(zlib.compress(joined[:-3]))),  # ends mid-row
+        png.encode(png.idats(zlib.compress(b""))),  # no rows at all
+        png.encode(png.idats(zlib.compress(joined + rows[-1]))),  # a row too many
+        png.encode(png.idats(stream[:-4] + bytes(4))),  # a wrong checksum at the end of the stream
+        png.encode(png.idats(stream[:-4])),  # no checksum
+        png.encode(png.idats()[:1]),  # the first data chunk only
+        png.encode([_chunk(b"IDAT", b""), *png.idats()]),  # an empty data chunk first
+        png.encode([*png.idats(), _chunk(b"IDAT", zlib.compress(b"\x00" * 10))]),  # more data after the end
+        png.encode([]),  # no data chunk
+    ]
+    idats = png.idats()
+    if len(idats) > 2:
+        drop = rng.randrange(len(idats))
+        out.append(png.encode(idats[:drop] + idats[drop + 1 :]))
+        out.append(png.encode([*idats[:drop], _chunk(b"tEXt", b"a\x00b"), *idats[drop:]]))
+    return out
+
+
+def png_quick(data: bytes, max_pixels: int) -> ImageInfo:
+    return quick(data, max_pixels)
+
+
+@pytest.mark.parametrize("name", PNG_SAMPLES)
+def test_damaged_pngs_get_the_verdict_of_the_whole_decode(name: str) -> None:
+    png = PNG_SAMPLES[name]()
+    assert (
+        _verdict(png_quick, png.encode())
+        == _verdict(whole_png, png.encode())
+        == ImageInfo("png", png.width, png.height)
+    )
+    rng = random.Random(f"png-check-{name}")
+    disagreements = []
+    refused = 0
+    damaged_files = [m for _ in range(4) for m in _png_mutations(png, rng)]
+    for damaged in damaged_files:
+        fast, slow = _verdict(png_quick, damaged), _verdict(whole_png, damaged)
+        refused += isinstance(slow, str)
+        if fast != slow:
+            disagreements.append((damaged, fast, slow))
+    assert not disagreements, [(f, s) for _, f, s in disagreements[:5]]
+    assert refused >= 40 and len(damaged_files) - refused >= 4  # both verdicts were exercised
+
+
+def test_pngs_pillow_writes_are_accepted() -> None:
+    for mode in ("1", "L", "P", "RGB", "RGBA", "LA", "I;16"):
+        out = io.BytesIO()
+        _photo("RGB", (33, 17)).convert(mode).save(out, "PNG")
+        assert _verdict(png_quick, out.getvalue()) == ImageInfo("png", 33, 17), mode
