@@ -9,6 +9,7 @@ from flask import Flask, Response
 from sqlalchemy.exc import IntegrityError
 
 from webapp import oidc, ratelimit, security, storage
+from webapp.api import docs_assets
 from webapp.api import register as register_api
 from webapp.api.benchmark import register as register_benchmark_endpoints
 from webapp.api.envelope import error_response, handle_app_error
@@ -54,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=docs_assets.ASSETS_URL,
         API_SPEC_OPTIONS={
             "info": {"description": "Devices, data and models of an Acusight organization."},
         },
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DEVICE_SCHEME, {"type": "apiKey", "in": "header", "name": DEVICE_KEY_HEADER}
     )
     register_api(api)
+    docs_assets.register(app)
     if settings.benchmark_endpoints:
         register_benchmark_endpoints(app)
 

@@ -86,16 +86,23 @@ def test_swagger_ui_policy_allows_its_assets_and_only_its_own_inline_script(clie
     policy = dict(d.strip().split(" ", 1) for d in resp.headers["Content-Security-Policy"].split(";"))
     assert policy["default-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
     scripts = policy["script-src"].split()
-    assert "https://cdn.jsdelivr.net" in scripts and "'unsafe-inline'" not in scripts
+    assert "'self'" in scripts and "'unsafe-inline'" not in scripts
+    assert not [src for src in scripts if src.startswith(("http:", "https:"))], (
+        "no other host may serve scripts"
+    )
     inline = re.findall(rb"<script>(.*?)</script>", resp.data, re.DOTALL)
     assert len(inline) == 1
     digest = base64.b64encode(hashlib.sha256(inline[0]).digest()).decode()
     assert f"'sha256-{digest}'" in scripts
-    # The page loads the document from this API, and its styles and images from the CDN.
+    # The page loads the document and its own assets from this API, nothing from another host.
     assert policy["connect-src"] == "'self'"
-    assert "https://cdn.jsdelivr.net" in policy["style-src"].split()
-    for src in re.findall(rb'(?:src|href)="([^"]+)"', resp.data):
-        assert src.decode().startswith("https://cdn.jsdelivr.net/"), src
+    assert policy["style-src"].split()[0] == "'self'"
+    assets = [src.decode() for src in re.findall(rb'(?:src|href)="([^"]+)"', resp.data)]
+    assert assets and all(src.startswith("/api/docs/assets/") for src in assets), assets
+    for src in assets:
+        asset = client.get(src)
+        assert asset.status_code == 200 and asset.mimetype in ("text/javascript", "text/css"), src
+    assert client.get("/api/docs/assets/../__init__.py").status_code == 404
 
 
 def test_hsts_only_over_https(client: FlaskClient) -> None:
