@@ -103,6 +103,10 @@ def issue_tokens(user: User, session_of: dict[str, Any] | None = None) -> dict[s
 
 @jwt.token_in_blocklist_loader
 def _token_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+    return token_revoked(payload)
+
+
+def token_revoked(payload: dict[str, Any]) -> bool:
     """Logged-out and rotated tokens, and revoked families: a table, so revocation survives restarts
     and spans replicas. One query for both."""
     jti = payload.get("jti")
@@ -110,6 +114,12 @@ def _token_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
         return True
     keys = [jti, family_key(str(payload["fam"]))] if payload.get("fam") else [jti]
     return db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti.in_(keys)).limit(1)) is not None
+
+
+def cut_off(user: User, payload: dict[str, Any]) -> bool:
+    """Whether the user's tokens issued when ``payload`` was were cut off (users.tokens_valid_after)."""
+    valid_after = user.tokens_valid_after
+    return valid_after is not None and payload.get("iat", 0) < valid_after.timestamp()
 
 
 def _authenticate_user(refresh: bool = False) -> User:
@@ -133,7 +143,7 @@ def _authenticate_user(refresh: bool = False) -> User:
     if user is None or user.disabled:
         raise Unauthorized("Missing or invalid authentication", "user is unknown or disabled")
     claims = get_jwt()
-    if user.tokens_valid_after is not None and claims.get("iat", 0) < user.tokens_valid_after.timestamp():
+    if cut_off(user, claims):
         raise Unauthorized("Missing or invalid authentication", "this token was revoked; sign in again")
     if refresh:
         settings = current_app.extensions["acusight.settings"]

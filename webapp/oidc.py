@@ -9,7 +9,8 @@ from typing import Any, cast
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
-from flask import Flask, Response, current_app, session, url_for
+from flask import Flask, Response, current_app, has_request_context, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from joserfc.errors import JoseError
 
 from webapp.errors import ServiceUnavailable, Unauthorized
@@ -42,6 +43,14 @@ class Identity:
     name: str | None
 
 
+class _SignInCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie, Secure whenever the request came over HTTPS (directly, or as the trusted
+    proxy says) even where no setting names an https URL: the callback URL may come from the request."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app)) or (has_request_context() and request.is_secure)
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     """Configure the session cookie that carries state, nonce and PKCE verifier, and the client."""
     app.config.update(
@@ -51,8 +60,10 @@ def init_app(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         # Lax: the provider's redirect back to the callback is a top-level GET, which keeps it.
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.oidc_redirect_url.startswith("https://"),
+        SESSION_COOKIE_SECURE=settings.oidc_redirect_url.startswith("https://")
+        or settings.public_url.startswith("https://"),
     )
+    app.session_interface = _SignInCookie()
     if not settings.oidc_issuer:
         return
     if "openid" not in settings.oidc_scopes.split():

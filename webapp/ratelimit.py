@@ -15,9 +15,9 @@ from limits import parse_many
 from sqlalchemy import select
 
 from webapp.api.envelope import error_response
-from webapp.auth import DEVICE_KEY_HEADER, SERVICE_KEY_KIND
+from webapp.auth import DEVICE_KEY_HEADER, SERVICE_KEY_KIND, cut_off, token_revoked
 from webapp.extensions import db
-from webapp.models import Device, ServiceAccount
+from webapp.models import Device, ServiceAccount, User
 from webapp.security import lookup_prefix, verify_secret
 from webapp.settings import Settings
 
@@ -45,10 +45,15 @@ def caller_key() -> str:
             return f"service:{row.id}"
     elif scheme.lower() == "bearer" and token:
         try:
-            # Signature and expiry only: a token signed by us names its user, whoever presents it.
-            return f"user:{decode_token(token)['sub']}"
+            claims = decode_token(token)
         except Exception:  # any undecodable token counts against the IP, like no token
-            pass
+            claims = None
+        # A revoked or cut-off token (logged out, stolen and reused, its user disabled) proves nothing:
+        # it must not spend its user's allowance, which would let its holder lock the user out.
+        if claims is not None and not token_revoked(claims):
+            user = db.session.get(User, int(claims["sub"])) if str(claims.get("sub", "")).isdigit() else None
+            if user is not None and not user.disabled and not cut_off(user, claims):
+                return f"user:{user.id}"
     return f"ip:{request.remote_addr or 'unknown'}"
 
 

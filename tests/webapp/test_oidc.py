@@ -297,6 +297,15 @@ def test_session_cookie_is_ours_and_locked_down(client: FlaskClient) -> None:
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/api/auth" in cookie
 
 
+def test_session_cookie_is_secure_whenever_the_request_came_over_https(client: FlaskClient) -> None:
+    """The callback URL here comes from the request (no setting names an https URL): over HTTPS the
+    cookie carrying the sign-in's state and PKCE verifier must never go out over plain HTTP."""
+    secure = client.get("/api/auth/login", base_url="https://api.example.test").headers["Set-Cookie"]
+    assert "Secure" in secure.split("; ")
+    plain = client.get("/api/auth/login").headers["Set-Cookie"]
+    assert "Secure" not in plain.split("; ")
+
+
 def test_abandoned_logins_do_not_overflow_the_cookie(client: FlaskClient, invite: Any) -> None:
     invite("alice@acme.test")
     started = [start_login(client) for _ in range(8)]

@@ -16,7 +16,7 @@ from tests.conftest import bearer
 from tests.webapp.test_envelope import assert_error
 from tests.webapp.test_service_accounts import service_headers
 from webapp import create_app
-from webapp.auth import issue_access_token
+from webapp.auth import issue_access_token, issue_tokens
 from webapp.extensions import db
 from webapp.services import service_accounts
 
@@ -114,6 +114,20 @@ def test_credentials_that_prove_nothing_count_against_the_address(limited_app: C
     )
     other_address = client.get("/api/openapi.json", environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert other_address.status_code == 200
+
+
+def test_a_revoked_token_cannot_spend_its_users_allowance(
+    limited_app: Callable[..., Flask], admin: Any, admin_headers: dict[str, str]
+) -> None:
+    """Whoever holds a logged-out token must not be able to lock its user out: it counts as nothing
+    (against the address it comes from), not as the user."""
+    client = limited_app("3/minute").test_client()
+    stale = {"Authorization": f"Bearer {issue_tokens(admin)['access_token']}"}
+    assert client.post("/api/auth/logout", headers=stale).status_code == 204
+    away = {"REMOTE_ADDR": "198.51.100.9"}
+    for _ in range(5):
+        assert client.get("/api/organization", headers=stale, environ_base=away).status_code in (401, 429)
+    assert client.get("/api/organization", headers=admin_headers).status_code == 200
 
 
 def test_limits_are_documented_when_on(limited_app: Callable[..., Flask]) -> None:
