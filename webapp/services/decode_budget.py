@@ -16,7 +16,7 @@ A decode that finds too few free slots tries again every few tens of millisecond
 every slot, so it runs alone. Small decodes (under :data:`SMALL_BYTES`, such as a camera JPEG's
 1/8-scale check) do not take part: the request threads bound them well enough.
 
-Importing this module also fixes glibc's mmap threshold (see :func:`_return_big_blocks_to_the_kernel`).
+The first decode in a process also fixes glibc's mmap threshold (:func:`_return_big_blocks_to_the_kernel`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import functools
 import math
 import os
 import random
@@ -67,8 +68,12 @@ def _return_big_blocks_to_the_kernel() -> None:
     mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
 
 
-if os.environ.get("ACUSIGHT_KEEP_MALLOC_DEFAULTS", "") != "1":  # the benchmark's switch, to measure it
-    _return_big_blocks_to_the_kernel()
+@functools.cache
+def before_decoding() -> None:
+    """Once per process, in processes that decode images (the API's workers; not the gunicorn
+    master, nor CLI commands and flow workers that never decode)."""
+    if os.environ.get("ACUSIGHT_KEEP_MALLOC_DEFAULTS", "") != "1":  # the benchmark's switch
+        _return_big_blocks_to_the_kernel()
 
 
 class BudgetExhausted(ServiceUnavailable):
@@ -205,6 +210,7 @@ def reserve(nbytes: int, what: str = "image") -> Iterator[int]:
 
     In a request, a refusal also gets a Retry-After header on its 503.
     """
+    before_decoding()
     budget = current()
     if budget is None:
         yield 0

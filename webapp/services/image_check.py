@@ -139,6 +139,7 @@ def decode_check(fp: BinaryIO, max_pixels: int, *, single_scan: bool = False) ->
     a time; any other JPEG is taken to need its whole coefficient buffer, and is decoded within the
     decode budget, as WebP is.
     """
+    decode_budget.before_decoding()
     try:
         with PILImage.open(fp, formats=list(ACCEPTED_FORMATS)) as im:
             pil_format = str(im.format)
