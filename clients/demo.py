@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -609,6 +610,9 @@ def run_demo(
         label_studio = LabelStudioAnnotators(settings.label_studio_url, settings.label_studio_token)
         label_studio.check()  # before anything starts: a wrong URL or token fails at once
     stack = Stack(settings, port=port, prefect_port=prefect_port)
+    if label_studio is not None and not settings.public_url:
+        # Where Label Studio fetches images and sends webhooks: the API takes it from its settings only.
+        os.environ["ACUSIGHT_PUBLIC_URL"] = stack.api_url.removesuffix("/api")
     t0 = time.perf_counter()
     with console.status("starting the platform: Prefect server, API, worker"):
         try:

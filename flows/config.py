@@ -17,9 +17,6 @@ class FlowSettings:
     dvc_repo: Path
     dvc_remote: str
     dvc_remote_endpoint: str
-    # Label Studio, for the sync flows (empty: not configured on this worker).
-    label_studio_url: str = ""
-    label_studio_token: str = ""
 
     @classmethod
     def from_env(cls) -> FlowSettings:
@@ -36,6 +33,4 @@ class FlowSettings:
             dvc_remote=os.environ.get("ACUSIGHT_DVC_REMOTE", str(data_dir / "dvc" / "remote")),
             # An S3-compatible server other than AWS (MinIO, Ceph…) for an s3:// remote.
             dvc_remote_endpoint=os.environ.get("ACUSIGHT_DVC_REMOTE_ENDPOINT_URL", ""),
-            label_studio_url=os.environ.get("ACUSIGHT_LABEL_STUDIO_URL", "").rstrip("/"),
-            label_studio_token=os.environ.get("ACUSIGHT_LABEL_STUDIO_TOKEN", ""),
         )

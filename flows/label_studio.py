@@ -23,7 +23,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.flows import Flow
 from prefect.states import State
 
-from flows.client import PlatformClient
+from flows.client import ApiError, PlatformClient
 from flows.config import FlowSettings
 
 if TYPE_CHECKING:
@@ -52,20 +52,35 @@ class LabelStudioUnavailable(RuntimeError):
 
 
 class LabelStudioSession:
-    """The worker's Label Studio (URL and token from its environment), with errors that say what failed."""
+    """The Label Studio of one organization, with errors that say what failed.
 
-    def __init__(self, settings: FlowSettings) -> None:
-        if not (settings.label_studio_url and settings.label_studio_token):
-            raise RuntimeError(
-                "Label Studio is not configured on this worker: "
-                "set ACUSIGHT_LABEL_STUDIO_URL and ACUSIGHT_LABEL_STUDIO_TOKEN"
-            )
-        self.url = settings.label_studio_url
+    Its URL and token come from the platform, for the link being worked on (each organization has its
+    own Label Studio, or the shared one if it is the one organization that holds it).
+    """
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url = url.rstrip("/")
+        self.token = token
         # Retries are the flow's (Prefect task retries), with delays a restart can fit in.
-        self.client = LabelStudio(
-            base_url=self.url, api_key=settings.label_studio_token, timeout=LS_TIMEOUT_S, max_retries=0
-        )
+        self.client = LabelStudio(base_url=self.url, api_key=token, timeout=LS_TIMEOUT_S, max_retries=0)
         self._emails: dict[int, str] | None = None
+
+    @classmethod
+    def for_project(
+        cls,
+        api: PlatformClient,
+        project_id: int,
+        known: dict[tuple[str, str], LabelStudioSession] | None = None,
+    ) -> LabelStudioSession:
+        """The Label Studio of a linked project, as the platform gives it (``known``: sessions to reuse)."""
+        found = connection(api, project_id)
+        key = (found["url"], found["token"])
+        if known is not None and key in known:
+            return known[key]
+        session = cls(*key)
+        if known is not None:
+            known[key] = session
+        return session
 
     @contextmanager
     def _calling(self, what: str) -> Iterator[None]:
@@ -184,6 +199,24 @@ def _filters(*items: dict[str, Any]) -> str:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _not_refused(task: Any, task_run: Any, state: State[Any]) -> bool:
+    """Retry what may pass later, not the platform's refusal (a 4xx: it will say the same again)."""
+    try:
+        state.result()
+    except ApiError as exc:
+        return exc.status >= 500
+    except Exception:
+        return True
+    return True
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15], retry_condition_fn=_not_refused, cache_policy=NO_CACHE)
+def connection(api: PlatformClient, project_id: int) -> dict[str, Any]:
+    """Where a linked project lives in Label Studio and the token for it (the platform refuses, 409,
+    an organization the shared Label Studio does not serve)."""
+    return api.get(f"/integrations/label-studio/projects/{project_id}/connection")
 
 
 def _report(api: PlatformClient, project_id: int, stage: str, state: str, **fields: Any) -> None:
@@ -343,8 +376,8 @@ def push_to_label_studio(organization_id: int, project_id: int, batch_id: int) -
     log = get_run_logger()
     settings = FlowSettings.from_env()
     api = PlatformClient(settings, organization_id)
-    ls = LabelStudioSession(settings)
     _report(api, project_id, "push", "running")
+    ls = LabelStudioSession.for_project(api, project_id)
     counts: Counter[str] = Counter()
     plan = next_images(api, batch_id)
     with tempfile.TemporaryDirectory(prefix="acusight-ls-") as scratch:
@@ -470,10 +503,10 @@ def drain_queue(
 
 def pull_project(
     settings: FlowSettings,
-    ls: LabelStudioSession,
     organization_id: int,
     project_id: int,
     claim: str | None = None,
+    sessions: dict[tuple[str, str], LabelStudioSession] | None = None,
 ) -> dict[str, int]:
     """Pull one project: the labeling config in step, then, for a webhook's run (holding the claim),
     the tasks webhooks queued; otherwise every task changed since the cursor, the queue, and URLs
@@ -483,6 +516,7 @@ def pull_project(
     link = api.get(f"/data/projects/{project_id}/label-studio")
     _report(api, project_id, "pull", "running")
     try:
+        ls = LabelStudioSession.for_project(api, project_id, sessions)
         fields: dict[str, Any] = {}
         config = link["label_config"]
         ls_project_id = link["label_studio_project_id"]
@@ -535,17 +569,18 @@ def pull_from_label_studio(
     project, incrementally."""
     settings = FlowSettings.from_env()
     if organization_id is not None and project_id is not None:
-        return pull_project(settings, LabelStudioSession(settings), organization_id, project_id, claim)
+        return pull_project(settings, organization_id, project_id, claim)
     links = linked_projects(settings)
-    if not links:
-        return {}
-    ls = LabelStudioSession(settings)
+    # One session per Label Studio and token: the annotators' emails it looks up are kept for the next.
+    sessions: dict[tuple[str, str], LabelStudioSession] = {}
     results: dict[str, Any] = {}
     failed = []
     for link in links:
         key = f"{link['organization_id']}/{link['project_id']}"
         try:
-            results[key] = pull_project(settings, ls, link["organization_id"], link["project_id"])
+            results[key] = pull_project(
+                settings, link["organization_id"], link["project_id"], sessions=sessions
+            )
         except Exception as exc:  # already on that project's link; the other projects still get pulled
             failed.append(f"project {key}: {exc}")
     if failed:

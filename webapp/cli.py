@@ -219,6 +219,83 @@ def orgs_list() -> None:
             click.echo(f"{org.id}\t{org.slug}\t{org.name}")
 
 
+@orgs.group("label-studio")
+def orgs_label_studio() -> None:
+    """The Label Studio each organization annotates in. Label Studio's community edition shows every
+    project to every member, so an organization gets its own instance (or its own Label Studio
+    organization and token); ACUSIGHT_LABEL_STUDIO_URL/TOKEN serve one organization at most."""
+
+
+@orgs_label_studio.command("set")
+@click.argument("org_ref", metavar="ORG")
+@click.option("--url", required=True, help="The organization's Label Studio, e.g. https://ls.acme.example")
+@click.option(
+    "--token",
+    prompt=True,
+    hide_input=True,
+    envvar="ACUSIGHT_ORG_LABEL_STUDIO_TOKEN",
+    help="A Label Studio API (legacy) token of an account there (prompted for when not given; or "
+    "ACUSIGHT_ORG_LABEL_STUDIO_TOKEN)",
+)
+def orgs_label_studio_set(org_ref: str, url: str, token: str) -> None:
+    """Give ORG its own Label Studio: its new links are made there, and the flows use this token."""
+    from webapp.services import label_studio, organizations
+
+    with _accounts_session() as session:
+        org = organizations.find(session, org_ref)
+        account = label_studio.configure(session, org.id, url, token)
+        click.echo(f"{org.name} annotates in {account.url}")
+
+
+@orgs_label_studio.command("unset")
+@click.argument("org_ref", metavar="ORG")
+@click.option(
+    "--release-shared",
+    is_flag=True,
+    help="Also let go of the shared Label Studio (ACUSIGHT_LABEL_STUDIO_URL), if ORG holds it; its "
+    "projects there stay visible to whichever organization links there next",
+)
+def orgs_label_studio_unset(org_ref: str, release_shared: bool) -> None:
+    """Forget ORG's own Label Studio; its links there stop syncing until it is set again."""
+    from webapp.services import label_studio, organizations
+
+    with _accounts_session() as session:
+        org = organizations.find(session, org_ref)
+        label_studio.unconfigure(session, org.id, release_shared=release_shared)
+        click.echo(
+            f"{org.name} has no Label Studio of its own" + (" and none shared" if release_shared else "")
+        )
+
+
+@orgs_label_studio.command("renew-webhooks")
+@click.argument("org_ref", metavar="ORG")
+def orgs_label_studio_renew_webhooks(org_ref: str) -> None:
+    """Give each of ORG's links a new webhook secret (and Label Studio a webhook sending it to
+    ACUSIGHT_PUBLIC_URL): links made before secrets were per link, or a secret to rotate."""
+    from webapp.services import label_studio, organizations
+
+    with _accounts_session() as session:
+        org = organizations.find(session, org_ref)
+        done = label_studio.renew_webhooks(session, org.id, public_url=label_studio.public_url())
+        click.echo(f"{org.name}: new webhook secrets for {len(done)} linked projects")
+
+
+@orgs_label_studio.command("list")
+def orgs_label_studio_list() -> None:
+    """Print each configured organization: slug, its Label Studio (or "shared"), links (tab-separated)."""
+    from webapp.models import Organization
+    from webapp.services import label_studio
+
+    with _accounts_session() as session:
+        for row in label_studio.accounts(session):
+            org = session.get(Organization, row["organization_id"])
+            where = [row["url"] + ("" if row["has_token"] else " (no token)")] if row["url"] else []
+            where += ["shared"] if row["shared"] else []
+            click.echo(
+                f"{org.slug if org else row['organization_id']}\t{', '.join(where)}\t{row['links']} links"
+            )
+
+
 @main.command("service-key")
 @click.option("--name", default="local-worker", show_default=True, help="Service account name")
 @click.option("--save/--no-save", default=True, help="Also keep it in <data dir>/service_key (0600)")

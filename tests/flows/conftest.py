@@ -102,10 +102,20 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_api(database_url: str, shared_data_dir: Path) -> Iterator[str]:
-    """The API served over HTTP in a thread, on the session database: what flows call."""
-    app: Flask = create_app({"data_dir": shared_data_dir, "database_url": database_url})
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+def live_api(database_url: str, shared_data_dir: Path, label_studio_env: LabelStudioEnv) -> Iterator[str]:
+    """The API served over HTTP in a thread, on the session database: what flows call. It knows the
+    session's Label Studio (the shared one) and its own public URL, as a deployment's API does."""
+    port = free_port()
+    app: Flask = create_app(
+        {
+            "data_dir": shared_data_dir,
+            "database_url": database_url,
+            "label_studio_url": label_studio_env.url,
+            "label_studio_token": label_studio_env.token,
+            "public_url": f"http://127.0.0.1:{port}",
+        }
+    )
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/api"

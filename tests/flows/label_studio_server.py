@@ -39,10 +39,10 @@ class LabelStudioEnv:
     data_dir: Path
 
     def worker_env(self) -> dict[str, str]:
-        """The worker's view. No scheduled pull in tests: each test starts the pulls it checks."""
+        """The worker's view: no Label Studio token (the flows get each link's from the API), and no
+        scheduled pull in tests (each test starts the pulls it checks)."""
         return {
             "ACUSIGHT_LABEL_STUDIO_URL": self.url,
-            "ACUSIGHT_LABEL_STUDIO_TOKEN": self.token,
             "ACUSIGHT_LABEL_STUDIO_PULL_MINUTES": "0",
         }
 

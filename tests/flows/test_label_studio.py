@@ -22,12 +22,13 @@ import torch
 from flask.testing import FlaskClient
 
 from pipelines.model import ModelConfig, ResNet, save_checkpoint
-from tests.conftest import png_bytes
+from tests.conftest import bearer, png_bytes
 from tests.flows.conftest import wait_until, worker_log
 from tests.flows.label_studio_server import LabelStudioEnv, LabelStudioServer
 from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, LabelStudioTask, TrainingJob, User
+from webapp.services import label_studio as label_studio_service
 from webapp.services import models, training
 from webapp.storage import get_store
 
@@ -248,6 +249,48 @@ def test_classification_round_trip(
     assert resp.status_code == 200
     assert '<Choice value="bird"/>' in _ls(ls, "GET", f"/api/projects/{ls_pid}")["label_config"]
     assert _status(client, admin_headers, pid)["label_config_in_sync"]
+
+
+@needs_label_studio
+def test_a_second_organization_works_in_its_own_label_studio(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    make_user: Any,
+    provision: Any,
+    ls: requests.Session,
+    label_studio_env: LabelStudioEnv,
+    worker_dir: Path,
+) -> None:
+    """The shared Label Studio serves the first organization only; another one links, pushes and
+    pulls in the Label Studio the operator configured for it, with its token, which the worker gets
+    from the API for each link (it has none of its own)."""
+    first = _project(client, admin_headers, "first", "classification", ["cat", "dog"])
+    _link(client, admin_headers, first)
+    other = bearer(make_user("admin", org="Second"))
+    pid = _project(client, other, "second", "classification", ["cat", "dog"])
+    images = _upload(client, other, provision, pid, 2, seed=6)
+    refused = client.post(f"/api/data/projects/{pid}/label-studio", json={}, headers=other)
+    assert refused.status_code == 409, refused.get_json()
+    assert "acusight orgs label-studio set" in refused.get_json()["error"]["details"]
+    # The operator gives it its own (here the same server under another name: what matters is that
+    # everything about the link comes from the organization's configuration).
+    own_url = label_studio_env.url.replace("127.0.0.1", "localhost")
+    org_id = client.get("/api/organization", headers=other).get_json()["data"]["id"]
+    label_studio_service.configure(db.session, org_id, own_url, label_studio_env.token)
+    link = _link(client, other, pid)
+    assert link["label_studio_project_url"].startswith(own_url + "/projects/")
+    ls_pid = link["label_studio_project_id"]
+    client.post(f"/api/data/batches/{images[0]['batch_id']}/label-studio/push", headers=other)
+    _wait_push(client, other, pid, None, worker_dir)
+    tasks = _tasks(ls, ls_pid)
+    assert len(tasks) == 2 and all(task["data"]["image"].startswith("http://127.0.0.1:") for task in tasks)
+    # Its webhook carries its link's own secret: the annotation arrives in its project.
+    made = _submit(ls, tasks[0], [_choice("dog")])
+    [annotation] = _wait(
+        lambda: _ls_annotations(client, other, pid) or None, "the second organization's pull", worker_dir
+    )
+    assert annotation["external_id"] == str(made["id"]) and annotation["label"] == "dog"
+    assert _ls_annotations(client, admin_headers, first) == []
 
 
 def _pull_runs(prefect_api: str, project_id: int) -> list[dict[str, Any]]:

@@ -180,29 +180,51 @@ def test_request_validation(
     assert_error(resp, 400, "VALIDATION_ERROR")
 
 
-def test_sources_and_external_ids(
-    client: FlaskClient, admin: User, admin_headers: dict[str, str], cls_image: Image
-) -> None:
+def test_sources_and_external_ids(client: FlaskClient, admin: User, cls_image: Image) -> None:
+    _, key = service_accounts.create(db.session, "label-studio-sync-sources")
+    service = service_headers(key, admin.organization_id)
     body = {
         "label": "cat",
         "source": "label_studio",
         "external_id": "ls-42",
         "annotator_email": "ann@ls.test",
     }
-    created = _post(client, admin_headers, cls_image.id, **body).get_json()["data"]
+    created = _post(client, service, cls_image.id, **body).get_json()["data"]
     assert (created["source"], created["external_id"], created["annotator_email"]) == (
         "label_studio",
         "ls-42",
         "ann@ls.test",
     )
-    assert created["annotator_id"] == admin.id
-    model = _post(client, admin_headers, cls_image.id, label="dog", source="model").get_json()["data"]
+    assert created["annotator_id"] is None
+    model = _post(client, service, cls_image.id, label="dog", source="model").get_json()["data"]
     assert model["source"] == "model"
-    found = client.get("/api/data/annotations?external_id=ls-42", headers=admin_headers).get_json()["data"]
+    found = client.get("/api/data/annotations?external_id=ls-42", headers=service).get_json()["data"]
     assert [a["id"] for a in found] == [created["id"]]
-    # A manual annotation is the caller's own: it names no one else.
-    resp = _post(client, admin_headers, cls_image.id, label="cat", annotator_email="someone@else.test")
+    # A manual annotation names no one else, whoever makes it.
+    resp = _post(client, service, cls_image.id, label="cat", annotator_email="someone@else.test")
     assert_error(resp, 400, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize("role", ["annotator", "ml_engineer", "admin"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"source": "label_studio"},
+        {"source": "model"},
+        {"external_id": "17"},
+        {"source": "label_studio", "external_id": "17", "annotator_email": "victim@acme.test"},
+    ],
+)
+def test_people_cannot_attribute_annotations_elsewhere(
+    client: FlaskClient, make_user: Any, cls_image: Image, role: str, forged: dict[str, Any]
+) -> None:
+    """Where an annotation came from and who made it elsewhere is the sync flows' to say: a person's
+    annotation is their own, made here, and is never passed off as Label Studio's or someone else's."""
+    headers = bearer(make_user(role))
+    error = assert_error(_post(client, headers, cls_image.id, label="cat", **forged), 403, "FORBIDDEN")
+    assert "service accounts" in error["message"]
+    assert db.session.scalar(select(func.count()).select_from(Annotation)) == 0
+    assert _post(client, headers, cls_image.id, label="cat").status_code == 201
 
 
 def test_list_filters(

@@ -133,6 +133,7 @@ class Org:
     batch: int = 0
     annotation: int = 0
     ls_project: int = 0
+    webhook_secret: str = ""
     task: int = 0
     dataset: int = 0
     job_running: int = 0
@@ -228,13 +229,19 @@ class World:
             }
 
     def signed_query(self, image_id: int) -> dict[str, Any]:
+        """A signed URL's query for an image, signed for the link of the image's project."""
         with self.app.app_context():
+            image = db.session.get(Image, image_id)
+            assert image is not None
+            link = db.session.scalar(
+                select(LabelStudioLink).where(LabelStudioLink.project_id == image.project_id)
+            )
+            assert link is not None
             expires = int((utcnow() + timedelta(hours=1)).timestamp())
-            return {"exp": expires, "sig": label_studio.image_signature(image_id, expires)}
+            return {"exp": expires, "sig": label_studio.image_signature(link, image_id, expires)}
 
-    def webhook_headers(self) -> dict[str, str]:
-        with self.app.app_context():
-            return {label_studio.WEBHOOK_HEADER: label_studio.webhook_secret()}
+    def webhook_headers(self, org: Org) -> dict[str, str]:
+        return {label_studio.WEBHOOK_HEADER: org.webhook_secret}
 
     # objects made for one call (what a delete or cancel uses up) ------------------------------------
 
@@ -353,11 +360,13 @@ class World:
             ]
             org.annotation = made[0].id
             org.ls_project = 9000 + org.seed
+            org.webhook_secret, secret_hash = label_studio.new_webhook_secret()
             link = LabelStudioLink(
                 organization_id=org.id,
                 project_id=org.project,
                 ls_project_id=org.ls_project,
                 label_config_hash="0" * 64,
+                webhook_secret_hash=secret_hash,
             )
             s.add(link)
             s.flush()
@@ -712,7 +721,7 @@ OPS: dict[str, Op] = {
                 "project": {"id": o.ls_project},
                 "annotation": {"id": 1, "task": o.task},
             },
-            headers=w.webhook_headers(),
+            headers=w.webhook_headers(o),
             ok=(202,),
         )
     ),
@@ -721,6 +730,10 @@ OPS: dict[str, Op] = {
     ),
     "GET /api/integrations/label-studio/batches/{batch_id}/pending": Op(
         lambda w, o, c: Call(f"/api/integrations/label-studio/batches/{o.batch}/pending")
+    ),
+    "GET /api/integrations/label-studio/projects/{project_id}/connection": Op(
+        # 409 for the organization the shared Label Studio does not serve.
+        lambda w, o, c: Call(f"/api/integrations/label-studio/projects/{o.project}/connection", ok=(200, 409))
     ),
     "POST /api/integrations/label-studio/projects/{project_id}/tasks": Op(
         lambda w, o, c: Call(

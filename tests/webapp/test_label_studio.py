@@ -6,9 +6,12 @@ Label Studio shows them. tests/flows/test_label_studio.py runs the whole loop ag
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import socket
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,7 +24,15 @@ from tests.webapp.test_service_accounts import service_headers
 from webapp import orchestration
 from webapp.errors import ServiceUnavailable
 from webapp.extensions import db
-from webapp.models import Annotation, Batch, Image, LabelStudioLink, LabelStudioTask, User
+from webapp.models import (
+    Annotation,
+    Batch,
+    Image,
+    LabelStudioLink,
+    LabelStudioPullRequest,
+    LabelStudioTask,
+    User,
+)
 from webapp.services import label_studio, service_accounts
 
 WEBHOOK = "/api/integrations/label-studio/webhook"
@@ -54,25 +65,64 @@ def linked(admin: User, admin_headers: dict[str, str], make_project: Any, make_i
     """linked(task_type, labels, n) -> (project, images): a project with a batch of n images, linked.
 
     The one place these tests make a link without Label Studio: the row stands in for what
-    POST /data/projects/<id>/label-studio records after Label Studio made the project.
+    POST /data/projects/<id>/label-studio records after Label Studio made the project; its webhook
+    secret is _hook(project id).
     """
     serial = iter(range(1000, 10_000))
 
     def _make(task_type: str = "classification", labels: tuple[str, ...] = ("cat", "dog"), n: int = 2) -> Any:
         project = make_project(admin_headers, task_type=task_type, labels=list(labels))
         images = make_images(admin, n, project_id=project["id"])
-        db.session.add(
-            LabelStudioLink(
-                organization_id=admin.organization_id,
-                project_id=project["id"],
-                ls_project_id=next(serial),
-                label_config_hash="0" * 64,
-            )
-        )
-        db.session.commit()
+        _add_link(admin.organization_id, project["id"], next(serial))
         return project, images
 
     return _make
+
+
+def _secret(project_id: int) -> str:
+    return f"webhook-secret-of-project-{project_id}"
+
+
+def _hook(project_id: int) -> dict[str, str]:
+    """The webhook headers Label Studio sends for a project linked by _add_link."""
+    return {label_studio.WEBHOOK_HEADER: _secret(project_id)}
+
+
+def _add_link(org_id: int, project_id: int, ls_project_id: int, url: str | None = None) -> LabelStudioLink:
+    link = LabelStudioLink(
+        organization_id=org_id,
+        project_id=project_id,
+        ls_project_id=ls_project_id,
+        label_studio_url=url,
+        label_config_hash="0" * 64,
+        webhook_secret_hash=hashlib.sha256(_secret(project_id).encode()).hexdigest(),
+    )
+    db.session.add(link)
+    db.session.commit()
+    return link
+
+
+@pytest.fixture
+def fake_label_studio(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Label Studio as the API's client sees it, recording each instance it is made for and each call."""
+    made: list[Any] = []
+    ids = iter(range(500, 10_000))
+
+    def client(instance: label_studio.Instance) -> Any:
+        def create(**kwargs: Any) -> Any:
+            made.append({"instance": instance, **kwargs})
+            return SimpleNamespace(id=next(ids))
+
+        def delete(**kwargs: Any) -> None:
+            made.append({"instance": instance, "deleted": kwargs["id"]})
+
+        return SimpleNamespace(
+            projects=SimpleNamespace(create=create, delete=delete, update=create),
+            webhooks=SimpleNamespace(create=create, delete=delete),
+        )
+
+    monkeypatch.setattr(label_studio, "_client", client)
+    return made
 
 
 def _record(client: FlaskClient, headers: dict[str, str], project_id: int, images: list[Image]) -> None:
@@ -164,6 +214,230 @@ def test_link_refusals(
     assert_error(client.delete(url, headers=other_org), 404, "NOT_FOUND")
     assert client.delete(url, headers=admin_headers).status_code == 204
     assert_error(client.get(url, headers=admin_headers), 404, "NOT_FOUND")
+
+
+def test_linking_needs_a_public_url_never_the_host_header(
+    client: FlaskClient,
+    app: Any,
+    admin_headers: dict[str, str],
+    flow_headers: dict[str, str],
+    make_project: Any,
+    linked: Any,
+    fake_label_studio: list[Any],
+) -> None:
+    """Label Studio is told where to send webhooks (with their secret) and where images are: from the
+    setting only. A Host header chosen by the caller must never become that address."""
+    app.extensions["acusight.settings"].public_url = ""
+    project = make_project(admin_headers)
+    evil = {**admin_headers, "Host": "attacker.example"}
+    url = f"/api/data/projects/{project['id']}/label-studio"
+    error = assert_error(client.post(url, json={}, headers=evil), 503, "SERVICE_UNAVAILABLE")
+    assert "ACUSIGHT_PUBLIC_URL" in error["message"] + error["details"]
+    assert fake_label_studio == []  # Label Studio was not even called
+    assert db.session.scalar(select(func.count()).select_from(LabelStudioLink)) == 0
+    # The flows' signed URLs neither.
+    _, images = linked(n=1)
+    pending = f"/api/integrations/label-studio/batches/{images[0].batch_id}/pending"
+    resp = client.get(pending, headers={**flow_headers, "Host": "attacker.example"})
+    assert_error(resp, 503, "SERVICE_UNAVAILABLE")
+    # With it set, the Host header changes nothing.
+    app.extensions["acusight.settings"].public_url = "https://acusight.example.com/"
+    assert client.post(url, json={}, headers=evil).status_code == 201
+    [_, hook] = fake_label_studio
+    assert hook["url"] == "https://acusight.example.com" + label_studio.WEBHOOK_PATH
+    plan = client.get(pending, headers={**flow_headers, "Host": "attacker.example"}).get_json()["data"]
+    assert plan["images"][0]["url"].startswith("https://acusight.example.com/api/data/images/")
+
+
+def test_each_link_has_its_own_webhook_secret(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    make_project: Any,
+    fake_label_studio: list[Any],
+    started: list[Any],
+) -> None:
+    first, second = make_project(admin_headers), make_project(admin_headers)
+    for project in (first, second):
+        resp = client.post(f"/api/data/projects/{project['id']}/label-studio", json={}, headers=admin_headers)
+        assert resp.status_code == 201, resp.get_json()
+    hooks = [call for call in fake_label_studio if "headers" in call]
+    secrets_sent = [hook["headers"][label_studio.WEBHOOK_HEADER] for hook in hooks]
+    assert len(set(secrets_sent)) == 2 and all(len(secret) >= 40 for secret in secrets_sent)
+    links = db.session.scalars(select(LabelStudioLink).order_by(LabelStudioLink.id)).all()
+    # Kept hashed: the database does not hold what opens the webhook.
+    assert [link.webhook_secret_hash for link in links] == [
+        hashlib.sha256(secret.encode()).hexdigest() for secret in secrets_sent
+    ]
+    assert secrets_sent[0] not in str([(link.webhook_secret_hash, link.url_key) for link in links])
+    body = {"action": "ANNOTATION_CREATED", "annotation": {"id": 1, "task": 2}}
+    for link, secret in zip(links, secrets_sent, strict=True):
+        mine = {**body, "project": {"id": link.ls_project_id}}
+        assert (
+            client.post(WEBHOOK, json=mine, headers={label_studio.WEBHOOK_HEADER: secret}).status_code == 202
+        )
+    crossed = {**body, "project": {"id": links[1].ls_project_id}}
+    resp = client.post(WEBHOOK, json=crossed, headers={label_studio.WEBHOOK_HEADER: secrets_sent[0]})
+    assert_error(resp, 401, "UNAUTHORIZED")
+
+
+def test_the_shared_label_studio_serves_one_organization(
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    make_user: Any,
+    make_project: Any,
+    fake_label_studio: list[Any],
+) -> None:
+    """In Label Studio's community edition every member sees every project: the instance of
+    ACUSIGHT_LABEL_STUDIO_URL serves the first organization to link there, and no other."""
+    mine = make_project(admin_headers)
+    resp = client.post(f"/api/data/projects/{mine['id']}/label-studio", json={}, headers=admin_headers)
+    assert resp.status_code == 201, resp.get_json()
+    other = bearer(make_user("admin", org="Other"))
+    theirs = make_project(other)
+    url = f"/api/data/projects/{theirs['id']}/label-studio"
+    error = assert_error(client.post(url, json={}, headers=other), 409, "CONFLICT")
+    assert "shared Label Studio serves another organization" in error["message"]
+    assert "acusight orgs label-studio set" in error["details"]
+    assert admin.organization.name not in error["details"]  # nothing of the other tenant is told
+    assert len(fake_label_studio) == 2  # only the first organization's project and webhook were made
+    # The first organization goes on linking there.
+    again = make_project(admin_headers)
+    resp = client.post(f"/api/data/projects/{again['id']}/label-studio", json={}, headers=admin_headers)
+    assert resp.status_code == 201
+
+
+def test_an_organization_links_in_its_own_label_studio(
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    make_user: Any,
+    make_project: Any,
+    fake_label_studio: list[Any],
+) -> None:
+    shared = make_project(admin_headers)
+    client.post(f"/api/data/projects/{shared['id']}/label-studio", json={}, headers=admin_headers)
+    other_admin = make_user("admin", org="Other")
+    label_studio.configure(db.session, other_admin.organization_id, "https://ls.other.test/", "other-token")
+    theirs = make_project(bearer(other_admin))
+    resp = client.post(
+        f"/api/data/projects/{theirs['id']}/label-studio", json={}, headers=bearer(other_admin)
+    )
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["data"]["label_studio_project_url"].startswith("https://ls.other.test/projects/")
+    instances = [call["instance"] for call in fake_label_studio]
+    assert instances[-1] == label_studio.Instance("https://ls.other.test", "other-token", shared=False)
+    assert instances[0].shared and instances[0].token == "0" * 40
+    link = db.session.scalar(select(LabelStudioLink).where(LabelStudioLink.project_id == theirs["id"]))
+    assert link.label_studio_url == "https://ls.other.test"
+
+
+def test_flows_get_the_links_label_studio_and_people_never_see_a_token(
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    flow_headers: dict[str, str],
+    make_user: Any,
+    make_project: Any,
+    linked: Any,
+) -> None:
+    project, _ = linked()
+    url = f"/api/integrations/label-studio/projects/{project['id']}/connection"
+    got = client.get(url, headers=flow_headers).get_json()["data"]
+    settings = client.application.extensions["acusight.settings"]
+    assert got["url"] == settings.label_studio_url and got["token"] == settings.label_studio_token
+    assert got["label_studio_project_id"] == db.session.scalar(select(LabelStudioLink.ls_project_id))
+    assert_error(client.get(url, headers=admin_headers), 403, "FORBIDDEN")
+    assert (
+        "token"
+        not in client.get(
+            f"/api/data/projects/{project['id']}/label-studio", headers=admin_headers
+        ).get_json()["data"]
+    )
+    # Another organization's link on the shared instance (made before it served one organization only):
+    # its flows get nothing.
+    other_admin = make_user("admin", org="Other")
+    theirs = make_project(bearer(other_admin))
+    _add_link(other_admin.organization_id, theirs["id"], 999)
+    _, key = service_accounts.rotate(db.session, "other-flows")
+    other_flows = service_headers(key, other_admin.organization_id)
+    their_url = f"/api/integrations/label-studio/projects/{theirs['id']}/connection"
+    error = assert_error(client.get(their_url, headers=other_flows), 409, "CONFLICT")
+    assert "acusight orgs label-studio set" in error["details"]
+    # Given its own Label Studio, its new links get that one's URL and token...
+    label_studio.configure(db.session, other_admin.organization_id, "https://ls.other.test", "tok-1")
+    own = make_project(bearer(other_admin))
+    _add_link(other_admin.organization_id, own["id"], 1, url="https://ls.other.test")
+    own_url = f"/api/integrations/label-studio/projects/{own['id']}/connection"
+    got = client.get(own_url, headers=other_flows).get_json()["data"]
+    assert (got["url"], got["token"], got["label_studio_project_id"]) == ("https://ls.other.test", "tok-1", 1)
+    # ...a new token at once; another URL is another instance, where the project is not.
+    label_studio.configure(db.session, other_admin.organization_id, "https://ls.other.test", "tok-2")
+    assert client.get(own_url, headers=other_flows).get_json()["data"]["token"] == "tok-2"
+    label_studio.configure(db.session, other_admin.organization_id, "https://ls2.other.test", "tok-3")
+    error = assert_error(client.get(own_url, headers=other_flows), 409, "CONFLICT")
+    assert "unlink and link the project again" in error["details"]
+    # The first organization's own flows are unaffected.
+    assert client.get(url, headers=flow_headers).status_code == 200
+    accounts = {a["organization_id"]: a for a in label_studio.accounts(db.session)}
+    assert accounts[admin.organization_id]["shared"] is True
+    assert accounts[other_admin.organization_id] == {
+        "organization_id": other_admin.organization_id,
+        "url": "https://ls2.other.test",
+        "has_token": True,
+        "shared": False,
+        "links": 2,
+    }
+
+
+def test_links_made_before_secrets_were_per_link_get_one(
+    client: FlaskClient, admin: User, make_project: Any, admin_headers: dict[str, str], started: list[Any]
+) -> None:
+    """Such links (0006 leaves them without a secret) accept no webhook until renew-webhooks gives
+    them one; that also rotates a secret, the old one then opening nothing."""
+    project = make_project(admin_headers)
+    legacy = LabelStudioLink(
+        organization_id=admin.organization_id,
+        project_id=project["id"],
+        ls_project_id=31,
+        ls_webhook_id=8,
+        label_config_hash="0" * 64,
+    )
+    db.session.add(legacy)
+    db.session.commit()
+    body = {"action": "ANNOTATION_CREATED", "project": {"id": 31}, "annotation": {"id": 1, "task": 2}}
+    assert_error(
+        client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: ""}), 401, "UNAUTHORIZED"
+    )
+    calls: list[Any] = []
+
+    def fake(instance: label_studio.Instance) -> Any:
+        def create(**kwargs: Any) -> Any:
+            calls.append(kwargs)
+            return SimpleNamespace(id=100 + len(calls))
+
+        return SimpleNamespace(
+            webhooks=SimpleNamespace(create=create, delete=lambda **kw: calls.append({"deleted": kw["id"]}))
+        )
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(label_studio, "_client", fake)
+        assert label_studio.renew_webhooks(
+            db.session, admin.organization_id, public_url="https://a.test"
+        ) == [project["id"]]
+        first = calls[0]["headers"][label_studio.WEBHOOK_HEADER]
+        assert calls[0]["url"] == "https://a.test" + label_studio.WEBHOOK_PATH and calls[0]["project"] == 31
+        assert calls[1] == {"deleted": 8}
+        assert (
+            client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: first}).status_code == 202
+        )
+        label_studio.renew_webhooks(db.session, admin.organization_id, public_url="https://a.test")
+    second = calls[2]["headers"][label_studio.WEBHOOK_HEADER]
+    assert calls[3] == {"deleted": 101} and second != first
+    assert_error(
+        client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: first}), 401, "UNAUTHORIZED"
+    )
+    assert client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: second}).status_code == 202
 
 
 def test_status_counts_tasks_and_reports(
@@ -329,9 +603,10 @@ def test_stale_tasks_get_fresh_urls(
 
 
 def test_signed_urls_serve_bytes_until_they_expire(
-    client: FlaskClient, admin_headers: dict[str, str], provision: Any, make_project: Any
+    client: FlaskClient, admin: User, admin_headers: dict[str, str], provision: Any, make_project: Any
 ) -> None:
     project = make_project(admin_headers)
+    link = _add_link(admin.organization_id, project["id"], 77)
     key = provision(admin_headers, "ls-cam", project_id=project["id"])["api_key"]
     data = png_bytes(7)
     image = client.post(
@@ -341,7 +616,7 @@ def test_signed_urls_serve_bytes_until_they_expire(
         content_type="multipart/form-data",
     ).get_json()["data"]
     later = datetime.now(UTC) + timedelta(hours=1)
-    url = label_studio.signed_image_url("", image["id"], later)
+    url = label_studio.signed_image_url("", link, image["id"], later)
     resp = client.get(url)  # no credentials at all
     assert resp.status_code == 200 and resp.data == data and resp.mimetype == "image/png"
     assert resp.headers["Content-Disposition"].startswith("inline")
@@ -354,25 +629,79 @@ def test_signed_urls_serve_bytes_until_they_expire(
         client.get(f"/api/data/images/{image['id'] + 1}/signed?exp={exp}&sig={sig}"), 401, "UNAUTHORIZED"
     )
     assert_error(client.get(f"/api/data/images/{image['id']}/signed?exp={exp}"), 400, "VALIDATION_ERROR")
-    expired = label_studio.signed_image_url("", image["id"], datetime.now(UTC) - timedelta(seconds=1))
+    expired = label_studio.signed_image_url("", link, image["id"], datetime.now(UTC) - timedelta(seconds=1))
     error = assert_error(client.get(expired), 401, "UNAUTHORIZED")
     assert "expired" in error["details"]
-    gone = label_studio.signed_image_url("", 999_999, later)
-    assert_error(client.get(gone), 404, "NOT_FOUND")
+    # An image that does not exist is refused as a forged URL would be: nothing is told.
+    gone = label_studio.signed_image_url("", link, 999_999, later)
+    assert_error(client.get(gone), 401, "UNAUTHORIZED")
+
+
+def test_signed_urls_die_with_their_link(
+    client: FlaskClient, admin: User, admin_headers: dict[str, str], provision: Any, make_project: Any
+) -> None:
+    """Unlinking, or unlinking and linking again, revokes every URL the link's tasks held."""
+    project = make_project(admin_headers)
+    _add_link(admin.organization_id, project["id"], 76)
+    key = provision(admin_headers, "ls-cam", project_id=project["id"])["api_key"]
+    uploaded = client.post(
+        "/api/device/images/upload",
+        data={"file": (io.BytesIO(png_bytes(8)), "a.png")},
+        headers={"X-Device-Key": key},
+        content_type="multipart/form-data",
+    ).get_json()["data"]
+    images = [db.session.get(Image, uploaded["id"])]
+    link = db.session.scalar(select(LabelStudioLink).where(LabelStudioLink.project_id == project["id"]))
+    url = label_studio.signed_image_url("", link, images[0].id, datetime.now(UTC) + timedelta(hours=1))
+    assert client.get(url).status_code == 200
+    # A link of another project signs URLs of its own images only.
+    other = make_project(admin_headers)
+    other_link = _add_link(admin.organization_id, other["id"], 78)
+    forged = label_studio.signed_image_url(
+        "", other_link, images[0].id, datetime.now(UTC) + timedelta(hours=1)
+    )
+    assert_error(client.get(forged), 401, "UNAUTHORIZED")
+    assert (
+        client.delete(f"/api/data/projects/{project['id']}/label-studio", headers=admin_headers).status_code
+        == 204
+    )
+    assert_error(client.get(url), 401, "UNAUTHORIZED")
+    # Linked again (a new link, as POST makes): the old URL stays dead.
+    relinked = _add_link(admin.organization_id, project["id"], 79)
+    assert_error(client.get(url), 401, "UNAUTHORIZED")
+    fresh = label_studio.signed_image_url("", relinked, images[0].id, datetime.now(UTC) + timedelta(hours=1))
+    assert client.get(fresh).status_code == 200
 
 
 # --- The webhook -------------------------------------------------------------------------------------
 
 
-def test_webhook_needs_the_shared_secret(client: FlaskClient, linked: Any, started: list[Any]) -> None:
-    linked()
+def test_webhook_needs_the_links_own_secret(
+    client: FlaskClient, app: Any, linked: Any, make_user: Any, make_project: Any, started: list[Any]
+) -> None:
+    project, _ = linked()
     ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
     body = {"action": "ANNOTATION_CREATED", "project": {"id": ls_project}, "annotation": {"id": 1, "task": 2}}
     assert_error(client.post(WEBHOOK, json=body), 401, "UNAUTHORIZED")
     wrong = {label_studio.WEBHOOK_HEADER: "not-the-secret"}
     assert_error(client.post(WEBHOOK, json=body, headers=wrong), 401, "UNAUTHORIZED")
     assert_error(client.post(WEBHOOK, data="garbage", headers=wrong), 401, "UNAUTHORIZED")
+    # The secret once shared by every link (derived from the app's secret key) opens nothing.
+    key = app.extensions["acusight.settings"].secret_key.encode()
+    derived = hmac.new(key, b"label-studio-webhook", hashlib.sha256).hexdigest()
+    old = {label_studio.WEBHOOK_HEADER: derived}
+    assert_error(client.post(WEBHOOK, json=body, headers=old), 401, "UNAUTHORIZED")
+    # One link's secret does not queue pulls for another link's project (another organization's, say).
+    other_org = make_user("admin", org="Other")
+    theirs = make_project(bearer(other_org))
+    _add_link(other_org.organization_id, theirs["id"], 4242)
+    forged = {**body, "project": {"id": 4242}}
+    error = assert_error(client.post(WEBHOOK, json=forged, headers=_hook(project["id"])), 401, "UNAUTHORIZED")
+    assert "4242" in error["details"]
+    assert db.session.scalar(select(func.count()).select_from(LabelStudioPullRequest)) == 0
     assert started == []
+    # Its own secret, its own project: accepted.
+    assert client.post(WEBHOOK, json=forged, headers=_hook(theirs["id"])).status_code == 202
 
 
 def test_webhook_starts_a_pull_of_the_task(
@@ -381,7 +710,7 @@ def test_webhook_starts_a_pull_of_the_task(
     project, images = linked()
     _record(client, flow_headers, project["id"], images)
     ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
-    secret = {label_studio.WEBHOOK_HEADER: label_studio.webhook_secret()}
+    secret = _hook(project["id"])
     created = {
         "action": "ANNOTATION_CREATED",
         "project": {"id": ls_project, "title": "ignored"},
@@ -420,7 +749,7 @@ def test_webhook_starts_a_pull_of_the_task(
     assert client.post(WEBHOOK, json=other, headers=secret).status_code == 202
     assert len(started) == 1
     unknown = {**created, "project": {"id": 123_456}}
-    assert_error(client.post(WEBHOOK, json=unknown, headers=secret), 404, "NOT_FOUND")
+    assert_error(client.post(WEBHOOK, json=unknown, headers=secret), 401, "UNAUTHORIZED")
 
 
 def _created(ls_project: int, annotation_id: int, task_id: int) -> dict[str, Any]:
@@ -450,7 +779,7 @@ def test_a_burst_of_webhooks_makes_one_pull_and_what_comes_during_it_a_further_r
     pid = project["id"]
     _record(client, flow_headers, pid, images)
     ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
-    secret = {label_studio.WEBHOOK_HEADER: label_studio.webhook_secret()}
+    secret = _hook(pid)
     tasks = [10 * image.id for image in images]
 
     # A burst: the first webhook starts a run, the others join its queue.
@@ -558,7 +887,7 @@ def test_webhook_without_prefect_is_503_and_its_tasks_wait_in_the_queue(
     project, images = linked()
     _record(client, flow_headers, project["id"], images)
     ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
-    secret = {label_studio.WEBHOOK_HEADER: label_studio.webhook_secret()}
+    secret = _hook(project["id"])
 
     def unreachable(kind: str, parameters: dict[str, Any]) -> str:
         raise ServiceUnavailable("The orchestrator (Prefect) is unreachable")
@@ -745,4 +1074,56 @@ def test_pull_on_demand(
     pid = unlinked.get_json()["data"]["id"]
     assert_error(
         client.post(f"/api/data/projects/{pid}/label-studio/pull", headers=admin_headers), 404, "NOT_FOUND"
+    )
+
+
+# --- The operator's commands -------------------------------------------------------------------------
+
+
+def test_operator_configures_an_organizations_label_studio(
+    database_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, app: Any, admin: User
+) -> None:
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+    from webapp.models import LabelStudioAccount
+
+    monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path / "cli"))
+    monkeypatch.setenv("ACUSIGHT_DATABASE_URL", database_url)
+    runner = CliRunner()
+    assert runner.invoke(main, ["orgs", "create", "Globex"]).exit_code == 0
+    made = runner.invoke(
+        main,
+        ["orgs", "label-studio", "set", "globex", "--url", "https://ls.globex.test/"],
+        input="tok-secret\n",
+    )
+    assert made.exit_code == 0 and "Globex annotates in https://ls.globex.test" in made.output, made.output
+    listed = runner.invoke(main, ["orgs", "label-studio", "list"])
+    assert listed.output == "globex\thttps://ls.globex.test\t0 links\n"
+    assert "tok-secret" not in listed.output + made.output
+    bad = runner.invoke(
+        main, ["orgs", "label-studio", "set", "globex", "--url", "ls.globex.test", "--token", "t"]
+    )
+    assert bad.exit_code != 0 and "http://" in bad.output
+    unknown = runner.invoke(
+        main, ["orgs", "label-studio", "set", "nobody", "--url", "https://x.test", "--token", "t"]
+    )
+    assert unknown.exit_code != 0
+    # The organization holding the shared Label Studio lets go of it only when told to.
+    label_studio.configure(db.session, admin.organization_id, "https://ls.acme.test", "t")
+    db.session.get(
+        LabelStudioAccount, label_studio._account(db.session, admin.organization_id).id
+    ).shared = True
+    db.session.commit()
+    slug = admin.organization.slug
+    assert runner.invoke(main, ["orgs", "label-studio", "unset", slug]).exit_code == 0
+    assert (
+        runner.invoke(main, ["orgs", "label-studio", "list"]).output.splitlines()[0]
+        == f"{slug}\tshared\t0 links"
+    )
+    released = runner.invoke(main, ["orgs", "label-studio", "unset", slug, "--release-shared"])
+    assert released.exit_code == 0 and "none shared" in released.output
+    assert (
+        runner.invoke(main, ["orgs", "label-studio", "list"]).output
+        == "globex\thttps://ls.globex.test\t0 links\n"
     )

@@ -25,6 +25,7 @@ from webapp.models.data import (
 from webapp.models.datasets import DATASET_STATUSES, DatasetItem, DatasetVersion
 from webapp.models.label_studio import (
     SYNC_STATUSES,
+    LabelStudioAccount,
     LabelStudioLink,
     LabelStudioPullRequest,
     LabelStudioTask,
@@ -71,6 +72,7 @@ __all__ = [
     "ExportJob",
     "Image",
     "Invitation",
+    "LabelStudioAccount",
     "LabelStudioLink",
     "LabelStudioPullRequest",
     "LabelStudioTask",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -13,8 +14,31 @@ from webapp.models.base import Base, UTCDateTime, utcnow
 SYNC_STATUSES = ("linked", "pushing", "pulling", "synced", "failed")
 
 
+def new_url_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class LabelStudioAccount(Base):
+    """The Label Studio an organization works in: its own (URL and token set by the operator), or
+    the shared one of ACUSIGHT_LABEL_STUDIO_URL, which serves one organization only (``shared``)."""
+
+    __tablename__ = "label_studio_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), unique=True
+    )
+    # The organization's own Label Studio; both empty: none of its own.
+    url: Mapped[str | None] = mapped_column(String(500))
+    token: Mapped[str | None] = mapped_column(Text)
+    # True for the one organization the shared Label Studio serves, else NULL (unique: one holder).
+    shared: Mapped[bool | None] = mapped_column(Boolean, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class LabelStudioLink(Base):
-    """One Acusight project annotated in one Label Studio project (of the configured instance)."""
+    """One Acusight project annotated in one Label Studio project (of its organization's instance)."""
 
     __tablename__ = "label_studio_links"
 
@@ -23,8 +47,16 @@ class LabelStudioLink(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
-    ls_project_id: Mapped[int] = mapped_column(Integer, unique=True)
+    # Project ids are per Label Studio instance: two organizations' instances may both have project 1.
+    ls_project_id: Mapped[int] = mapped_column(Integer, index=True)
+    # The organization's own Label Studio the project lives in; NULL: the shared one.
+    label_studio_url: Mapped[str | None] = mapped_column(String(500))
     ls_webhook_id: Mapped[int | None] = mapped_column(Integer)
+    # SHA-256 of the link's own webhook secret (Label Studio sends it in a header); NULL: no webhook
+    # is accepted (links made before secrets were per link).
+    webhook_secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Signs the link's image URLs: a new link (unlinked and linked again) makes the old URLs invalid.
+    url_key: Mapped[str] = mapped_column(String(64), default=new_url_key)
     # SHA-256 of the labeling config Label Studio holds, as we last set it; differs from the hash of the
     # config the project's labels call for until a sync puts the new one in place.
     label_config_hash: Mapped[str] = mapped_column(String(64))

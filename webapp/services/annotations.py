@@ -68,7 +68,19 @@ def create(
     external_id: str | None = None,
     annotator_email: str | None = None,
 ) -> Annotation:
-    """Record a new annotation; it becomes the image's label. ``annotator`` is None for services."""
+    """Record a new annotation; it becomes the image's label. ``annotator`` is None for services.
+
+    Only services (the sync flows) say where an annotation came from and who made it elsewhere: a
+    person's annotation is their own, made here.
+    """
+    if annotator is not None and (
+        source != "manual" or external_id is not None or annotator_email is not None
+    ):
+        raise Forbidden(
+            "Only service accounts record annotations made elsewhere",
+            "people create manual annotations under their own name: leave out source, external_id and "
+            "annotator_email",
+        )
     if annotator_email is not None and source == "manual":
         raise ValidationError(
             "annotator_email is only for annotations made elsewhere",

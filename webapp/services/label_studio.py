@@ -11,12 +11,14 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
 from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp import orchestration
@@ -25,6 +27,7 @@ from webapp.models import (
     Annotation,
     Batch,
     Image,
+    LabelStudioAccount,
     LabelStudioLink,
     LabelStudioPullRequest,
     LabelStudioTask,
@@ -63,35 +66,178 @@ def _settings() -> Settings:
     return current_app.extensions["acusight.settings"]
 
 
-# --- Talking to Label Studio (from requests: linking, and keeping the labeling config in step) -------
+# --- Which Label Studio: the organization's own, or the shared one for one organization --------------
+
+# In Label Studio's community edition every member of an instance sees every project in it: one
+# instance, and one token, serve one organization.
+SHARED_REFUSAL = (
+    "Label Studio's community edition shows every project to every member, so the shared instance "
+    "(ACUSIGHT_LABEL_STUDIO_URL) serves one organization, and another one already works in it. "
+    "The operator gives this organization a Label Studio of its own: "
+    "acusight orgs label-studio set <organization> --url URL --token TOKEN"
+)
 
 
-def _client() -> LabelStudio:
+@dataclass(frozen=True)
+class Instance:
+    """A Label Studio and the token Acusight uses there; ``shared``: the one of the settings."""
+
+    url: str
+    token: str
+    shared: bool
+
+
+def _account(session: Session, organization_id: int) -> LabelStudioAccount | None:
+    return session.scalar(
+        select(LabelStudioAccount).where(LabelStudioAccount.organization_id == organization_id)
+    )
+
+
+def _shared_for(session: Session, organization_id: int) -> Instance:
+    """The shared Label Studio, for the organization that holds it; the first to ask takes it."""
     settings = _settings()
     if not (settings.label_studio_url and settings.label_studio_token):
         raise ServiceUnavailable(
-            "Label Studio is not configured",
-            "set ACUSIGHT_LABEL_STUDIO_URL and ACUSIGHT_LABEL_STUDIO_TOKEN on the API",
+            "Label Studio is not configured for this organization",
+            "the operator gives it its own (acusight orgs label-studio set <organization> --url URL "
+            "--token TOKEN), or sets ACUSIGHT_LABEL_STUDIO_URL and ACUSIGHT_LABEL_STUDIO_TOKEN on the API "
+            "for a single organization",
         )
+    instance = Instance(settings.label_studio_url.rstrip("/"), settings.label_studio_token, shared=True)
+    account = _account(session, organization_id)
+    if account is not None and account.shared:
+        return instance
+    holder = session.scalar(
+        select(LabelStudioAccount.organization_id).where(LabelStudioAccount.shared.is_(True))
+    )
+    if holder is not None:
+        raise Conflict("The shared Label Studio serves another organization", SHARED_REFUSAL)
+    try:
+        if account is None:
+            account = LabelStudioAccount(organization_id=organization_id)
+            session.add(account)
+        account.shared = True
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # another organization took it at the same moment
+        raise Conflict("The shared Label Studio serves another organization", SHARED_REFUSAL) from None
+    log.info("the shared Label Studio now serves organization %s", organization_id)
+    return instance
+
+
+def organization_instance(session: Session, organization_id: int) -> Instance:
+    """Where the organization's projects are linked now: its own Label Studio, else the shared one."""
+    account = _account(session, organization_id)
+    if account is not None and account.url:
+        return _own(account, account.url)
+    return _shared_for(session, organization_id)
+
+
+def _own(account: LabelStudioAccount, url: str) -> Instance:
+    if not account.token:
+        raise ServiceUnavailable(
+            "The organization's Label Studio has no token",
+            "acusight orgs label-studio set <organization> --url URL --token TOKEN",
+        )
+    return Instance(url, account.token, shared=False)
+
+
+def link_instance(session: Session, link: LabelStudioLink) -> Instance:
+    """The Label Studio a link's project lives in, with the organization's token for it now."""
+    if link.label_studio_url is None:
+        return _shared_for(session, link.organization_id)
+    account = _account(session, link.organization_id)
+    if account is None or (account.url or "").rstrip("/") != link.label_studio_url:
+        raise Conflict(
+            "The project's Label Studio is no longer its organization's",
+            f"project {link.project_id} was linked in {link.label_studio_url}, and the organization is "
+            "configured for another (or none): unlink and link the project again, or configure that "
+            "Label Studio again (acusight orgs label-studio set)",
+        )
+    return _own(account, link.label_studio_url)
+
+
+def configure(session: Session, organization_id: int, url: str, token: str) -> LabelStudioAccount:
+    """Give an organization its own Label Studio (the operator's command)."""
+    url = url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or not token.strip():
+        raise ValidationError("A Label Studio URL (http:// or https://) and a token are required")
+    account = _account(session, organization_id)
+    if account is None:
+        account = LabelStudioAccount(organization_id=organization_id)
+        session.add(account)
+    account.url, account.token = url, token.strip()
+    session.commit()
+    return account
+
+
+def unconfigure(session: Session, organization_id: int, *, release_shared: bool) -> None:
+    """Forget an organization's own Label Studio and, with ``release_shared``, its hold on the shared one.
+
+    Its links in a Label Studio it no longer has stop syncing (409) until it is configured again.
+    """
+    account = _account(session, organization_id)
+    if account is None:
+        return
+    account.url, account.token = None, None
+    if release_shared:
+        account.shared = None
+    if account.shared is None:
+        session.delete(account)
+    session.commit()
+
+
+def accounts(session: Session) -> list[dict[str, Any]]:
+    """Every organization's Label Studio configuration, tokens left out."""
+    links = dict(
+        session.execute(
+            select(LabelStudioLink.organization_id, func.count()).group_by(LabelStudioLink.organization_id)
+        ).all()
+    )
+    return [
+        {
+            "organization_id": a.organization_id,
+            "url": a.url,
+            "has_token": bool(a.token),
+            "shared": bool(a.shared),
+            "links": links.get(a.organization_id, 0),
+        }
+        for a in session.scalars(select(LabelStudioAccount).order_by(LabelStudioAccount.organization_id))
+    ]
+
+
+def public_url() -> str:
+    """Where Label Studio and annotators' browsers reach this API: the setting, never a request's Host."""
+    url = _settings().public_url.strip().rstrip("/")
+    if not url:
+        raise ServiceUnavailable(
+            "ACUSIGHT_PUBLIC_URL is not set",
+            "set ACUSIGHT_PUBLIC_URL on the API to the URL Label Studio and annotators' browsers reach it at "
+            "(e.g. https://acusight.example.com); webhook and image URLs are never made from a request's "
+            "Host header",
+        )
+    return url
+
+
+# --- Talking to Label Studio (from requests: linking, and keeping the labeling config in step) -------
+
+
+def _client(instance: Instance) -> LabelStudio:
     # Imported here: the SDK is slow to load and only these few requests need it.
     from label_studio_sdk import LabelStudio
 
     # No retries: a request waits on this, and a failure is reported to the caller as 503.
     return LabelStudio(
-        base_url=settings.label_studio_url,
-        api_key=settings.label_studio_token,
-        timeout=LABEL_STUDIO_TIMEOUT_S,
-        max_retries=0,
+        base_url=instance.url, api_key=instance.token, timeout=LABEL_STUDIO_TIMEOUT_S, max_retries=0
     )
 
 
 @contextmanager
-def _calling_label_studio(what: str) -> Iterator[None]:
+def _calling_label_studio(what: str, url: str) -> Iterator[None]:
     """Label Studio's failures as the platform's errors: unreachable or failing 503, a refusal 409."""
     import httpx
     from label_studio_sdk.core.api_error import ApiError
 
-    url = _settings().label_studio_url
     try:
         yield
     except httpx.HTTPError as exc:
@@ -143,36 +289,51 @@ def _derived(purpose: str) -> bytes:
     return hmac.new(_settings().secret_key.encode(), purpose.encode(), hashlib.sha256).digest()
 
 
-def webhook_secret() -> str:
-    return _settings().label_studio_webhook_secret or _derived("label-studio-webhook").hex()
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def verify_webhook(given: str | None) -> None:
-    if not given or not hmac.compare_digest(given.encode(), webhook_secret().encode()):
-        raise Unauthorized("Missing or invalid authentication", f"send the shared secret in {WEBHOOK_HEADER}")
+def new_webhook_secret() -> tuple[str, str]:
+    """A link's webhook secret (what Label Studio sends) and the hash of it that the link keeps."""
+    secret = secrets.token_urlsafe(32)
+    return secret, _secret_hash(secret)
 
 
-def image_signature(image_id: int, expires: int) -> str:
-    digest = hmac.new(_derived("label-studio-image-url"), f"{image_id}:{expires}".encode(), hashlib.sha256)
+def webhook_link(session: Session, given: str | None) -> LabelStudioLink:
+    """The link whose webhook secret this is; nothing else opens the webhook."""
+    refused = Unauthorized("Missing or invalid authentication", f"send the link's secret in {WEBHOOK_HEADER}")
+    if not given or len(given) > 200:
+        raise refused
+    digest = _secret_hash(given)
+    link = session.scalar(select(LabelStudioLink).where(LabelStudioLink.webhook_secret_hash == digest))
+    if link is None or not hmac.compare_digest((link.webhook_secret_hash or "").encode(), digest.encode()):
+        raise refused
+    return link
+
+
+def image_signature(link: LabelStudioLink, image_id: int, expires: int) -> str:
+    message = f"{link.id}:{link.url_key}:{image_id}:{expires}".encode()
+    digest = hmac.new(_derived("label-studio-image-url"), message, hashlib.sha256)
     return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
 
 
-def signed_image_url(base_url: str, image_id: int, expires_at: datetime) -> str:
-    """A URL that serves one image's bytes to whoever holds it, until ``expires_at``."""
+def signed_image_url(base_url: str, link: LabelStudioLink, image_id: int, expires_at: datetime) -> str:
+    """A URL that serves one image's bytes to whoever holds it, until ``expires_at`` or until the
+    link it was made for goes (unlinked, or linked again)."""
     expires = math.floor(expires_at.timestamp())
-    signature = image_signature(image_id, expires)
+    signature = image_signature(link, image_id, expires)
     return f"{base_url}/api/data/images/{image_id}/signed?exp={expires}&sig={signature}"
 
 
 def signed_image(session: Session, image_id: int, expires: int, signature: str) -> Image:
-    """The image a signed URL names, if its signature holds and it has not expired."""
-    if not hmac.compare_digest(signature.encode(), image_signature(image_id, expires).encode()):
+    """The image a signed URL names, if its signature holds for the image's link and has not expired."""
+    image = session.get(Image, image_id)
+    link = _find(session, image.project_id) if image is not None else None
+    expected = image_signature(link, image_id, expires) if link is not None else ""
+    if image is None or not expected or not hmac.compare_digest(signature.encode(), expected.encode()):
         raise Unauthorized("Missing or invalid authentication", "the URL's signature does not match")
     if expires < utcnow().timestamp():
         raise Unauthorized("Missing or invalid authentication", "the signed URL has expired")
-    image = session.get(Image, image_id)
-    if image is None:
-        raise NotFound(f"Image {image_id} not found")
     return image
 
 
@@ -220,7 +381,7 @@ def status(session: Session, organization_id: int, project_id: int) -> dict[str,
         .where(LabelStudioPullRequest.link_id == link.id)
     )
     columns = {c.key: getattr(link, c.key) for c in LabelStudioLink.__table__.columns}
-    base = _settings().label_studio_url.rstrip("/")
+    base = link.label_studio_url or _settings().label_studio_url.rstrip("/")
     return {
         **columns,
         "label_studio_project_url": f"{base}/projects/{link.ls_project_id}",
@@ -229,6 +390,21 @@ def status(session: Session, organization_id: int, project_id: int) -> dict[str,
         "tasks_annotated": annotated or 0,
         "label_config": config,
         "label_config_in_sync": config is not None and config_hash(config) == link.label_config_hash,
+    }
+
+
+def connection(session: Session, organization_id: int, project_id: int) -> dict[str, Any]:
+    """What a flow needs to work on a link in Label Studio: the instance's URL and the token for it.
+
+    For service accounts only: people never see a token.
+    """
+    link = get_link(session, organization_id, project_id)
+    instance = link_instance(session, link)
+    return {
+        "project_id": link.project_id,
+        "label_studio_project_id": link.ls_project_id,
+        "url": instance.url,
+        "token": instance.token,
     }
 
 
@@ -253,29 +429,33 @@ def create_link(
             "The project is already linked to Label Studio", f"GET /data/projects/{project.id}/label-studio"
         )
     config = label_config(project)
-    client = _client()
-    with _calling_label_studio("creating the project"):
+    instance = organization_instance(session, organization_id)
+    client = _client(instance)
+    with _calling_label_studio("creating the project", instance.url):
         created = client.projects.create(
             title=_title(title or project.name, project.id),
             description=f"Images of the Acusight project {project.name!r} (id {project.id}).",
             label_config=config,
         )
     assert created.id is not None
+    secret, secret_hash = new_webhook_secret()
     try:
-        with _calling_label_studio("registering the webhook"):
+        with _calling_label_studio("registering the webhook", instance.url):
             hook = client.webhooks.create(
                 url=public_url.rstrip("/") + WEBHOOK_PATH,
                 project=created.id,
                 send_payload=True,
                 send_for_all_actions=False,
                 actions=list(WEBHOOK_ACTIONS),  # type: ignore[arg-type]
-                headers={WEBHOOK_HEADER: webhook_secret()},
+                headers={WEBHOOK_HEADER: secret},
             )
         link = LabelStudioLink(
             organization_id=organization_id,
             project_id=project.id,
             ls_project_id=created.id,
+            label_studio_url=None if instance.shared else instance.url,
             ls_webhook_id=hook.id,
+            webhook_secret_hash=secret_hash,
             label_config_hash=config_hash(config),
             created_by_id=user.id if user else None,
         )
@@ -283,7 +463,7 @@ def create_link(
         session.commit()
     except BaseException:
         session.rollback()
-        _discard_project(client, created.id)
+        _discard_project(client, instance.url, created.id)
         raise
     return status(session, organization_id, project.id)
 
@@ -293,13 +473,48 @@ def _title(name: str, project_id: int) -> str:
     return title if len(title) >= TITLE_MIN else f"Acusight project {project_id}"
 
 
-def _discard_project(client: LabelStudio, ls_project_id: int) -> None:
+def _discard_project(client: LabelStudio, url: str, ls_project_id: int) -> None:
     """Undo a half-made link; the error that led here is what the caller sees, so this one is logged."""
     try:
-        with _calling_label_studio("removing a half-made project"):
+        with _calling_label_studio("removing a half-made project", url):
             client.projects.delete(id=ls_project_id)
     except AppError as exc:
         log.warning("Label Studio project %s left behind: %s (%s)", ls_project_id, exc.message, exc.details)
+
+
+def renew_webhooks(session: Session, organization_id: int, *, public_url: str) -> list[int]:
+    """Give each link of the organization a new webhook secret, and Label Studio a webhook that sends
+    it (the old webhook removed): for links made before secrets were per link, or to rotate them.
+    Returns the projects done; a link whose Label Studio refuses is left as it was, and raises."""
+    done = []
+    links = session.scalars(
+        select(LabelStudioLink)
+        .where(LabelStudioLink.organization_id == organization_id)
+        .order_by(LabelStudioLink.id)
+    ).all()
+    for link in links:
+        instance = link_instance(session, link)
+        client = _client(instance)
+        secret, secret_hash = new_webhook_secret()
+        with _calling_label_studio(f"registering the webhook of project {link.ls_project_id}", instance.url):
+            hook = client.webhooks.create(
+                url=public_url.rstrip("/") + WEBHOOK_PATH,
+                project=link.ls_project_id,
+                send_payload=True,
+                send_for_all_actions=False,
+                actions=list(WEBHOOK_ACTIONS),  # type: ignore[arg-type]
+                headers={WEBHOOK_HEADER: secret},
+            )
+        old, link.ls_webhook_id, link.webhook_secret_hash = link.ls_webhook_id, hook.id, secret_hash
+        session.commit()
+        if old is not None:
+            try:
+                with _calling_label_studio(f"removing the old webhook {old}", instance.url):
+                    client.webhooks.delete(id=old)
+            except AppError as exc:  # its secret opens nothing any more: left behind, harmless
+                log.warning("old Label Studio webhook %s left behind: %s (%s)", old, exc.message, exc.details)
+        done.append(link.project_id)
+    return done
 
 
 def delete_link(session: Session, organization_id: int, project_id: int) -> None:
@@ -326,8 +541,9 @@ def project_changed(session: Session, project: Project) -> None:
         config = label_config(project)
         if config_hash(config) == link.label_config_hash:
             return
-        client = _client()
-        with _calling_label_studio("updating the labeling config"):
+        instance = link_instance(session, link)
+        with _calling_label_studio("updating the labeling config", instance.url):
+            client = _client(instance)
             client.projects.update(id=link.ls_project_id, label_config=config)
         link.label_config_hash = config_hash(config)
     except AppError as exc:
@@ -396,7 +612,7 @@ def pending_images(
         "images": [
             {
                 "image_id": image.id,
-                "url": signed_image_url(base_url, image.id, expires_at),
+                "url": signed_image_url(base_url, link, image.id, expires_at),
                 "url_expires_at": expires_at,
                 "width": image.width,
                 "height": image.height,
@@ -432,7 +648,7 @@ def stale_tasks(
         {
             "task_id": row.ls_task_id,
             "image_id": row.image_id,
-            "url": signed_image_url(base_url, row.image_id, expires_at),
+            "url": signed_image_url(base_url, link, row.image_id, expires_at),
             "url_expires_at": expires_at,
         }
         for row in rows
@@ -595,15 +811,19 @@ def finish_pull_queue(
     return {"owned": owned, "released": released, "remaining": remaining}
 
 
-def handle_webhook(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
-    """Queue the tasks a Label Studio event touched for the project's pull (started if none is queued
-    or running); the flow does the work, not this request."""
+def handle_webhook(session: Session, link_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """Queue the tasks a Label Studio event touched for the pull of the link whose secret came with it
+    (started if none is queued or running); the flow does the work, not this request. An event of
+    another Label Studio project than the link's is refused."""
     action = payload["action"]
-    link = session.scalar(
-        select(LabelStudioLink).where(LabelStudioLink.ls_project_id == payload["project"]["id"])
-    )
+    link = session.get(LabelStudioLink, link_id)
     if link is None:
-        raise NotFound(f"Label Studio project {payload['project']['id']} is linked to no Acusight project")
+        raise Unauthorized("Missing or invalid authentication", "the link was removed")
+    if payload["project"]["id"] != link.ls_project_id:
+        raise Unauthorized(
+            "Missing or invalid authentication",
+            f"the secret is not that of Label Studio project {payload['project']['id']}",
+        )
     task_ids: list[int] = []
     if action in ("ANNOTATION_CREATED", "ANNOTATION_UPDATED") and payload.get("annotation"):
         task_ids = [payload["annotation"]["task"]]

@@ -38,7 +38,11 @@ class Annotations(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body: dict[str, Any]) -> Any:
-        """Annotate an image: a label (classification) or boxes (detection); it becomes the image's label."""
+        """Annotate an image: a label (classification) or boxes (detection); it becomes the image's label.
+
+        People annotate under their own name (manual); only service accounts give another source, an
+        external_id or an annotator_email (403 for people).
+        """
         return annotations.create(db.session, current_org().id, annotator=calling_user(), **body)
 
 

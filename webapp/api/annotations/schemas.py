@@ -47,13 +47,22 @@ class AnnotationCreateSchema(ma.Schema):
     image_id = ma.fields.Integer(required=True)
     label = ma.fields.String(validate=validate.Length(min=1, max=200))
     boxes = ma.fields.List(ma.fields.Nested(BoxSchema), validate=validate.Length(max=annotations.MAX_BOXES))
-    source = ma.fields.String(load_default="manual", validate=validate.OneOf(ANNOTATION_SOURCES))
+    source = ma.fields.String(
+        load_default="manual",
+        validate=validate.OneOf(ANNOTATION_SOURCES),
+        metadata={"description": "Where it was made; people may give only manual (else 403)"},
+    )
     external_id = ma.fields.String(
         validate=validate.Length(min=1, max=100),
-        metadata={"description": "The annotation's id in the tool it came from (e.g. Label Studio)"},
+        metadata={
+            "description": "The annotation's id in the tool it came from (e.g. Label Studio); services only"
+        },
     )
     annotator_email = ma.fields.Email(
-        metadata={"description": "Who annotated, for label_studio or model sources (default: the caller)"}
+        metadata={
+            "description": "Who annotated, for label_studio or model sources (default: the caller); "
+            "services only"
+        }
     )
 
 

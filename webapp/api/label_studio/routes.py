@@ -4,12 +4,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, g, request
 from flask.views import MethodView
 
 from webapp.api.binary import binary_doc, blob_download
 from webapp.api.envelope import Blueprint
 from webapp.api.label_studio.schemas import (
+    ConnectionSchema,
     LinkCreateSchema,
     LinkRefSchema,
     LinkSchema,
@@ -60,11 +61,6 @@ READERS = (*ANY_ROLE, SERVICE_ROLE)
 FLOWS = (SERVICE_ROLE,)
 
 
-def _public_url() -> str:
-    """Where Label Studio and annotators' browsers reach this API: the setting, else this request's URL."""
-    return current_app.extensions["acusight.settings"].public_url.rstrip("/") or request.url_root.rstrip("/")
-
-
 @blp.route("/projects/<int:project_id>/label-studio")
 class ProjectLink(MethodView):
     @user_required(READERS)
@@ -81,7 +77,12 @@ class ProjectLink(MethodView):
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Link the project: create a Label Studio project with a labeling config made from its labels."""
         return label_studio.create_link(
-            db.session, current_org().id, project_id, public_url=_public_url(), user=calling_user(), **body
+            db.session,
+            current_org().id,
+            project_id,
+            public_url=label_studio.public_url(),
+            user=calling_user(),
+            **body,
         )
 
     @user_required(MANAGERS)
@@ -135,11 +136,13 @@ class SignedImage(MethodView):
 
 
 def _webhook_secret_required(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Check the shared secret before anything else is read: an unknown caller learns nothing."""
+    """Find the link whose secret came before anything else is read: an unknown caller learns nothing."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        label_studio.verify_webhook(request.headers.get(label_studio.WEBHOOK_HEADER))
+        g.label_studio_link_id = label_studio.webhook_link(
+            db.session, request.headers.get(label_studio.WEBHOOK_HEADER)
+        ).id
         return func(*args, **kwargs)
 
     return wrapper
@@ -154,8 +157,9 @@ class Webhook(MethodView):
     @integration_blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @integration_blp.doc(security=[])
     def post(self, payload: dict[str, Any]) -> Any:
-        """Label Studio's webhook (shared secret in X-Acusight-Webhook-Secret): pull the tasks it names."""
-        return label_studio.handle_webhook(db.session, payload)
+        """Label Studio's webhook (the link's own secret in X-Acusight-Webhook-Secret): pull the tasks it
+        names; an event of another project than the secret's link is refused."""
+        return label_studio.handle_webhook(db.session, g.label_studio_link_id, payload)
 
 
 @integration_blp.route("/links")
@@ -175,8 +179,20 @@ class PendingImages(MethodView):
     def get(self, args: dict[str, Any], batch_id: int) -> Any:
         """The batch's next images without a task, with signed URLs (the push flow's work list)."""
         return label_studio.pending_images(
-            db.session, current_org().id, batch_id, base_url=_public_url(), limit=args["limit"]
+            db.session, current_org().id, batch_id, base_url=label_studio.public_url(), limit=args["limit"]
         )
+
+
+@integration_blp.route("/projects/<int:project_id>/connection")
+class Connection(MethodView):
+    @user_required(FLOWS)
+    @integration_blp.response(200, ConnectionSchema)
+    @integration_blp.alt_response(409, response="CONFLICT")
+    @integration_blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def get(self, project_id: int) -> Any:
+        """The Label Studio a linked project lives in and the token for it (service accounts only: the
+        sync flows; 409 when the organization may not use it)."""
+        return label_studio.connection(db.session, current_org().id, project_id)
 
 
 @integration_blp.route("/projects/<int:project_id>/tasks")
@@ -197,7 +213,7 @@ class StaleTasks(MethodView):
     def get(self, args: dict[str, Any], project_id: int) -> Any:
         """Tasks whose image URL is past half its life, with fresh URLs to put in their data."""
         return label_studio.stale_tasks(
-            db.session, current_org().id, project_id, base_url=_public_url(), limit=args["limit"]
+            db.session, current_org().id, project_id, base_url=label_studio.public_url(), limit=args["limit"]
         )
 
 

@@ -55,6 +55,13 @@ class LinkRefSchema(ma.Schema):
     project_id = ma.fields.Integer()
 
 
+class ConnectionSchema(ma.Schema):
+    project_id = ma.fields.Integer()
+    label_studio_project_id = ma.fields.Integer()
+    url = ma.fields.String(metadata={"description": "The Label Studio the project lives in"})
+    token = ma.fields.String(metadata={"description": "The organization's token for it"})
+
+
 class PushResultSchema(ma.Schema):
     batch_id = ma.fields.Integer()
     project_id = ma.fields.Integer()
