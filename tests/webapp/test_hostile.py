@@ -519,9 +519,11 @@ def test_non_images_are_refused_whatever_they_claim(
     client: FlaskClient, device_key: str, unchanged: Any, data: bytes, filename: str, file_type: str
 ) -> None:
     check = unchanged()
-    assert_error(
+    error = assert_error(
         upload(client, device_key, data, filename=filename, file_type=file_type), 400, "VALIDATION_ERROR"
     )
+    # Nothing of the server's file system shows (the staging area's path did).
+    assert "staging" not in json.dumps(error) and "/" not in (error.get("details") or "")
     check()
 
 

@@ -173,6 +173,11 @@ def decode_check(fp: BinaryIO, max_pixels: int, *, single_scan: bool = False) ->
                 im.load()
     except PILImage.DecompressionBombError as exc:
         raise ValidationError("Image has too many pixels", str(exc)) from exc
+    except UnidentifiedImageError as exc:
+        # Pillow's message names the file it read: a path of the server's staging area.
+        raise ValidationError(
+            "File is not a valid JPEG, PNG or WebP image", "its content is none of these formats"
+        ) from exc
     except _DECODE_ERRORS as exc:
         raise ValidationError("File is not a valid JPEG, PNG or WebP image", str(exc)) from exc
     return ImageInfo(ACCEPTED_FORMATS[pil_format], width, height)
