@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
@@ -217,6 +218,80 @@ def orgs_list() -> None:
     with _accounts_session() as session:
         for org in organizations.list_all(session):
             click.echo(f"{org.id}\t{org.slug}\t{org.name}")
+
+
+@orgs.group("quota")
+def orgs_quota() -> None:
+    """An organization's own quotas: jobs queued or running, stored image MB and images."""
+
+
+def _quota_value(value: str | None) -> int | str | None:
+    """A quota option's value: a count (0: no limit), "default" (the setting's), or not given."""
+    if value is None:
+        return "unchanged"
+    if value.strip().lower() == "default":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is neither a whole number nor 'default'") from None
+    if not 0 <= number <= 2**31 - 1:
+        raise click.BadParameter(f"{number} is not between 0 (no limit) and {2**31 - 1}")
+    return number
+
+
+def _echo_quotas(session: Session, org: Any) -> None:
+    from webapp.services import quotas
+
+    applied = quotas.limits(org)
+    usage = quotas.report(session, org)
+    for column, used in (
+        ("max_jobs", ", ".join(f"{kind} {n}" for kind, n in usage["jobs"].items())),
+        ("storage_quota_mb", f"{usage['image_bytes'] / quotas.MB:.1f} MB stored"),
+        ("image_quota", f"{usage['images']} images stored"),
+    ):
+        own = getattr(org, column)
+        source = "default" if own is None else "own"
+        limit = applied[column] or "no limit"
+        click.echo(f"{column}\t{limit}\t({source})\t{used}")
+
+
+QUOTA_HELP = "a whole number (0: no limit) or 'default' (the ACUSIGHT_ORG_* setting)"
+
+
+@orgs_quota.command("show")
+@click.argument("org_ref")
+def orgs_quota_show(org_ref: str) -> None:
+    """Print an organization's quotas (its own or the default) and what it uses of each."""
+    from webapp.services import organizations
+
+    with _accounts_session() as session:
+        _echo_quotas(session, organizations.find(session, org_ref))
+
+
+@orgs_quota.command("set")
+@click.argument("org_ref")
+@click.option("--jobs", default=None, help=f"Queued or running jobs of each kind: {QUOTA_HELP}")
+@click.option("--storage-mb", default=None, help=f"Stored image MB: {QUOTA_HELP}")
+@click.option("--images", default=None, help=f"Stored images: {QUOTA_HELP}")
+def orgs_quota_set(org_ref: str, jobs: str | None, storage_mb: str | None, images: str | None) -> None:
+    """Give an organization its own quotas (in place of the settings' defaults), then print them.
+
+    A lower quota refuses what comes next; nothing stored or started is removed.
+    """
+    from webapp.services import organizations
+
+    values = {"max_jobs": jobs, "storage_quota_mb": storage_mb, "image_quota": images}
+    changes = {column: _quota_value(value) for column, value in values.items()}
+    changes = {column: value for column, value in changes.items() if value != "unchanged"}
+    if not changes:
+        raise click.UsageError("Give at least one of --jobs, --storage-mb, --images")
+    with _accounts_session() as session:
+        org = organizations.find(session, org_ref)
+        for column, value in changes.items():
+            setattr(org, column, value)
+        session.commit()
+        _echo_quotas(session, org)
 
 
 @orgs.group("label-studio")

@@ -13,6 +13,8 @@ class AppError(Exception):
         super().__init__(message)
         self.message = message
         self.details = details
+        # Response headers sent with the error envelope (Retry-After, for one).
+        self.headers: dict[str, str] = {}
 
 
 class ValidationError(AppError):
@@ -43,6 +45,24 @@ class Conflict(AppError):
 class PayloadTooLarge(AppError):
     status = 413
     code = "PAYLOAD_TOO_LARGE"
+
+
+class RateLimited(AppError):
+    """Too much at once: the caller may try again after ``retry_after_s`` seconds (Retry-After)."""
+
+    status = 429
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, details: str | None = None, *, retry_after_s: int) -> None:
+        super().__init__(message, details)
+        self.headers["Retry-After"] = str(retry_after_s)
+
+
+class InsufficientStorage(AppError):
+    """The organization's storage quota would be exceeded; nothing was stored."""
+
+    status = 507
+    code = "INSUFFICIENT_STORAGE"
 
 
 class ServiceUnavailable(AppError):

@@ -31,6 +31,12 @@ from webapp.settings import Settings
 HOUR = timedelta(hours=1)
 
 
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """A training that outlasts the worker's kill asks for more epochs than the default bound."""
+    return {"training_max_epochs": 1000}
+
+
 @flow(name="reaper-probe")
 def probe() -> None:
     """Never run: its runs only carry the states a test gives them."""

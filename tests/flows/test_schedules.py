@@ -15,6 +15,12 @@ from tests.flows.test_training_flow import wait_job
 pytestmark = pytest.mark.usefixtures("worker", "service_key")
 
 
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Prefect firing a schedule on its own is seen within seconds: an interval far under the default."""
+    return {"schedule_min_interval_s": 5}
+
+
 def prefect_schedules(prefect_server: str) -> dict[str, dict[str, Any]]:
     deployment = requests.get(
         f"{prefect_server}/deployments/name/scheduled-training/acusight", timeout=5

@@ -465,6 +465,8 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "label_studio_token": "0" * 40,
             "public_url": "http://acusight.test",
             "benchmark_endpoints": True,
+            # The world starts jobs case after case; the limit on them is tested in test_quotas.py.
+            "org_max_jobs": 0,
         }
     )
     app.config["TESTING"] = True

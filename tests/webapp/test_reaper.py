@@ -26,6 +26,12 @@ from webapp.settings import Settings
 LATER = timedelta(hours=7)
 
 
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Three training jobs at once in one organization: more than the default limit on them."""
+    return {"org_max_jobs": 0}
+
+
 def running_jobs(
     client: FlaskClient, admin_headers: dict[str, str], ready_dataset: int, service: dict[str, str]
 ) -> dict[str, Any]:

@@ -46,6 +46,7 @@ _CODES = {
     429: "RATE_LIMITED",
     500: "INTERNAL_ERROR",
     503: "SERVICE_UNAVAILABLE",
+    507: "INSUFFICIENT_STORAGE",
 }
 
 
@@ -406,4 +407,6 @@ def _strip_locations(messages: Any) -> Any:
 
 
 def handle_app_error(error: AppError) -> tuple[Response, int]:
-    return error_response(error.status, error.message, error.details)
+    response, status = error_response(error.status, error.message, error.details)
+    response.headers.update(getattr(error, "headers", {}))
+    return response, status

@@ -24,6 +24,10 @@ class Organization(Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # This organization's own quotas (`acusight orgs quota set`); null: the setting's default, 0: no limit.
+    max_jobs: Mapped[int | None] = mapped_column(Integer)
+    storage_quota_mb: Mapped[int | None] = mapped_column(Integer)
+    image_quota: Mapped[int | None] = mapped_column(Integer)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
 

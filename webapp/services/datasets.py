@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, Forbidden, ValidationError
 from webapp.models import Annotation, Batch, DatasetItem, DatasetVersion, Image, Project, User
-from webapp.services import jobs
+from webapp.services import jobs, quotas
 from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 DEFAULT_SPLITS = {"train": 0.8, "val": 0.1, "test": 0.1}
@@ -55,6 +55,8 @@ def create(
         get_in_org(session, Batch, organization_id, batch_id)
     splits = splits or dict(DEFAULT_SPLITS)
     statuses = list(image_statuses or DEFAULT_STATUSES)
+    # Held until the version is committed (in jobs.start_flow): no one else counts or numbers meanwhile.
+    quotas.claim_job_slot(session, organization_id, "dataset_versions")
     number = (
         session.scalar(
             select(func.max(DatasetVersion.version)).where(DatasetVersion.project_id == project.id)

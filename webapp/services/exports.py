@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, ValidationError
 from webapp.models import DatasetVersion, ExportJob, ModelVersion, TrainingJob, User
-from webapp.services import jobs
+from webapp.services import jobs, quotas
 from webapp.services.common import Page, get_in_org, paginate, where_equal
 from webapp.services.models import artifact_key
 from webapp.storage import BlobStore, StagedFile
@@ -46,6 +46,7 @@ def create(
             f"only models of succeeded training jobs are exported (training job {training.id})",
         )
     _check_dataset(session, model, precision)
+    quotas.claim_job_slot(session, organization_id, "exports")
     job = ExportJob(
         organization_id=organization_id,
         project_id=model.project_id,

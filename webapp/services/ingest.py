@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.db import autocommit_connection
-from webapp.errors import ValidationError
+from webapp.errors import InsufficientStorage, ValidationError
 from webapp.models import Batch, Device, Image, utcnow
+from webapp.services import quotas
 from webapp.services.image_check import inspect_image
 from webapp.storage import BlobStore, StagedFile, blob_key
 
@@ -141,6 +142,15 @@ def ingest(
             "sha256 does not match the uploaded bytes",
             f"declared {upload.declared_sha256.lower()}, received {sha256}",
         )
+    try:
+        # Before anything is decoded or stored: past the quota, an upload changes nothing.
+        quotas.check_storage(session, device.organization_id, staged.size)
+    except InsufficientStorage:
+        # A retry of an upload already stored takes no room: it gets its image, as below the quota.
+        existing = find(session, device.organization_id, sha256)
+        if existing is None:
+            raise
+        return Ingested(existing, duplicate=True)
     staged.flush()
     info = inspect_image(staged.path, max_pixels)
     store.put_file(blob_key(sha256), staged.path)
@@ -178,6 +188,7 @@ def ingest(
         if existing is None:
             raise
         return Ingested(existing, duplicate=True)
+    quotas.count_stored(device.organization_id, staged.size)
     # The row as inserted, without reading it back.
     return Ingested(row, duplicate=False)
 

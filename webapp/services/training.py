@@ -16,7 +16,7 @@ from webapp.models import (
     TrainingJob,
     User,
 )
-from webapp.services import jobs
+from webapp.services import jobs, quotas
 from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 TRANSITIONS = {
@@ -52,6 +52,8 @@ def create(
             "image_size is fixed by the dataset version",
             f"this version holds {dataset.params['image_size']} px images; cut a version at {size} px",
         )
+    quotas.check_training_params(params)
+    quotas.claim_job_slot(session, organization_id, "training_jobs")
     job = TrainingJob(
         organization_id=organization_id,
         project_id=dataset.project_id,

@@ -51,6 +51,11 @@ class DatasetVersions(MethodView):
     @blp.response(201, DatasetVersionSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(
+        429,
+        response="RATE_LIMITED",
+        description="The organization's limit of these jobs is queued or running",
+    )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:
         """Cut a dataset version: freeze the selection now and start the flow that versions it."""

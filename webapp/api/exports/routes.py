@@ -42,6 +42,11 @@ class ExportJobs(MethodView):
     @blp.response(201, ExportJobSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(
+        429,
+        response="RATE_LIMITED",
+        description="The organization's limit of these jobs is queued or running",
+    )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:
         """Export a model of a succeeded training job to ONNX (fp32, fp16 or int8), checked for parity."""

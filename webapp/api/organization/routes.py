@@ -8,7 +8,7 @@ from webapp.api.envelope import Blueprint
 from webapp.api.organization.schemas import OrganizationSchema, OrganizationUpdateSchema
 from webapp.auth import ADMINS, ANY_ROLE, current_org, user_required
 from webapp.extensions import db
-from webapp.services import organizations
+from webapp.services import organizations, quotas
 
 blp = Blueprint("organization", __name__, url_prefix="/organization", description="Your organization")
 
@@ -19,11 +19,13 @@ class OrganizationView(MethodView):
     @blp.response(200, OrganizationSchema)
     def get(self) -> dict[str, Any]:
         """Get the caller's organization, with counts."""
-        return organizations.describe(db.session, current_org())
+        org = current_org()
+        return {**organizations.describe(db.session, org), "usage": quotas.report(db.session, org)}
 
     @user_required(ADMINS)
     @blp.arguments(OrganizationUpdateSchema)
     @blp.response(200, OrganizationSchema)
     def patch(self, changes: dict[str, Any]) -> dict[str, Any]:
         """Update the caller's organization (admins)."""
-        return organizations.update(db.session, current_org(), changes)
+        org = current_org()
+        return {**organizations.update(db.session, org, changes), "usage": quotas.report(db.session, org)}

@@ -67,6 +67,11 @@ class ScheduleById(MethodView):
 class ScheduleRunNow(MethodView):
     @user_required(MANAGERS)
     @blp.response(202, ScheduleRunSchema)
+    @blp.alt_response(
+        429,
+        response="RATE_LIMITED",
+        description="The organization's limit of dataset versions or training jobs",
+    )
     def post(self, schedule_id: int) -> Any:
         """Run the schedule once now, as Prefect would at its next time."""
         return {"flow_run_id": schedules.run_now(db.session, current_org().id, schedule_id)}

@@ -22,15 +22,26 @@ class ScheduleDatasetParamsSchema(ma.Schema):
 
 
 class ScheduleBaseSchema(ma.Schema):
-    cron = ma.fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
-    interval_seconds = ma.fields.Integer(allow_none=True, validate=validate.Range(min=5, max=366 * 24 * 3600))
+    cron = ma.fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Must not fire more often than the server's minimum interval"},
+    )
+    interval_seconds = ma.fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=5, max=366 * 24 * 3600),
+        metadata={"description": "At least the server's minimum interval (ACUSIGHT_SCHEDULE_MIN_INTERVAL_S)"},
+    )
     timezone = ma.fields.String(validate=validate.Length(min=1, max=64))
     dataset_params = ma.fields.Nested(ScheduleDatasetParamsSchema)
     training_params = ma.fields.Nested(TrainingParamsSchema)
     device = ma.fields.String(validate=validate.OneOf(["auto", "cuda", "cpu"]))
     min_new_annotations = ma.fields.Integer(
         validate=validate.Range(min=0),
-        metadata={"description": "Skip a run unless this many images were annotated since the last one"},
+        metadata={
+            "description": "Skip a run unless this many images were annotated since the last one "
+            "(0 counts as 1: a run with nothing new never cuts a version nor trains)"
+        },
     )
 
 

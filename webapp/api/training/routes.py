@@ -39,6 +39,11 @@ class TrainingJobs(MethodView):
     @blp.response(201, TrainingJobSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(
+        429,
+        response="RATE_LIMITED",
+        description="The organization's limit of these jobs is queued or running",
+    )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:
         """Train a model on a ready dataset version (params override params.yaml's train section)."""
