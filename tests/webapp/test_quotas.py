@@ -384,13 +384,19 @@ def upload(client: FlaskClient, key: str, data: bytes) -> Any:
 
 
 @pytest.fixture
+def exact_usage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Near the quota, usage counted in the database for every upload (as if NEAR_TTL_S had passed)."""
+    monkeypatch.setattr(quotas, "NEAR_TTL_S", 0.0)
+
+
+@pytest.fixture
 def device_key(admin_headers: dict[str, str], provision: Any, make_project: Any) -> str:
     project_id = make_project(admin_headers)["id"]
     return str(provision(admin_headers, "CAM-Q", project_id=project_id)["api_key"])
 
 
 def test_uploads_past_the_image_quota_are_507_and_store_nothing(
-    client: FlaskClient, admin: User, admin_headers: dict[str, str], device_key: str
+    client: FlaskClient, admin: User, admin_headers: dict[str, str], device_key: str, exact_usage: None
 ) -> None:
     set_org(admin, image_quota=2)
     kept = [png_bytes(1), png_bytes(2)]
@@ -411,7 +417,12 @@ def test_uploads_past_the_image_quota_are_507_and_store_nothing(
 
 
 def test_uploads_past_the_byte_quota_are_507_and_the_organization_shows_its_usage(
-    client: FlaskClient, admin: User, admin_headers: dict[str, str], device_key: str, make_images: Any
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    device_key: str,
+    make_images: Any,
+    exact_usage: None,
 ) -> None:
     set_org(admin, storage_quota_mb=1)
     make_images(admin, 1, byte_size=quotas.MB - 10)
@@ -430,6 +441,32 @@ def test_uploads_past_the_byte_quota_are_507_and_the_organization_shows_its_usag
     assert upload(client, device_key, png_bytes(4)).status_code == 201
     usage = client.get("/api/organization", headers=admin_headers).get_json()["data"]["usage"]
     assert usage["image_bytes_quota"] is None and usage["images"] == 2
+
+
+def test_usage_is_counted_once_then_followed_in_process(
+    client: FlaskClient, admin: User, device_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uploads do not sum the organization's images each time: once, then this process's own count,
+    until the figure is older than its time to live."""
+    set_org(admin, image_quota=3)
+    measured: list[int] = []
+    real_measure = quotas.measure
+
+    def measure(session: Any, organization_id: int) -> quotas.Usage:
+        measured.append(organization_id)
+        return real_measure(session, organization_id)
+
+    monkeypatch.setattr(quotas, "measure", measure)
+    monkeypatch.setattr(quotas, "USAGE_TTL_S", 10.0**9)
+    monkeypatch.setattr(quotas, "NEAR_TTL_S", 10.0**9)
+    assert [upload(client, device_key, png_bytes(10 + i)).status_code for i in range(3)] == [201] * 3
+    assert_error(upload(client, device_key, png_bytes(13)), 507, "INSUFFICIENT_STORAGE")
+    assert len(measured) == 1
+    # Once the figure is old, it is counted again: the quota raised meanwhile lets the upload in.
+    set_org(admin, image_quota=4)
+    monkeypatch.setattr(quotas, "NEAR_TTL_S", 0.0)
+    assert upload(client, device_key, png_bytes(13)).status_code == 201
+    assert len(measured) == 2 and count(Image) == 4
 
 
 # --- the operator's command -------------------------------------------------------------------------

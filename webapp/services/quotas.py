@@ -6,9 +6,11 @@ holds the organization's row, so two requests at once never both pass; past the 
 429 with Retry-After and creates nothing. What one training job may ask for is bounded too.
 
 Storage: an organization's stored images (their bytes and their number) are held to its quota before
-an upload stores anything; past it the upload is refused with 507 and nothing changes. Far from the
-quota, usage comes from a per-process figure at most ``USAGE_TTL_S`` old plus what this process stored
-since; near it (``NEAR`` of the quota or more), it is counted in the database for every upload.
+an upload stores anything; past it the upload is refused with 507 and nothing changes. Usage comes
+from a per-process figure, counted in the database at most ``USAGE_TTL_S`` ago (``NEAR_TTL_S`` once
+within ``NEAR`` of the quota), plus what this process stored since: summing a million images takes a
+database about 0.3 s, too much for every upload. The quota may thus be overrun by what other API
+processes store within ``NEAR_TTL_S``, and by uploads in flight at once.
 
 An organization's own quota (a column of its row, set by ``acusight orgs quota set``) takes the place
 of the setting's default; 0 means no limit.
@@ -32,6 +34,7 @@ from webapp.settings import Settings
 # Retry-After of a refusal for too many jobs at once: nothing tells when one of them finishes.
 RETRY_AFTER_S = 60
 USAGE_TTL_S = 60.0
+NEAR_TTL_S = 5.0
 NEAR = 0.9
 MB = 1024 * 1024
 ACTIVE_STATUSES = ("queued", "running")
@@ -69,10 +72,11 @@ def limits(org: Organization) -> dict[str, int]:
 def lock_organization(session: Session, organization_id: int) -> int | None:
     """Hold the organization's row until the transaction ends; returns its own ``max_jobs``.
 
-    PostgreSQL: SELECT ... FOR UPDATE, so a second request counting for the same organization waits
-    for the first to commit. SQLite has one writer at a time: a write that changes nothing takes the
-    database's write lock at once, so the second request waits there (busy timeout) and then counts
-    what the first committed.
+    PostgreSQL: SELECT ... FOR NO KEY UPDATE, so a second request counting for the same organization
+    waits for the first to commit; rows that merely reference the organization (an upload's image)
+    take a key-share lock, which this one leaves free. SQLite has one writer at a time: a write that
+    changes nothing takes the database's write lock at once, so the second request waits there (busy
+    timeout) and then counts what the first committed.
     """
     if session.get_bind().dialect.name != "postgresql":
         session.execute(
@@ -80,7 +84,7 @@ def lock_organization(session: Session, organization_id: int) -> int | None:
         )
     stmt = select(Organization.max_jobs).where(Organization.id == organization_id)
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(key_share=True)
     return session.execute(stmt).scalar_one()
 
 
@@ -191,7 +195,7 @@ def check_storage(session: Session, organization_id: int, size: int) -> None:
     """Refuse (507) an upload of ``size`` bytes that would take the organization past a quota."""
     cache = _cache()
     usage = cache.get(organization_id)
-    if usage is None or time.monotonic() - usage.at > USAGE_TTL_S or usage.past(size, NEAR):
+    if usage is None or time.monotonic() - usage.at > (NEAR_TTL_S if usage.past(size, NEAR) else USAGE_TTL_S):
         usage = cache[organization_id] = measure(session, organization_id)
     if usage.past(size):
         raise InsufficientStorage(
