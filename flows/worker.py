@@ -41,12 +41,15 @@ def deployments(only: set[str] | None = None) -> list:  # type: ignore[type-arg]
 def label_studio_pull_interval() -> timedelta | None:
     """The scheduled pull of every linked project, behind the webhook (ACUSIGHT_LABEL_STUDIO_PULL_MINUTES).
 
-    None (no schedule) when Label Studio is not configured on this worker or the minutes are 0.
+    The worker holds no Label Studio credentials (it asks the API for each link's), so it cannot see
+    whether any organization uses one: the schedule runs every 5 minutes where the platform's shared
+    Label Studio is named here (ACUSIGHT_LABEL_STUDIO_URL), or every N where the minutes are set;
+    None (no schedule) otherwise, or when they are 0.
     """
-    minutes = float(os.environ.get("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "5"))
-    if minutes <= 0 or not os.environ.get("ACUSIGHT_LABEL_STUDIO_URL"):
-        return None
-    return timedelta(minutes=minutes)
+    minutes = os.environ.get("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "")
+    if not minutes:
+        return timedelta(minutes=5) if os.environ.get("ACUSIGHT_LABEL_STUDIO_URL") else None
+    return timedelta(minutes=float(minutes)) if float(minutes) > 0 else None
 
 
 def main() -> None:

@@ -105,11 +105,11 @@ class Settings:
     # Label Studio (empty URL: the integration is off). The token is a Label Studio API (legacy) token.
     label_studio_url: str = ""
     label_studio_token: str = ""
-    # Shared with Label Studio's webhooks (sent in a header); empty: derived from the secret key.
-    label_studio_webhook_secret: str = ""
     # Lifetime of the signed image URLs Label Studio loads; the scheduled sync renews them at half-life.
-    label_studio_url_ttl_hours: int = 168
-    # The URL Label Studio (and annotators' browsers) reach this API at; empty: the requesting URL.
+    # Each is also bound to its link (unlinking revokes it); short, since whoever holds one sees the image.
+    label_studio_url_ttl_hours: int = 48
+    # The URL Label Studio (and annotators' browsers) reach this API at; empty: Label Studio linking,
+    # pushes and URL renewals are refused (never built from a request's Host header).
     public_url: str = ""
     # Registers /api/_benchmark/sink, the bare ceiling benchmarks/ingest.py measures; never in production.
     benchmark_endpoints: bool = False

@@ -501,6 +501,10 @@ def test_the_scheduled_pull_runs_only_where_label_studio_is(monkeypatch: pytest.
     assert worker.label_studio_pull_interval() == timedelta(minutes=5)
     monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "0")
     assert worker.label_studio_pull_interval() is None
+    # Organizations with their own Label Studio only: the minutes alone turn the schedule on.
+    monkeypatch.delenv("ACUSIGHT_LABEL_STUDIO_URL")
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "10")
+    assert worker.label_studio_pull_interval() == timedelta(minutes=10)
     monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "1")
     [pull] = [d for d in worker.deployments() if d.flow_name == "pull-from-label-studio"]
     assert [s.schedule.interval for s in pull.schedules] == [timedelta(minutes=1)]
