@@ -17,9 +17,13 @@ ORG_HEADER = "X-Acusight-Organization"
 class ApiError(RuntimeError):
     """The API answered with its error envelope."""
 
-    def __init__(self, status: int, code: str, message: str, details: str | None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: str | None, retry_after: float | None = None
+    ) -> None:
         super().__init__(f"{status} {code}: {message}" + (f" ({details})" if details else ""))
         self.status, self.code, self.details = status, code, details
+        # Seconds the API asked the caller to wait (Retry-After of a 429 or 503), when it said.
+        self.retry_after = retry_after
 
 
 class PlatformClient:
@@ -54,8 +58,13 @@ class PlatformClient:
             error = resp.json()["error"]
         except (ValueError, KeyError, TypeError):
             error = {"code": "HTTP_ERROR", "message": resp.text[:200], "details": None}
+        retry_after = resp.headers.get("Retry-After", "")
         raise ApiError(
-            resp.status_code, error.get("code", ""), error.get("message", ""), error.get("details")
+            resp.status_code,
+            error.get("code", ""),
+            error.get("message", ""),
+            error.get("details"),
+            float(retry_after) if retry_after.isdigit() else None,
         )
 
     def get(self, path: str, **params: Any) -> Any:

@@ -125,3 +125,41 @@ def test_a_real_schedule_fires_pauses_and_is_deleted(
 
     assert client.delete(f"/api/ml/schedules/{schedule['id']}", headers=admin_headers).status_code == 204
     assert schedule["prefect_schedule_id"] not in prefect_schedules(prefect_server)
+
+
+class _Slots:
+    """A stand-in for the platform's client whose training endpoint answers 429 ``busy`` times."""
+
+    def __init__(self, busy: int, status: int = 429) -> None:
+        self.busy, self.status, self.calls = busy, status, 0
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        from flows.client import ApiError
+
+        self.calls += 1
+        if self.calls <= self.busy:
+            raise ApiError(self.status, "RATE_LIMITED", "Too many jobs", "at most 2", retry_after=7)
+        return {"id": 42, "path": path, **body}
+
+
+def test_a_ready_version_waits_for_a_training_slot_rather_than_going_untrained() -> None:
+    """The schedule's next tick sees nothing new once a version is cut: skipping the training at the
+    job limit would leave that version untrained for good, so the run waits (Retry-After) for a slot."""
+    from flows.schedules import start_training
+
+    waits: list[float] = []
+    api = _Slots(busy=2)
+    job = start_training(api, {"dataset_id": 1}, wait_s=60, sleep=waits.append)  # type: ignore[arg-type]
+    assert job is not None and job["id"] == 42 and api.calls == 3 and waits == [7, 7]
+
+
+def test_a_training_slot_that_never_frees_ends_the_wait_and_other_errors_are_raised() -> None:
+    import time
+
+    from flows.client import ApiError
+    from flows.schedules import start_training
+
+    api = _Slots(busy=10**6)
+    assert start_training(api, {}, wait_s=0.05, sleep=lambda s: time.sleep(0.01)) is None  # type: ignore[arg-type]
+    with pytest.raises(ApiError):
+        start_training(_Slots(busy=1, status=400), {}, wait_s=60, sleep=lambda s: None)  # type: ignore[arg-type]

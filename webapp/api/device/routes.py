@@ -102,6 +102,7 @@ class ImageUpload(MethodView):
     @blp.response(201, ImageUploadedSchema, description="Stored")
     @blp.alt_response(200, schema=ImageUploadedSchema, description="Already stored: the existing image")
     @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    @blp.alt_response(507, response="INSUFFICIENT_STORAGE")
     def post(self, files: dict[str, Any], form: dict[str, Any]) -> Any:
         """Upload one image (multipart); sending the same bytes again is safe and returns the same image."""
         file: FileStorage = files["file"]
