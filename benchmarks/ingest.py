@@ -274,8 +274,9 @@ class Bench:
             "ACUSIGHT_DATABASE_URL": self.app_db_url,
             "ACUSIGHT_BENCHMARK_ENDPOINTS": "1",
         }
-        if root is not None:
-            self.env["PYTHONPATH"] = str(root)  # the CLI and the server run that checkout's code
+        if root is not None:  # the CLI and the server run that checkout's code; an inherited path after it
+            inherited = os.environ.get("PYTHONPATH")
+            self.env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), inherited) if p)
 
     def __enter__(self) -> Bench:
         with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
@@ -334,6 +335,8 @@ class Bench:
 
 def seed(bench: Bench, devices: int) -> list[str]:
     """A user (CLI), then a project if the data API has one, a provisioning token and devices (API)."""
+    with contextlib.suppress(subprocess.CalledProcessError):  # a checkout from before `orgs create`
+        bench.cli("orgs", "create", "Bench")  # makes the organization with the user instead
     bench.cli("users", "create", "bench@example.com", "--org", "Bench", "--role", "admin")
     token = bench.cli("users", "token", "bench@example.com").strip().splitlines()[-1]
     auth = {"Authorization": f"Bearer {token}"}
