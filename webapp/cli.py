@@ -38,6 +38,11 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
+# gunicorn's default line without the query string (%(U)s is the path alone) nor the Referer: query
+# strings carry credentials (signed image URLs, the sign-in's code and state), logs are kept and shared.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
+
+
 def default_web_shape() -> tuple[int, int]:
     """gunicorn workers and threads per worker of `acusight serve` unless told otherwise."""
     workers = int(os.environ.get("ACUSIGHT_WEB_WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 8)
@@ -80,6 +85,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             "workers": workers,
             "threads": threads,
             "accesslog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
             "timeout": 120,
             "graceful_timeout": 20,
             # gunicorn's control socket (gunicornc) is per server, not one per user shared by all.

@@ -124,8 +124,13 @@ def test_serve_applies_migrations_and_answers(tmp_path: Path, monkeypatch: pytes
         )
         assert me.status_code == 200 and me.json()["data"]["serial_number"] == "S"
         assert requests.get(f"{base}/docs", timeout=5).status_code == 200
+        secret = "code-4f1c9a"  # a sign-in's code, a signed URL's signature: credentials in a query
+        requests.get(f"{base}/auth/callback?code={secret}&state=s", timeout=5)
+        requests.get(f"{base}/data/images/1/signed?exp=1&sig={secret}", timeout=5)
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/api/docs" in output
+    # The access log names each request by its path alone.
+    assert '"GET /api/data/images/1/signed HTTP/1.1" 401' in output and secret not in output
     assert (tmp_path / "fresh" / "acusight.db").exists()
