@@ -549,11 +549,13 @@ def summary_table(summary: Summary, urls: dict[str, str]) -> Table:
     return table
 
 
-def flow_runs(prefect_api_url: str) -> list[dict[str, Any]]:
+def flow_runs(prefect_api_url: str, auth: tuple[str, str] | None = None) -> list[dict[str, Any]]:
     """The flow runs, as the Prefect UI lists them, less those a schedule has set for later, each with
-    its flow's name."""
-    runs = requests.post(f"{prefect_api_url}/flow_runs/filter", json={"limit": 200}, timeout=30).json()
-    flows = requests.post(f"{prefect_api_url}/flows/filter", json={}, timeout=30).json()
+    its flow's name. ``auth``: the Prefect API's credentials."""
+    runs = requests.post(
+        f"{prefect_api_url}/flow_runs/filter", json={"limit": 200}, auth=auth, timeout=30
+    ).json()
+    flows = requests.post(f"{prefect_api_url}/flows/filter", json={}, auth=auth, timeout=30).json()
     names = {flow["id"]: flow["name"] for flow in flows}
     now = datetime.now(UTC)
     return [
@@ -628,7 +630,7 @@ def run_demo(
         demo.summary.steps["start the platform"] = time.perf_counter() - t0
         summary = demo.run()
         urls.update(demo.urls)
-        runs = flow_runs(stack.prefect_api_url)
+        runs = flow_runs(stack.prefect_api_url, stack.prefect_auth)
         summary.facts["flow runs"] = count_by(runs, "state_type")
         summary.facts["flow runs per flow"] = count_by(runs, "flow_name")
         console.print(summary_table(summary, urls))

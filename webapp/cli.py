@@ -427,6 +427,8 @@ def up(host: str, port: int, prefect_port: int) -> None:
     click.echo(f"Acusight API   {stack.api_url}")
     click.echo(f"API docs       {stack.api_url}/docs")
     click.echo(f"Prefect UI     {stack.prefect_ui_url}")
+    if "PREFECT_API_URL" not in os.environ:
+        click.echo(f"               (its auth string, user:password, is in {stack.prefect_auth_file})")
     click.echo(f"logs           {settings.data_dir / 'logs'}")
     click.echo("Ctrl-C stops everything.")
     sys.stdout.flush()

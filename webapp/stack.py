@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -19,6 +20,24 @@ from webapp.orchestration import DEPLOYMENTS
 from webapp.settings import Settings
 
 STOP_GRACE_S = 20
+# The local Prefect server's ``user:password`` (PREFECT_SERVER_API_AUTH_STRING), in the data dir.
+PREFECT_AUTH_FILE = "prefect_auth"
+PREFECT_AUTH_USER = "acusight"
+
+
+def local_prefect_auth(data_dir: Path) -> str:
+    """The local Prefect server's auth string, made on first use (0600; O_EXCL: two starts agree)."""
+    path = data_dir / PREFECT_AUTH_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(f"{PREFECT_AUTH_USER}:{secrets.token_urlsafe(24)}")
+    return path.read_text().strip()
 
 
 def local_worker_key(app: Flask, name: str = "local-worker", *, save: bool = True) -> str:
@@ -132,14 +151,15 @@ def serve_child(
     return Child("api", argv, env, log, cwd)
 
 
-def wait_http(url: str, timeout: float, child: Child) -> None:
-    """Wait until ``url`` answers 2xx; raise with the end of the child's log if it exits or times out."""
+def wait_http(url: str, timeout: float, child: Child, auth: tuple[str, str] | None = None) -> None:
+    """Wait until ``url`` answers 2xx; raise with the end of the child's log if it exits or times out.
+    ``auth``: HTTP Basic credentials to send."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not child.alive():
             raise RuntimeError(f"{child.name} exited while starting; see {child.log}:\n{child.log_tail()}")
         try:
-            if requests.get(url, timeout=2).ok:
+            if requests.get(url, timeout=2, auth=auth).ok:
                 return
         except requests.RequestException:
             pass
@@ -172,6 +192,24 @@ class Stack:
     def prefect_ui_url(self) -> str:
         return self.prefect_api_url.removesuffix("/api")
 
+    @property
+    def prefect_auth_file(self) -> Path:
+        return self.settings.data_dir / PREFECT_AUTH_FILE
+
+    @property
+    def prefect_auth_string(self) -> str:
+        """``user:password`` of the Prefect API: an external server's (PREFECT_API_AUTH_STRING), else
+        the local one's, kept in the data dir."""
+        if "PREFECT_API_URL" in os.environ:
+            return os.environ.get("PREFECT_API_AUTH_STRING", "")
+        return local_prefect_auth(self.settings.data_dir)
+
+    @property
+    def prefect_auth(self) -> tuple[str, str] | None:
+        """The Prefect API's credentials as HTTP Basic auth, for our own calls to it."""
+        user, sep, password = self.prefect_auth_string.partition(":")
+        return (user, password) if sep else None
+
     def start(self, service_key: str) -> None:
         """Start every child, wait until jobs can run; anything interrupting it (Ctrl-C too) stops all."""
         try:
@@ -188,6 +226,8 @@ class Stack:
             "PREFECT_API_URL": self.prefect_api_url,
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
+        if self.prefect_auth_string:
+            base_env["PREFECT_API_AUTH_STRING"] = self.prefect_auth_string
         cli = [sys.executable, "-m", "webapp.cli"]
         if "PREFECT_API_URL" not in os.environ:
             prefect_home = self.settings.data_dir / "prefect"
@@ -204,7 +244,15 @@ class Stack:
                     "--port",
                     str(self.prefect_port),
                 ],
-                {**base_env, "PREFECT_HOME": str(prefect_home)},
+                {
+                    **base_env,
+                    "PREFECT_HOME": str(prefect_home),
+                    # Anything that reaches 127.0.0.1 (another local user, a web page the developer
+                    # visits through DNS rebinding) must not drive it: its API can run code on the
+                    # worker. Every call needs the auth string; browsers may call it from its own UI only.
+                    "PREFECT_SERVER_API_AUTH_STRING": self.prefect_auth_string,
+                    "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": self.prefect_ui_url,
+                },
                 logs / "prefect.log",
             )
             self._run(server, f"{self.prefect_api_url}/health", 90)
@@ -215,7 +263,7 @@ class Stack:
         self._run(worker, None, 0)
         # Ready means jobs can start: every deployment the API may ask for is registered.
         for name in DEPLOYMENTS.values():
-            wait_http(f"{self.prefect_api_url}/deployments/name/{name}", 120, worker)
+            wait_http(f"{self.prefect_api_url}/deployments/name/{name}", 120, worker, self.prefect_auth)
         # Jobs whose worker died end failed instead of running forever (webapp/services/reaper.py).
         every = str(self.settings.reap_interval_s)
         self._run(Child("reaper", [*cli, "reap", "--every", every], base_env, logs / "reaper.log"), None, 0)

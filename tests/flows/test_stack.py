@@ -32,13 +32,18 @@ def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
     prefect = f"http://127.0.0.1:{prefect_port}/api"
     try:
 
+        def auth() -> tuple[str, str] | None:
+            path = tmp_path / "var" / "prefect_auth"
+            user, _, password = path.read_text().strip().partition(":") if path.exists() else ("", "", "")
+            return (user, password) if user else None
+
         def deployments() -> list[str]:
             assert proc.poll() is None, (tmp_path / "out.txt").read_text()
             try:
-                found = requests.post(f"{prefect}/deployments/filter", json={}, timeout=2).json()
+                found = requests.post(f"{prefect}/deployments/filter", json={}, auth=auth(), timeout=2).json()
             except requests.RequestException:
                 return []
-            return sorted(d["name"] for d in found)
+            return sorted(d["name"] for d in found) if isinstance(found, list) else []
 
         # `up` prints its URLs only once every deployment the API may start is registered.
         wait_until(
@@ -47,6 +52,20 @@ def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         assert len(deployments()) == len(DEPLOYMENTS)
         assert requests.get(f"{api}/openapi.json", timeout=5).status_code == 200
         assert requests.get(f"http://127.0.0.1:{prefect_port}/api/health", timeout=5).ok
+        # Prefect's API can run code on the worker (a deployment's pull steps): nothing reaches it
+        # without the auth string, and a web page of another origin may not call it from a browser.
+        for method in ("GET", "PATCH", "POST"):
+            anonymous = requests.request(method, f"{prefect}/deployments/filter", json={}, timeout=5)
+            assert anonymous.status_code == 401, (method, anonymous.status_code)
+        wrong = requests.post(f"{prefect}/deployments/filter", json={}, auth=("acusight", "guess"), timeout=5)
+        assert wrong.status_code == 401
+        preflight = requests.options(
+            f"{prefect}/deployments/filter",
+            headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "PATCH"},
+            timeout=5,
+        )
+        assert preflight.headers.get("Access-Control-Allow-Origin") not in ("*", "http://evil.example")
+        assert (tmp_path / "var" / "prefect_auth").stat().st_mode & 0o777 == 0o600
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children
     finally:
