@@ -9,9 +9,10 @@ itself against slow clients:
   gets a connection whose header has arrived. A client with more than ``PENDING_PER_CLIENT``
   connections still sending their header to one worker loses the oldest of them;
 - a body must keep arriving: each read waits at most ``BODY_IDLE_S`` for bytes, and counted from
-  the end of the header (time spent waiting for a free thread included) the body must average
-  ``BODY_MIN_RATE`` bytes per second after a grace of ``BODY_GRACE_S``, else 408 and the
-  connection is closed.
+  when a pool thread starts on the request the body must average ``BODY_MIN_RATE`` bytes per second
+  after a grace of ``BODY_GRACE_S``, else 408 and the connection is closed. Time the request spent
+  waiting for a free thread does not count: under load a body that arrived whole long ago must not
+  be refused for the server's own delay.
 
 Workers die with their master (``PR_SET_PDEATHSIG`` on Linux), so a server started again after the
 master was killed finds the port free.
@@ -51,8 +52,7 @@ BODY_MIN_RATE = 4 * 1024
 
 _PR_SET_PDEATHSIG = 1
 
-# The request a pool thread is handling (``req``, gunicorn's) and when its header was complete
-# (``header_done_at``): its body's time runs from then, waiting for a free thread included.
+# The request a pool thread is handling (``req``, gunicorn's).
 _current = threading.local()
 
 
@@ -145,12 +145,10 @@ class SlowClientSafeWorker(ThreadWorker):  # type: ignore[misc]
         conn.parser.unreader.unread(bytes(conn.header_buf))
         conn.header_buf = bytearray()
         conn.header_complete = True
-        conn.header_done_at = time.monotonic()
         super().enqueue_req(conn)
 
     def handle_request(self, req: Any, conn: TConn) -> Any:
         _current.req = req
-        _current.header_done_at = conn.header_done_at
         try:
             return super().handle_request(req, conn)
         finally:
@@ -194,7 +192,8 @@ class _PacedInput:
     def __init__(self, body: Any, sock: Any) -> None:
         self._body = body
         self._sock = sock
-        self._start: float = getattr(_current, "header_done_at", None) or time.monotonic()
+        # The body's time runs from when the app starts on it, not from when it was queued.
+        self._start = time.monotonic()
         self._received = 0
 
     def _timed_out(self) -> RequestTimeout:

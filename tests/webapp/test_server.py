@@ -212,3 +212,20 @@ def test_each_server_has_its_own_control_socket(tmp_path: Path) -> None:
     finally:
         a.stop(30)
         b.stop(30)
+
+
+def test_a_body_that_waited_for_a_free_thread_is_not_refused_for_it() -> None:
+    """Under load a request can wait in the pool's queue longer than the body's grace: its body, long
+    arrived, must still be read (the demo's uploads got 408 when the queue time counted)."""
+    from webapp.server import _current, _PacedInput
+
+    ours, theirs = socket.socketpair()
+    try:
+        theirs.sendall(b"x" * 4096)
+        _current.header_done_at = time.monotonic() - 600  # as if it waited ten minutes for a thread
+        body = _PacedInput(ours.makefile("rb"), ours)
+        assert body.read(4096) == b"x" * 4096
+    finally:
+        _current.__dict__.pop("header_done_at", None)
+        ours.close()
+        theirs.close()
