@@ -6,6 +6,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# Parts of the values example files ship (lower case); a service key holding one is refused.
+PLACEHOLDERS = ("change-me", "change_me", "changeme", "replace-me", "replace_me", "0123456789abcdef")
+
+
+def check_service_key(key: str) -> None:
+    """Refuse a service key left from an example file (deploy/.env.example once shipped ask_replace_me)."""
+    if any(part in key.lower() for part in PLACEHOLDERS):
+        raise ValueError(
+            "ACUSIGHT_SERVICE_KEY holds an example placeholder; set the key `acusight service-key "
+            "--no-save` prints (its last line)"
+        )
+
 
 @dataclass(frozen=True)
 class FlowSettings:
@@ -25,6 +37,7 @@ class FlowSettings:
         key_file = data_dir / "service_key"
         if not key and key_file.exists():
             key = key_file.read_text().strip()
+        check_service_key(key)
         return cls(
             api_url=os.environ.get("ACUSIGHT_API_URL", "http://127.0.0.1:8080/api").rstrip("/"),
             service_key=key,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create or refresh the project's virtual environment in .venv; quick when nothing changed.
-# `--tests` also installs what only the test suite starts: an OpenID provider and Label Studio.
+# `--tests` also installs what only the test suite starts: an OpenID provider, Caddy and Label Studio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEST_TOOLS=false
@@ -26,6 +26,19 @@ if [ ! -f "$OIDC_STAMP" ] || [ "$(cat "$OIDC_STAMP")" != "$OIDC_WANT" ]; then
     echo "$OIDC_WANT" > "$OIDC_STAMP"
   else
     echo "warning: npm not found; the sign-in tests need Node.js 20+ and npm" >&2
+  fi
+fi
+
+# --- Caddy for tests/deploy/test_caddy.py (deploy/Caddyfile run by a real Caddy) ----------------
+# Debian's package (Caddy 2.6 in bookworm), installed only when no caddy is on the PATH.
+if ! command -v caddy >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends caddy >/dev/null
+  else
+    echo "warning: caddy not found; tests/deploy/test_caddy.py needs Caddy 2.6+" >&2
   fi
 fi
 

@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import click
+
 ENV_PREFIX = "ACUSIGHT_"
 # A shorter ACUSIGHT_SECRET_KEY, or a placeholder left from an example file, is refused at start.
 MIN_SECRET_KEY_CHARS = 32
@@ -33,14 +35,54 @@ def _secret_from_data_dir(data_dir: Path) -> str:
     return key
 
 
+# Parts of the values example files ship (lower case); a secret holding one is refused at start.
+PLACEHOLDERS = ("change-me", "change_me", "changeme", "replace-me", "replace_me", "0123456789abcdef")
+
+
+class SecretError(click.ClickException, ValueError):
+    """A secret refused at start; the command line prints its message alone (no traceback)."""
+
+
+def is_placeholder(value: str) -> bool:
+    return any(part in value.lower() for part in PLACEHOLDERS)
+
+
 def _check_secret_key(key: str) -> None:
     """Refuse a secret anyone could guess: it signs every user's tokens."""
-    if len(key) < MIN_SECRET_KEY_CHARS or "change-me" in key.lower():
-        raise ValueError(
+    if len(key) < MIN_SECRET_KEY_CHARS or is_placeholder(key):
+        raise SecretError(
             f"ACUSIGHT_SECRET_KEY must be at least {MIN_SECRET_KEY_CHARS} random characters, not a "
             "placeholder (python -c 'import secrets; print(secrets.token_urlsafe(48))'), or unset to "
             "keep one generated in the data dir"
         )
+
+
+def _database_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).password or ""
+    except (ArgumentError, ValueError):
+        return ""
+
+
+def _check_placeholders(settings: Settings) -> None:
+    """Refuse every secret the API reads that still holds an example file's placeholder."""
+    secrets_read = {
+        "ACUSIGHT_DATABASE_URL (its password)": _database_password(settings.database_url),
+        "ACUSIGHT_LABEL_STUDIO_TOKEN": settings.label_studio_token,
+        "ACUSIGHT_OIDC_CLIENT_SECRET": settings.oidc_client_secret,
+        # Read from the environment by boto3 (the s3 blob backend) and by Prefect's client.
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+        "PREFECT_API_AUTH_STRING": os.environ.get("PREFECT_API_AUTH_STRING", ""),
+    }
+    for name, value in secrets_read.items():
+        if value and is_placeholder(value):
+            raise SecretError(
+                f"{name} holds an example placeholder; set a secret of its own "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
 
 
 def _coerce(value: str, kind: type) -> Any:
@@ -157,6 +199,7 @@ class Settings:
         if not settings.secret_key:
             settings.secret_key = _secret_from_data_dir(settings.data_dir)
         _check_secret_key(settings.secret_key)
+        _check_placeholders(settings)
         return settings
 
     @property

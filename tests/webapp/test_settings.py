@@ -1,10 +1,14 @@
 """Settings from the environment, and the secret key kept in the data dir."""
 
+import secrets
 import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from flows.config import FlowSettings
+from webapp.cli import main
 from webapp.settings import Settings
 
 
@@ -51,3 +55,73 @@ def test_generated_secret_is_random_per_data_dir(tmp_path: Path, monkeypatch: py
     monkeypatch.delenv("ACUSIGHT_SECRET_KEY", raising=False)
     keys = {Settings.from_env({"data_dir": tmp_path / str(i)}).secret_key for i in range(5)}
     assert len(keys) == 5 and all(len(k) >= 48 for k in keys)
+
+
+PLACEHOLDER_VALUES = ["change-me", "change-me-too", "CHANGEME", "replace_me", "ask_replace_me", "replace-me"]
+HEX_EXAMPLE = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize("value", [*PLACEHOLDER_VALUES, HEX_EXAMPLE])
+@pytest.mark.parametrize(
+    ("variable", "template"),
+    [
+        ("ACUSIGHT_LABEL_STUDIO_TOKEN", "{}"),
+        ("ACUSIGHT_OIDC_CLIENT_SECRET", "{}"),
+        ("AWS_SECRET_ACCESS_KEY", "{}"),
+        ("PREFECT_API_AUTH_STRING", "operator:{}"),
+        ("ACUSIGHT_DATABASE_URL", "postgresql+psycopg://acusight:{}@postgres:5432/acusight"),
+    ],
+)
+def test_placeholder_secrets_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, template: str, value: str
+) -> None:
+    monkeypatch.setenv("ACUSIGHT_SECRET_KEY", "s" * 48)
+    monkeypatch.setenv(variable, template.format(value))
+    with pytest.raises(ValueError, match=variable) as refused:
+        Settings.from_env({"data_dir": tmp_path})
+    # The message names the variable, never the value.
+    assert value not in str(refused.value)
+
+
+@pytest.mark.parametrize("value", [*PLACEHOLDER_VALUES, HEX_EXAMPLE])
+def test_placeholder_secret_key_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("ACUSIGHT_SECRET_KEY", value + "x" * 40)
+    with pytest.raises(ValueError, match="ACUSIGHT_SECRET_KEY"):
+        Settings.from_env({"data_dir": tmp_path})
+
+
+def test_real_secrets_are_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACUSIGHT_SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv(
+        "ACUSIGHT_DATABASE_URL", f"postgresql+psycopg://acusight:{secrets.token_urlsafe(48)}@db/a"
+    )
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_TOKEN", secrets.token_hex(20))
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("PREFECT_API_AUTH_STRING", f"operator:{secrets.token_urlsafe(48)}")
+    assert Settings.from_env({"data_dir": tmp_path}).label_studio_token
+
+
+def test_serve_reports_a_placeholder_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ACUSIGHT_SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("PREFECT_API_AUTH_STRING", "operator:change-me")
+    result = CliRunner().invoke(main, ["serve", "--port", "1"])
+    assert result.exit_code == 1
+    assert "Error: PREFECT_API_AUTH_STRING holds an example placeholder" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, ValueError)
+
+
+@pytest.mark.parametrize("value", ["ask_replace_me", "change-me"])
+def test_flows_refuse_a_placeholder_service_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ACUSIGHT_SERVICE_KEY", value)
+    with pytest.raises(ValueError, match="ACUSIGHT_SERVICE_KEY"):
+        FlowSettings.from_env()
+    monkeypatch.setenv("ACUSIGHT_SERVICE_KEY", "ask_" + secrets.token_urlsafe(32))
+    assert FlowSettings.from_env().service_key.startswith("ask_")
