@@ -14,14 +14,12 @@ from typing import Any
 import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import FlowRun
-from prefect.flows import Flow
-from prefect.states import State
 from prefect.utilities.annotations import quote
 
 from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import Commit, DvcRepo
+from flows.tasks import failure_hook, mark_failed, retried_task
 from pipelines.dataset import (
     SPLITS,
     assign_split,
@@ -46,7 +44,7 @@ def version_tag(organization_id: int, project_id: int, version: int) -> str:
 # upstream results in it, which for a list of 100,000 rows cost 12-16 s per call on the 2-core machine.
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15])
+@retried_task()
 def fetch_manifest(api: PlatformClient, dataset_id: int, out: Path) -> int:
     """Save the frozen selection, as the API recorded it, to ``out`` (JSON lines); returns its length."""
     count = 0
@@ -66,7 +64,7 @@ def _decode_many(blobs: list[tuple[str, bytes]], size: int) -> list[tuple[str, n
     return [(sha256, decode_resize(data, size)) for sha256, data in blobs]
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15])
+@retried_task()
 def download_and_decode(api: PlatformClient, dataset_id: int, hashes_file: Path, size: int, out: Path) -> int:
     """Fetch the images listed in ``hashes_file`` (one tar stream) and decode them in parallel.
 
@@ -170,18 +168,14 @@ def pack(
     }
 
 
-@task(retries=2, retry_delay_seconds=[5, 15])
+@retried_task((5, 15))
 def commit_version(repo: DvcRepo, rel_path: str, tag: str, message: str) -> Commit:
     """DVC-add the packed directory, commit and tag it in git, push the data to the remote."""
     return repo.commit_directory(rel_path, tag, message)
 
 
-def _report_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
-    """Flow hook: a failed or crashed run marks its record failed, with the error, through the API."""
-    params = flow_run.parameters
-    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
-    message = state.message or "the dataset flow failed"
-    api.patch(f"/data/datasets/{params['dataset_id']}", {"status": "failed", "error": message[:10_000]})
+# A failed or crashed run marks its record failed, with the error, through the API.
+_report_failure = failure_hook(mark_failed("/data/datasets/{dataset_id}"), "the dataset flow failed")
 
 
 @flow(

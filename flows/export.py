@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.client.schemas.objects import FlowRun
-from prefect.flows import Flow
-from prefect.states import State
 
-from flows.client import ApiError, PlatformClient
+from flows.client import PlatformClient
 from flows.config import FlowSettings
+from flows.tasks import failure_hook, mark_failed, retried_task
 from flows.training import checkout_dataset
 from pipelines.export import ParityError, export_onnx
 
@@ -25,7 +23,7 @@ PARITY_PROVIDERS = ["CPUExecutionProvider"]
 CHUNK = 1 << 20
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15])
+@retried_task()
 def fetch_checkpoint(api: PlatformClient, model: dict[str, Any], into: Path) -> Path:
     """The model's PyTorch checkpoint, verified against the sha256 the registry holds."""
     digest = hashlib.sha256()
@@ -56,7 +54,7 @@ def export_artifact(checkpoint: Path, dataset_dir: Path, out: Path, job: dict[st
     )
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15])
+@retried_task()
 def upload_artifact(api: PlatformClient, job_id: int, path: Path, sha256: str) -> dict[str, Any]:
     """Send the .onnx file to the API, which keeps it in the blob store; the server checks the sha256."""
     with open(path, "rb") as f:
@@ -73,18 +71,10 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _report_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
-    """Flow hook: a failed or crashed run marks its job failed, with the error, through the API."""
-    params = flow_run.parameters
-    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
-    try:
-        api.patch(
-            f"/ml/export-jobs/{params['job_id']}",
-            {"status": "failed", "error": (state.message or "the export failed")[:10_000]},
-        )
-    except ApiError as exc:
-        if exc.status != 409:  # already final: nothing to mark
-            raise
+# A failed or crashed run marks its job failed, with the error, through the API (unless already final).
+_report_failure = failure_hook(
+    mark_failed("/ml/export-jobs/{job_id}", final_is_done=True), "the export failed"
+)
 
 
 @flow(name="export-model", on_failure=[_report_failure], on_crashed=[_report_failure])

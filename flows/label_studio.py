@@ -17,14 +17,12 @@ import httpx
 import requests
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError as LabelStudioApiError
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import FlowRun
-from prefect.flows import Flow
-from prefect.states import State
 
-from flows.client import ApiError, PlatformClient
+from flows.client import PlatformClient
 from flows.config import FlowSettings
+from flows.tasks import failure_hook, retried_task
 
 if TYPE_CHECKING:
     import torch
@@ -201,18 +199,7 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _not_refused(task: Any, task_run: Any, state: State[Any]) -> bool:
-    """Retry what may pass later, not the platform's refusal (a 4xx: it will say the same again)."""
-    try:
-        state.result()
-    except ApiError as exc:
-        return exc.status >= 500
-    except Exception:
-        return True
-    return True
-
-
-@task(retries=3, retry_delay_seconds=[2, 5, 15], retry_condition_fn=_not_refused, cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def connection(api: PlatformClient, project_id: int) -> dict[str, Any]:
     """Where a linked project lives in Label Studio and the token for it (the platform refuses, 409,
     an organization the shared Label Studio does not serve)."""
@@ -278,7 +265,7 @@ class PreAnnotator:
         return out
 
 
-@task(retries=2, retry_delay_seconds=[5, 15], cache_policy=NO_CACHE)
+@retried_task((5, 15), cache_policy=NO_CACHE)
 def load_pre_annotator(api: PlatformClient, project_id: int, into: Path) -> PreAnnotator | None:
     """The newest model version of the project, ready to predict; None when there is none to use."""
     log = get_run_logger()
@@ -303,7 +290,7 @@ def load_pre_annotator(api: PlatformClient, project_id: int, into: Path) -> PreA
     return PreAnnotator.load(path, model["name"], project["labels"])
 
 
-@task(retries=2, retry_delay_seconds=[2, 5], cache_policy=NO_CACHE)
+@retried_task((2, 5), cache_policy=NO_CACHE)
 def predict(annotator: PreAnnotator, images: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """Fetch the images through their signed URLs, as Label Studio will, and predict their class."""
     fetched = []
@@ -318,13 +305,13 @@ def predict(annotator: PreAnnotator, images: list[dict[str, Any]]) -> dict[int, 
 # --- Push ----------------------------------------------------------------------------------------------
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def next_images(api: PlatformClient, batch_id: int) -> dict[str, Any]:
     """The batch's next images without a task, with signed URLs."""
     return api.get(f"/integrations/label-studio/batches/{batch_id}/pending", limit=PUSH_CHUNK)
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def import_images(
     ls: LabelStudioSession,
     ls_project_id: int,
@@ -357,17 +344,17 @@ def _task_record(image: dict[str, Any], task_id: int) -> dict[str, Any]:
     return {"image_id": image["image_id"], "task_id": task_id, "url_expires_at": image["url_expires_at"]}
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def record_tasks(api: PlatformClient, project_id: int, tasks: list[dict[str, Any]]) -> int:
     """Tell the platform which task shows which image; returns how many were new to it."""
     return int(api.post(f"/integrations/label-studio/projects/{project_id}/tasks", {"tasks": tasks})["new"])
 
 
-def _report_push_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
-    """Flow hook: a failed or crashed push leaves its error on the link, through the API."""
-    params = flow_run.parameters
-    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
-    _report(api, params["project_id"], "push", "failed", error=state.message or "the push flow failed")
+# A failed or crashed push leaves its error on the link, through the API.
+_report_push_failure = failure_hook(
+    lambda api, params, error: _report(api, params["project_id"], "push", "failed", error=error),
+    "the push flow failed",
+)
 
 
 @flow(name="push-to-label-studio", on_failure=[_report_push_failure], on_crashed=[_report_push_failure])
@@ -417,7 +404,7 @@ def _parse_time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def fetch_tasks(
     ls: LabelStudioSession, ls_project_id: int, task_ids: list[int] | None, cursor: datetime | None
 ) -> list[dict[str, Any]]:
@@ -427,7 +414,7 @@ def fetch_tasks(
     return ls.changed_tasks(ls_project_id, cursor - CURSOR_OVERLAP if cursor else None)
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def sync_annotations(
     api: PlatformClient, ls: LabelStudioSession, project_id: int, tasks: list[dict[str, Any]]
 ) -> Counter[str]:
@@ -443,7 +430,7 @@ def sync_annotations(
     return totals
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def renew_urls(api: PlatformClient, ls: LabelStudioSession, project_id: int) -> int:
     """Put fresh signed URLs into tasks whose URL is past half its life; returns how many."""
     stale = api.get(f"/integrations/label-studio/projects/{project_id}/stale-tasks", limit=URL_REFRESH_CHUNK)
@@ -455,14 +442,14 @@ def renew_urls(api: PlatformClient, ls: LabelStudioSession, project_id: int) -> 
     return len(stale)
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def take_queue(api: PlatformClient, project_id: int, claim: str | None) -> dict[str, Any]:
     """The oldest tasks webhooks queued (and, for the claim's holder, the claim renewed)."""
     body = {"claim": claim, "limit": QUEUE_CHUNK}
     return api.post(f"/integrations/label-studio/projects/{project_id}/pull-queue/take", body)
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def finish_queue(
     api: PlatformClient, project_id: int, claim: str | None, entry_ids: list[int]
 ) -> dict[str, Any]:
@@ -543,21 +530,22 @@ def pull_project(
     return dict(totals)
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15], cache_policy=NO_CACHE)
+@retried_task(cache_policy=NO_CACHE)
 def linked_projects(settings: FlowSettings) -> list[dict[str, int]]:
     """Every linked project of every organization (the service account spans them)."""
     return list(PlatformClient(settings, None).get("/integrations/label-studio/links"))
 
 
-def _report_pull_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
-    """Flow hook: a webhook's run that failed or crashed lets go of its claim, so the next webhook
-    starts a pull at once (the tasks stay queued)."""
-    params = flow_run.parameters
-    if params.get("claim") is None:
-        return  # a project's failure is on its link already (pull_project reports it)
-    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
-    error = state.message or "the pull flow failed"
-    _report(api, params["project_id"], "pull", "failed", error=error, claim=params["claim"])
+# A webhook's run that failed or crashed lets go of its claim, so the next webhook starts a pull at
+# once (the tasks stay queued). Other runs are not reported here: a project's failure is on its link
+# already (pull_project reports it).
+_report_pull_failure = failure_hook(
+    lambda api, params, error: _report(
+        api, params["project_id"], "pull", "failed", error=error, claim=params["claim"]
+    ),
+    "the pull flow failed",
+    when=lambda params: params.get("claim") is not None,
+)
 
 
 @flow(name="pull-from-label-studio", on_failure=[_report_pull_failure], on_crashed=[_report_pull_failure])

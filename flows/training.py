@@ -13,15 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from prefect import flow, get_run_logger, task
-from prefect.client.schemas.objects import FlowRun
-from prefect.flows import Flow
-from prefect.states import State
+from prefect import flow, get_run_logger
 
 import pipelines
-from flows.client import ApiError, PlatformClient
+from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import DvcRepo
+from flows.tasks import failure_hook, mark_failed, retried_task
 from pipelines.model import MEAN, STD
 from pipelines.train import PROGRESS_ENV, PROGRESS_PREFIX
 
@@ -57,7 +55,7 @@ def prepare_workspace(root: Path, dataset_dir: Path, overrides: dict[str, Any], 
     subprocess.run([sys.executable, "-m", "dvc", "init", "--no-scm", "-q"], cwd=root, check=True)
 
 
-@task(retries=2, retry_delay_seconds=[5, 15])
+@retried_task((5, 15))
 def checkout_dataset(settings: FlowSettings, dataset: dict[str, Any], into: Path) -> Path:
     """The exact dataset version, from the DVC repo and remote, by its git tag."""
     repo = DvcRepo.from_settings(settings)
@@ -106,18 +104,11 @@ def preprocessing(dataset: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _report_failure(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
-    """Flow hook: a failed or crashed run marks its job failed, with the error, through the API."""
-    params = flow_run.parameters
-    api = PlatformClient(FlowSettings.from_env(), params["organization_id"])
-    try:
-        api.patch(
-            f"/ml/training-jobs/{params['job_id']}",
-            {"status": "failed", "error": (state.message or "training failed")[:10_000]},
-        )
-    except ApiError as exc:
-        if exc.status != 409:  # already cancelled or final: nothing to mark
-            raise
+# A failed or crashed run marks its job failed, with the error, through the API (unless already
+# cancelled or final).
+_report_failure = failure_hook(
+    mark_failed("/ml/training-jobs/{job_id}", final_is_done=True), "training failed"
+)
 
 
 @flow(name="train-model", on_failure=[_report_failure], on_crashed=[_report_failure])
