@@ -6,11 +6,9 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -19,20 +17,11 @@ from prefect.context import refresh_global_settings_context
 from werkzeug.serving import make_server
 
 from tests.flows.label_studio_server import LabelStudioEnv
+from tests.helpers import wait_until
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import service_accounts
 from webapp.stack import free_port
-
-
-def wait_until(check: Any, timeout: float, what: str, interval: float = 0.2) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 @pytest.fixture(scope="session")
@@ -185,8 +174,3 @@ def service_key(app: Flask, worker_dir: Path) -> str:
     _, key = service_accounts.rotate(db.session, "test-worker")
     (worker_dir / "service_key").write_text(key)
     return key
-
-
-def worker_log(worker_dir: Path) -> str:
-    path = worker_dir / "worker.log"
-    return path.read_text(errors="replace")[-4000:] if path.exists() else ""

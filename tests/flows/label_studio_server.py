@@ -22,7 +22,7 @@ from webapp.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LABEL_STUDIO_BIN = ROOT / ".venv-label-studio" / "bin" / "label-studio"
-# Label Studio reads these bare names too (STACK.md): they must not leak in from the caller.
+# Label Studio reads these bare names too, not only LABEL_STUDIO_*: they must not leak in from the caller.
 BARE_NAMES = ("PORT", "HOST", "USERNAME", "PASSWORD")
 START_TIMEOUT_S = 240  # ~24 s on a fresh data folder on an idle machine; the CI box is shared
 
@@ -56,7 +56,7 @@ class LabelStudioServer:
         self.log_path = env.data_dir.parent / "label-studio.log"
 
     def start(self) -> None:
-        from tests.flows.conftest import wait_until
+        from tests.helpers import wait_until
 
         env = {
             k: v for k, v in os.environ.items() if k not in BARE_NAMES and not k.startswith("LABEL_STUDIO_")

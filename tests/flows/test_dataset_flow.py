@@ -15,22 +15,9 @@ from flask.testing import FlaskClient
 
 from flows.dvc_repo import DvcRepo
 from pipelines.dataset import load_split, read_meta
-from tests.flows.conftest import wait_until, worker_log
+from tests.helpers import wait_final, wait_until
 
 pytestmark = pytest.mark.usefixtures("worker", "service_key")
-
-
-def wait_final(
-    client: FlaskClient, headers: dict[str, str], dataset_id: int, worker_dir: Path
-) -> dict[str, Any]:
-    def final() -> dict[str, Any] | None:
-        data = client.get(f"/api/data/datasets/{dataset_id}", headers=headers).get_json()["data"]
-        return data if data["status"] in ("ready", "failed") else None
-
-    try:
-        return wait_until(final, 180, f"dataset {dataset_id} to finish", interval=0.5)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\nworker log:\n{worker_log(worker_dir)}") from exc
 
 
 def files_digest(directory: Path) -> dict[str, str]:

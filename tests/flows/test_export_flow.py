@@ -17,11 +17,8 @@ from clients.device import DeviceClient
 from pipelines.dataset import assign_split, decode_resize
 from pipelines.model import load_checkpoint, predict_logits
 from pipelines.predict import META_PRECISION
-from tests.flows.conftest import wait_until, worker_log
-from tests.flows.test_dataset_flow import wait_final
-from tests.flows.test_training_flow import wait_job
+from tests.helpers import service_headers, wait_final, wait_job, wait_until, worker_log
 from tests.pipelines.helpers import TINY_LABELS, png_bytes, tiny_image
-from tests.webapp.test_service_accounts import service_headers
 from webapp import orchestration
 
 FINAL = {"succeeded", "failed"}

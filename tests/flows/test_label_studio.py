@@ -23,8 +23,8 @@ from flask.testing import FlaskClient
 
 from pipelines.model import ModelConfig, ResNet, save_checkpoint
 from tests.conftest import bearer, png_bytes
-from tests.flows.conftest import wait_until, worker_log
 from tests.flows.label_studio_server import LabelStudioEnv, LabelStudioServer
+from tests.helpers import wait_until, worker_log
 from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, LabelStudioTask, TrainingJob, User

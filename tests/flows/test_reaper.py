@@ -20,8 +20,8 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import StateType
 from prefect.states import State
 
-from tests.flows.conftest import prefect_server_at, start_worker, stop_worker, wait_until
-from tests.flows.test_dataset_flow import wait_final
+from tests.flows.conftest import prefect_server_at, start_worker, stop_worker
+from tests.helpers import wait_final, wait_until
 from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, TrainingJob, User, utcnow

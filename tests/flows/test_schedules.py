@@ -9,8 +9,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from tests.flows.conftest import wait_until, worker_log
-from tests.flows.test_training_flow import wait_job
+from tests.helpers import wait_job, wait_until, worker_log
 
 pytestmark = pytest.mark.usefixtures("worker", "service_key")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from tests.flows.conftest import wait_until
+from tests.helpers import wait_until
 from webapp.orchestration import DEPLOYMENTS
 from webapp.stack import free_port
 

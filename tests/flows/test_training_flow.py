@@ -12,8 +12,7 @@ import requests
 import torch
 from flask.testing import FlaskClient
 
-from tests.flows.conftest import wait_until, worker_log
-from tests.flows.test_dataset_flow import wait_final
+from tests.helpers import wait_final, wait_job, wait_until
 
 pytestmark = pytest.mark.usefixtures("worker", "service_key")
 
@@ -26,19 +25,6 @@ def ready_dataset(
     dataset = client.post("/api/data/datasets", json=body, headers=headers).get_json()["data"]
     assert wait_final(client, headers, dataset["id"], worker_dir)["status"] == "ready"
     return int(dataset["id"])
-
-
-def wait_job(
-    client: FlaskClient, headers: dict[str, str], job_id: int, worker_dir: Path, statuses: set[str]
-) -> Any:
-    def reached() -> dict[str, Any] | None:
-        job = client.get(f"/api/ml/training-jobs/{job_id}", headers=headers).get_json()["data"]
-        return job if job["status"] in statuses else None
-
-    try:
-        return wait_until(reached, 240, f"training job {job_id} to reach {statuses}", interval=0.5)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}\nworker log:\n{worker_log(worker_dir)}") from exc
 
 
 def test_training_job_end_to_end(

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import service_headers
 from webapp import create_app, orchestration
 from webapp.extensions import db
 from webapp.models import Batch, DatasetVersion, Image, User

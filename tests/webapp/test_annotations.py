@@ -9,8 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import assert_error, service_headers
 from webapp.extensions import db
 from webapp.models import Annotation, Batch, Image, User
 from webapp.services import annotations, service_accounts

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import assert_error
 from webapp.extensions import db
 
 

@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import assert_error
 from webapp.extensions import db
 from webapp.models import Batch, User
 from webapp.services.batches import TRANSITIONS

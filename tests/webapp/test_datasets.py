@@ -13,8 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import assert_error, service_headers
 from webapp.extensions import db
 from webapp.models import DatasetItem, DatasetVersion
 from webapp.services import service_accounts

@@ -9,8 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_exports import FIGURES, PREPROCESSING, make_export, make_model
+from tests.helpers import FIGURES, PREPROCESSING, assert_error, make_export, make_model
 
 ONNX = b"\x08\x09an onnx model"
 

@@ -1,18 +1,11 @@
-"""The seed's envelope on every kind of response, and the OpenAPI document."""
+"""The envelope (webapp/api/envelope.py) on every kind of response, and the OpenAPI document."""
 
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-
-def assert_error(resp: Any, status: int, code: str) -> dict[str, Any]:
-    body = resp.get_json()
-    assert resp.status_code == status, body
-    assert body["success"] is False
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    return body["error"]
+from tests.helpers import assert_error
 
 
 def test_unknown_route_is_enveloped_404(client: FlaskClient) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from typing import Any
 
 import pytest
@@ -12,96 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import EXPORTS, FIGURES, assert_error, make_export, make_model
 from webapp.extensions import db
 from webapp.models import DatasetVersion
-
-PREPROCESSING = {
-    "image_size": 64,
-    "resize": "center-crop to a square, then resize (Lanczos)",
-    "color": "RGB",
-    "layout": "NCHW",
-    "scale": 255.0,
-    "mean": [0.485, 0.456, 0.406],
-    "std": [0.229, 0.224, 0.225],
-}
-FIGURES = {
-    "parity": {"max_abs_diff": 2e-6, "max_rel_diff": 3e-5, "argmax_agreement": 1.0, "num_images": 3},
-    "accuracy": {"torch": 1.0, "onnx": 1.0, "drop": 0.0},
-    "latency_ms": {"cpu": {"b1": 0.21, "b32": 2.5}},
-    "signature": {
-        "input": {
-            "name": "input",
-            "shape": ["batch", 3, 64, 64],
-            "dtype": "float32",
-            "layout": "NCHW",
-            "scale": 255.0,
-            "mean": [0.485, 0.456, 0.406],
-            "std": [0.229, 0.224, 0.225],
-            "image_size": 64,
-            "labels": ["cat", "dog"],
-        },
-        "output": {"name": "logits", "shape": ["batch", 2]},
-    },
-}
-EXPORTS = "/api/ml/export-jobs"
-
-
-def make_model(
-    client: FlaskClient,
-    headers: dict[str, str],
-    service: dict[str, str],
-    dataset_id: int,
-    final: str = "succeeded",
-) -> dict[str, Any]:
-    """A model version registered by a training job that then ends ``final`` (the flow played by hand)."""
-    job = client.post("/api/ml/training-jobs", json={"dataset_id": dataset_id}, headers=headers).get_json()
-    path = f"/api/ml/training-jobs/{job['data']['id']}"
-    assert client.patch(path, json={"status": "running"}, headers=service).status_code == 200
-    resp = client.post(
-        f"{path}/model",
-        data={
-            "file": (io.BytesIO(f"weights of job {path}".encode()), "model.pt"),
-            "metrics": "{}",
-            "preprocessing": json.dumps(PREPROCESSING),
-        },
-        headers=service,
-        content_type="multipart/form-data",
-    )
-    assert resp.status_code == 201, resp.get_json()
-    if final == "cancelled":
-        assert client.post(f"{path}/cancel", headers=headers).status_code == 200
-    elif final != "running":
-        assert client.patch(path, json={"status": final}, headers=service).status_code == 200
-    return dict(resp.get_json()["data"])
-
-
-def make_export(
-    client: FlaskClient,
-    headers: dict[str, str],
-    service: dict[str, str],
-    model_id: int,
-    artifact: bytes | None = b"onnx bytes",
-    **body: Any,
-) -> dict[str, Any]:
-    """An export job, run to success by hand with ``artifact`` (None: left queued)."""
-    resp = client.post(EXPORTS, json={"model_id": model_id, **body}, headers=headers)
-    assert resp.status_code == 201, resp.get_json()
-    job = resp.get_json()["data"]
-    if artifact is None:
-        return dict(job)
-    path = f"{EXPORTS}/{job['id']}"
-    assert client.patch(path, json={"status": "running"}, headers=service).status_code == 200
-    up = client.post(
-        f"{path}/artifact",
-        data={"file": (io.BytesIO(artifact), "model.onnx"), "sha256": hashlib.sha256(artifact).hexdigest()},
-        headers=service,
-        content_type="multipart/form-data",
-    )
-    assert up.status_code == 201, up.get_json()
-    done = client.patch(path, json={"status": "succeeded", **FIGURES}, headers=service)
-    assert done.status_code == 200, done.get_json()
-    return dict(done.get_json()["data"])
 
 
 @pytest.fixture

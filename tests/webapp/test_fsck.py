@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.webapp.test_ingest import make_image, post_image
+from tests.helpers import make_image, post_image
 from webapp.cli import main
 from webapp.extensions import db
 from webapp.models import DatasetVersion

@@ -20,8 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import png_bytes
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import assert_error, service_headers
 from webapp import MAX_FORM_FIELD_BYTES, MAX_FORM_PARTS
 from webapp.extensions import db
 from webapp.models import Base, Batch, Image, Project

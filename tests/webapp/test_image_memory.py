@@ -21,8 +21,7 @@ from flask.testing import FlaskClient
 from PIL import Image as PILImage
 
 from benchmarks.image_memory import GIB, MIB, run, solid_png
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_ingest import blob_files, image_count, post_image, staged_files
+from tests.helpers import assert_error, blob_files, image_count, post_image, staged_files
 from webapp.errors import ServiceUnavailable
 from webapp.services import decode_budget
 from webapp.services.decode_budget import SLOT_BYTES, BudgetExhausted, DecodeBudget

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -18,55 +17,16 @@ from PIL import Image as PILImage
 from sqlalchemy import func, select
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import UPLOAD, assert_error, blob_files, image_count, make_image, post_image, staged_files
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Batch, Image, Project
 from webapp.services import image_files, ingest
 from webapp.storage import SmallChunkFormDataParser, blob_key
 
-UPLOAD = "/api/device/images/upload"
-
-
-def make_image(
-    fmt: str = "JPEG", size: tuple[int, int] = (64, 48), seed: int = 0, mode: str = "RGB"
-) -> bytes:
-    """A small image of noise, so that every seed gives different bytes."""
-    rng = np.random.default_rng(seed)
-    channels = {"RGB": 3, "RGBA": 4, "L": 1}[mode]
-    pixels = rng.integers(0, 256, (size[1], size[0], channels), dtype=np.uint8)
-    im = PILImage.fromarray(pixels.squeeze(), mode)
-    out = io.BytesIO()
-    im.save(out, fmt)
-    return out.getvalue()
-
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def post_image(client: FlaskClient, key: str, data: bytes, filename: str = "cam.jpg", **fields: Any) -> Any:
-    return client.post(
-        UPLOAD,
-        data={"file": (io.BytesIO(data), filename), **fields},
-        headers={"X-Device-Key": key},
-        content_type="multipart/form-data",
-    )
-
-
-def blob_files(data_dir: Path) -> list[Path]:
-    root = data_dir / "blobs"
-    return [
-        p for p in root.rglob("*") if p.is_file() and ".staging" not in p.parts and "derived" not in p.parts
-    ]
-
-
-def staged_files(data_dir: Path) -> list[Path]:
-    return list((data_dir / "blobs" / ".staging").glob("*"))
-
-
-def image_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Image)) or 0
 
 
 @pytest.fixture

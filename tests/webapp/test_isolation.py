@@ -26,8 +26,7 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from tests.conftest import empty_database, png_bytes
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import assert_error, service_headers
 from webapp import create_app, orchestration
 from webapp.auth import issue_access_token
 from webapp.extensions import db

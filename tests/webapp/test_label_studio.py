@@ -19,8 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import bearer, png_bytes
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import assert_error, service_headers
 from webapp import orchestration
 from webapp.errors import ServiceUnavailable
 from webapp.extensions import db

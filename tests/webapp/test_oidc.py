@@ -27,7 +27,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import assert_error
 from webapp import create_app
 from webapp.auth import issue_tokens
 from webapp.cli import main as cli_main

@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import assert_error
 
 
 def test_get_with_counts(client: FlaskClient, admin: Any, provision: Any, make_user: Any) -> None:

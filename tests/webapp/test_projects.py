@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import assert_error
 
 
 def _annotate(client: FlaskClient, headers: dict[str, str], image_id: int, **body: Any) -> dict[str, Any]:

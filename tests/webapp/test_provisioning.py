@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import assert_error
 from webapp.extensions import db
 from webapp.models import Device, Project, ProvisioningToken, utcnow
 from webapp.security import hash_secret

@@ -16,8 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import bearer, png_bytes
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_exports import make_model
+from tests.helpers import assert_error, make_model
 from webapp import orchestration
 from webapp.cli import main
 from webapp.errors import RateLimited

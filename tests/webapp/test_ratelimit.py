@@ -13,8 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.webapp.test_envelope import assert_error
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import assert_error, service_headers
 from webapp import create_app
 from webapp.auth import issue_access_token, issue_tokens
 from webapp.extensions import db

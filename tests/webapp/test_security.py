@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import bearer, png_bytes
-from tests.webapp.test_service_accounts import service_headers
+from tests.helpers import service_headers
 from webapp import create_app
 from webapp.auth import issue_tokens
 from webapp.extensions import db

@@ -4,16 +4,9 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.webapp.test_envelope import assert_error
+from tests.helpers import assert_error, service_headers
 from webapp.extensions import db
 from webapp.services import service_accounts
-
-
-def service_headers(key: str, org_id: int | str | None) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {key}"}
-    if org_id is not None:
-        headers["X-Acusight-Organization"] = str(org_id)
-    return headers
 
 
 def test_service_key_reads_what_its_role_allows(client: FlaskClient, admin: Any) -> None:

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from PIL import Image as PILImage
 
-from tests.webapp.test_ingest import make_image, post_image
+from tests.helpers import make_image, post_image
 from webapp.errors import PayloadTooLarge
 from webapp.settings import Settings
 from webapp.storage import (
