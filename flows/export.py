@@ -17,7 +17,7 @@ from pipelines.export import ParityError, export_onnx
 
 # Parity is judged on onnxruntime's CPU provider, named explicitly: it is what devices run, its
 # numerics are deterministic, and onnxruntime-gpu left to choose would try CUDA and fall back
-# silently where CUDA libraries are missing (STACK.md). export_onnx times CUDA too when both torch
+# silently where CUDA libraries are missing. export_onnx times CUDA too when both torch
 # and onnxruntime really see a GPU.
 PARITY_PROVIDERS = ["CPUExecutionProvider"]
 CHUNK = 1 << 20

@@ -35,7 +35,7 @@ from pipelines.predict import (
 PRECISIONS = ("fp32", "fp16", "int8")
 INPUT_NAME = "input"
 OUTPUT_NAME = "logits"
-# fp32 must match PyTorch to float rounding (STYLE.md's tolerance); fp16/int8 are judged by the
+# fp32 must match PyTorch to float rounding (the tolerances below); fp16/int8 are judged by the
 # accuracy they lose instead, since their logits legitimately move.
 FP32_RTOL = 1e-3
 FP32_ATOL = 1e-5
@@ -64,7 +64,8 @@ def torch_to_onnx(
     # Batch 2, not 1: torch.export specialises size-1 dims, which would pin the batch axis.
     example = torch.zeros(2 if dynamic_batch else 1, 3, image_size, image_size)
     dynamic_shapes = ({0: torch.export.Dim("batch", min=1)},) if dynamic_batch else None
-    # torchvision is deliberately absent (STACK.md); the exporter logs a warning per missing op.
+    # torchvision is deliberately not a dependency (pyproject.toml); the exporter logs a warning per
+    # missing op.
     logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         # The exporter warns about opset down-conversion and the like; failures still raise.

@@ -44,7 +44,7 @@ fi
 
 # --- Label Studio for the integration tests (tests/flows/test_label_studio.py) -----------------
 # In its own virtual environment, never in .venv: label-studio pins redis and python-json-logger
-# versions that would force prefect down (STACK.md). Installed once (~65 s, ~1 GB); afterwards the
+# versions that would force prefect down. Installed once (~65 s, ~1 GB); afterwards the
 # stamp makes this a file read. The version is read by importing the package: `label-studio
 # --version` would start a server.
 LS_VENV=.venv-label-studio
@@ -66,7 +66,7 @@ fi
 
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
-# torch first and alone, pinned: a looser range would pull a multi-GB CUDA build (see STACK.md).
+# torch first and alone, pinned: a looser range would pull a multi-GB CUDA build.
 "$VENV/bin/python" -m pip install -q "torch==2.13.0"
 "$VENV/bin/python" -m pip install -q -e ".[dev]"
 echo "$WANT" > "$STAMP"

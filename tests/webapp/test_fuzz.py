@@ -1,7 +1,8 @@
 """Schemathesis against the app in-process: every documented operation, as a user and as a device.
 
-Every response must be documented (status, content type, headers, body schema), in the seed's
-envelope, and never a 5xx other than the documented 503 of flow-backed endpoints without Prefect.
+Every response must be documented (status, content type, headers, body schema), in the envelope
+(webapp/api/envelope.py), and never a 5xx other than the documented 503 of flow-backed endpoints
+without Prefect.
 A few examples per operation here; ACUSIGHT_FUZZ_EXAMPLES raises it (docs/reliability.md).
 """
 
@@ -178,7 +179,7 @@ def _documented_file(case: Any, content_type: str) -> bool:
 
 
 def envelope(ctx: Any, response: Any, case: Any) -> bool | None:
-    """The seed's envelope: {"success": true, "data": ...} or {"success": false, "error": {...}}."""
+    """The envelope: {"success": true, "data": ...} or {"success": false, "error": {...}}."""
     content_type = response.headers.get("content-type", [""])[0]
     if response.request.method in ("HEAD", "OPTIONS"):
         return None  # Allow headers and no body, by HTTP's rules

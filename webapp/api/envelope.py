@@ -1,4 +1,8 @@
-"""The seed's response envelope, pagination meta and error bodies, for every route."""
+"""The API's response envelope, pagination meta and error bodies, for every route.
+
+Every response is ``{"success": true, "data": ..., "meta": ...}`` (``meta``: pagination, on lists) or
+``{"success": false, "error": {"code": ..., "message": ..., "details": ...}}``.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 
-# HTTP statuses that carry no code of the seed's own get a stable one in the same style.
+# The error code of each HTTP status, for errors that carry none of their own: stable, UPPER_SNAKE_CASE.
 _CODES = {
     400: "VALIDATION_ERROR",
     401: "UNAUTHORIZED",
@@ -51,7 +55,7 @@ _CODES = {
 
 
 class PageArgsSchema(ma.Schema):
-    """The seed's pagination parameters; list query schemas inherit them."""
+    """The pagination parameters of every list (``page``, ``per_page``); list query schemas inherit them."""
 
     # No list has more pages than there can be records (and the offset must fit the database's integers).
     page = ma.fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
@@ -122,7 +126,7 @@ def _envelope_schema(schema: type[ma.Schema], many: bool) -> type[ma.Schema]:
 
 
 class ArgumentsParser(FlaskParser):
-    """webargs' parser, refusing bad input with the seed's 400 (documented as such), not 422.
+    """webargs' parser, refusing bad input with 400 VALIDATION_ERROR (documented as such), not 422.
 
     Beyond each schema's own rules, for every request: JSON nested too deeply to parse is invalid
     JSON, text may not contain NUL characters (PostgreSQL cannot store them), and integers must be
@@ -174,7 +178,7 @@ class ArgumentsParser(FlaskParser):
 
 
 class Blueprint(SmorestBlueprint):
-    """A flask-smorest blueprint whose responses come wrapped in the seed's envelope."""
+    """A flask-smorest blueprint whose responses come wrapped in the envelope."""
 
     ARGUMENTS_PARSER = ArgumentsParser()
 
@@ -268,7 +272,7 @@ class Api(SmorestApi):
 
     def _register_responses(self) -> None:
         super()._register_responses()
-        # Error responses named by the seed's codes, for the statuses whose HTTP name differs.
+        # Error responses named by the error codes (_CODES), for the statuses whose HTTP name differs.
         named = set()
         for status, code in _CODES.items():
             if code != http.HTTPStatus(status).name and code not in named:

@@ -19,7 +19,7 @@ M = TypeVar("M")
 
 @dataclass
 class Page(Generic[T]):
-    """One page of a list: the seed's page / per_page with the total count."""
+    """One page of a list: the API's ``page`` / ``per_page`` with the total count."""
 
     items: Sequence[T]
     total: int
