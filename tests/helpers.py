@@ -215,3 +215,8 @@ def make_export(
     done = client.patch(path, json={"status": "succeeded", **FIGURES}, headers=service)
     assert done.status_code == 200, done.get_json()
     return dict(done.get_json()["data"])
+
+
+# The flow tests share one database and run many jobs in one organization; the per-organization job
+# limit (tested in tests/webapp/test_quotas.py) would turn their setup into 429s.
+FLOW_TEST_SETTINGS: dict[str, Any] = {"org_max_jobs": 0}

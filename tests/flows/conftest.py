@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -17,7 +18,7 @@ from prefect.context import refresh_global_settings_context
 from werkzeug.serving import make_server
 
 from tests.flows.label_studio_server import LabelStudioEnv
-from tests.helpers import wait_until
+from tests.helpers import FLOW_TEST_SETTINGS, wait_until
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import service_accounts
@@ -90,6 +91,11 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return dict(FLOW_TEST_SETTINGS)
+
+
 @pytest.fixture(scope="session")
 def live_api(database_url: str, shared_data_dir: Path, label_studio_env: LabelStudioEnv) -> Iterator[str]:
     """The API served over HTTP in a thread, on the session database: what flows call. It knows the
@@ -102,6 +108,7 @@ def live_api(database_url: str, shared_data_dir: Path, label_studio_env: LabelSt
             "label_studio_url": label_studio_env.url,
             "label_studio_token": label_studio_env.token,
             "public_url": f"http://127.0.0.1:{port}",
+            **FLOW_TEST_SETTINGS,
         }
     )
     server = make_server("127.0.0.1", port, app, threaded=True)

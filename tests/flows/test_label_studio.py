@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from pipelines.model import ModelConfig, ResNet, save_checkpoint
 from tests.conftest import bearer, png_bytes
 from tests.flows.label_studio_server import LabelStudioEnv, LabelStudioServer
-from tests.helpers import wait_until, worker_log
+from tests.helpers import FLOW_TEST_SETTINGS, wait_until, worker_log
 from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, LabelStudioTask, TrainingJob, User
@@ -42,6 +42,7 @@ FLOW_TIMEOUT_S = 180
 def app_config(label_studio_env: LabelStudioEnv, live_api: str) -> dict[str, Any]:
     """The test's app links projects; Label Studio calls the live API back (webhooks, images)."""
     return {
+        **FLOW_TEST_SETTINGS,
         "label_studio_url": label_studio_env.url,
         "label_studio_token": label_studio_env.token,
         "public_url": live_api.removesuffix("/api"),

@@ -21,7 +21,7 @@ from prefect.client.schemas.objects import StateType
 from prefect.states import State
 
 from tests.flows.conftest import prefect_server_at, start_worker, stop_worker
-from tests.helpers import wait_final, wait_until
+from tests.helpers import FLOW_TEST_SETTINGS, wait_final, wait_until
 from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, TrainingJob, User, utcnow
@@ -34,7 +34,7 @@ HOUR = timedelta(hours=1)
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """A training that outlasts the worker's kill asks for more epochs than the default bound."""
-    return {"training_max_epochs": 1000}
+    return {**FLOW_TEST_SETTINGS, "training_max_epochs": 1000}
 
 
 @flow(name="reaper-probe")

@@ -9,7 +9,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from tests.helpers import wait_job, wait_until, worker_log
+from tests.helpers import FLOW_TEST_SETTINGS, wait_job, wait_until, worker_log
 
 pytestmark = pytest.mark.usefixtures("worker", "service_key")
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("worker", "service_key")
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """Prefect firing a schedule on its own is seen within seconds: an interval far under the default."""
-    return {"schedule_min_interval_s": 5}
+    return {**FLOW_TEST_SETTINGS, "schedule_min_interval_s": 5}
 
 
 def prefect_schedules(prefect_server: str) -> dict[str, dict[str, Any]]:
