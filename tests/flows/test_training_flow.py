@@ -12,7 +12,14 @@ import requests
 import torch
 from flask.testing import FlaskClient
 
-from tests.helpers import wait_final, wait_job, wait_until
+from tests.helpers import FLOW_TEST_SETTINGS, wait_final, wait_job, wait_until
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """A training long enough to cancel asks for more epochs than the default bound."""
+    return {**FLOW_TEST_SETTINGS, "training_max_epochs": 1000}
+
 
 pytestmark = pytest.mark.usefixtures("worker", "service_key")
 
