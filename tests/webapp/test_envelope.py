@@ -93,3 +93,18 @@ def test_swagger_ui_is_served(client: FlaskClient) -> None:
 @pytest.mark.parametrize("query", ["per_page=101", "per_page=0", "page=0", "page=abc"])
 def test_pagination_bounds(client: FlaskClient, admin_headers: dict[str, str], query: str) -> None:
     assert_error(client.get(f"/api/devices?{query}", headers=admin_headers), 400, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/api/ml/export-jobs/4242", "Export job 4242 not found"),
+        ("/api/ml/training-jobs/4242", "Training job 4242 not found"),
+        ("/api/data/datasets/4242", "Dataset version 4242 not found"),
+    ],
+)
+def test_not_found_names_records_in_the_apis_words(
+    client: FlaskClient, admin_headers: dict[str, str], path: str, message: str
+) -> None:
+    """Not the code's class names ("ExportJob 4242 not found")."""
+    assert assert_error(client.get(path, headers=admin_headers), 404, "NOT_FOUND")["message"] == message

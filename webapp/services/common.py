@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -67,11 +68,19 @@ def paginate(session: Session, stmt: Select[Any], page: int, per_page: int) -> P
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
+def display_name(model: type[Any]) -> str:
+    """What people call a record of ``model`` in messages: ``ExportJob`` is "Export job" (class names
+    are the code's words, not the API's)."""
+    words = re.findall(r"[A-Z][a-z0-9]*", model.__name__) or [model.__name__]
+    text = " ".join(words).lower().replace("label studio", "Label Studio")
+    return text[:1].upper() + text[1:]
+
+
 def get_in_org(session: Session, model: type[M], organization_id: int, obj_id: int) -> M:
     """The object with ``obj_id`` if it belongs to the organization; else NOT_FOUND, whatever exists."""
     obj = session.get(model, obj_id)
     if obj is None or getattr(obj, "organization_id", None) != organization_id:
-        raise NotFound(f"{model.__name__} {obj_id} not found")
+        raise NotFound(f"{display_name(model)} {obj_id} not found")
     return obj
 
 
