@@ -123,6 +123,12 @@ def cut_off(user: User, payload: dict[str, Any]) -> bool:
 
 
 def _authenticate_user(refresh: bool = False) -> User:
+    if DEVICE_KEY_HEADER in request.headers and "Authorization" not in request.headers:
+        raise Unauthorized(
+            "Missing or invalid authentication",
+            f"this route takes a person's token (Authorization: Bearer …); "
+            f"{DEVICE_KEY_HEADER} opens /api/device/*",
+        )
     try:
         verify_jwt_in_request(refresh=refresh)
         identity = get_jwt_identity()

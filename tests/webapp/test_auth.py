@@ -53,7 +53,9 @@ def test_device_key_is_not_a_user_token(
     client: FlaskClient, admin_headers: dict[str, str], provision: Any
 ) -> None:
     key = provision(admin_headers)["api_key"]
-    assert_error(client.get("/api/devices", headers={"X-Device-Key": key}), 401, "UNAUTHORIZED")
+    error = assert_error(client.get("/api/devices", headers={"X-Device-Key": key}), 401, "UNAUTHORIZED")
+    # Said as such, not as a missing header the caller did not know it needed.
+    assert "X-Device-Key opens /api/device/*" in error["details"]
     resp = client.get("/api/devices", headers={"Authorization": f"Bearer {key}"})
     assert_error(resp, 401, "UNAUTHORIZED")
 
