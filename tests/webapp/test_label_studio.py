@@ -32,7 +32,7 @@ from webapp.models import (
     LabelStudioTask,
     User,
 )
-from webapp.services import label_studio, service_accounts
+from webapp.services import label_studio, label_studio_instances, service_accounts
 
 WEBHOOK = "/api/integrations/label-studio/webhook"
 
@@ -107,7 +107,7 @@ def fake_label_studio(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     made: list[Any] = []
     ids = iter(range(500, 10_000))
 
-    def client(instance: label_studio.Instance) -> Any:
+    def client(instance: label_studio_instances.Instance) -> Any:
         def create(**kwargs: Any) -> Any:
             made.append({"instance": instance, **kwargs})
             return SimpleNamespace(id=next(ids))
@@ -317,7 +317,9 @@ def test_an_organization_links_in_its_own_label_studio(
     shared = make_project(admin_headers)
     client.post(f"/api/data/projects/{shared['id']}/label-studio", json={}, headers=admin_headers)
     other_admin = make_user("admin", org="Other")
-    label_studio.configure(db.session, other_admin.organization_id, "https://ls.other.test/", "other-token")
+    label_studio_instances.configure(
+        db.session, other_admin.organization_id, "https://ls.other.test/", "other-token"
+    )
     theirs = make_project(bearer(other_admin))
     resp = client.post(
         f"/api/data/projects/{theirs['id']}/label-studio", json={}, headers=bearer(other_admin)
@@ -325,7 +327,9 @@ def test_an_organization_links_in_its_own_label_studio(
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["data"]["label_studio_project_url"].startswith("https://ls.other.test/projects/")
     instances = [call["instance"] for call in fake_label_studio]
-    assert instances[-1] == label_studio.Instance("https://ls.other.test", "other-token", shared=False)
+    assert instances[-1] == label_studio_instances.Instance(
+        "https://ls.other.test", "other-token", shared=False
+    )
     assert instances[0].shared and instances[0].token == "0" * 40
     link = db.session.scalar(select(LabelStudioLink).where(LabelStudioLink.project_id == theirs["id"]))
     assert link.label_studio_url == "https://ls.other.test"
@@ -364,21 +368,27 @@ def test_flows_get_the_links_label_studio_and_people_never_see_a_token(
     error = assert_error(client.get(their_url, headers=other_flows), 409, "CONFLICT")
     assert "acusight orgs label-studio set" in error["details"]
     # Given its own Label Studio, its new links get that one's URL and token...
-    label_studio.configure(db.session, other_admin.organization_id, "https://ls.other.test", "tok-1")
+    label_studio_instances.configure(
+        db.session, other_admin.organization_id, "https://ls.other.test", "tok-1"
+    )
     own = make_project(bearer(other_admin))
     _add_link(other_admin.organization_id, own["id"], 1, url="https://ls.other.test")
     own_url = f"/api/integrations/label-studio/projects/{own['id']}/connection"
     got = client.get(own_url, headers=other_flows).get_json()["data"]
     assert (got["url"], got["token"], got["label_studio_project_id"]) == ("https://ls.other.test", "tok-1", 1)
     # ...a new token at once; another URL is another instance, where the project is not.
-    label_studio.configure(db.session, other_admin.organization_id, "https://ls.other.test", "tok-2")
+    label_studio_instances.configure(
+        db.session, other_admin.organization_id, "https://ls.other.test", "tok-2"
+    )
     assert client.get(own_url, headers=other_flows).get_json()["data"]["token"] == "tok-2"
-    label_studio.configure(db.session, other_admin.organization_id, "https://ls2.other.test", "tok-3")
+    label_studio_instances.configure(
+        db.session, other_admin.organization_id, "https://ls2.other.test", "tok-3"
+    )
     error = assert_error(client.get(own_url, headers=other_flows), 409, "CONFLICT")
     assert "unlink and link the project again" in error["details"]
     # The first organization's own flows are unaffected.
     assert client.get(url, headers=flow_headers).status_code == 200
-    accounts = {a["organization_id"]: a for a in label_studio.accounts(db.session)}
+    accounts = {a["organization_id"]: a for a in label_studio_instances.accounts(db.session)}
     assert accounts[admin.organization_id]["shared"] is True
     assert accounts[other_admin.organization_id] == {
         "organization_id": other_admin.organization_id,
@@ -410,7 +420,7 @@ def test_links_made_before_secrets_were_per_link_get_one(
     )
     calls: list[Any] = []
 
-    def fake(instance: label_studio.Instance) -> Any:
+    def fake(instance: label_studio_instances.Instance) -> Any:
         def create(**kwargs: Any) -> Any:
             calls.append(kwargs)
             return SimpleNamespace(id=100 + len(calls))
@@ -1109,9 +1119,9 @@ def test_operator_configures_an_organizations_label_studio(
     )
     assert unknown.exit_code != 0
     # The organization holding the shared Label Studio lets go of it only when told to.
-    label_studio.configure(db.session, admin.organization_id, "https://ls.acme.test", "t")
+    label_studio_instances.configure(db.session, admin.organization_id, "https://ls.acme.test", "t")
     db.session.get(
-        LabelStudioAccount, label_studio._account(db.session, admin.organization_id).id
+        LabelStudioAccount, label_studio_instances.account_of(db.session, admin.organization_id).id
     ).shared = True
     db.session.commit()
     slug = admin.organization.slug

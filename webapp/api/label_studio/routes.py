@@ -43,7 +43,7 @@ from webapp.auth import (
 )
 from webapp.extensions import db
 from webapp.models import utcnow
-from webapp.services import label_studio
+from webapp.services import label_studio, label_studio_instances
 from webapp.services.image_check import CONTENT_TYPES
 from webapp.storage import blob_key, get_store
 
@@ -80,7 +80,7 @@ class ProjectLink(MethodView):
             db.session,
             current_org().id,
             project_id,
-            public_url=label_studio.public_url(),
+            public_url=label_studio_instances.public_url(),
             user=calling_user(),
             **body,
         )
@@ -179,7 +179,11 @@ class PendingImages(MethodView):
     def get(self, args: dict[str, Any], batch_id: int) -> Any:
         """The batch's next images without a task, with signed URLs (the push flow's work list)."""
         return label_studio.pending_images(
-            db.session, current_org().id, batch_id, base_url=label_studio.public_url(), limit=args["limit"]
+            db.session,
+            current_org().id,
+            batch_id,
+            base_url=label_studio_instances.public_url(),
+            limit=args["limit"],
         )
 
 
@@ -213,7 +217,11 @@ class StaleTasks(MethodView):
     def get(self, args: dict[str, Any], project_id: int) -> Any:
         """Tasks whose image URL is past half its life, with fresh URLs to put in their data."""
         return label_studio.stale_tasks(
-            db.session, current_org().id, project_id, base_url=label_studio.public_url(), limit=args["limit"]
+            db.session,
+            current_org().id,
+            project_id,
+            base_url=label_studio_instances.public_url(),
+            limit=args["limit"],
         )
 
 
