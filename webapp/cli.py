@@ -17,10 +17,21 @@ from webapp.errors import AppError
 from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import ROLES
+from webapp.settings import SecretError
 from webapp.stack import local_worker_key
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group; a secret refused at start is a clear error, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SecretError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Acusight: devices, data and models of camera fleets."""
 

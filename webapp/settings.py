@@ -9,8 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import click
-
 ENV_PREFIX = "ACUSIGHT_"
 # A shorter ACUSIGHT_SECRET_KEY, or a placeholder left from an example file, is refused at start.
 MIN_SECRET_KEY_CHARS = 32
@@ -39,7 +37,7 @@ def _secret_from_data_dir(data_dir: Path) -> str:
 PLACEHOLDERS = ("change-me", "change_me", "changeme", "replace-me", "replace_me", "0123456789abcdef")
 
 
-class SecretError(click.ClickException, ValueError):
+class SecretError(ValueError):
     """A secret refused at start; the command line prints its message alone (no traceback)."""
 
 
