@@ -80,11 +80,8 @@ class SlowClientSafeWorker(ThreadWorker):  # type: ignore[misc]
         super().init_process()
 
     def enqueue_req(self, conn: TConn) -> None:
-        if getattr(conn, "header_complete", False):
-            conn.header_complete = False
-            super().enqueue_req(conn)
-        else:
-            self._start_header(conn)
+        # Every request of a connection, kept-alive ones too, has its head read here first.
+        self._start_header(conn)
 
     def _start_header(self, conn: TConn) -> None:
         conn.header_buf = bytearray()
@@ -144,7 +141,6 @@ class SlowClientSafeWorker(ThreadWorker):  # type: ignore[misc]
         conn.init()  # the HTTP/1 parser (no TLS here: nothing to negotiate on this thread)
         conn.parser.unreader.unread(bytes(conn.header_buf))
         conn.header_buf = bytearray()
-        conn.header_complete = True
         super().enqueue_req(conn)
 
     def handle_request(self, req: Any, conn: TConn) -> Any:

@@ -93,6 +93,29 @@ def test_stalled_headers_do_not_starve_normal_requests(small_server: int) -> Non
             sock.close()
 
 
+def test_a_kept_alive_connection_stalling_its_next_header_holds_no_thread(small_server: int) -> None:
+    """The header deadline holds for every request of a connection, not its first one only."""
+    port = small_server
+    request = f"GET {PROBE} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    sockets = []
+    try:
+        for _ in range(6):  # three times the worker's threads
+            sock = stalled(port, request)
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200")
+            sock.sendall(half_header(port))  # the next request's head, never finished
+            sockets.append(sock)
+        time.sleep(1)
+        for _ in range(3):
+            # Liveness, not speed: answered at all while the kept-alive sockets stall.
+            assert requests.get(f"http://127.0.0.1:{port}{PROBE}", timeout=10).status_code == 200
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def test_stalled_and_dripping_headers_are_closed(small_server: int) -> None:
     port = small_server
     quiet = stalled(port, half_header(port))
