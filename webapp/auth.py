@@ -30,7 +30,6 @@ from webapp.models import Device, Organization, RevokedToken, ServiceAccount, Us
 from webapp.models.base import MAX_ID
 from webapp.security import lookup_prefix, verify_secret
 from webapp.services import accounts
-from webapp.services.accounts import family_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,7 +111,7 @@ def token_revoked(payload: dict[str, Any]) -> bool:
     jti = payload.get("jti")
     if jti is None:
         return True
-    keys = [jti, family_key(str(payload["fam"]))] if payload.get("fam") else [jti]
+    keys = [jti, accounts.family_key(str(payload["fam"]))] if payload.get("fam") else [jti]
     return db.session.scalar(select(RevokedToken.id).where(RevokedToken.jti.in_(keys)).limit(1)) is not None
 
 
