@@ -28,7 +28,7 @@ from tests.helpers import FLOW_TEST_SETTINGS, wait_until, worker_log
 from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, LabelStudioTask, TrainingJob, User
-from webapp.services import label_studio as label_studio_service
+from webapp.services import label_studio_instances
 from webapp.services import models, training
 from webapp.storage import get_store
 
@@ -277,7 +277,7 @@ def test_a_second_organization_works_in_its_own_label_studio(
     # everything about the link comes from the organization's configuration).
     own_url = label_studio_env.url.replace("127.0.0.1", "localhost")
     org_id = client.get("/api/organization", headers=other).get_json()["data"]["id"]
-    label_studio_service.configure(db.session, org_id, own_url, label_studio_env.token)
+    label_studio_instances.configure(db.session, org_id, own_url, label_studio_env.token)
     link = _link(client, other, pid)
     assert link["label_studio_project_url"].startswith(own_url + "/projects/")
     ls_pid = link["label_studio_project_id"]
