@@ -34,7 +34,7 @@ from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Annotation, Batch, Device, Image, Project, utcnow
 from webapp.services import service_accounts, users
-from webapp.stack import Stack, free_port
+from acusight.stack import Stack, free_port
 from webapp.storage import blob_key
 
 LABELS = [str(d) for d in range(10)]

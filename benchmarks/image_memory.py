@@ -37,9 +37,9 @@ import psutil
 import requests
 from PIL import Image
 
-from webapp.cli import default_web_shape
+from acusight.cli import default_web_shape
 from webapp.settings import Settings
-from webapp.stack import Child, free_port, serve_child, wait_http
+from acusight.stack import Child, free_port, serve_child, wait_http
 
 UPLOAD_PATH = "/api/device/images/upload"
 GIB = 1024**3
@@ -175,7 +175,7 @@ class Server:
 
     def cli(self, *args: str, check: bool = True) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "webapp.cli", *args],
+            [sys.executable, "-m", "acusight.cli", *args],
             env=self.env,
             cwd=self.root,
             capture_output=True,

@@ -40,8 +40,8 @@ import psycopg
 import requests
 from PIL import Image, ImageFilter
 
-from webapp.cli import default_web_shape
-from webapp.stack import Child, free_port, serve_child, wait_http
+from acusight.cli import default_web_shape
+from acusight.stack import Child, free_port, serve_child, wait_http
 
 UPLOAD_PATH = "/api/device/images/upload"
 SINK_PATH = "/api/_benchmark/sink"
@@ -247,7 +247,7 @@ def _cpu_seconds(proc: psutil.Process) -> float:
 
 def acusight_cmd() -> list[str]:
     script = Path(sys.executable).parent / "acusight"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "webapp.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "acusight.cli"]
 
 
 class Bench:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import requests
 
-from webapp.stack import Child, free_port, serve_child, wait_http
+from acusight.stack import Child, free_port, serve_child, wait_http
 
 PROBE_PATH = "/api/openapi.json"
 SINK_PATH = "/api/_benchmark/sink"

@@ -36,7 +36,7 @@ import requests
 from PIL import Image
 
 from clients.device import DeviceClient
-from webapp.stack import free_port, serve_child, wait_http
+from acusight.stack import free_port, serve_child, wait_http
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -103,7 +103,7 @@ class Server:
         )
 
     def cli(self, *args: str) -> str:
-        cmd = [sys.executable, "-m", "webapp.cli", *args]
+        cmd = [sys.executable, "-m", "acusight.cli", *args]
         return subprocess.run(cmd, env=self.env, check=True, capture_output=True, text=True).stdout
 
     def start(self) -> None:

@@ -591,7 +591,7 @@ def run_demo(
     from webapp.extensions import db
     from webapp.migrate import upgrade
     from webapp.services import users
-    from webapp.stack import Stack, local_worker_key
+    from acusight.stack import Stack, local_worker_key
 
     console = Console()
     settings = app.extensions["acusight.settings"]

@@ -27,7 +27,7 @@ from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Base, User
 from webapp.services import users
-from webapp.stack import free_port
+from acusight.stack import free_port
 
 # Set to a PostgreSQL URL to run the suite there; SQLite otherwise.
 TEST_DATABASE_ENV = "ACUSIGHT_TEST_DATABASE_URL"

@@ -17,7 +17,7 @@ import requests
 import sqlalchemy as sa
 
 from tests.flows.label_studio_server import LabelStudioServer
-from webapp.stack import free_port
+from acusight.stack import free_port
 
 ACCURACY_FLOOR = 0.8
 
@@ -36,7 +36,7 @@ def _demo(tmp_path: Path, **extra_env: str) -> tuple[dict[str, str], list[str], 
     argv = [
         sys.executable,
         "-m",
-        "webapp.cli",
+        "acusight.cli",
         "demo",
         "--small",
         "--summary-json",

@@ -22,7 +22,7 @@ from tests.helpers import FLOW_TEST_SETTINGS, wait_until
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import service_accounts
-from webapp.stack import free_port
+from acusight.stack import free_port
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +140,7 @@ def start_worker(
     env.pop("ACUSIGHT_SERVICE_KEY", None)
     with open(worker_dir / "worker.log", "ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "worker"],
+            [sys.executable, "-m", "acusight.cli", "worker"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from webapp.stack import free_port
+from acusight.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LABEL_STUDIO_BIN = ROOT / ".venv-label-studio" / "bin" / "label-studio"

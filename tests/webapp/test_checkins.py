@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import bearer
 from tests.helpers import assert_error
-from webapp.cli import main as cli
+from acusight.cli import main as cli
 from webapp.extensions import db
 from webapp.models import Device, DeviceCheckin
 from webapp.services import checkins

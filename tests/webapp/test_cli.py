@@ -11,7 +11,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from webapp.cli import main
+from acusight.cli import main
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_serve_applies_migrations_and_answers(tmp_path: Path, monkeypatch: pytes
     env = {**os.environ, "ACUSIGHT_DATA_DIR": str(tmp_path / "fresh")}
     env.pop("ACUSIGHT_DATABASE_URL", None)
     port = _free_port()
-    cli = [sys.executable, "-m", "webapp.cli"]
+    cli = [sys.executable, "-m", "acusight.cli"]
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port), "--workers", "1"],
         env=env,

@@ -31,7 +31,7 @@ from tests.conftest import png_bytes
 from webapp.extensions import db
 from webapp.models import Batch, Image, User
 from webapp.services import fsck
-from webapp.stack import free_port, serve_child, wait_http
+from acusight.stack import free_port, serve_child, wait_http
 from webapp.storage import get_store
 
 pytestmark = pytest.mark.slow

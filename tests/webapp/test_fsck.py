@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import make_image, post_image
-from webapp.cli import main
+from acusight.cli import main
 from webapp.extensions import db
 from webapp.models import DatasetVersion
 from webapp.services import fsck

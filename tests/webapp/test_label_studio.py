@@ -1094,7 +1094,7 @@ def test_operator_configures_an_organizations_label_studio(
 ) -> None:
     from click.testing import CliRunner
 
-    from webapp.cli import main
+    from acusight.cli import main
     from webapp.models import LabelStudioAccount
 
     monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path / "cli"))

@@ -30,7 +30,7 @@ from tests.conftest import bearer
 from tests.helpers import assert_error
 from webapp import create_app
 from webapp.auth import issue_tokens
-from webapp.cli import main as cli_main
+from acusight.cli import main as cli_main
 from webapp.errors import Forbidden
 from webapp.extensions import db
 from webapp.models import User

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from tests.conftest import bearer, png_bytes
 from tests.helpers import assert_error, make_model
 from webapp import orchestration
-from webapp.cli import main
+from acusight.cli import main
 from webapp.errors import RateLimited
 from webapp.extensions import db
 from webapp.models import DatasetVersion, ExportJob, Image, Organization, TrainingJob, TrainingSchedule, User

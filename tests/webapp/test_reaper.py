@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from webapp import orchestration
-from webapp.cli import main
+from acusight.cli import main
 from webapp.extensions import db
 from webapp.models import DatasetVersion, ExportJob, LabelStudioLink, TrainingJob, utcnow
 from webapp.services import reaper

@@ -18,7 +18,7 @@ import pytest
 import requests
 from gunicorn.ctl.client import ControlClient
 
-from webapp.stack import Child, free_port, serve_child, wait_http
+from acusight.stack import Child, free_port, serve_child, wait_http
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from flows.config import FlowSettings
-from webapp.cli import main
+from acusight.cli import main
 from webapp.settings import Settings
 
 

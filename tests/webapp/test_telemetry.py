@@ -21,7 +21,7 @@ print(is_telemetry_enabled(), get_current_settings().server.analytics_enabled)
 """
 
 
-@pytest.mark.parametrize("module", ["webapp.cli", "webapp.orchestration", "flows.worker"])
+@pytest.mark.parametrize("module", ["acusight.cli", "webapp.orchestration", "flows.worker"])
 def test_prefect_usage_reports_are_off(module: str) -> None:
     env = {k: v for k, v in os.environ.items() if k not in CI_MARKERS and not k.startswith("PREFECT_")}
     env.pop("DO_NOT_TRACK", None)

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from tests.conftest import bearer
 from tests.helpers import assert_error
 from webapp.auth import issue_tokens
-from webapp.cli import main
+from acusight.cli import main
 from webapp.extensions import db
 from webapp.models import Invitation, User
 from webapp.services import accounts

@@ -143,7 +143,7 @@ def serve_child(
 ) -> Child:
     """`acusight serve` (gunicorn) as a :class:`Child`; its shape is serve's default unless given.
     ``cwd``: the checkout to run (the code there comes first on the module path)."""
-    argv = [sys.executable, "-m", "webapp.cli", "serve", "--host", host, "--port", str(port)]
+    argv = [sys.executable, "-m", "acusight.cli", "serve", "--host", host, "--port", str(port)]
     if workers is not None:
         argv += ["--workers", str(workers)]
     if threads is not None:
@@ -228,7 +228,7 @@ class Stack:
         }
         if self.prefect_auth_string:
             base_env["PREFECT_API_AUTH_STRING"] = self.prefect_auth_string
-        cli = [sys.executable, "-m", "webapp.cli"]
+        cli = [sys.executable, "-m", "acusight.cli"]
         if "PREFECT_API_URL" not in os.environ:
             prefect_home = self.settings.data_dir / "prefect"
             server = Child(

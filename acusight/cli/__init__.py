@@ -18,7 +18,7 @@ from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import ROLES
 from webapp.settings import SecretError
-from webapp.stack import local_worker_key
+from acusight.stack import local_worker_key
 
 
 class _Commands(click.Group):
@@ -416,7 +416,7 @@ def up(host: str, port: int, prefect_port: int) -> None:
     """Run the embedded platform: a local Prefect server, the API and a worker; Ctrl-C stops all."""
     import signal
 
-    from webapp.stack import Stack
+    from acusight.stack import Stack
 
     # A process started in the background by a non-interactive shell (or by a parent that ignores
     # SIGINT) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler:
@@ -588,6 +588,3 @@ def demo(
         raise click.ClickException(str(exc)) from exc
     sys.exit(code)
 
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,5 @@
+"""`python -m acusight.cli`: the `acusight` command line."""
+
+from acusight.cli import main
+
+main()
