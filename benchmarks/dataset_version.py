@@ -28,13 +28,13 @@ import requests
 from PIL import Image as PILImage
 from sqlalchemy import insert
 
+from acusight.stack import Stack, free_port
 from webapp import create_app
 from webapp.auth import issue_access_token
 from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Annotation, Batch, Device, Image, Project, utcnow
 from webapp.services import service_accounts, users
-from acusight.stack import Stack, free_port
 from webapp.storage import blob_key
 
 LABELS = [str(d) for d in range(10)]

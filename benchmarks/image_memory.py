@@ -37,9 +37,9 @@ import psutil
 import requests
 from PIL import Image
 
-from acusight.cli import default_web_shape
-from webapp.settings import Settings
+from acusight.cli.serve import default_web_shape
 from acusight.stack import Child, free_port, serve_child, wait_http
+from webapp.settings import Settings
 
 UPLOAD_PATH = "/api/device/images/upload"
 GIB = 1024**3

@@ -40,7 +40,7 @@ import psycopg
 import requests
 from PIL import Image, ImageFilter
 
-from acusight.cli import default_web_shape
+from acusight.cli.serve import default_web_shape
 from acusight.stack import Child, free_port, serve_child, wait_http
 
 UPLOAD_PATH = "/api/device/images/upload"

@@ -35,8 +35,8 @@ import psutil
 import requests
 from PIL import Image
 
-from clients.device import DeviceClient
 from acusight.stack import free_port, serve_child, wait_http
+from clients.device import DeviceClient
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 

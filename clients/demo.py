@@ -586,12 +586,12 @@ def run_demo(
     summary_json: Path | None,
 ) -> int:
     """Start the embedded platform, run the demo through its API, print the summary; the exit code."""
+    from acusight.stack import Stack, local_worker_key
     from webapp.auth import issue_access_token
     from webapp.errors import NotFound
     from webapp.extensions import db
     from webapp.migrate import upgrade
     from webapp.services import users
-    from acusight.stack import Stack, local_worker_key
 
     console = Console()
     settings = app.extensions["acusight.settings"]

@@ -19,6 +19,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from acusight.stack import free_port
+
 # The session's real Label Studio, one server for every directory's tests (tests/flows, tests/clients).
 from tests.flows.label_studio_server import label_studio, label_studio_env
 from webapp import create_app
@@ -27,7 +29,7 @@ from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Base, User
 from webapp.services import users
-from acusight.stack import free_port
+from webapp.unit_of_work import unit_of_work
 
 # Set to a PostgreSQL URL to run the suite there; SQLite otherwise.
 TEST_DATABASE_ENV = "ACUSIGHT_TEST_DATABASE_URL"
@@ -109,7 +111,8 @@ def make_user(app: Flask) -> Any:
 
     def _make(role: str = "admin", org: str = "Acme", email: str | None = None) -> User:
         email = email or f"{role}{next(counter)}@{org.lower().replace(' ', '-')}.test"
-        return users.create(db.session, email, org, role)
+        with unit_of_work(db.session):  # committed: a request that fails must not roll it back
+            return users.create(db.session, email, org, role)
 
     return _make
 

@@ -17,12 +17,12 @@ from flask import Flask
 from prefect.context import refresh_global_settings_context
 from werkzeug.serving import make_server
 
+from acusight.stack import free_port
 from tests.flows.label_studio_server import LabelStudioEnv
 from tests.helpers import FLOW_TEST_SETTINGS, wait_until
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services import service_accounts
-from acusight.stack import free_port
 
 
 @pytest.fixture(scope="session")

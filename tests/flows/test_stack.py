@@ -11,9 +11,9 @@ from pathlib import Path
 import psutil
 import requests
 
+from acusight.stack import free_port
 from tests.helpers import wait_until
 from webapp.orchestration import DEPLOYMENTS
-from acusight.stack import free_port
 
 
 def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
@@ -23,7 +23,16 @@ def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         env.pop(name, None)
     out = open(tmp_path / "out.txt", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "acusight.cli", "up", "--port", str(port), "--prefect-port", str(prefect_port)],
+        [
+            sys.executable,
+            "-m",
+            "acusight.cli",
+            "up",
+            "--port",
+            str(port),
+            "--prefect-port",
+            str(prefect_port),
+        ],
         env=env,
         stdout=out,
         stderr=subprocess.STDOUT,

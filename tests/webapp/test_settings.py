@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flows.config import FlowSettings
 from acusight.cli import main
+from flows.config import FlowSettings
 from webapp.settings import Settings
 
 

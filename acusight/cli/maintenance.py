@@ -1,0 +1,99 @@
+"""Upkeep meant for cron or a side process: pruning check-ins, reaping dead jobs, checking storage."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.migrate import upgrade
+
+
+@click.group()
+def checkins() -> None:
+    """Device check-ins."""
+
+
+@checkins.command("prune")
+def checkins_prune() -> None:
+    """Delete check-ins older than ACUSIGHT_CHECKIN_RETENTION_DAYS, for every device (run it from cron)."""
+    from datetime import timedelta
+
+    from webapp.services import checkins as checkins_service
+
+    app = create_app()
+    with app.app_context():
+        upgrade(app.extensions["acusight.settings"].database_url)
+        days = app.extensions["acusight.settings"].checkin_retention_days
+        removed = checkins_service.prune(db.session, timedelta(days=days))
+        click.echo(f"removed {removed} check-ins older than {days} days")
+
+
+@click.command()
+@click.option(
+    "--every",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Pass again every this many seconds, until stopped (default: one pass, for cron)",
+)
+def reap(every: int | None) -> None:
+    """Fail queued/running jobs whose worker died (Prefect says so, or they went silent); print each."""
+    import time
+
+    from webapp import orchestration
+    from webapp.services import reaper
+
+    app = create_app()
+    settings = app.extensions["acusight.settings"]
+    with app.app_context():
+        upgrade(settings.database_url)
+        while True:
+            if settings.zombie_after_s:
+                orchestration.ensure_zombie_detection(settings.zombie_after_s)
+            for done in reaper.reap(db.session, settings):
+                where = f"{done.kind} {done.id} (organization {done.organization_id})"
+                click.echo(f"{where} {done.status}: {done.error}")
+            sys.stdout.flush()
+            if every is None:
+                return
+            db.session.close()  # each pass reads fresh rows in its own transaction
+            time.sleep(every)
+
+
+@click.command()
+@click.option("--repair", is_flag=True, help="Remove orphan blobs and stale staged files past the grace")
+@click.option(
+    "--grace-hours",
+    default=24.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Leave alone anything written or claimed more recently (uploads in flight)",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON")
+def fsck(repair: bool, grace_hours: float, as_json: bool) -> None:
+    """Check that the database and the blob store agree; exit 1 while problems remain."""
+    import json
+
+    from webapp.services import fsck as fsck_service
+    from webapp.storage import get_store
+
+    app = create_app()
+    settings = app.extensions["acusight.settings"]
+    with app.app_context():
+        upgrade(settings.database_url)
+        if settings.blob_backend == "s3":
+            where = f"s3://{settings.s3_bucket}/{settings.s3_prefix}"
+        else:
+            where = str(settings.data_dir / "blobs")
+        report = fsck_service.check(
+            db.session,
+            db.engine,
+            get_store(),
+            backend=f"{settings.blob_backend} {where}",
+            repair=repair,
+            grace_s=grace_hours * 3600,
+        )
+    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else "\n".join(report.lines()))
+    sys.exit(1 if report.problems_remaining else 0)

@@ -1,0 +1,101 @@
+"""`acusight users`: people, their sign-in accounts and the email-domain rules."""
+
+from __future__ import annotations
+
+import click
+
+from acusight.cli._accounts import ORG_HELP, accounts_session
+from webapp import create_app
+from webapp.errors import AppError
+from webapp.extensions import db
+from webapp.models import ROLES
+
+
+@click.group()
+def users() -> None:
+    """People and their access."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--org", "org_ref", required=True, help=ORG_HELP)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default=None, help="Display name")
+def users_create(email: str, org_ref: str, role: str, name: str | None) -> None:
+    """Create a user in an organization."""
+    from webapp.services import organizations
+    from webapp.services import users as users_service
+
+    with accounts_session() as session:
+        org = organizations.find(session, org_ref)
+        user = users_service.create(session, email, org.name, role, name)
+        click.echo(f"created user {user.email} (id {user.id}, role {user.role}) in {org.name}")
+
+
+@users.command("token")
+@click.argument("email")
+def users_token(email: str) -> None:
+    """Print a signed access token for a user (the last line of the output)."""
+    from webapp.auth import issue_access_token
+    from webapp.services import users as users_service
+
+    app = create_app()
+    with app.app_context():
+        try:
+            user = users_service.by_email(db.session, email)
+        except AppError as exc:
+            raise click.ClickException(exc.message) from exc
+        if user.disabled:
+            raise click.ClickException(f"user {user.email} is disabled")
+        click.echo(issue_access_token(user))
+
+
+@users.command("unlink")
+@click.argument("email")
+def users_unlink(email: str) -> None:
+    """Forget a user's sign-in account (after a provider change); the next sign-in relinks by email."""
+    from webapp.services import accounts
+
+    with accounts_session() as session:
+        user = accounts.unlink(session, email)
+        click.echo(f"{user.email} will be linked again at their next sign-in")
+
+
+@users.group("domain")
+def users_domain() -> None:
+    """Email-domain rules: who may join an organization on first sign-in without an invitation."""
+
+
+@users_domain.command("add")
+@click.argument("domain")
+@click.option("--org", "org_ref", required=True, help=ORG_HELP)
+@click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
+def users_domain_add(domain: str, org_ref: str, role: str) -> None:
+    """Place first sign-ins with a verified email at DOMAIN into an organization."""
+    from webapp.services import accounts, organizations
+
+    with accounts_session() as session:
+        org = organizations.find(session, org_ref)
+        rule = accounts.add_domain_rule(session, domain, org.name, role)
+        click.echo(f"verified emails at {rule.domain} now join {org.name} as {rule.role}")
+
+
+@users_domain.command("list")
+def users_domain_list() -> None:
+    """Print every rule: domain, organization, role (tab-separated)."""
+    from webapp.services import accounts
+
+    with accounts_session() as session:
+        for rule, org_name in accounts.list_domain_rules(session):
+            click.echo(f"{rule.domain}\t{org_name}\t{rule.role}")
+
+
+@users_domain.command("remove")
+@click.argument("domain")
+def users_domain_remove(domain: str) -> None:
+    """Remove the rule for DOMAIN (people already placed stay)."""
+    from webapp.services import accounts
+
+    with accounts_session() as session:
+        accounts.remove_domain_rule(session, domain)
+        click.echo(f"removed the rule for {domain}")
