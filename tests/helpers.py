@@ -62,7 +62,7 @@ def wait_job(
         raise AssertionError(f"{exc}\nworker log:\n{worker_log(worker_dir)}") from exc
 
 
-# --- The API's error envelope (webapp/api/envelope.py) and its callers ----------------------------------
+# --- The API's error envelope (webapp/api/envelope/) and its callers -------------------------------------
 
 
 def assert_error(resp: Any, status: int, code: str) -> dict[str, Any]:

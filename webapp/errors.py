@@ -1,5 +1,5 @@
 """The platform's own exceptions; one handler turns each into the error envelope
-(``{"success": false, "error": {code, message, details}}``, webapp/api/envelope.py)."""
+(``{"success": false, "error": {code, message, details}}``, webapp/api/envelope/errors.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The envelope (webapp/api/envelope.py) on every kind of response, and the OpenAPI document."""
+"""The envelope (webapp/api/envelope/) on every kind of response, and the OpenAPI document."""
 
 from typing import Any
 

@@ -1,7 +1,7 @@
 """Schemathesis against the app in-process: every documented operation, as a user and as a device.
 
 Every response must be documented (status, content type, headers, body schema), in the envelope
-(webapp/api/envelope.py), and never a 5xx other than the documented 503 of flow-backed endpoints
+(webapp/api/envelope/), and never a 5xx other than the documented 503 of flow-backed endpoints
 without Prefect.
 A few examples per operation here; ACUSIGHT_FUZZ_EXAMPLES raises it (docs/reliability.md).
 """
