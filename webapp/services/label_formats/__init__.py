@@ -2,8 +2,8 @@
 classification. Exports stream; imports match images by sha256 or file name and are all-or-nothing.
 
 The format modules (``csv``, ``coco``, ``yolo``, with ``archive`` and ``records``) are pure: they read
-bytes into :class:`Record` objects and write rows out as bytes. ``exporting``, ``matching`` and
-``importing`` are the service over the database.
+a file (its bytes; for COCO, the JSON document) into :class:`Record` objects and write rows out as
+bytes. ``exporting``, ``matching`` and ``importing`` are the service over the database.
 """
 
 from webapp.services.label_formats.exporting import Export, export
