@@ -17,7 +17,7 @@ import requests
 from flask import Flask
 
 from webapp.orchestration import DEPLOYMENTS
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 STOP_GRACE_S = 20
 # The local Prefect server's ``user:password`` (PREFECT_SERVER_API_AUTH_STRING), in the data dir.
@@ -44,10 +44,12 @@ def local_worker_key(app: Flask, name: str = "local-worker", *, save: bool = Tru
     """Rotate the service account a local worker reports with; keep its key in <data dir>/service_key."""
     from webapp.extensions import db
     from webapp.services import service_accounts
+    from webapp.unit_of_work import unit_of_work
 
-    _, key = service_accounts.rotate(db.session, name)
+    with unit_of_work(db.session):  # committed before the key is handed out
+        _, key = service_accounts.rotate(db.session, name)
     if save:
-        path = app.extensions["acusight.settings"].data_dir / "service_key"
+        path = get_settings(app).data_dir / "service_key"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(key)

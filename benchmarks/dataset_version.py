@@ -35,6 +35,7 @@ from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Annotation, Batch, Device, Image, Project, utcnow
 from webapp.services import service_accounts, users
+from webapp.settings import get_settings
 from webapp.storage import blob_key
 
 LABELS = [str(d) for d in range(10)]
@@ -159,7 +160,7 @@ def main() -> None:
     for name in ("ACUSIGHT_DATABASE_URL", "PREFECT_API_URL", "ACUSIGHT_SERVICE_KEY"):
         os.environ.pop(name, None)
     app = create_app()
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     upgrade(settings.database_url)
     with app.app_context():
         user = users.create(db.session, "bench@example.com", "Bench", "admin")

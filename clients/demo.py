@@ -592,9 +592,10 @@ def run_demo(
     from webapp.extensions import db
     from webapp.migrate import upgrade
     from webapp.services import users
+    from webapp.settings import get_settings
 
     console = Console()
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     upgrade(settings.database_url)
     with app.app_context():
         try:

@@ -52,7 +52,7 @@ class DvcRepo:
 
     @classmethod
     def from_settings(cls, settings: FlowSettings) -> DvcRepo:
-        return cls(settings.dvc_repo, settings.dvc_remote, settings.dvc_remote_endpoint)
+        return cls(settings.dvc_repo, settings.dvc_remote, settings.dvc_remote_endpoint_url)
 
     def _set_remote(self) -> None:
         self.dvc("remote", "add", "-d", "-f", "storage", self.remote)

@@ -11,6 +11,7 @@ os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "1")
 
 from prefect import serve
 
+from flows.config import FlowSettings
 from flows.datasets import build_dataset_version
 from flows.export import export_model
 from flows.label_studio import pull_from_label_studio, push_to_label_studio
@@ -47,12 +48,8 @@ def label_studio_pull_interval() -> timedelta | None:
     Label Studio is named here (ACUSIGHT_LABEL_STUDIO_URL), or every N where the minutes are set;
     None (no schedule) otherwise, or when they are 0.
     """
-    minutes = os.environ.get("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "")
-    if not minutes:
-        return timedelta(minutes=5) if os.environ.get("ACUSIGHT_LABEL_STUDIO_URL") else None
-    return timedelta(minutes=float(minutes)) if float(minutes) > 0 else None
+    return FlowSettings.load().label_studio_pull_interval()
 
 
 def main() -> None:
-    only = {name.strip() for name in os.environ.get("ACUSIGHT_WORKER_FLOWS", "").split(",") if name.strip()}
-    serve(*deployments(only or None))
+    serve(*deployments(FlowSettings.load().flows or None))

@@ -17,7 +17,7 @@ from webapp.api.fields import IdConverter
 from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
 from webapp.errors import AppError
 from webapp.extensions import api, db, jwt
-from webapp.settings import Settings
+from webapp.settings import SETTINGS_EXTENSION, Settings
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "info": {"description": "Devices, data and models of an Acusight organization."},
         },
     )
-    app.extensions["acusight.settings"] = settings
+    app.extensions[SETTINGS_EXTENSION] = settings
     storage.init_app(app, settings)
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)

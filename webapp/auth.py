@@ -30,6 +30,7 @@ from webapp.models import Device, Organization, RevokedToken, ServiceAccount, Us
 from webapp.models.base import MAX_ID
 from webapp.security import lookup_prefix, verify_secret
 from webapp.services import accounts
+from webapp.settings import get_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,7 +79,7 @@ def issue_tokens(user: User, session_of: dict[str, Any] | None = None) -> dict[s
     (same family, same ``auth_time``) and the refresh token expires no later than the sign-in may last.
     Without it, a new sign-in starts.
     """
-    settings = current_app.extensions["acusight.settings"]
+    settings = get_settings()
     now = int(time.time())
     if session_of is None:
         family, auth_time = uuid.uuid4().hex, now
@@ -134,7 +135,7 @@ def _authenticate_user(refresh: bool = False) -> User:
     except RevokedTokenError as exc:
         if refresh and exc.jwt_data.get("type") == "refresh" and exc.jwt_data.get("fam"):
             accounts.revoke_family(
-                db.session, exc.jwt_data, current_app.extensions["acusight.settings"].session_max
+                db.session, exc.jwt_data, get_settings().session_max
             )
             raise Unauthorized("Missing or invalid authentication", accounts.REFRESH_REUSED) from exc
         raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
@@ -151,7 +152,7 @@ def _authenticate_user(refresh: bool = False) -> User:
     if cut_off(user, claims):
         raise Unauthorized("Missing or invalid authentication", "this token was revoked; sign in again")
     if refresh:
-        settings = current_app.extensions["acusight.settings"]
+        settings = get_settings()
         started = int(claims.get("auth_time") or claims.get("iat", 0))
         if time.time() - started > settings.session_max.total_seconds():
             raise Unauthorized("Missing or invalid authentication", "this sign-in has ended; sign in again")

@@ -14,7 +14,7 @@ from flask.sessions import SecureCookieSessionInterface
 from joserfc.errors import JoseError
 
 from webapp.errors import ServiceUnavailable, Unauthorized
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def _metadata(client: FlaskOAuth2App) -> dict[str, Any]:
     except (requests.RequestException, ValueError) as exc:
         log.warning("OpenID Connect discovery failed: %s", exc)
         raise ServiceUnavailable("The sign-in provider cannot be reached", str(exc)) from exc
-    configured = current_app.extensions["acusight.settings"].oidc_issuer.rstrip("/")
+    configured = get_settings().oidc_issuer.rstrip("/")
     if str(metadata.get("issuer", "")).rstrip("/") != configured:
         client.server_metadata.pop("_loaded_at", None)
         raise ServiceUnavailable(
@@ -113,7 +113,7 @@ def login_redirect() -> Response:
     """A redirect to the provider: authorization code flow with PKCE (S256), state and nonce."""
     client = _client()
     _metadata(client)
-    settings = current_app.extensions["acusight.settings"]
+    settings = get_settings()
     redirect_uri = settings.oidc_redirect_url or url_for("auth.Callback", _external=True)
     _forget_old_logins()
     # Authlib keeps state, nonce, code_verifier and redirect_uri in the signed session cookie.
@@ -166,7 +166,7 @@ def complete_login() -> Identity:
     verified = _as_bool(claims.get("email_verified"))
     if verified is None:
         # Silence is not a vouch, unless the operator says this provider's emails are all verified.
-        verified = bool(current_app.extensions["acusight.settings"].oidc_trust_unverified_email)
+        verified = bool(get_settings().oidc_trust_unverified_email)
     return Identity(
         issuer=claims["iss"],
         subject=str(claims["sub"]),

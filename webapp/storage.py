@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
 from webapp.errors import PayloadTooLarge
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -505,7 +505,7 @@ class UploadRequest(flask.Request):
         filename: str | None = None,
         content_length: int | None = None,
     ) -> IO[bytes]:
-        settings: Settings = current_app.extensions["acusight.settings"]
+        settings: Settings = get_settings()
         staged = get_store().stage(max_bytes=settings.max_upload_bytes)
         # Kept here as well as in ``files``: a part cut short (too large, client gone) never gets there.
         self.__dict__.setdefault("_staged_files", []).append(staged)

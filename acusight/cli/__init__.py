@@ -6,17 +6,18 @@ from typing import Any
 
 import click
 
-from acusight.cli import demo, maintenance, orgs, serve, users
-from webapp.settings import SecretError
+from acusight.cli import config, demo, maintenance, orgs, serve, users
+from acusight_settings import SettingsError
 
 
 class _Commands(click.Group):
-    """The command group; a secret refused at start is a clear error, not a traceback."""
+    """The command group; a setting refused at start (a bad value, a guessable secret) is a clear error,
+    not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SecretError as exc:
+        except SettingsError as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -37,5 +38,6 @@ for command in (
     maintenance.reap,
     maintenance.fsck,
     demo.demo,
+    config.config,
 ):
     main.add_command(command)

@@ -9,6 +9,8 @@ import click
 from webapp import create_app
 from webapp.extensions import db
 from webapp.migrate import upgrade
+from webapp.settings import get_settings
+from webapp.unit_of_work import unit_of_work
 
 
 @click.group()
@@ -25,9 +27,10 @@ def checkins_prune() -> None:
 
     app = create_app()
     with app.app_context():
-        upgrade(app.extensions["acusight.settings"].database_url)
-        days = app.extensions["acusight.settings"].checkin_retention_days
-        removed = checkins_service.prune(db.session, timedelta(days=days))
+        upgrade(get_settings(app).database_url)
+        days = get_settings(app).checkin_retention_days
+        with unit_of_work(db.session):
+            removed = checkins_service.prune(db.session, timedelta(days=days))
         click.echo(f"removed {removed} check-ins older than {days} days")
 
 
@@ -46,13 +49,15 @@ def reap(every: int | None) -> None:
     from webapp.services import reaper
 
     app = create_app()
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     with app.app_context():
         upgrade(settings.database_url)
         while True:
             if settings.zombie_after_s:
                 orchestration.ensure_zombie_detection(settings.zombie_after_s)
-            for done in reaper.reap(db.session, settings):
+            with unit_of_work(db.session):  # each pass one unit of work
+                reaped = reaper.reap(db.session, settings)
+            for done in reaped:
                 where = f"{done.kind} {done.id} (organization {done.organization_id})"
                 click.echo(f"{where} {done.status}: {done.error}")
             sys.stdout.flush()
@@ -80,7 +85,7 @@ def fsck(repair: bool, grace_hours: float, as_json: bool) -> None:
     from webapp.storage import get_store
 
     app = create_app()
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     with app.app_context():
         upgrade(settings.database_url)
         if settings.blob_backend == "s3":

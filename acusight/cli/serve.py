@@ -10,6 +10,7 @@ import click
 from acusight.stack import local_worker_key
 from webapp import create_app
 from webapp.migrate import upgrade
+from webapp.settings import Settings, get_settings
 
 
 @click.group("db")
@@ -21,7 +22,7 @@ def db_group() -> None:
 def db_upgrade() -> None:
     """Apply every migration to the configured database."""
     app = create_app()
-    upgrade(app.extensions["acusight.settings"].database_url)
+    upgrade(get_settings(app).database_url)
     click.echo("database is up to date")
 
 
@@ -32,8 +33,7 @@ ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 
 def default_web_shape() -> tuple[int, int]:
     """gunicorn workers and threads per worker of `acusight serve` unless told otherwise."""
-    workers = int(os.environ.get("ACUSIGHT_WEB_WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 8)
-    return workers, int(os.environ.get("ACUSIGHT_WEB_THREADS", "4"))
+    return Settings.load().web_shape()
 
 
 @click.command()
@@ -57,7 +57,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from webapp.server import GunicornServer
 
     app = create_app()
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     upgrade(settings.database_url)
     base = f"http://{host}:{port}"
     click.echo(f"Acusight API   {base}/api")
@@ -88,7 +88,7 @@ def service_key(name: str, save: bool) -> None:
     """Create or rotate a service account (flows report with it); print its key as the last line."""
     app = create_app()
     with app.app_context():
-        upgrade(app.extensions["acusight.settings"].database_url)
+        upgrade(get_settings(app).database_url)
         key = local_worker_key(app, name, save=save)
         click.echo(key)
 
@@ -116,7 +116,7 @@ def up(host: str, port: int, prefect_port: int) -> None:
     # Ctrl-C / SIGINT must still stop the platform.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     app = create_app()
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     with app.app_context():
         upgrade(settings.database_url)
         key = local_worker_key(app)

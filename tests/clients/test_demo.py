@@ -16,8 +16,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.flows.label_studio_server import LabelStudioServer
 from acusight.stack import free_port
+from tests.flows.label_studio_server import LabelStudioServer
 
 ACCURACY_FLOOR = 0.8
 

@@ -26,7 +26,7 @@ from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, TrainingJob, User, utcnow
 from webapp.services import reaper, service_accounts
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 HOUR = timedelta(hours=1)
 
@@ -50,7 +50,7 @@ def flow_run_in(state: StateType, message: str = "") -> str:
 
 
 def settings_for(app: Flask, **changes: Any) -> Settings:
-    settings: Settings = app.extensions["acusight.settings"]
+    settings: Settings = get_settings(app)
     return Settings(**{**settings.__dict__, **changes})
 
 
@@ -172,6 +172,7 @@ def test_a_killed_worker_leaves_no_training_job_running(
     worker_dir = tmp_path / "worker"
     worker_dir.mkdir()
     _, key = service_accounts.rotate(db.session, "reaper-worker")
+    db.session.commit()  # services only flush; the worker reads it from another process
     (worker_dir / "service_key").write_text(key)
     # Heartbeats at Prefect's shortest interval, and runs without one for 45 s are CRASHED.
     proc = start_worker(own_prefect, live_api, worker_dir, PREFECT_FLOWS_HEARTBEAT_FREQUENCY="30")
@@ -205,6 +206,7 @@ def test_a_killed_worker_leaves_no_training_job_running(
         def reaped_job() -> bool:
             db.session.rollback()
             reaped.extend(reaper.reap(db.session, settings))
+            db.session.commit()  # one pass, one unit of work (as the reap command)
             return any(r.id == job["id"] and r.kind == "training job" for r in reaped)
 
         wait_until(reaped_job, 180, "Prefect to mark the run CRASHED and the reaper to fail the job", 2)

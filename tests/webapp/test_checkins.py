@@ -11,12 +11,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from acusight.cli import main as cli
 from tests.conftest import bearer
 from tests.helpers import assert_error
-from acusight.cli import main as cli
 from webapp.extensions import db
 from webapp.models import Device, DeviceCheckin
 from webapp.services import checkins
+from webapp.settings import get_settings
 
 CHECKIN = "/api/device/checkin"
 HEALTH = {
@@ -90,7 +91,7 @@ def test_bare_checkin_is_a_heartbeat(
 
 
 def test_config_follows_settings(app: Flask, device: dict[str, Any]) -> None:
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     settings.checkin_interval_s = 15
     settings.upload_enabled = False
     settings.upload_min_interval_s = 300
@@ -153,7 +154,7 @@ def test_status_goes_offline_after_configured_silence(
     row.last_seen_at = datetime.now(UTC) - timedelta(seconds=120)
     db.session.commit()
     assert client.get(url, headers=admin_headers).get_json()["data"]["status"] == "online"
-    app.extensions["acusight.settings"].offline_after_s = 60
+    get_settings(app).offline_after_s = 60
     assert client.get(url, headers=admin_headers).get_json()["data"]["status"] == "offline"
     client.post(CHECKIN, headers=_headers(device))
     assert client.get(url, headers=admin_headers).get_json()["data"]["status"] == "online"
@@ -190,7 +191,7 @@ def test_prune_covers_silent_devices(
 
 
 def test_prune_command(app: Flask, device: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("ACUSIGHT_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ACUSIGHT_CHECKIN_RETENTION_DAYS", "7")

@@ -26,12 +26,12 @@ import requests
 from flask import Flask
 from sqlalchemy import func, select
 
+from acusight.stack import free_port, serve_child, wait_http
 from clients.device import DeviceClient
 from tests.conftest import png_bytes
 from webapp.extensions import db
 from webapp.models import Batch, Image, User
 from webapp.services import fsck
-from acusight.stack import free_port, serve_child, wait_http
 from webapp.storage import get_store
 
 pytestmark = pytest.mark.slow

@@ -14,6 +14,7 @@ from tests.conftest import bearer
 from tests.helpers import EXPORTS, FIGURES, assert_error, make_export, make_model
 from webapp.extensions import db
 from webapp.models import DatasetVersion
+from webapp.settings import get_settings
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_each_precision_is_recorded_on_the_job(
 def test_default_accuracy_drop_is_a_setting(
     app: Flask, client: FlaskClient, admin_headers: dict[str, str], model: Any, started: Any
 ) -> None:
-    app.extensions["acusight.settings"].export_max_accuracy_drop = 0.05
+    get_settings(app).export_max_accuracy_drop = 0.05
     job = client.post(
         EXPORTS, json={"model_id": model["id"], "precision": "int8"}, headers=admin_headers
     ).get_json()["data"]

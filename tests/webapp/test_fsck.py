@@ -18,12 +18,13 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import make_image, post_image
 from acusight.cli import main
+from tests.helpers import make_image, post_image
 from webapp.extensions import db
 from webapp.models import DatasetVersion
 from webapp.services import fsck
 from webapp.services.models import artifact_key
+from webapp.settings import get_settings
 from webapp.storage import BlobStore, LocalBlobStore, blob_key, derived_key, get_store
 
 DAY = 24 * 3600
@@ -97,7 +98,7 @@ def crash_between_blob_and_commit(app: Flask, data: bytes, device_key: str) -> s
     The blob is then durably in the store under its real key and no row refers to it: what a power
     cut or an OOM kill between the two steps leaves. Returns the blob's sha256.
     """
-    settings = app.extensions["acusight.settings"]
+    settings = get_settings(app)
     script = textwrap.dedent(
         """
         import io, os, signal, sys

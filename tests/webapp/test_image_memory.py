@@ -25,6 +25,7 @@ from tests.helpers import assert_error, blob_files, image_count, post_image, sta
 from webapp.errors import ServiceUnavailable
 from webapp.services import decode_budget
 from webapp.services.decode_budget import SLOT_BYTES, BudgetExhausted, DecodeBudget
+from webapp.settings import get_settings
 
 MB = 1024 * 1024
 REPO = Path(__file__).resolve().parents[2]
@@ -161,7 +162,7 @@ def key(admin_headers: dict[str, str], provision: Any) -> str:
 @pytest.fixture
 def app_budget(app: Flask) -> DecodeBudget:
     budget = decode_budget.current()
-    assert budget is not None and budget.directory == Path(app.extensions["acusight.settings"].data_dir) / (
+    assert budget is not None and budget.directory == Path(get_settings(app).data_dir) / (
         "decode-budget"
     )
     return budget

@@ -22,6 +22,7 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Batch, Image, Project
 from webapp.services import image_files, ingest
+from webapp.settings import get_settings
 from webapp.storage import SmallChunkFormDataParser, blob_key
 
 
@@ -365,7 +366,7 @@ def test_not_an_accepted_image_is_refused(
 
 
 def test_decompression_bomb_is_refused(app: Flask, key: str, data_dir: Path) -> None:
-    app.extensions["acusight.settings"].max_image_pixels = 100 * 100
+    get_settings(app).max_image_pixels = 100 * 100
     resp = post_image(app.test_client(), key, make_image("PNG", (101, 100)))
     error = assert_error(resp, 400, "VALIDATION_ERROR")
     assert "pixels" in error["message"]

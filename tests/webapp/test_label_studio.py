@@ -33,6 +33,7 @@ from webapp.models import (
     User,
 )
 from webapp.services import label_studio, label_studio_instances, service_accounts
+from webapp.settings import get_settings
 
 WEBHOOK = "/api/integrations/label-studio/webhook"
 
@@ -184,7 +185,7 @@ def test_link_needs_a_reachable_label_studio_and_stores_nothing_otherwise(
     url = f"/api/data/projects/{project['id']}/label-studio"
     error = assert_error(client.post(url, json={}, headers=admin_headers), 503, "SERVICE_UNAVAILABLE")
     assert "unreachable" in error["message"]
-    app.extensions["acusight.settings"].label_studio_url = ""
+    get_settings(app).label_studio_url = ""
     error = assert_error(client.post(url, json={}, headers=admin_headers), 503, "SERVICE_UNAVAILABLE")
     assert "not configured" in error["message"]
     assert db.session.scalar(select(func.count()).select_from(LabelStudioLink)) == 0
@@ -226,7 +227,7 @@ def test_linking_needs_a_public_url_never_the_host_header(
 ) -> None:
     """Label Studio is told where to send webhooks (with their secret) and where images are: from the
     setting only. A Host header chosen by the caller must never become that address."""
-    app.extensions["acusight.settings"].public_url = ""
+    get_settings(app).public_url = ""
     project = make_project(admin_headers)
     evil = {**admin_headers, "Host": "attacker.example"}
     url = f"/api/data/projects/{project['id']}/label-studio"
@@ -240,7 +241,7 @@ def test_linking_needs_a_public_url_never_the_host_header(
     resp = client.get(pending, headers={**flow_headers, "Host": "attacker.example"})
     assert_error(resp, 503, "SERVICE_UNAVAILABLE")
     # With it set, the Host header changes nothing.
-    app.extensions["acusight.settings"].public_url = "https://acusight.example.com/"
+    get_settings(app).public_url = "https://acusight.example.com/"
     assert client.post(url, json={}, headers=evil).status_code == 201
     [_, hook] = fake_label_studio
     assert hook["url"] == "https://acusight.example.com" + label_studio.WEBHOOK_PATH
@@ -347,7 +348,7 @@ def test_flows_get_the_links_label_studio_and_people_never_see_a_token(
     project, _ = linked()
     url = f"/api/integrations/label-studio/projects/{project['id']}/connection"
     got = client.get(url, headers=flow_headers).get_json()["data"]
-    settings = client.application.extensions["acusight.settings"]
+    settings = get_settings(client.application)
     assert got["url"] == settings.label_studio_url and got["token"] == settings.label_studio_token
     assert got["label_studio_project_id"] == db.session.scalar(select(LabelStudioLink.ls_project_id))
     assert_error(client.get(url, headers=admin_headers), 403, "FORBIDDEN")
@@ -598,7 +599,7 @@ def test_stale_tasks_get_fresh_urls(
     db.session.commit()
     stale = client.get(url, headers=flow_headers).get_json()["data"]
     assert [(s["image_id"], s["task_id"]) for s in stale] == [(images[1].id, 10 * images[1].id)]
-    ttl = app.extensions["acusight.settings"].label_studio_url_ttl_hours
+    ttl = get_settings(app).label_studio_url_ttl_hours
     assert datetime.fromisoformat(stale[0]["url_expires_at"]) > datetime.now(UTC) + timedelta(hours=ttl - 1)
     # Nobody annotates archived batches: their URLs are left to expire.
     resp = client.patch(
@@ -696,7 +697,7 @@ def test_webhook_needs_the_links_own_secret(
     assert_error(client.post(WEBHOOK, json=body, headers=wrong), 401, "UNAUTHORIZED")
     assert_error(client.post(WEBHOOK, data="garbage", headers=wrong), 401, "UNAUTHORIZED")
     # The secret once shared by every link (derived from the app's secret key) opens nothing.
-    key = app.extensions["acusight.settings"].secret_key.encode()
+    key = get_settings(app).secret_key.encode()
     derived = hmac.new(key, b"label-studio-webhook", hashlib.sha256).hexdigest()
     old = {label_studio.WEBHOOK_HEADER: derived}
     assert_error(client.post(WEBHOOK, json=body, headers=old), 401, "UNAUTHORIZED")

@@ -26,15 +26,16 @@ from flask_jwt_extended import create_refresh_token, decode_token
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from acusight.cli import main as cli_main
 from tests.conftest import bearer
 from tests.helpers import assert_error
 from webapp import create_app
 from webapp.auth import issue_tokens
-from acusight.cli import main as cli_main
 from webapp.errors import Forbidden
 from webapp.extensions import db
 from webapp.models import User
 from webapp.services import accounts, users
+from webapp.settings import get_settings
 
 IDP_DIR = Path(__file__).resolve().parents[1] / "oidc"
 CLIENT_ID = "acusight"
@@ -322,7 +323,7 @@ def test_redirect_url_derived_from_the_request_host(
     database_url: str, data_dir: Path, idp: IdP, invite: Any
 ) -> None:
     app = create_app({"data_dir": data_dir, "database_url": database_url, **oidc_settings(idp)})
-    app.extensions["acusight.settings"].oidc_redirect_url = ""
+    get_settings(app).oidc_redirect_url = ""
     client = app.test_client()
     authorize_url = start_login(client)
     assert parse_qs(urlsplit(authorize_url).query)["redirect_uri"] == [DERIVED_REDIRECT_URL]
@@ -722,7 +723,7 @@ def test_a_reused_refresh_token_revokes_its_whole_sign_in(client: FlaskClient, i
 
 def test_a_sign_in_ends_after_its_absolute_lifetime(client: FlaskClient, app: Flask, admin: User) -> None:
     """Refreshing slides each refresh token's expiry, never the sign-in's: it ends session_max after."""
-    session_max = app.extensions["acusight.settings"].session_max
+    session_max = get_settings(app).session_max
     began = int(time.time() - session_max.total_seconds()) + 60  # a minute before the end
     late = issue_tokens(admin, session_of={"fam": "f" * 32, "auth_time": began})
     claims = decode_token(late["refresh_token"])

@@ -15,15 +15,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from acusight.cli import main
 from tests.conftest import bearer, png_bytes
 from tests.helpers import assert_error, make_model
 from webapp import orchestration
-from acusight.cli import main
 from webapp.errors import RateLimited
 from webapp.extensions import db
 from webapp.models import DatasetVersion, ExportJob, Image, Organization, TrainingJob, TrainingSchedule, User
 from webapp.services import quotas, training
 from webapp.services.schedules import cron_gap_under
+from webapp.settings import get_settings
 from webapp.storage import blob_key, get_store
 
 DATASETS = "/api/data/datasets"
@@ -129,7 +130,7 @@ def test_schedules_at_the_minimum_pass_and_updates_are_held_to_it(
         )
     assert client.get(f"{SCHEDULES}/{sid}", headers=admin_headers).get_json()["data"]["cron"] == "0 3 * * *"
     # The minimum is a setting.
-    app.extensions["acusight.settings"].schedule_min_interval_s = 60
+    get_settings(app).schedule_min_interval_s = 60
     resp = client.patch(f"{SCHEDULES}/{sid}", json={"interval_seconds": 60}, headers=admin_headers)
     assert resp.status_code == 200 and resp.get_json()["data"]["interval_seconds"] == 60
 

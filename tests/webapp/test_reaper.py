@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from webapp import orchestration
 from acusight.cli import main
+from webapp import orchestration
 from webapp.extensions import db
 from webapp.models import DatasetVersion, ExportJob, LabelStudioLink, TrainingJob, utcnow
 from webapp.services import reaper
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 LATER = timedelta(hours=7)
 
@@ -78,7 +78,7 @@ def test_silent_running_records_fail_when_prefect_cannot_be_asked(
     )
     db.session.add(link)
     db.session.commit()
-    settings: Settings = app.extensions["acusight.settings"]
+    settings: Settings = get_settings(app)
 
     # Quiet, but not for long: Prefect can't be asked, so nothing is concluded.
     assert reaper.reap(db.session, settings, now=utcnow() + timedelta(hours=1)) == []
@@ -185,7 +185,7 @@ def test_without_a_prefect_server_nothing_is_concluded(
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     refresh_global_settings_context()
     try:
-        settings: Settings = app.extensions["acusight.settings"]
+        settings: Settings = get_settings(app)
         assert reaper.reap(db.session, settings, now=utcnow() + timedelta(hours=1)) == []
         assert not orchestration.ensure_zombie_detection(60)
         done = reaper.reap(db.session, settings, now=utcnow() + LATER)

@@ -2,6 +2,7 @@
 
 import secrets
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from click.testing import CliRunner
 
 from acusight.cli import main
 from flows.config import FlowSettings
-from webapp.settings import Settings
+from webapp.settings import Settings, SettingsError
 
 
 def test_defaults_use_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,3 +126,54 @@ def test_flows_refuse_a_placeholder_service_key(
         FlowSettings.from_env()
     monkeypatch.setenv("ACUSIGHT_SERVICE_KEY", "ask_" + secrets.token_urlsafe(32))
     assert FlowSettings.from_env().service_key.startswith("ask_")
+
+
+def test_a_bad_value_names_its_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACUSIGHT_MAX_UPLOAD_MB", "twenty")
+    monkeypatch.setenv("ACUSIGHT_UPLOAD_ENABLED", "maybe")
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({"data_dir": tmp_path})
+    message = str(refused.value)
+    assert "ACUSIGHT_MAX_UPLOAD_MB: input should be a valid integer" in message and "'twenty'" in message
+    assert "ACUSIGHT_UPLOAD_ENABLED: input should be a valid boolean" in message
+
+
+def test_switches_and_numbers_may_carry_spaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACUSIGHT_SQL_ECHO", " On ")
+    monkeypatch.setenv("ACUSIGHT_MAX_UPLOAD_MB", " 7 ")
+    monkeypatch.setenv("ACUSIGHT_RATE_LIMIT", "")  # empty: unset, the default
+    settings = Settings.from_env({"data_dir": tmp_path})
+    assert settings.sql_echo is True and settings.max_upload_mb == 7 and settings.rate_limit == ""
+
+
+def test_commands_report_a_bad_value_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ACUSIGHT_WEB_THREADS", "many")
+    result = CliRunner().invoke(main, ["serve", "--port", "1"])
+    assert result.exit_code == 1
+    assert "Error: ACUSIGHT_WEB_THREADS: input should be a valid integer" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_flows_read_their_own_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ACUSIGHT_SERVICE_KEY", "ask_" + secrets.token_urlsafe(32))
+    monkeypatch.setenv("ACUSIGHT_API_URL", "http://api.example:8080/api/")
+    monkeypatch.delenv("ACUSIGHT_DVC_REPO", raising=False)
+    monkeypatch.setenv("ACUSIGHT_WORKER_FLOWS", "train-model, export-model,")
+    settings = FlowSettings.from_env()
+    assert settings.api_url == "http://api.example:8080/api"
+    assert settings.dvc_repo == tmp_path / "dvc" / "repo"
+    assert settings.flows == {"train-model", "export-model"}
+    monkeypatch.delenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", raising=False)
+    monkeypatch.delenv("ACUSIGHT_LABEL_STUDIO_URL", raising=False)
+    assert FlowSettings.load().label_studio_pull_interval() is None
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_URL", "http://ls.example")
+    assert FlowSettings.load().label_studio_pull_interval() == timedelta(minutes=5)
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "0")
+    assert FlowSettings.load().label_studio_pull_interval() is None
+    monkeypatch.setenv("ACUSIGHT_LABEL_STUDIO_PULL_MINUTES", "often")
+    with pytest.raises(SettingsError, match="ACUSIGHT_LABEL_STUDIO_PULL_MINUTES"):
+        FlowSettings.load()

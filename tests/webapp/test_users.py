@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
+from acusight.cli import main
 from tests.conftest import bearer
 from tests.helpers import assert_error
 from webapp.auth import issue_tokens
-from acusight.cli import main
 from webapp.extensions import db
 from webapp.models import Invitation, User
 from webapp.services import accounts

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import tempfile
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, jsonify, request
+
+from webapp.settings import get_settings
 
 _CHUNK = 64 * 1024
 
@@ -19,7 +21,7 @@ def _sink() -> tuple[Response, int]:
 
     With ``?fsync=1`` the file is also flushed to stable storage, as an upload's blob is.
     """
-    directory = current_app.extensions["acusight.settings"].data_dir / "tmp"
+    directory = get_settings().data_dir / "tmp"
     directory.mkdir(parents=True, exist_ok=True)
     size = 0
     with tempfile.NamedTemporaryFile(dir=directory, prefix="sink-") as f:

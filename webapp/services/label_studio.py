@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
-from flask import current_app
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -35,7 +34,7 @@ from webapp.models import (
 from webapp.services import annotations, batches
 from webapp.services.common import get_in_org, lock_rows
 from webapp.services.label_studio_instances import Instance, link_instance, organization_instance
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
@@ -61,7 +60,7 @@ PULL_LEASE = timedelta(minutes=10)
 
 
 def _settings() -> Settings:
-    return current_app.extensions["acusight.settings"]
+    return get_settings()
 
 
 # --- Talking to Label Studio (from requests: linking, and keeping the labeling config in step) -------

@@ -11,20 +11,19 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, ServiceUnavailable, ValidationError
 from webapp.models import LabelStudioAccount, LabelStudioLink
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 
 def _settings() -> Settings:
-    return current_app.extensions["acusight.settings"]
+    return get_settings()
 
 
 SHARED_REFUSAL = (

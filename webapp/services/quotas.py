@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from webapp.db import autocommit_connection
 from webapp.errors import InsufficientStorage, RateLimited, ValidationError
 from webapp.models import DatasetVersion, ExportJob, Image, Organization, TrainingJob
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 
 # Retry-After of a refusal for too many jobs at once: nothing tells when one of them finishes.
 RETRY_AFTER_S = 60
@@ -49,7 +49,7 @@ _ORGS = Organization.__table__
 
 
 def settings() -> Settings:
-    return current_app.extensions["acusight.settings"]  # type: ignore[no-any-return]
+    return get_settings()
 
 
 def _own_or_default(own: int | None, default: int) -> int:

@@ -3,7 +3,7 @@
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 from flask.views import MethodView
 from flask_jwt_extended import decode_token, get_jwt
 from flask_jwt_extended.exceptions import JWTExtendedException
@@ -17,6 +17,7 @@ from webapp.auth import ANY_ROLE, current_user, issue_tokens, refresh_required, 
 from webapp.errors import AppError, ValidationError
 from webapp.extensions import db
 from webapp.services import accounts
+from webapp.settings import get_settings
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign in with OpenID Connect")
 
@@ -81,7 +82,7 @@ class Me(MethodView):
 
 
 def _settings() -> Any:
-    return current_app.extensions["acusight.settings"]
+    return get_settings()
 
 
 def _decode_refresh(token: str) -> dict[str, Any]:
@@ -97,7 +98,7 @@ def _deliver(tokens: dict[str, Any]) -> Any:
     The target is a setting, never a request parameter (no open redirect), and a fragment is not
     sent to any server nor in a Referer header.
     """
-    target = current_app.extensions["acusight.settings"].oidc_post_login_url
+    target = get_settings().oidc_post_login_url
     if not target:
         return tokens
     fragment = urlencode({k: v for k, v in tokens.items() if k != "user"})

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 from werkzeug.datastructures import FileStorage
 
@@ -23,14 +23,14 @@ from webapp.auth import calling_device, current_device, device_key_required, dev
 from webapp.extensions import db
 from webapp.services import checkins, delivery, exports, ingest
 from webapp.services.models import artifact_key
-from webapp.settings import Settings
+from webapp.settings import Settings, get_settings
 from webapp.storage import StagedFile, get_store
 
 blp = Blueprint("device", __name__, url_prefix="/device", description="Calls a device makes")
 
 
 def _settings() -> Settings:
-    return current_app.extensions["acusight.settings"]
+    return get_settings()
 
 
 @blp.route("/self")

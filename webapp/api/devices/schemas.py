@@ -3,16 +3,16 @@
 from datetime import UTC, timedelta
 
 import marshmallow as ma
-from flask import current_app
 from marshmallow import validate
 
 from webapp.api.envelope import PageArgsSchema
 from webapp.api.fields import name_field, optional_text
 from webapp.services import devices
+from webapp.settings import get_settings
 
 
 def _offline_after() -> timedelta:
-    return timedelta(seconds=current_app.extensions["acusight.settings"].offline_after_s)
+    return timedelta(seconds=get_settings().offline_after_s)
 
 
 class DeviceSchema(ma.Schema):

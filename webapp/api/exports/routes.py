@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 
 from webapp.api.binary import binary_doc, blob_download
@@ -20,6 +20,7 @@ from webapp.errors import ValidationError
 from webapp.extensions import db
 from webapp.services import exports
 from webapp.services.models import artifact_key
+from webapp.settings import get_settings
 from webapp.storage import StagedFile, get_store
 
 blp = Blueprint("export-jobs", __name__, url_prefix="/ml/export-jobs", description="Model exports (ONNX)")
@@ -50,7 +51,7 @@ class ExportJobs(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any]) -> Any:
         """Export a model of a succeeded training job to ONNX (fp32, fp16 or int8), checked for parity."""
-        settings = current_app.extensions["acusight.settings"]
+        settings = get_settings()
         body.setdefault("max_accuracy_drop", settings.export_max_accuracy_drop)
         return exports.create(db.session, current_org().id, calling_user(), **body)
 

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 
 from webapp.api.envelope import Blueprint
@@ -18,6 +17,7 @@ from webapp.api.users.schemas import (
 from webapp.auth import ADMINS, current_org, current_user, user_required
 from webapp.extensions import db
 from webapp.services import accounts
+from webapp.settings import get_settings
 
 blp = Blueprint("users", __name__, url_prefix="/users", description="People of your organization (admins)")
 
@@ -73,7 +73,7 @@ class Invitations(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body: dict[str, Any]) -> Any:
         """Invite an email with a role; the person's first sign-in with that email joins."""
-        days = body.get("expires_in_days") or current_app.extensions["acusight.settings"].invitation_days
+        days = body.get("expires_in_days") or get_settings().invitation_days
         return accounts.invite(
             db.session, current_org().id, body["email"], body["role"], current_user(), days
         )
