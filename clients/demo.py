@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -574,77 +573,3 @@ def count_by(runs: list[dict[str, Any]], key: str) -> dict[str, int]:
     for run in runs:
         counts[run[key]] = counts.get(run[key], 0) + 1
     return counts
-
-
-def run_demo(
-    app: Any,
-    options: DemoOptions,
-    *,
-    port: int,
-    prefect_port: int,
-    keep_running: bool,
-    summary_json: Path | None,
-) -> int:
-    """Start the embedded platform, run the demo through its API, print the summary; the exit code."""
-    from acusight.stack import Stack, local_worker_key
-    from webapp.auth import issue_access_token
-    from webapp.errors import NotFound
-    from webapp.extensions import db
-    from webapp.migrate import upgrade
-    from webapp.services import users
-    from webapp.settings import get_settings
-
-    console = Console()
-    settings = get_settings(app)
-    upgrade(settings.database_url)
-    with app.app_context():
-        try:
-            user = users.by_email(db.session, "demo@acusight.local")
-        except NotFound:
-            user = users.create(db.session, "demo@acusight.local", "Acusight demo", "admin", "Demo admin")
-        token = issue_access_token(user)
-        key = local_worker_key(app)
-    label_studio = None
-    if settings.label_studio_url:
-        if not settings.label_studio_token:
-            raise DemoError(
-                f"Label Studio at {settings.label_studio_url} needs a token: set ACUSIGHT_LABEL_STUDIO_TOKEN"
-            )
-        label_studio = LabelStudioAnnotators(settings.label_studio_url, settings.label_studio_token)
-        label_studio.check()  # before anything starts: a wrong URL or token fails at once
-    stack = Stack(settings, port=port, prefect_port=prefect_port)
-    if label_studio is not None and not settings.public_url:
-        # Where Label Studio fetches images and sends webhooks: the API takes it from its settings only.
-        os.environ["ACUSIGHT_PUBLIC_URL"] = stack.api_url.removesuffix("/api")
-    t0 = time.perf_counter()
-    with console.status("starting the platform: Prefect server, API, worker"):
-        try:
-            stack.start(key)
-        except RuntimeError as exc:
-            raise DemoError(str(exc)) from exc
-    urls = {
-        "API docs": f"{stack.api_url}/docs",
-        "Prefect UI (flow runs)": f"{stack.prefect_ui_url}/runs",
-    }
-    try:
-        demo = Demo(Api(stack.api_url, token), console, settings.data_dir / "demo", options, label_studio)
-        demo.summary.steps["start the platform"] = time.perf_counter() - t0
-        summary = demo.run()
-        urls.update(demo.urls)
-        runs = flow_runs(stack.prefect_api_url, stack.prefect_auth)
-        summary.facts["flow runs"] = count_by(runs, "state_type")
-        summary.facts["flow runs per flow"] = count_by(runs, "flow_name")
-        console.print(summary_table(summary, urls))
-        if summary_json is not None:
-            summary_json.write_text(
-                json.dumps(
-                    {"facts": summary.facts, "steps": summary.steps, "urls": urls}, default=str, indent=2
-                )
-            )
-        if keep_running:
-            console.print("The platform keeps running; Ctrl-C stops it.")
-            return stack.supervise()
-        return 0
-    finally:
-        if not keep_running:
-            stack.stop()

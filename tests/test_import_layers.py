@@ -1,0 +1,63 @@
+"""Every import arrow between the top-level packages points down.
+
+acusight (the command line, local supervision)
+    -> webapp (the API), flows (the workers), clients (devices, the demo: HTTP only)
+    -> pipelines (ML), acusight_settings (the ACUSIGHT_* variables): they import none of the others.
+
+webapp never imports flows nor clients (it starts flows through Prefect); flows reach the platform over
+REST, never through webapp; clients talk HTTP (a device runs its model with pipelines); pipelines, the
+ML library anyone may use, run on their own (DVC stages, a training process) and import none of the
+others. Imports inside functions count as much as those at the top.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("acusight", "acusight_settings", "webapp", "flows", "clients", "pipelines")
+
+# What each package may import among PACKAGES (besides itself).
+ALLOWED: dict[str, set[str]] = {
+    "acusight": {"acusight_settings", "webapp", "flows", "clients", "pipelines"},
+    "webapp": {"acusight_settings", "pipelines"},
+    "flows": {"acusight_settings", "pipelines"},
+    "clients": {"pipelines"},
+    "pipelines": set(),
+    "acusight_settings": set(),
+}
+
+
+def imported_packages(path: Path) -> dict[str, int]:
+    """The top-level modules ``path`` imports (absolute imports), each with the first line doing so."""
+    found: dict[str, int] = {}
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            found.setdefault(name.split(".")[0], node.lineno)
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_imports_point_down(package: str) -> None:
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {imported}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for imported, line in imported_packages(path).items()
+        if imported in PACKAGES and imported != package and imported not in ALLOWED[package]
+    ]
+    assert not wrong, "imports against the layering:\n" + "\n".join(wrong)
+
+
+def test_the_settings_module_needs_no_web_code() -> None:
+    """acusight_settings is the bottom layer: no Flask, no Prefect, no click."""
+    for path in sorted((ROOT / "acusight_settings").rglob("*.py")):
+        assert not imported_packages(path).keys() & {"flask", "prefect", "click"}, path
