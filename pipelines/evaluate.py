@@ -22,7 +22,7 @@ CONFUSION_FILE = "confusion.csv"
 
 @dataclass(frozen=True)
 class EvaluateParams:
-    """The `evaluate:` section of params.yaml."""
+    """The `evaluate:` section of params.yaml; defaults are the file's (tests/pipelines/test_params.py)."""
 
     batch_size: int = 512
     device: str = "auto"
