@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -80,10 +80,22 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+class CommittingClient(FlaskClient):
+    """The test client, committing first what the test did through services directly (as a command
+    would, in its own unit of work): the request shares the test's session, and a request that fails
+    rolls back only what it did itself."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():  # the test's own thread (others have no session of the test's)
+            db.session.commit()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, data_dir: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app({"data_dir": data_dir, "database_url": database_url, **app_config})
     app.config["TESTING"] = True
+    app.test_client_class = CommittingClient
     with app.app_context():
         yield app
         empty_database()

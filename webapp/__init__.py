@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy.exc import IntegrityError
 
-from webapp import oidc, ratelimit, security, storage
+from webapp import oidc, ratelimit, security, storage, unit_of_work
 from webapp.api import docs_assets
 from webapp.api import register as register_api
 from webapp.api.benchmark import register as register_benchmark_endpoints
@@ -34,8 +34,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings = Settings.from_env(config)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
 
-    # An API only: no static folder, so no /static route serving files from the package.
-    app = Flask(__name__, static_folder=None)
+    # An API only: no static folder, so no /static route serving files from the package. Each request
+    # is one unit of work: committed when its view succeeds, rolled back otherwise.
+    app = unit_of_work.UnitOfWorkFlask(__name__, static_folder=None)
     # Multipart file parts stream straight into the blob store's staging area while they are hashed.
     app.request_class = storage.UploadRequest
     # Every <int:…> of a route is a record id, bounded by the id columns' range (before routes exist).
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     jwt.init_app(app)
+    unit_of_work.init_app(app)
     oidc.init_app(app, settings)
     api.init_app(app)
     api.spec.components.security_scheme(

@@ -31,6 +31,7 @@ from webapp.models.base import MAX_ID
 from webapp.security import lookup_prefix, verify_secret
 from webapp.services import accounts
 from webapp.settings import get_settings
+from webapp.unit_of_work import commit_now
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -318,7 +319,8 @@ def device_key_required(func: F) -> F:
             raise _no_device_key()
         session = db.session
         device = authenticate_device_row(autocommit_connection(session), key)
-        session.commit()
+        # Not a write: ending the read here hands the connection back to the pool while the body arrives.
+        commit_now(session)
         g.calling_device = device
         g.organization_id = device.organization_id
         return func(*args, **kwargs)

@@ -23,7 +23,6 @@ def orgs_create(name: str) -> None:
 
     with accounts_session() as session:
         org = organizations.create(session, name)
-        session.commit()
         click.echo(f"created organization {org.name} (id {org.id}, slug {org.slug})")
 
 
@@ -107,7 +106,6 @@ def orgs_quota_set(org_ref: str, jobs: str | None, storage_mb: str | None, image
         org = organizations.find(session, org_ref)
         for column, value in changes.items():
             setattr(org, column, value)
-        session.commit()
         _echo_quotas(session, org)
 
 

@@ -179,5 +179,6 @@ def worker(
 def service_key(app: Flask, worker_dir: Path) -> str:
     """A fresh service account whose key the worker reads from its data dir at each flow run."""
     _, key = service_accounts.rotate(db.session, "test-worker")
+    db.session.commit()  # services only flush; the worker reads it from another process
     (worker_dir / "service_key").write_text(key)
     return key

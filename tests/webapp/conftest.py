@@ -18,6 +18,7 @@ from webapp import create_app, orchestration
 from webapp.extensions import db
 from webapp.models import Batch, DatasetVersion, Image, User
 from webapp.services import service_accounts
+from webapp.unit_of_work import unit_of_work
 
 _SERIAL = itertools.count(1)
 
@@ -137,7 +138,8 @@ def ready_dataset(
 @pytest.fixture
 def service(admin: Any) -> dict[str, str]:
     """Headers of a service account acting for the admin's organization: the flows' side."""
-    _, key = service_accounts.create(db.session, "trainer")
+    with unit_of_work(db.session):
+        _, key = service_accounts.create(db.session, "trainer")
     return service_headers(key, admin.organization_id)
 
 

@@ -13,6 +13,7 @@ from tests.helpers import assert_error, service_headers
 from webapp.extensions import db
 from webapp.models import Annotation, Batch, Image, User
 from webapp.services import annotations, service_accounts
+from webapp.unit_of_work import unit_of_work
 
 BOX = {"label": "car", "x": 0.1, "y": 0.2, "width": 0.3, "height": 0.4}
 
@@ -405,9 +406,12 @@ def test_concurrent_annotations_keep_the_counters_exact(
         with app.app_context():
             for k in range(4):
                 image_id = ids[(n + k) % len(ids)]
-                made = annotations.create(db.session, org, image_id=image_id, annotator=None, label="cat")
+                # Each call its own unit of work, as a request's would be.
+                with unit_of_work(db.session):
+                    made = annotations.create(db.session, org, image_id=image_id, annotator=None, label="cat")
                 if k == 3 and n % 2:
-                    annotations.delete(db.session, org, made.id, None)
+                    with unit_of_work(db.session):
+                        annotations.delete(db.session, org, made.id, None)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
     for thread in threads:

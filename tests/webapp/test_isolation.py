@@ -14,6 +14,7 @@ import io
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -64,6 +65,7 @@ from webapp.services import (
     training,
     users,
 )
+from webapp.unit_of_work import unit_of_work
 
 ROLES = ("admin", "ml_engineer", "annotator", "viewer")
 CALLERS = (*ROLES, "device", "service", "anonymous")
@@ -158,6 +160,13 @@ class Call:
     ok: tuple[int, ...] = (200,)
 
 
+@contextmanager
+def in_job(app: Flask) -> Iterator[None]:
+    """Work the test does outside a request, through services: its own app context and unit of work."""
+    with app.app_context(), unit_of_work(db.session):
+        yield
+
+
 class World:
     """The app, its client and the two organizations, shared by every test of this module."""
 
@@ -165,7 +174,7 @@ class World:
         self.app = app
         self.client = app.test_client()
         self._serial = itertools.count(1)
-        with app.app_context():
+        with in_job(app):
             _, self.service_key = service_accounts.create(db.session, "isolation-flows")
         self.a = self._build(Org("a", "Tenant A", seed=1))
         self.b = self._build(Org("b", "Tenant B", seed=2))
@@ -177,7 +186,7 @@ class World:
 
     def credentials(self, org: Org, caller: str, refresh: bool = False) -> dict[str, str]:
         if caller in ROLES:
-            with self.app.app_context():
+            with in_job(self.app):
                 user = db.session.get(User, org.users[caller])
                 assert user is not None
                 token = create_refresh_token(identity=str(user.id)) if refresh else issue_access_token(user)
@@ -229,7 +238,7 @@ class World:
 
     def signed_query(self, image_id: int) -> dict[str, Any]:
         """A signed URL's query for an image, signed for the link of the image's project."""
-        with self.app.app_context():
+        with in_job(self.app):
             image = db.session.get(Image, image_id)
             assert image is not None
             link = db.session.scalar(
@@ -250,39 +259,39 @@ class World:
         return admin
 
     def fresh_user(self, org: Org) -> int:
-        with self.app.app_context():
+        with in_job(self.app):
             return users.create(db.session, f"spare{self.serial()}@{org.key}.iso.test", org.name, "viewer").id
 
     def fresh_invitation(self, org: Org) -> int:
-        with self.app.app_context():
+        with in_job(self.app):
             email = f"invitee{self.serial()}@{org.key}.iso.test"
             return accounts.invite(db.session, org.id, email, "viewer", None, 7).id
 
     def fresh_rule(self, org: Org) -> int:
-        with self.app.app_context():
+        with in_job(self.app):
             domain = f"d{self.serial()}.{org.key}.iso.test"
             return accounts.add_domain_rule(db.session, domain, org.name, "viewer").id
 
     def fresh_token_secret(self, org: Org) -> str:
-        with self.app.app_context():
+        with in_job(self.app):
             return provisioning.create(db.session, self._admin(org), name="spare")[1]
 
     def fresh_device(self, org: Org) -> int:
         secret = self.fresh_token_secret(org)
-        with self.app.app_context():
+        with in_job(self.app):
             device, _ = devices.provision(
                 db.session, token=secret, serial_number=f"spare-{self.serial()}", name="spare"
             )
             return device.id
 
     def fresh_project(self, org: Org) -> int:
-        with self.app.app_context():
+        with in_job(self.app):
             return projects.create(db.session, org.id, name=f"spare {self.serial()}", labels=["cat"]).id
 
     def fresh_link(self, org: Org) -> int:
         """A linked project (the link row stands in for what Label Studio made, as test_label_studio's)."""
         project_id = self.fresh_project(org)
-        with self.app.app_context():
+        with in_job(self.app):
             db.session.add(
                 LabelStudioLink(
                     organization_id=org.id,
@@ -295,18 +304,18 @@ class World:
         return project_id
 
     def fresh_annotation(self, org: Org, by: str) -> int:
-        with self.app.app_context():
+        with in_job(self.app):
             annotator = db.session.get(User, org.users[by])
             return annotations.create(
                 db.session, org.id, image_id=org.images[1]["id"], annotator=annotator, label="cat"
             ).id
 
     def fresh_queued_job(self, org: Org) -> int:
-        with self.app.app_context():
+        with in_job(self.app):
             return training.create(db.session, org.id, None, dataset_id=org.dataset).id
 
     def fresh_schedule(self, org: Org) -> int:
-        with self.app.app_context():
+        with in_job(self.app):
             schedule = schedules.create(
                 db.session, org.id, None, project_id=org.project, name="spare", interval_seconds=3600
             )
@@ -330,7 +339,7 @@ class World:
 
     def _build(self, org: Org) -> Org:
         """One of everything, through the services and the API; flows' records moved along by hand."""
-        with self.app.app_context():
+        with in_job(self.app):
             s = db.session
             people = {role: users.create(s, f"{role}@{org.key}.iso.test", org.name, role) for role in ROLES}
             org.id = people["admin"].organization_id
@@ -348,7 +357,7 @@ class World:
         org.batch = org.images[0]["batch_id"]
         self._ok(self.client.post("/api/device/checkin", json={}, headers={"X-Device-Key": org.device_key}))
         service = service_headers(self.service_key, org.id)
-        with self.app.app_context():
+        with in_job(self.app):
             s = db.session
             annotator = s.get(User, org.users["annotator"])
             made = [
@@ -398,7 +407,7 @@ class World:
         org.model = self._ok(model, 201)["id"]
         done = {"status": "succeeded"}
         self._ok(self.client.patch(f"/api/ml/training-jobs/{org.job_done}", json=done, headers=service))
-        with self.app.app_context():
+        with in_job(self.app):
             s = db.session
             made_exports = [
                 exports.create(s, org.id, None, model_id=org.model, max_accuracy_drop=0.01) for _ in range(2)
@@ -415,7 +424,7 @@ class World:
         )
         self._ok(artifact, 201)
         self._ok(self.client.patch(f"/api/ml/export-jobs/{org.export_done}", json=done, headers=service))
-        with self.app.app_context():
+        with in_job(self.app):
             s = db.session
             devices.update(s, org.id, org.device, {"deployed_export_id": org.export_done})
             # Never enough new labels: the scheduled flow's calls record a skip, nothing more.
@@ -1105,7 +1114,7 @@ def test_lists_show_exactly_the_callers_organization(world: World, key: str) -> 
             continue
         assert operation in LISTS, f"{operation} answers a list: add it to LISTS"
         model = LISTS[operation]
-        with world.app.app_context():
+        with in_job(world.app):
             mine = set(db.session.scalars(select(model.id).where(model.organization_id == org.id)))
         listed = {item["id"] for item in body["data"]}
         assert listed == mine, (operation, sorted(listed - mine), sorted(mine - listed))
@@ -1116,7 +1125,7 @@ def test_lists_show_exactly_the_callers_organization(world: World, key: str) -> 
 
 
 def test_a_users_token_reaches_only_its_organization_whatever_it_claims(world: World) -> None:
-    with world.app.app_context():
+    with in_job(world.app):
         claims = {"org": world.b.id}
         token = create_access_token(identity=str(world.a.users["admin"]), additional_claims=claims)
     headers = {"Authorization": f"Bearer {token}", "X-Acusight-Organization": str(world.b.id)}
@@ -1136,13 +1145,13 @@ def test_a_device_sees_itself_whatever_organization_a_header_names(world: World)
 @pytest.fixture
 def dangling_assignment(world: World) -> Iterator[None]:
     """A's device assigned B's export in the database, past the API's own check."""
-    with world.app.app_context():
+    with in_job(world.app):
         device = db.session.get(Device, world.a.device)
         assert device is not None
         device.deployed_export_id = world.b.export_done
         db.session.commit()
     yield
-    with world.app.app_context():
+    with in_job(world.app):
         device = db.session.get(Device, world.a.device)
         assert device is not None
         device.deployed_export_id = world.a.export_done
@@ -1162,7 +1171,7 @@ def test_a_device_is_never_delivered_another_organizations_export(
 def test_the_same_bytes_in_another_organization_are_a_new_image(world: World) -> None:
     """Content addressing is per organization: uploading B's bytes neither finds nor touches B's image."""
     theirs = world.b.images[0]
-    with world.app.app_context():
+    with in_job(world.app):
         batch = db.session.get(Batch, world.b.batch)
         assert batch is not None
         batch_name = batch.name

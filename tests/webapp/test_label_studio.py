@@ -57,6 +57,7 @@ def app_config() -> dict[str, Any]:
 @pytest.fixture
 def flow_headers(admin: User) -> dict[str, str]:
     _, key = service_accounts.rotate(db.session, "test-flows")
+    db.session.commit()  # services only flush: the test commits, as the command would
     return service_headers(key, admin.organization_id)
 
 
@@ -321,6 +322,7 @@ def test_an_organization_links_in_its_own_label_studio(
     label_studio_instances.configure(
         db.session, other_admin.organization_id, "https://ls.other.test/", "other-token"
     )
+    db.session.commit()
     theirs = make_project(bearer(other_admin))
     resp = client.post(
         f"/api/data/projects/{theirs['id']}/label-studio", json={}, headers=bearer(other_admin)
@@ -364,6 +366,7 @@ def test_flows_get_the_links_label_studio_and_people_never_see_a_token(
     theirs = make_project(bearer(other_admin))
     _add_link(other_admin.organization_id, theirs["id"], 999)
     _, key = service_accounts.rotate(db.session, "other-flows")
+    db.session.commit()
     other_flows = service_headers(key, other_admin.organization_id)
     their_url = f"/api/integrations/label-studio/projects/{theirs['id']}/connection"
     error = assert_error(client.get(their_url, headers=other_flows), 409, "CONFLICT")
@@ -372,6 +375,7 @@ def test_flows_get_the_links_label_studio_and_people_never_see_a_token(
     label_studio_instances.configure(
         db.session, other_admin.organization_id, "https://ls.other.test", "tok-1"
     )
+    db.session.commit()
     own = make_project(bearer(other_admin))
     _add_link(other_admin.organization_id, own["id"], 1, url="https://ls.other.test")
     own_url = f"/api/integrations/label-studio/projects/{own['id']}/connection"
@@ -381,10 +385,12 @@ def test_flows_get_the_links_label_studio_and_people_never_see_a_token(
     label_studio_instances.configure(
         db.session, other_admin.organization_id, "https://ls.other.test", "tok-2"
     )
+    db.session.commit()
     assert client.get(own_url, headers=other_flows).get_json()["data"]["token"] == "tok-2"
     label_studio_instances.configure(
         db.session, other_admin.organization_id, "https://ls2.other.test", "tok-3"
     )
+    db.session.commit()
     error = assert_error(client.get(own_url, headers=other_flows), 409, "CONFLICT")
     assert "unlink and link the project again" in error["details"]
     # The first organization's own flows are unaffected.
@@ -1053,6 +1059,7 @@ def test_links_span_organizations_for_service_accounts_only(
 ) -> None:
     linked()
     _, key = service_accounts.rotate(db.session, "scheduler")
+    db.session.commit()
     resp = client.get("/api/integrations/label-studio/links", headers=service_headers(key, None))
     assert resp.status_code == 200 and len(resp.get_json()["data"]) == 1
     # A person's valid token is not a service key: authenticated, not allowed.

@@ -242,6 +242,7 @@ def invite(make_user: Any) -> Callable[..., User]:
     def _invite(email: str, role: str = "ml_engineer", org: str = "Acme") -> User:
         admin = make_user("admin", org)
         accounts.invite(db.session, admin.organization_id, email, role, admin, days=7)
+        db.session.commit()  # services only flush: the test commits what it sets up
         return admin
 
     return _invite
@@ -571,6 +572,7 @@ def test_expired_invitation_is_refused(client: FlaskClient, make_user: Any) -> N
 def test_domain_rule_places_a_new_user(client: FlaskClient, make_user: Any) -> None:
     make_user("admin", "BigCorp")
     accounts.add_domain_rule(db.session, "bigcorp.test", "BigCorp", "ml_engineer")
+    db.session.commit()
     data = sign_in(client, "erin").get_json()["data"]
     assert data["user"]["organization"]["name"] == "BigCorp" and data["user"]["role"] == "ml_engineer"
 
@@ -578,6 +580,7 @@ def test_domain_rule_places_a_new_user(client: FlaskClient, make_user: Any) -> N
 def test_invitation_of_the_rules_organization_wins_over_its_rule(client: FlaskClient, invite: Any) -> None:
     invite("alice@acme.test", role="admin", org="Acme")
     accounts.add_domain_rule(db.session, "acme.test", "Acme", "viewer")
+    db.session.commit()
     user = sign_in(client, "alice").get_json()["data"]["user"]
     assert (user["organization"]["name"], user["role"]) == ("Acme", "admin")
 
@@ -590,6 +593,7 @@ def test_no_other_organization_can_invite_into_a_ruled_domain(
     squatter = invite("alice@acme.test", role="admin", org="Squatter")  # before any rule
     make_user("admin", "Acme")
     accounts.add_domain_rule(db.session, "acme.test", "Acme", "viewer")
+    db.session.commit()
     with pytest.raises(Forbidden):
         accounts.invite(db.session, squatter.organization_id, "bob.new@acme.test", "admin", squatter, days=90)
     resp = client.post(

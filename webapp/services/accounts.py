@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from webapp.models import ROLES, DomainRule, Invitation, Organization, RevokedTo
 from webapp.oidc import Identity
 from webapp.services import organizations
 from webapp.services.common import Page, get_in_org, paginate
+from webapp.unit_of_work import commit_now
 
 INVITATION_STATUSES = ("pending", "accepted", "expired")
 REFUSED = "You cannot sign in to Acusight"
@@ -59,12 +61,11 @@ def sign_in(session: Session, identity: Identity, now: datetime | None = None) -
     elif identity.email and identity.email_verified:
         _follow_email_change(session, user, normalize_email(identity.email))
     if user.disabled:
-        session.rollback()
         raise Forbidden(REFUSED, "this account is disabled; ask an admin of your organization")
     if identity.name:
         user.name = identity.name[:200]
     user.last_login_at = now
-    session.commit()
+    session.flush()
     return user
 
 
@@ -76,7 +77,7 @@ def unlink(session: Session, email: str) -> User:
     user.oidc_issuer = user.oidc_subject = None
     # The account's tokens belong to the sign-in account being removed.
     cut_off_tokens(user)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -179,10 +180,10 @@ def _revoke_family(session: Session, claims: dict[str, Any], session_max: timede
 def revoke_family(session: Session, claims: dict[str, Any], session_max: timedelta) -> None:
     """A spent refresh token came back: its sign-in is compromised, so all of its tokens stop now."""
     _revoke_family(session, claims, session_max)
-    try:
-        session.commit()
-    except IntegrityError:  # revoked by a concurrent request already
-        session.rollback()
+    # Committed now: the revocation holds although the request that found the reuse is refused. An
+    # IntegrityError: revoked by a concurrent request already (commit_now rolled ours back).
+    with contextlib.suppress(IntegrityError):
+        commit_now(session)
 
 
 def rotate_refresh_token(
@@ -191,7 +192,7 @@ def rotate_refresh_token(
     """Spend a refresh token: each one works once; presenting it again revokes its whole sign-in."""
     _revoke(session, claims, user.id)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError as exc:
         # Two refreshes raced with one token: the second use is reuse, as if it came later.
         session.rollback()
@@ -220,7 +221,7 @@ def logout(
             _revoke_family(session, refresh_claims, session_max)
     _revoke(session, access_claims, user.id)
     _revoke_family(session, access_claims, session_max)
-    session.commit()
+    session.flush()
 
 
 def cut_off_tokens(user: User) -> None:
@@ -275,7 +276,7 @@ def invite(
         expires_at=now + timedelta(days=days),
     )
     session.add(invitation)
-    session.commit()
+    session.flush()
     return invitation
 
 
@@ -296,7 +297,7 @@ def list_invitations(
 def delete_invitation(session: Session, organization_id: int, invitation_id: int) -> None:
     """Revoke a pending invitation (or drop the record of a used or expired one)."""
     session.delete(get_in_org(session, Invitation, organization_id, invitation_id))
-    session.commit()
+    session.flush()
 
 
 # --- email-domain rules (operator-level: the CLI creates them) -------------------------------
@@ -319,7 +320,7 @@ def add_domain_rule(session: Session, domain: str, org_name: str, role: str) -> 
     org = organizations.get_or_create(session, org_name)
     rule = DomainRule(organization_id=org.id, domain=domain, role=role)
     session.add(rule)
-    session.commit()
+    session.flush()
     return rule
 
 
@@ -336,12 +337,12 @@ def remove_domain_rule(session: Session, domain: str) -> None:
     if rule is None:
         raise NotFound(f"No rule for {domain}")
     session.delete(rule)
-    session.commit()
+    session.flush()
 
 
 def delete_domain_rule(session: Session, organization_id: int, rule_id: int) -> None:
     session.delete(get_in_org(session, DomainRule, organization_id, rule_id))
-    session.commit()
+    session.flush()
 
 
 # --- user management -------------------------------------------------------------------------
@@ -384,7 +385,6 @@ def _keeps_an_admin(session: Session, user: User, still_admin: bool) -> None:
         )
     )
     if not others:
-        session.rollback()
         raise Conflict(LAST_ADMIN, "make another user an admin first")
 
 
@@ -400,7 +400,7 @@ def update_user(session: Session, organization_id: int, user_id: int, changes: d
         cut_off_tokens(user)
     for key, value in changes.items():
         setattr(user, key, value)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -409,4 +409,4 @@ def delete_user(session: Session, organization_id: int, user_id: int) -> None:
     user = get_user(session, organization_id, user_id)
     _keeps_an_admin(session, user, still_admin=False)
     session.delete(user)
-    session.commit()
+    session.flush()

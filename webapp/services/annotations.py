@@ -104,7 +104,7 @@ def create(
         annotator_email=annotator_email or (annotator.email if annotator else None),
     )
     attach(session, [(image, annotation)])
-    session.commit()
+    session.flush()
     return annotation
 
 
@@ -123,7 +123,7 @@ def delete(session: Session, organization_id: int, annotation_id: int, caller: U
     if session.scalar(select(Annotation.id).where(Annotation.id == annotation.id)) is None:
         raise NotFound(f"Annotation {annotation_id} not found")  # deleted while we waited for the lock
     detach(session, image, [annotation])
-    session.commit()
+    session.flush()
 
 
 def validate(

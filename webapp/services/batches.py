@@ -69,7 +69,7 @@ def update(session: Session, organization_id: int, batch_id: int, changes: dict[
     changes.pop("project_id", None)
     for key, value in changes.items():
         setattr(batch, key, value)
-    session.commit()
+    session.flush()
     if moved:
         # Images were moved in bulk, behind the objects this session may hold.
         session.expire_all()

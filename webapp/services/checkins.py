@@ -37,7 +37,7 @@ def record(
             DeviceCheckin.device_id == device.id, DeviceCheckin.created_at < now - retention
         )
     )
-    session.commit()
+    session.flush()
     return checkin
 
 
@@ -46,7 +46,7 @@ def prune(session: Session, retention: timedelta, now: datetime | None = None) -
     result = session.execute(
         delete(DeviceCheckin).where(DeviceCheckin.created_at < (now or utcnow()) - retention)
     )
-    session.commit()
+    session.flush()
     return int(getattr(result, "rowcount", 0) or 0)
 
 

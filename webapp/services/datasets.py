@@ -84,7 +84,6 @@ def create(
     session.flush()
     version.image_count = _freeze_selection(session, version, batch_ids, statuses)
     if version.image_count == 0:
-        session.rollback()
         raise Conflict(
             "No annotated images match this selection",
             "annotate some images of the project (or widen batch_ids / image_statuses) first",
@@ -158,7 +157,7 @@ def update(
     jobs.move(version, changes.pop("status", None), TRANSITIONS, ("ready", "failed"), "dataset version")
     for key, value in changes.items():
         setattr(version, key, value)
-    session.commit()
+    session.flush()
     return version
 
 

@@ -35,7 +35,6 @@ def provision(
         )
     )
     if taken is not None:
-        session.rollback()
         raise Conflict("A device with this serial number is already registered")
     key = issue_secret(KEY_KIND)
     device = Device(
@@ -51,9 +50,8 @@ def provision(
     )
     session.add(device)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError as exc:
-        session.rollback()
         raise Conflict("A device with this serial number is already registered") from exc
     return device, key.value
 
@@ -95,10 +93,10 @@ def update(session: Session, organization_id: int, device_id: int, changes: dict
         delivery.deployable(session, organization_id, changes["deployed_export_id"])
     for key, value in changes.items():
         setattr(device, key, value)
-    session.commit()
+    session.flush()
     return device
 
 
 def delete(session: Session, organization_id: int, device_id: int) -> None:
     session.delete(get(session, organization_id, device_id))
-    session.commit()
+    session.flush()

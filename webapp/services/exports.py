@@ -118,7 +118,7 @@ def report(session: Session, organization_id: int, job_id: int, changes: dict[st
     _move(job, new_status)
     for key, value in changes.items():
         setattr(job, key, value)
-    session.commit()
+    session.flush()
     return job
 
 
@@ -150,7 +150,7 @@ def store_artifact(
         store.put_file(key, staged.path)
     job.artifact_sha256 = staged.sha256
     job.artifact_size = staged.size
-    session.commit()
+    session.flush()
     return job
 
 

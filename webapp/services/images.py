@@ -84,7 +84,7 @@ def update(session: Session, organization_id: int, image_id: int, changes: dict[
         changes["tags"] = list(dict.fromkeys(changes["tags"]))
     for key, value in changes.items():
         setattr(image, key, value)
-    session.commit()
+    session.flush()
     return image
 
 

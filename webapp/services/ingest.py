@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +18,7 @@ from webapp.models import Batch, Device, Image, utcnow
 from webapp.services import quotas
 from webapp.services.image_check import inspect_image
 from webapp.storage import BlobStore, StagedFile, blob_key
+from webapp.unit_of_work import commit_now
 
 _T = TypeVar("_T")
 # Uploads refresh the device's last_seen_at at most this often: one write per device, not per image.
@@ -178,7 +180,9 @@ def ingest(
         row["id"], row["batch_id"] = insert_image(session, device, upload.batch_name, row, now)
         if device.last_seen_at is None or now - device.last_seen_at > _SEEN_RESOLUTION:
             session.connection().execute(_MARK_SEEN, {"device_id": device.id, "now": now})
-        session.commit()
+        # Committed here, not by the request: an upload is acknowledged only once its row is durable,
+        # and a duplicate's refusal must come back as the existing image below.
+        commit_now(session)
     except IntegrityError:
         # The same bytes are already stored in this organization, or another upload of them committed
         # a moment before ours: nothing of ours stays (not the count in the batch either); answer with
@@ -291,7 +295,7 @@ def _create_batch(
             image_count=0,
         )
     )
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+    # In its own transaction, now: a racing upload's batch must be visible to our next attempt. An
+    # IntegrityError: another upload created it first (commit_now rolled ours back).
+    with contextlib.suppress(IntegrityError):
+        commit_now(session)

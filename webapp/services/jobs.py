@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from webapp import orchestration
 from webapp.errors import Conflict
 from webapp.models import utcnow
+from webapp.unit_of_work import commit_now
 
 
 class Job(Protocol):
@@ -42,18 +43,21 @@ def move(
 
 
 def start_flow(session: Session, job: Any, kind: str, parameters: dict[str, Any]) -> None:
-    """Commit ``job`` as queued, then start its flow run and keep the run's id.
+    """Commit ``job`` as queued, then start its flow run and keep the run's id (the caller's unit of
+    work commits it).
 
     Committed first because the flow's first call reads the record. If the run can't be started
     (Prefect down, no worker), the record is deleted again and the error goes up: nothing pretends
     the job started.
     """
     session.add(job)
-    session.commit()
+    # Durable before Prefect is called: the flow's first call reads the record.
+    commit_now(session)
     try:
         job.flow_run_id = orchestration.start(kind, parameters)
     except Exception:
         session.delete(job)
-        session.commit()
+        # The committed record of a run that never started goes, although the request is refused.
+        commit_now(session)
         raise
-    session.commit()
+    session.flush()

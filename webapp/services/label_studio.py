@@ -35,6 +35,7 @@ from webapp.services import annotations, batches
 from webapp.services.common import get_in_org, lock_rows
 from webapp.services.label_studio_instances import Instance, link_instance, organization_instance
 from webapp.settings import Settings, get_settings
+from webapp.unit_of_work import commit_now
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
@@ -304,9 +305,9 @@ def create_link(
             created_by_id=user.id if user else None,
         )
         session.add(link)
-        session.commit()
+        # Committed here: a link that can't be stored has its new Label Studio project removed below.
+        commit_now(session)
     except BaseException:
-        session.rollback()
         _discard_project(client, instance.url, created.id)
         raise
     return status(session, organization_id, project.id)
@@ -350,7 +351,8 @@ def renew_webhooks(session: Session, organization_id: int, *, public_url: str) -
                 headers={WEBHOOK_HEADER: secret},
             )
         old, link.ls_webhook_id, link.webhook_secret_hash = link.ls_webhook_id, hook.id, secret_hash
-        session.commit()
+        # Durable before the old webhook is removed from Label Studio: the new one's secret is kept.
+        commit_now(session)
         if old is not None:
             try:
                 with _calling_label_studio(f"removing the old webhook {old}", instance.url):
@@ -364,7 +366,7 @@ def renew_webhooks(session: Session, organization_id: int, *, public_url: str) -
 def delete_link(session: Session, organization_id: int, project_id: int) -> None:
     """Forget the link and the task mapping; the Label Studio project and its annotations stay there."""
     session.delete(get_link(session, organization_id, project_id))
-    session.commit()
+    session.flush()
 
 
 def all_links(session: Session) -> list[LabelStudioLink]:
@@ -392,7 +394,7 @@ def project_changed(session: Session, project: Project) -> None:
         link.label_config_hash = config_hash(config)
     except AppError as exc:
         _record_error(link, f"labeling config not updated: {exc.message}: {exc.details}")
-    session.commit()
+    session.flush()
 
 
 def _record_error(link: LabelStudioLink, message: str) -> None:
@@ -426,12 +428,7 @@ def batch_status_changed(session: Session, batch: Batch, previous: str) -> None:
     """A batch of a linked project moved to ``annotating``: push it. No push started, no move (503)."""
     if batch.status != "annotating" or previous == "annotating" or _find(session, batch.project_id) is None:
         return
-    try:
-        start_push(session, batch.organization_id, batch.id)
-    except ServiceUnavailable:
-        batch.status = previous
-        session.commit()
-        raise
+    start_push(session, batch.organization_id, batch.id)  # refused (503): the whole request rolls back
 
 
 def pending_images(
@@ -532,7 +529,7 @@ def record_tasks(
                 f"image {row.image_id} is task {row.ls_task_id}, not {task['task_id']}",
             )
         row.url_expires_at = task["url_expires_at"]
-    session.commit()
+    session.flush()
     return new
 
 
@@ -565,11 +562,13 @@ def queue_pull(session: Session, link: LabelStudioLink, task_ids: Sequence[int])
     session.refresh(link)
     now = utcnow()
     if link.pull_claim is not None and link.pull_claimed_at and link.pull_claimed_at > now - PULL_LEASE:
-        session.commit()
+        session.flush()
         return {"flow_run_id": link.pull_flow_run_id, "started": False}
     claim = secrets.token_hex(16)
     link.pull_claim, link.pull_claimed_at, link.pull_flow_run_id = claim, now, None
-    session.commit()
+    # Durable before Prefect is called: the run finds the queue and its claim (a crash leaves a lease
+    # that runs out).
+    commit_now(session)
     try:
         run = _start_pull(link, claim)
     except ServiceUnavailable:
@@ -582,7 +581,7 @@ def queue_pull(session: Session, link: LabelStudioLink, task_ids: Sequence[int])
         .values(pull_flow_run_id=run)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
+    session.flush()
     return {"flow_run_id": run, "started": True}
 
 
@@ -594,7 +593,8 @@ def _release_claim(session: Session, link_id: int, claim: str) -> None:
         .values(pull_claim=None, pull_claimed_at=None, pull_flow_run_id=None)
         .execution_options(synchronize_session=False)
     )
-    session.commit()
+    # Committed now: the claim is let go although the request that failed to start the run is refused.
+    commit_now(session)
 
 
 def _locked_link(session: Session, organization_id: int, project_id: int) -> LabelStudioLink:
@@ -614,7 +614,7 @@ def take_pull_queue(
     owned = claim is not None and link.pull_claim == claim
     if owned:
         link.pull_claimed_at = utcnow()
-    session.commit()
+    session.flush()
     if claim is not None and not owned:
         return {"owned": False, "entries": []}
     rows = session.scalars(
@@ -651,7 +651,7 @@ def finish_pull_queue(
         link.pull_claim, link.pull_claimed_at, link.pull_flow_run_id = None, None, None
     elif owned:
         link.pull_claimed_at = utcnow()
-    session.commit()
+    session.flush()
     return {"owned": owned, "released": released, "remaining": remaining}
 
 
@@ -831,7 +831,7 @@ def sync_tasks(
     counts["unknown_tasks"] = len(by_task) - len(mapped)
     if errors:
         _record_error(link, f"{len(errors)} annotations not imported: " + "; ".join(errors))
-    session.commit()
+    session.flush()
     counts["batches_completed"] = _complete_batches(
         session, link, {image.batch_id for image in images.values() if image.batch_id is not None}
     )
@@ -901,5 +901,5 @@ def report(
         link.pull_cursor = pull_cursor
     if label_config_hash is not None:
         link.label_config_hash = label_config_hash
-    session.commit()
+    session.flush()
     return status(session, organization_id, project_id)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from webapp.errors import Conflict, ServiceUnavailable, ValidationError
 from webapp.models import LabelStudioAccount, LabelStudioLink
 from webapp.settings import Settings, get_settings
+from webapp.unit_of_work import commit_now
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +74,9 @@ def shared_for(session: Session, organization_id: int) -> Instance:
             account = LabelStudioAccount(organization_id=organization_id)
             session.add(account)
         account.shared = True
-        session.commit()
-    except IntegrityError:
-        session.rollback()  # another organization took it at the same moment
+        # Committed before Label Studio is called: two organizations never both work in the shared one.
+        commit_now(session)
+    except IntegrityError:  # another organization took it at the same moment (commit_now rolled back)
         raise Conflict("The shared Label Studio serves another organization", SHARED_REFUSAL) from None
     log.info("the shared Label Studio now serves organization %s", organization_id)
     return instance
@@ -123,7 +124,7 @@ def configure(session: Session, organization_id: int, url: str, token: str) -> L
         account = LabelStudioAccount(organization_id=organization_id)
         session.add(account)
     account.url, account.token = url, token.strip()
-    session.commit()
+    session.flush()
     return account
 
 
@@ -140,7 +141,7 @@ def unconfigure(session: Session, organization_id: int, *, release_shared: bool)
         account.shared = None
     if account.shared is None:
         session.delete(account)
-    session.commit()
+    session.flush()
 
 
 def accounts(session: Session) -> list[dict[str, Any]]:

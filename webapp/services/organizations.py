@@ -103,5 +103,5 @@ def update(session: Session, org: Organization, changes: dict[str, Any]) -> dict
             raise Conflict("Another organization already has this name", "choose another name")
     for key, value in changes.items():
         setattr(org, key, value)
-    session.commit()
+    session.flush()
     return describe(session, org)

@@ -56,7 +56,7 @@ def create(
         labels=list(labels),
     )
     session.add(project)
-    _commit_name(session, name)
+    _flush_name(session, name)
     return project
 
 
@@ -79,7 +79,7 @@ def update(session: Session, organization_id: int, project_id: int, changes: dic
         )
     for key, value in changes.items():
         setattr(project, key, list(value) if key == "labels" else value)
-    _commit_name(session, project.name)
+    _flush_name(session, project.name)
     if "labels" in changes or "task_type" in changes:
         # A linked Label Studio project gets the labeling config the new labels call for.
         label_studio.project_changed(session, project)
@@ -116,7 +116,7 @@ def delete(session: Session, organization_id: int, project_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     session.delete(project)
-    session.commit()
+    session.flush()
     # The database set the project's references to NULL; objects this session holds must not say otherwise.
     session.expire_all()
 
@@ -129,12 +129,11 @@ def _ensure_name_free(session: Session, organization_id: int, name: str) -> None
         raise Conflict("A project with this name already exists", f"name {name!r} is taken")
 
 
-def _commit_name(session: Session, name: str) -> None:
-    """Commit; a concurrent request that took the same name turns into the same CONFLICT."""
+def _flush_name(session: Session, name: str) -> None:
+    """Flush; a concurrent request that took the same name turns into the same CONFLICT."""
     try:
-        session.commit()
+        session.flush()
     except IntegrityError as exc:
-        session.rollback()
         raise Conflict("A project with this name already exists", f"name {name!r} is taken") from exc
 
 

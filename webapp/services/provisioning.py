@@ -41,7 +41,7 @@ def create(
         created_by_id=user.id,
     )
     session.add(token)
-    session.commit()
+    session.flush()
     return token, secret.value
 
 
@@ -68,7 +68,7 @@ def revoke(session: Session, organization_id: int, token_id: int) -> Provisionin
     token = get_in_org(session, ProvisioningToken, organization_id, token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        session.commit()
+        session.flush()
     return token
 
 
@@ -92,6 +92,5 @@ def redeem(session: Session, secret: str) -> ProvisioningToken:
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        session.rollback()
         raise Unauthorized("Invalid provisioning token", f"the token is {status(token).replace('_', ' ')}")
     return token

@@ -117,13 +117,11 @@ def job_limit_reached(
 def claim_job_slot(session: Session, organization_id: int, kind: str) -> None:
     """Refuse (429, Retry-After) a new job of ``kind`` when the organization already has its limit of
     them queued or running; else return with the organization's row locked, for the caller to add the
-    job and commit in this same transaction. Call it before adding anything to the session: a refusal
-    rolls the transaction back."""
+    job in this same transaction (the unit of work commits it)."""
     full = job_limit_reached(
         session, organization_id, kind, lock_organization(session, organization_id), locked=True
     )
     if full:
-        session.rollback()
         raise RateLimited(
             full[0].upper() + full[1:],
             "retry when one of them finishes (its list shows status=queued or status=running); "

@@ -91,7 +91,7 @@ def reap(session: Session, settings: Settings, now: datetime | None = None) -> l
         outcome = _verdict(kind, row, states, stale_since, now)
         if outcome is not None and _apply(session, kind, row, *outcome, now):
             reaped.append(Reaped(kind.name, row.id, row.organization_id, outcome[0], outcome[1]))
-    session.commit()
+    session.flush()
     return reaped
 
 

@@ -14,6 +14,7 @@ from webapp.errors import RateLimited, ValidationError
 from webapp.models import Annotation, Project, TrainingJob, TrainingSchedule, User, utcnow
 from webapp.services import datasets, quotas
 from webapp.services.common import Page, get_in_org, paginate
+from webapp.unit_of_work import commit_now
 
 KIND = "scheduled-training"
 DAY_S = 86_400
@@ -118,7 +119,8 @@ def create(session: Session, organization_id: int, user: User | None, **fields: 
         organization_id=organization_id, created_by_id=user.id if user else None, **fields
     )
     session.add(schedule)
-    session.commit()
+    # Durable before Prefect is called: a schedule Prefect has is never without its row.
+    commit_now(session)
     try:
         schedule.prefect_schedule_id = orchestration.create_schedule(
             KIND,
@@ -129,9 +131,10 @@ def create(session: Session, organization_id: int, user: User | None, **fields: 
         )
     except Exception:
         session.delete(schedule)
-        session.commit()
+        # The committed row of a schedule Prefect never got goes, although the request is refused.
+        commit_now(session)
         raise
-    session.commit()
+    session.flush()
     return with_state(schedule)
 
 
@@ -188,7 +191,7 @@ def update(
         )
     for key, value in changes.items():
         setattr(schedule, key, value)
-    session.commit()
+    session.flush()
     return with_state(schedule)
 
 
@@ -197,7 +200,7 @@ def delete(session: Session, organization_id: int, schedule_id: int) -> None:
     if schedule.prefect_schedule_id:
         orchestration.delete_schedule(KIND, schedule.prefect_schedule_id)
     session.delete(schedule)
-    session.commit()
+    session.flush()
 
 
 def run_now(session: Session, organization_id: int, schedule_id: int) -> str:
@@ -253,13 +256,13 @@ def start_run(session: Session, organization_id: int, schedule_id: int) -> dict[
     schedule.last_dataset_id = version.id
     schedule.last_training_job_id = None
     schedule.last_outcome = f"cut dataset version {version.id} from {fresh} newly annotated images"
-    session.commit()
+    session.flush()
     return {"started": True, "dataset_id": version.id, "new_annotations": fresh}
 
 
 def _skip(session: Session, schedule: TrainingSchedule, why: str, fresh: int) -> dict[str, Any]:
     schedule.last_outcome = f"skipped: {why}"
-    session.commit()
+    session.flush()
     return {"started": False, "reason": schedule.last_outcome, "new_annotations": fresh}
 
 
@@ -273,5 +276,5 @@ def record_outcome(
         get_in_org(session, TrainingJob, organization_id, changes["last_training_job_id"])
     for key, value in changes.items():
         setattr(schedule, key, value)
-    session.commit()
+    session.flush()
     return with_state(schedule)

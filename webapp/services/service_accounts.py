@@ -18,7 +18,7 @@ def create(session: Session, name: str) -> tuple[ServiceAccount, str]:
     key = issue_secret(SERVICE_KEY_KIND)
     account = ServiceAccount(name=name, key_prefix=key.prefix, key_hash=key.hash)
     session.add(account)
-    session.commit()
+    session.flush()
     return account, key.value
 
 
@@ -29,5 +29,5 @@ def rotate(session: Session, name: str) -> tuple[ServiceAccount, str]:
         return create(session, name)
     key = issue_secret(SERVICE_KEY_KIND)
     account.key_prefix, account.key_hash, account.disabled = key.prefix, key.hash, False
-    session.commit()
+    session.flush()
     return account, key.value

@@ -95,7 +95,7 @@ def report(session: Session, organization_id: int, job_id: int, changes: dict[st
     _move(job, changes.get("status"))
     for key, value in changes.items():
         setattr(job, key, value)
-    session.commit()
+    session.flush()
     return job
 
 
@@ -111,7 +111,7 @@ def cancel(session: Session, organization_id: int, job_id: int) -> TrainingJob:
     if job.flow_run_id:
         orchestration.cancel(job.flow_run_id)
     _move(job, "cancelled")
-    session.commit()
+    session.flush()
     return job
 
 
@@ -162,5 +162,5 @@ def register_model(
         artifact_size=artifact_size,
     )
     session.add(model)
-    session.commit()
+    session.flush()
     return model

@@ -20,7 +20,7 @@ def create(session: Session, email: str, org_name: str, role: str, name: str | N
     org = organizations.get_or_create(session, org_name)
     user = User(organization_id=org.id, email=email, name=name, role=role)
     session.add(user)
-    session.commit()
+    session.flush()
     return user
 
 

@@ -125,7 +125,7 @@ def import_labels(
                 for image_id, label, boxes in chunk
             ],
         )
-    session.commit()
+    session.flush()
     return report
 
 
