@@ -17,6 +17,7 @@ from webapp.api.fields import IdConverter
 from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
 from webapp.errors import AppError
 from webapp.extensions import api, db, jwt
+from webapp.services import label_studio
 from webapp.settings import SETTINGS_EXTENSION, Settings
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     storage.init_app(app, settings)
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
-    jwt.init_app(app)
     unit_of_work.init_app(app)
+    jwt.init_app(app)
     oidc.init_app(app, settings)
     api.init_app(app)
     api.spec.components.security_scheme(
@@ -76,6 +77,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DEVICE_SCHEME, {"type": "apiKey", "in": "header", "name": DEVICE_KEY_HEADER}
     )
     register_api(api)
+    # Integrations follow the core's signals (webapp/services/events.py); the core knows none of them.
+    label_studio.subscribe()
     docs_assets.register(app)
     if settings.benchmark_endpoints:
         register_benchmark_endpoints(app)

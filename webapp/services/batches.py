@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, ValidationError
 from webapp.models import Batch, Image, Project
-from webapp.services import label_studio
+from webapp.services import events
 from webapp.services.common import Page, get_in_org, lock_rows, paginate, where_equal
 
 # open: receiving uploads; ready: closed, waiting for annotators; annotating; annotated: done;
@@ -73,8 +73,9 @@ def update(session: Session, organization_id: int, batch_id: int, changes: dict[
     if moved:
         # Images were moved in bulk, behind the objects this session may hold.
         session.expire_all()
-    # A linked project's batch moving to annotating is pushed to Label Studio.
-    label_studio.batch_status_changed(session, batch, previous)
+    # Integrations act on the move (Label Studio pushes a linked project's batch going to annotating);
+    # one that refuses rolls the whole change back.
+    events.batch_status_changed.send(session, batch=batch, previous=previous)
     return batch
 
 

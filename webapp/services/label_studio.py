@@ -31,7 +31,7 @@ from webapp.models import (
     User,
     utcnow,
 )
-from webapp.services import annotations, batches
+from webapp.services import annotations, batches, events
 from webapp.services.common import get_in_org, lock_rows
 from webapp.services.label_studio_instances import Instance, link_instance, organization_instance
 from webapp.settings import Settings, get_settings
@@ -903,3 +903,20 @@ def report(
         link.label_config_hash = label_config_hash
     session.flush()
     return status(session, organization_id, project_id)
+
+
+# --- Subscribing to the core's signals ------------------------------------------------------------------
+
+
+def _on_batch_status_changed(session: Session, *, batch: Batch, previous: str) -> None:
+    batch_status_changed(session, batch, previous)
+
+
+def _on_project_labels_changed(session: Session, *, project: Project) -> None:
+    project_changed(session, project)
+
+
+def subscribe() -> None:
+    """Follow the core's signals (once per process; connecting again changes nothing)."""
+    events.batch_status_changed.connect(_on_batch_status_changed, weak=False)
+    events.project_labels_changed.connect(_on_project_labels_changed, weak=False)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, undefer
 
 from webapp.errors import Conflict
 from webapp.models import Annotation, AnnotationLabel, Batch, Image, Project
-from webapp.services import delivery, label_studio
+from webapp.services import delivery, events
 from webapp.services.common import Page, get_in_org, paginate
 
 _WITH_COUNTS = (undefer(Project.image_count), undefer(Project.annotated_count))
@@ -81,8 +81,8 @@ def update(session: Session, organization_id: int, project_id: int, changes: dic
         setattr(project, key, list(value) if key == "labels" else value)
     _flush_name(session, project.name)
     if "labels" in changes or "task_type" in changes:
-        # A linked Label Studio project gets the labeling config the new labels call for.
-        label_studio.project_changed(session, project)
+        # Integrations follow (a linked Label Studio project gets the labeling config they call for).
+        events.project_labels_changed.send(session, project=project)
     return project
 
 
