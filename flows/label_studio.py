@@ -24,13 +24,13 @@ from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.tasks import failure_hook, retried_task
 
+# What the labeling config and task data call things, and the config's hash: computed once, in pipelines
+# (the API makes the config with it too).
+from pipelines.label_config import FROM_NAME, IMAGE_ID_KEY, IMAGE_KEY, config_hash
+
 if TYPE_CHECKING:
     import torch
 
-# What the labeling config and task data call things (webapp/services/label_studio.py makes the config).
-IMAGE_KEY = "image"
-IMAGE_ID_KEY = "acusight_image_id"
-FROM_NAME = "label"
 # Images per Label Studio import, and tasks per report to the API.
 PUSH_CHUNK = 200
 SYNC_CHUNK = 200
@@ -509,7 +509,7 @@ def pull_project(
         ls_project_id = link["label_studio_project_id"]
         if config and not link["label_config_in_sync"]:
             ls.set_label_config(ls_project_id, config)
-            fields["label_config_hash"] = hashlib.sha256(config.encode()).hexdigest()
+            fields["label_config_hash"] = config_hash(config)
         totals: Counter[str] = Counter()
         if claim is None:
             tasks = fetch_tasks(ls, ls_project_id, None, _parse_time(link["pull_cursor"]))

@@ -17,7 +17,7 @@ from webapp.api.fields import IdConverter
 from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
 from webapp.errors import AppError
 from webapp.extensions import api, db, jwt
-from webapp.services import label_studio
+from webapp.integrations.label_studio import subscribers as label_studio_subscribers
 from webapp.settings import SETTINGS_EXTENSION, Settings
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     register_api(api)
     # Integrations follow the core's signals (webapp/services/events.py); the core knows none of them.
-    label_studio.subscribe()
+    label_studio_subscribers.subscribe()
     docs_assets.register(app)
     if settings.benchmark_endpoints:
         register_benchmark_endpoints(app)

@@ -129,11 +129,12 @@ def orgs_label_studio() -> None:
 )
 def orgs_label_studio_set(org_ref: str, url: str, token: str) -> None:
     """Give ORG its own Label Studio: its new links are made there, and the flows use this token."""
-    from webapp.services import label_studio_instances, organizations
+    from webapp.integrations.label_studio import instances
+    from webapp.services import organizations
 
     with accounts_session() as session:
         org = organizations.find(session, org_ref)
-        account = label_studio_instances.configure(session, org.id, url, token)
+        account = instances.configure(session, org.id, url, token)
         click.echo(f"{org.name} annotates in {account.url}")
 
 
@@ -147,11 +148,12 @@ def orgs_label_studio_set(org_ref: str, url: str, token: str) -> None:
 )
 def orgs_label_studio_unset(org_ref: str, release_shared: bool) -> None:
     """Forget ORG's own Label Studio; its links there stop syncing until it is set again."""
-    from webapp.services import label_studio_instances, organizations
+    from webapp.integrations.label_studio import instances
+    from webapp.services import organizations
 
     with accounts_session() as session:
         org = organizations.find(session, org_ref)
-        label_studio_instances.unconfigure(session, org.id, release_shared=release_shared)
+        instances.unconfigure(session, org.id, release_shared=release_shared)
         click.echo(
             f"{org.name} has no Label Studio of its own" + (" and none shared" if release_shared else "")
         )
@@ -162,22 +164,23 @@ def orgs_label_studio_unset(org_ref: str, release_shared: bool) -> None:
 def orgs_label_studio_renew_webhooks(org_ref: str) -> None:
     """Give each of ORG's links a new webhook secret (and Label Studio a webhook sending it to
     ACUSIGHT_PUBLIC_URL): links made before secrets were per link, or a secret to rotate."""
-    from webapp.services import label_studio, label_studio_instances, organizations
+    from webapp.integrations.label_studio import instances, webhooks
+    from webapp.services import organizations
 
     with accounts_session() as session:
         org = organizations.find(session, org_ref)
-        done = label_studio.renew_webhooks(session, org.id, public_url=label_studio_instances.public_url())
+        done = webhooks.renew_webhooks(session, org.id, public_url=instances.public_url())
         click.echo(f"{org.name}: new webhook secrets for {len(done)} linked projects")
 
 
 @orgs_label_studio.command("list")
 def orgs_label_studio_list() -> None:
     """Print each configured organization: slug, its Label Studio (or "shared"), links (tab-separated)."""
+    from webapp.integrations.label_studio import instances
     from webapp.models import Organization
-    from webapp.services import label_studio_instances
 
     with accounts_session() as session:
-        for row in label_studio_instances.accounts(session):
+        for row in instances.accounts(session):
             org = session.get(Organization, row["organization_id"])
             where = [row["url"] + ("" if row["has_token"] else " (no token)")] if row["url"] else []
             where += ["shared"] if row["shared"] else []

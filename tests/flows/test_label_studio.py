@@ -27,8 +27,8 @@ from tests.flows.label_studio_server import LabelStudioEnv, LabelStudioServer
 from tests.helpers import FLOW_TEST_SETTINGS, wait_until, worker_log
 from webapp import orchestration
 from webapp.extensions import db
+from webapp.integrations.label_studio import instances as label_studio_instances
 from webapp.models import DatasetVersion, LabelStudioTask, TrainingJob, User
-from webapp.services import label_studio_instances
 from webapp.services import models, training
 from webapp.storage import get_store
 

@@ -31,6 +31,7 @@ from tests.helpers import assert_error, service_headers
 from webapp import create_app, orchestration
 from webapp.auth import issue_access_token
 from webapp.extensions import db
+from webapp.integrations.label_studio import signing, webhooks
 from webapp.models import (
     Annotation,
     Base,
@@ -57,7 +58,6 @@ from webapp.services import (
     datasets,
     devices,
     exports,
-    label_studio,
     projects,
     provisioning,
     schedules,
@@ -246,10 +246,10 @@ class World:
             )
             assert link is not None
             expires = int((utcnow() + timedelta(hours=1)).timestamp())
-            return {"exp": expires, "sig": label_studio.image_signature(link, image_id, expires)}
+            return {"exp": expires, "sig": signing.image_signature(link, image_id, expires)}
 
     def webhook_headers(self, org: Org) -> dict[str, str]:
-        return {label_studio.WEBHOOK_HEADER: org.webhook_secret}
+        return {webhooks.WEBHOOK_HEADER: org.webhook_secret}
 
     # objects made for one call (what a delete or cancel uses up) ------------------------------------
 
@@ -368,7 +368,7 @@ class World:
             ]
             org.annotation = made[0].id
             org.ls_project = 9000 + org.seed
-            org.webhook_secret, secret_hash = label_studio.new_webhook_secret()
+            org.webhook_secret, secret_hash = signing.new_webhook_secret()
             link = LabelStudioLink(
                 organization_id=org.id,
                 project_id=org.project,

@@ -23,6 +23,9 @@ from tests.helpers import assert_error, service_headers
 from webapp import orchestration
 from webapp.errors import ServiceUnavailable
 from webapp.extensions import db
+from webapp.integrations.label_studio import client as ls_client
+from webapp.integrations.label_studio import instances as label_studio_instances
+from webapp.integrations.label_studio import label_config, pull, signing, webhooks
 from webapp.models import (
     Annotation,
     Batch,
@@ -32,7 +35,7 @@ from webapp.models import (
     LabelStudioTask,
     User,
 )
-from webapp.services import label_studio, label_studio_instances, service_accounts
+from webapp.services import service_accounts
 from webapp.settings import get_settings
 
 WEBHOOK = "/api/integrations/label-studio/webhook"
@@ -86,7 +89,7 @@ def _secret(project_id: int) -> str:
 
 def _hook(project_id: int) -> dict[str, str]:
     """The webhook headers Label Studio sends for a project linked by _add_link."""
-    return {label_studio.WEBHOOK_HEADER: _secret(project_id)}
+    return {webhooks.WEBHOOK_HEADER: _secret(project_id)}
 
 
 def _add_link(org_id: int, project_id: int, ls_project_id: int, url: str | None = None) -> LabelStudioLink:
@@ -122,7 +125,7 @@ def fake_label_studio(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
             webhooks=SimpleNamespace(create=create, delete=delete),
         )
 
-    monkeypatch.setattr(label_studio, "_client", client)
+    monkeypatch.setattr(ls_client, "for_instance", client)
     return made
 
 
@@ -171,11 +174,11 @@ def test_label_configs_follow_task_type_and_labels(make_project: Any, admin_head
     from webapp.models import Project
 
     cls = db.session.get(Project, make_project(admin_headers, labels=["cat", 'a "b" <c>'])["id"])
-    config = label_studio.label_config(cls)
+    config = label_config.label_config(cls)
     assert "<Choices" in config and '<Choice value="cat"/>' in config
     assert "<Choice value='a \"b\" &lt;c&gt;'/>" in config
     det = db.session.get(Project, make_project(admin_headers, task_type="detection", labels=["car"])["id"])
-    config = label_studio.label_config(det)
+    config = label_config.label_config(det)
     assert '<RectangleLabels name="label" toName="image"' in config and '<Label value="car"/>' in config
 
 
@@ -245,7 +248,7 @@ def test_linking_needs_a_public_url_never_the_host_header(
     get_settings(app).public_url = "https://acusight.example.com/"
     assert client.post(url, json={}, headers=evil).status_code == 201
     [_, hook] = fake_label_studio
-    assert hook["url"] == "https://acusight.example.com" + label_studio.WEBHOOK_PATH
+    assert hook["url"] == "https://acusight.example.com" + webhooks.WEBHOOK_PATH
     plan = client.get(pending, headers={**flow_headers, "Host": "attacker.example"}).get_json()["data"]
     assert plan["images"][0]["url"].startswith("https://acusight.example.com/api/data/images/")
 
@@ -262,7 +265,7 @@ def test_each_link_has_its_own_webhook_secret(
         resp = client.post(f"/api/data/projects/{project['id']}/label-studio", json={}, headers=admin_headers)
         assert resp.status_code == 201, resp.get_json()
     hooks = [call for call in fake_label_studio if "headers" in call]
-    secrets_sent = [hook["headers"][label_studio.WEBHOOK_HEADER] for hook in hooks]
+    secrets_sent = [hook["headers"][webhooks.WEBHOOK_HEADER] for hook in hooks]
     assert len(set(secrets_sent)) == 2 and all(len(secret) >= 40 for secret in secrets_sent)
     links = db.session.scalars(select(LabelStudioLink).order_by(LabelStudioLink.id)).all()
     # Kept hashed: the database does not hold what opens the webhook.
@@ -273,11 +276,9 @@ def test_each_link_has_its_own_webhook_secret(
     body = {"action": "ANNOTATION_CREATED", "annotation": {"id": 1, "task": 2}}
     for link, secret in zip(links, secrets_sent, strict=True):
         mine = {**body, "project": {"id": link.ls_project_id}}
-        assert (
-            client.post(WEBHOOK, json=mine, headers={label_studio.WEBHOOK_HEADER: secret}).status_code == 202
-        )
+        assert client.post(WEBHOOK, json=mine, headers={webhooks.WEBHOOK_HEADER: secret}).status_code == 202
     crossed = {**body, "project": {"id": links[1].ls_project_id}}
-    resp = client.post(WEBHOOK, json=crossed, headers={label_studio.WEBHOOK_HEADER: secrets_sent[0]})
+    resp = client.post(WEBHOOK, json=crossed, headers={webhooks.WEBHOOK_HEADER: secrets_sent[0]})
     assert_error(resp, 401, "UNAUTHORIZED")
 
 
@@ -422,9 +423,7 @@ def test_links_made_before_secrets_were_per_link_get_one(
     db.session.add(legacy)
     db.session.commit()
     body = {"action": "ANNOTATION_CREATED", "project": {"id": 31}, "annotation": {"id": 1, "task": 2}}
-    assert_error(
-        client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: ""}), 401, "UNAUTHORIZED"
-    )
+    assert_error(client.post(WEBHOOK, json=body, headers={webhooks.WEBHOOK_HEADER: ""}), 401, "UNAUTHORIZED")
     calls: list[Any] = []
 
     def fake(instance: label_studio_instances.Instance) -> Any:
@@ -437,23 +436,21 @@ def test_links_made_before_secrets_were_per_link_get_one(
         )
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(label_studio, "_client", fake)
-        assert label_studio.renew_webhooks(
-            db.session, admin.organization_id, public_url="https://a.test"
-        ) == [project["id"]]
-        first = calls[0]["headers"][label_studio.WEBHOOK_HEADER]
-        assert calls[0]["url"] == "https://a.test" + label_studio.WEBHOOK_PATH and calls[0]["project"] == 31
+        mp.setattr(ls_client, "for_instance", fake)
+        assert webhooks.renew_webhooks(db.session, admin.organization_id, public_url="https://a.test") == [
+            project["id"]
+        ]
+        first = calls[0]["headers"][webhooks.WEBHOOK_HEADER]
+        assert calls[0]["url"] == "https://a.test" + webhooks.WEBHOOK_PATH and calls[0]["project"] == 31
         assert calls[1] == {"deleted": 8}
-        assert (
-            client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: first}).status_code == 202
-        )
-        label_studio.renew_webhooks(db.session, admin.organization_id, public_url="https://a.test")
-    second = calls[2]["headers"][label_studio.WEBHOOK_HEADER]
+        assert client.post(WEBHOOK, json=body, headers={webhooks.WEBHOOK_HEADER: first}).status_code == 202
+        webhooks.renew_webhooks(db.session, admin.organization_id, public_url="https://a.test")
+    second = calls[2]["headers"][webhooks.WEBHOOK_HEADER]
     assert calls[3] == {"deleted": 101} and second != first
     assert_error(
-        client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: first}), 401, "UNAUTHORIZED"
+        client.post(WEBHOOK, json=body, headers={webhooks.WEBHOOK_HEADER: first}), 401, "UNAUTHORIZED"
     )
-    assert client.post(WEBHOOK, json=body, headers={label_studio.WEBHOOK_HEADER: second}).status_code == 202
+    assert client.post(WEBHOOK, json=body, headers={webhooks.WEBHOOK_HEADER: second}).status_code == 202
 
 
 def test_status_counts_tasks_and_reports(
@@ -632,7 +629,7 @@ def test_signed_urls_serve_bytes_until_they_expire(
         content_type="multipart/form-data",
     ).get_json()["data"]
     later = datetime.now(UTC) + timedelta(hours=1)
-    url = label_studio.signed_image_url("", link, image["id"], later)
+    url = signing.signed_image_url("", link, image["id"], later)
     resp = client.get(url)  # no credentials at all
     assert resp.status_code == 200 and resp.data == data and resp.mimetype == "image/png"
     assert resp.headers["Content-Disposition"].startswith("inline")
@@ -645,11 +642,11 @@ def test_signed_urls_serve_bytes_until_they_expire(
         client.get(f"/api/data/images/{image['id'] + 1}/signed?exp={exp}&sig={sig}"), 401, "UNAUTHORIZED"
     )
     assert_error(client.get(f"/api/data/images/{image['id']}/signed?exp={exp}"), 400, "VALIDATION_ERROR")
-    expired = label_studio.signed_image_url("", link, image["id"], datetime.now(UTC) - timedelta(seconds=1))
+    expired = signing.signed_image_url("", link, image["id"], datetime.now(UTC) - timedelta(seconds=1))
     error = assert_error(client.get(expired), 401, "UNAUTHORIZED")
     assert "expired" in error["details"]
     # An image that does not exist is refused as a forged URL would be: nothing is told.
-    gone = label_studio.signed_image_url("", link, 999_999, later)
+    gone = signing.signed_image_url("", link, 999_999, later)
     assert_error(client.get(gone), 401, "UNAUTHORIZED")
 
 
@@ -668,14 +665,12 @@ def test_signed_urls_die_with_their_link(
     ).get_json()["data"]
     images = [db.session.get(Image, uploaded["id"])]
     link = db.session.scalar(select(LabelStudioLink).where(LabelStudioLink.project_id == project["id"]))
-    url = label_studio.signed_image_url("", link, images[0].id, datetime.now(UTC) + timedelta(hours=1))
+    url = signing.signed_image_url("", link, images[0].id, datetime.now(UTC) + timedelta(hours=1))
     assert client.get(url).status_code == 200
     # A link of another project signs URLs of its own images only.
     other = make_project(admin_headers)
     other_link = _add_link(admin.organization_id, other["id"], 78)
-    forged = label_studio.signed_image_url(
-        "", other_link, images[0].id, datetime.now(UTC) + timedelta(hours=1)
-    )
+    forged = signing.signed_image_url("", other_link, images[0].id, datetime.now(UTC) + timedelta(hours=1))
     assert_error(client.get(forged), 401, "UNAUTHORIZED")
     assert (
         client.delete(f"/api/data/projects/{project['id']}/label-studio", headers=admin_headers).status_code
@@ -685,7 +680,7 @@ def test_signed_urls_die_with_their_link(
     # Linked again (a new link, as POST makes): the old URL stays dead.
     relinked = _add_link(admin.organization_id, project["id"], 79)
     assert_error(client.get(url), 401, "UNAUTHORIZED")
-    fresh = label_studio.signed_image_url("", relinked, images[0].id, datetime.now(UTC) + timedelta(hours=1))
+    fresh = signing.signed_image_url("", relinked, images[0].id, datetime.now(UTC) + timedelta(hours=1))
     assert client.get(fresh).status_code == 200
 
 
@@ -699,13 +694,13 @@ def test_webhook_needs_the_links_own_secret(
     ls_project = db.session.scalar(select(LabelStudioLink.ls_project_id))
     body = {"action": "ANNOTATION_CREATED", "project": {"id": ls_project}, "annotation": {"id": 1, "task": 2}}
     assert_error(client.post(WEBHOOK, json=body), 401, "UNAUTHORIZED")
-    wrong = {label_studio.WEBHOOK_HEADER: "not-the-secret"}
+    wrong = {webhooks.WEBHOOK_HEADER: "not-the-secret"}
     assert_error(client.post(WEBHOOK, json=body, headers=wrong), 401, "UNAUTHORIZED")
     assert_error(client.post(WEBHOOK, data="garbage", headers=wrong), 401, "UNAUTHORIZED")
     # The secret once shared by every link (derived from the app's secret key) opens nothing.
     key = get_settings(app).secret_key.encode()
     derived = hmac.new(key, b"label-studio-webhook", hashlib.sha256).hexdigest()
-    old = {label_studio.WEBHOOK_HEADER: derived}
+    old = {webhooks.WEBHOOK_HEADER: derived}
     assert_error(client.post(WEBHOOK, json=body, headers=old), 401, "UNAUTHORIZED")
     # One link's secret does not queue pulls for another link's project (another organization's, say).
     other_org = make_user("admin", org="Other")
@@ -853,7 +848,7 @@ def test_a_burst_of_webhooks_makes_one_pull_and_what_comes_during_it_a_further_r
     # A run whose worker died stops renewing its claim: after the lease, a webhook takes over.
     third = started[2]["claim"]
     link = db.session.scalar(select(LabelStudioLink))
-    link.pull_claimed_at = datetime.now(UTC) - label_studio.PULL_LEASE - timedelta(seconds=1)
+    link.pull_claimed_at = datetime.now(UTC) - pull.PULL_LEASE - timedelta(seconds=1)
     db.session.commit()
     client.post(WEBHOOK, json=_created(ls_project, 12, tasks[1]), headers=secret)
     assert len(started) == 4 and started[3]["claim"] not in (claim, second, third)

@@ -42,8 +42,8 @@ from webapp.auth import (
     user_required,
 )
 from webapp.extensions import db
+from webapp.integrations.label_studio import instances, linking, links, pull, push, signing, sync, webhooks
 from webapp.models import utcnow
-from webapp.services import label_studio, label_studio_instances
 from webapp.services.image_check import CONTENT_TYPES
 from webapp.storage import blob_key, get_store
 
@@ -67,7 +67,7 @@ class ProjectLink(MethodView):
     @blp.response(200, LinkSchema)
     def get(self, project_id: int) -> Any:
         """The project's Label Studio link and sync status: tasks pushed and annotated, last pull, errors."""
-        return label_studio.status(db.session, current_org().id, project_id)
+        return links.status(db.session, current_org().id, project_id)
 
     @user_required(MANAGERS)
     @blp.arguments(LinkCreateSchema)
@@ -76,11 +76,11 @@ class ProjectLink(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Link the project: create a Label Studio project with a labeling config made from its labels."""
-        return label_studio.create_link(
+        return linking.create_link(
             db.session,
             current_org().id,
             project_id,
-            public_url=label_studio_instances.public_url(),
+            public_url=instances.public_url(),
             user=calling_user(),
             **body,
         )
@@ -89,7 +89,7 @@ class ProjectLink(MethodView):
     @blp.response(204)
     def delete(self, project_id: int) -> None:
         """Unlink the project (the Label Studio project and its annotations stay in Label Studio)."""
-        label_studio.delete_link(db.session, current_org().id, project_id)
+        links.delete_link(db.session, current_org().id, project_id)
 
 
 @blp.route("/projects/<int:project_id>/label-studio/pull")
@@ -99,7 +99,7 @@ class ProjectPull(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, project_id: int) -> Any:
         """Start pulling the project's new and changed annotations from Label Studio now."""
-        return label_studio.start_pull(db.session, current_org().id, project_id)
+        return pull.start_pull(db.session, current_org().id, project_id)
 
 
 @blp.route("/batches/<int:batch_id>/label-studio/push")
@@ -110,7 +110,7 @@ class BatchPush(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, batch_id: int) -> Any:
         """Start importing the batch's images as Label Studio tasks; images pushed before are skipped."""
-        return label_studio.start_push(db.session, current_org().id, batch_id)
+        return push.start_push(db.session, current_org().id, batch_id)
 
 
 @blp.route("/images/<int:image_id>/signed")
@@ -120,7 +120,7 @@ class SignedImage(MethodView):
     @blp.alt_response(401, response="UNAUTHORIZED", description="The signature is wrong or has expired")
     def get(self, args: dict[str, Any], image_id: int) -> Response:
         """An image's bytes through a signed, expiring URL: how Label Studio shows images, credential-free."""
-        image = label_studio.signed_image(db.session, image_id, args["exp"], args["sig"])
+        image = signing.signed_image(db.session, image_id, args["exp"], args["sig"])
         response = blob_download(
             get_store(),
             blob_key(image.sha256),
@@ -140,8 +140,8 @@ def _webhook_secret_required(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        g.label_studio_link_id = label_studio.webhook_link(
-            db.session, request.headers.get(label_studio.WEBHOOK_HEADER)
+        g.label_studio_link_id = webhooks.webhook_link(
+            db.session, request.headers.get(webhooks.WEBHOOK_HEADER)
         ).id
         return func(*args, **kwargs)
 
@@ -159,7 +159,7 @@ class Webhook(MethodView):
     def post(self, payload: dict[str, Any]) -> Any:
         """Label Studio's webhook (the link's own secret in X-Acusight-Webhook-Secret): pull the tasks it
         names; an event of another project than the secret's link is refused."""
-        return label_studio.handle_webhook(db.session, g.label_studio_link_id, payload)
+        return webhooks.handle_webhook(db.session, g.label_studio_link_id, payload)
 
 
 @integration_blp.route("/links")
@@ -168,7 +168,7 @@ class Links(MethodView):
     @integration_blp.response(200, LinkRefSchema(many=True))
     def get(self) -> Any:
         """Every linked project of every organization (service accounts only: the scheduled pull)."""
-        return label_studio.all_links(db.session)
+        return links.all_links(db.session)
 
 
 @integration_blp.route("/batches/<int:batch_id>/pending")
@@ -178,11 +178,11 @@ class PendingImages(MethodView):
     @integration_blp.response(200, PendingSchema)
     def get(self, args: dict[str, Any], batch_id: int) -> Any:
         """The batch's next images without a task, with signed URLs (the push flow's work list)."""
-        return label_studio.pending_images(
+        return push.pending_images(
             db.session,
             current_org().id,
             batch_id,
-            base_url=label_studio_instances.public_url(),
+            base_url=instances.public_url(),
             limit=args["limit"],
         )
 
@@ -196,7 +196,7 @@ class Connection(MethodView):
     def get(self, project_id: int) -> Any:
         """The Label Studio a linked project lives in and the token for it (service accounts only: the
         sync flows; 409 when the organization may not use it)."""
-        return label_studio.connection(db.session, current_org().id, project_id)
+        return links.connection(db.session, current_org().id, project_id)
 
 
 @integration_blp.route("/projects/<int:project_id>/tasks")
@@ -206,7 +206,7 @@ class Tasks(MethodView):
     @integration_blp.response(200, TasksRecordedSchema)
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Record which Label Studio task shows which image, and until when its URL works."""
-        return {"new": label_studio.record_tasks(db.session, current_org().id, project_id, body["tasks"])}
+        return {"new": push.record_tasks(db.session, current_org().id, project_id, body["tasks"])}
 
 
 @integration_blp.route("/projects/<int:project_id>/stale-tasks")
@@ -216,11 +216,11 @@ class StaleTasks(MethodView):
     @integration_blp.response(200, StaleTaskSchema(many=True))
     def get(self, args: dict[str, Any], project_id: int) -> Any:
         """Tasks whose image URL is past half its life, with fresh URLs to put in their data."""
-        return label_studio.stale_tasks(
+        return push.stale_tasks(
             db.session,
             current_org().id,
             project_id,
-            base_url=label_studio_instances.public_url(),
+            base_url=instances.public_url(),
             limit=args["limit"],
         )
 
@@ -232,7 +232,7 @@ class Sync(MethodView):
     @integration_blp.response(200, SyncResultSchema)
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Make these tasks' Label Studio annotations the images' label_studio annotations."""
-        return label_studio.sync_tasks(db.session, current_org().id, project_id, body["tasks"])
+        return sync.sync_tasks(db.session, current_org().id, project_id, body["tasks"])
 
 
 @integration_blp.route("/projects/<int:project_id>/pull-queue/take")
@@ -242,7 +242,7 @@ class PullQueueTake(MethodView):
     @integration_blp.response(200, PullQueueSchema)
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """The oldest tasks webhooks queued for a pull; the claim's holder renews it (else: owned false)."""
-        return label_studio.take_pull_queue(db.session, current_org().id, project_id, **body)
+        return pull.take_pull_queue(db.session, current_org().id, project_id, **body)
 
 
 @integration_blp.route("/projects/<int:project_id>/pull-queue/done")
@@ -252,7 +252,7 @@ class PullQueueDone(MethodView):
     @integration_blp.response(200, PullQueueDoneResultSchema)
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Drop synced queue entries; the claim's holder lets go when nothing is left (released)."""
-        return label_studio.finish_pull_queue(db.session, current_org().id, project_id, **body)
+        return pull.finish_pull_queue(db.session, current_org().id, project_id, **body)
 
 
 @integration_blp.route("/projects/<int:project_id>/report")
@@ -262,4 +262,4 @@ class Report(MethodView):
     @integration_blp.response(200, LinkSchema)
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """A push or pull flow reports that it runs, succeeded or failed."""
-        return label_studio.report(db.session, current_org().id, project_id, **body)
+        return links.report(db.session, current_org().id, project_id, **body)

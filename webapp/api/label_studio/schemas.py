@@ -5,8 +5,8 @@ from datetime import UTC
 import marshmallow as ma
 from marshmallow import validate
 
+from webapp.integrations.label_studio import linking
 from webapp.models import SYNC_STATUSES
-from webapp.services import label_studio
 
 STAGES = ("push", "pull")
 STATES = ("running", "succeeded", "failed")
@@ -14,7 +14,7 @@ STATES = ("running", "succeeded", "failed")
 
 class LinkCreateSchema(ma.Schema):
     title = ma.fields.String(
-        validate=validate.Length(min=label_studio.TITLE_MIN, max=label_studio.TITLE_MAX),
+        validate=validate.Length(min=linking.TITLE_MIN, max=linking.TITLE_MAX),
         metadata={"description": "Title of the Label Studio project (default: the project's name)"},
     )
 

@@ -23,7 +23,8 @@ from webapp.unit_of_work import commit_now
 log = logging.getLogger(__name__)
 
 
-def _settings() -> Settings:
+def settings() -> Settings:
+    """The settings of the app this request or command runs in."""
     return get_settings()
 
 
@@ -52,15 +53,15 @@ def account_of(session: Session, organization_id: int) -> LabelStudioAccount | N
 
 def shared_for(session: Session, organization_id: int) -> Instance:
     """The shared Label Studio, for the organization that holds it; the first to ask takes it."""
-    settings = _settings()
-    if not (settings.label_studio_url and settings.label_studio_token):
+    config = settings()
+    if not (config.label_studio_url and config.label_studio_token):
         raise ServiceUnavailable(
             "Label Studio is not configured for this organization",
             "the operator gives it its own (acusight orgs label-studio set <organization> --url URL "
             "--token TOKEN), or sets ACUSIGHT_LABEL_STUDIO_URL and ACUSIGHT_LABEL_STUDIO_TOKEN on the API "
             "for a single organization",
         )
-    instance = Instance(settings.label_studio_url.rstrip("/"), settings.label_studio_token, shared=True)
+    instance = Instance(config.label_studio_url.rstrip("/"), config.label_studio_token, shared=True)
     account = account_of(session, organization_id)
     if account is not None and account.shared:
         return instance
@@ -165,7 +166,7 @@ def accounts(session: Session) -> list[dict[str, Any]]:
 
 def public_url() -> str:
     """Where Label Studio and annotators' browsers reach this API: the setting, never a request's Host."""
-    url = _settings().public_url.strip().rstrip("/")
+    url = settings().public_url.strip().rstrip("/")
     if not url:
         raise ServiceUnavailable(
             "ACUSIGHT_PUBLIC_URL is not set",
