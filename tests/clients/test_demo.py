@@ -1,6 +1,9 @@
 """`acusight demo --small` end to end, as CI runs it; its summary is checked, not just its exit code.
 
 Once as CI runs it (annotators label through the API), once through the session's real Label Studio.
+What the two share is checked once: the first proves the model learns and the device reproduces the
+server on 800 digits; the second proves the Label Studio path (tasks, annotations, webhook pulls) on
+fewer digits and a short training, where only the parts that do not depend on accuracy are checked.
 """
 
 from __future__ import annotations
@@ -50,10 +53,8 @@ def _demo(tmp_path: Path, **extra_env: str) -> tuple[dict[str, str], list[str], 
 
 
 def _check_summary(facts: dict[str, Any], stdout: str) -> None:
-    """What every small demo must show: the model learned, the device reproduces the server."""
-    assert facts["images uploaded"] > 600 and facts["duplicates (already stored)"] == 0
-    assert facts["test accuracy"] >= ACCURACY_FLOOR
-    assert facts["device accuracy on unseen"] >= ACCURACY_FLOOR
+    """What every demo must show: every step ran, the device reproduces the server."""
+    assert facts["duplicates (already stored)"] == 0
     assert facts["device agrees with server"] == 1.0
     assert facts["export parity"]["argmax_agreement"] == 1.0
     assert set(facts["flow runs"]) == {"COMPLETED"} and facts["flow runs"]["COMPLETED"] >= 3
@@ -67,6 +68,10 @@ def test_small_demo(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     facts = json.loads(summary_path.read_text())["facts"]
     _check_summary(facts, done.stdout)
+    # The model learned: on the held-out split and on the digits the devices never uploaded.
+    assert facts["images uploaded"] > 600
+    assert facts["test accuracy"] >= ACCURACY_FLOOR
+    assert facts["device accuracy on unseen"] >= ACCURACY_FLOOR
     assert "Label Studio tasks" not in facts
 
     # A second run on the same data dir works: the images are recognised as already stored.
@@ -85,13 +90,16 @@ def test_small_demo_through_label_studio(tmp_path: Path, label_studio: LabelStud
     env, argv, summary_path = _demo(
         tmp_path, ACUSIGHT_LABEL_STUDIO_TOKEN=label_studio.env.token, ACUSIGHT_LABEL_STUDIO_PULL_MINUTES="0"
     )
-    argv += ["--label-studio", label_studio.env.url]
+    # Learning is the first test's to prove; here a short run whose labels all go through Label Studio.
+    argv[argv.index("--small")] = "--images=300"
+    argv += ["--epochs", "3", "--label-studio", label_studio.env.url]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = json.loads(summary_path.read_text())
     facts = summary["facts"]
     _check_summary(facts, done.stdout)
     uploaded = facts["images uploaded"]
+    assert uploaded > 200
     assert facts["Label Studio tasks"] == facts["annotations made in Label Studio"] == uploaded
     assert facts["labels through Label Studio"] == uploaded
     # Webhooks coalesce: far fewer pull runs than annotations, every one completed (checked above).
