@@ -135,9 +135,7 @@ def _authenticate_user(refresh: bool = False) -> User:
         identity = get_jwt_identity()
     except RevokedTokenError as exc:
         if refresh and exc.jwt_data.get("type") == "refresh" and exc.jwt_data.get("fam"):
-            accounts.revoke_family(
-                db.session, exc.jwt_data, get_settings().session_max
-            )
+            accounts.revoke_family(db.session, exc.jwt_data, get_settings().session_max)
             raise Unauthorized("Missing or invalid authentication", accounts.REFRESH_REUSED) from exc
         raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
     except (JWTExtendedException, PyJWTError) as exc:

@@ -162,9 +162,7 @@ def key(admin_headers: dict[str, str], provision: Any) -> str:
 @pytest.fixture
 def app_budget(app: Flask) -> DecodeBudget:
     budget = decode_budget.current()
-    assert budget is not None and budget.directory == Path(get_settings(app).data_dir) / (
-        "decode-budget"
-    )
+    assert budget is not None and budget.directory == Path(get_settings(app).data_dir) / ("decode-budget")
     return budget
 
 
