@@ -394,3 +394,47 @@ def load_split(dataset_dir: str | os.PathLike[str], split: str) -> tuple[np.ndar
     if images.shape[0] != labels.shape[0]:
         raise ValueError(f"{split_dir}: {images.shape[0]} images but {labels.shape[0]} labels")
     return images, labels
+
+
+def _box_to_xyxy(box: Mapping[str, Any]) -> tuple[float, float, float, float]:
+    """A manifest box as x1, y1, x2, y2: ``xyxy-fraction`` keys, or the older x/y/width/height."""
+    if "x1" in box:
+        return float(box["x1"]), float(box["y1"]), float(box["x2"]), float(box["y2"])
+    x, y = float(box["x"]), float(box["y"])
+    return x, y, x + float(box["width"]), y + float(box["height"])
+
+
+def load_detection_split(
+    dataset_dir: str | os.PathLike[str], split: str
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Load one detection split as (images uint8 [N, S, S, 3], boxes, labels).
+
+    ``boxes[i]`` is float32 [n_i, 4], x1, y1, x2, y2 as fractions of the stored frame (top-left
+    origin), clipped to [0, 1]; ``labels[i]`` is int64 [n_i], indexes into dataset.json's "labels".
+    Images come as :func:`load_split` gives them. Versions written before boxes were transformed
+    into the stored frame (no "box_format" in dataset.json) hold boxes as fractions of the original
+    image, which are returned as they are: for those the center crop is not accounted for.
+    """
+    images, _ = load_split(dataset_dir, split)
+    directory = Path(dataset_dir)
+    meta = read_meta(directory)
+    if meta.get("task_type") != "detection":
+        raise ValueError(f"{directory}: task_type is {meta.get('task_type')!r}, not 'detection'")
+    label_index = {name: i for i, name in enumerate(meta["labels"])}
+    boxes: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    with open(directory / MANIFEST_FILE, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if row["split"] != split:
+                continue
+            row_boxes = row.get("boxes") or []
+            unknown = [b["label"] for b in row_boxes if b["label"] not in label_index]
+            if unknown:
+                raise ValueError(f"{row['sha256']}: box labels {unknown} not in {meta['labels']}")
+            xyxy = np.array([_box_to_xyxy(b) for b in row_boxes], dtype=np.float32).reshape(-1, 4)
+            boxes.append(np.clip(xyxy, 0.0, 1.0))
+            labels.append(np.array([label_index[b["label"]] for b in row_boxes], dtype=np.int64))
+    if len(boxes) != images.shape[0]:
+        raise ValueError(f"{directory / split}: {images.shape[0]} images but {len(boxes)} manifest rows")
+    return images, boxes, labels

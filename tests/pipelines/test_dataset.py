@@ -20,6 +20,7 @@ from pipelines.dataset import (
     SPLITS,
     assign_split,
     decode_resize,
+    load_detection_split,
     load_split,
     read_meta,
     write_dataset,
@@ -100,6 +101,33 @@ def test_detection_records_keep_boxes_in_manifest(tmp_path: Path) -> None:
     row = json.loads((tmp_path / "ds/manifest.jsonl").read_text())
     assert row == {"sha256": "ab" * 32, "boxes": boxes, "split": "train"}
     assert load_split(tmp_path / "ds", "train")[1].tolist() == [NO_LABEL]
+
+
+def test_load_detection_split_reads_old_xywh_and_xyxy_boxes(tmp_path: Path) -> None:
+    image = np.full((TINY_SIZE, TINY_SIZE, 3), 7, np.uint8)
+    old = [
+        {"label": "car", "x": 0.1, "y": 0.2, "width": 0.3, "height": 0.4},
+        {"label": "bus", "x": 0.8, "y": 0.5, "width": 0.5, "height": 0.1},  # runs off the right edge
+    ]
+    new = [{"label": "bus", "x1": 0.0, "y1": 0.25, "x2": 0.5, "y2": 0.75}]
+    records = [
+        ("ab" * 32, old, "train", image),
+        ("cd" * 32, new, "train", image),
+        ("ef" * 32, [], "val", image),
+    ]
+    write_dataset(
+        tmp_path / "ds", task_type="detection", labels=["car", "bus"], image_size=TINY_SIZE, records=records
+    )
+    images, boxes, labels = load_detection_split(tmp_path / "ds", "train")
+    assert images.shape == (2, TINY_SIZE, TINY_SIZE, 3) and images.dtype == np.uint8
+    assert [b.dtype for b in boxes] == [np.float32, np.float32]
+    np.testing.assert_allclose(boxes[0], [[0.1, 0.2, 0.4, 0.6], [0.8, 0.5, 1.0, 0.6]], rtol=1e-6)
+    np.testing.assert_allclose(boxes[1], [[0.0, 0.25, 0.5, 0.75]])
+    assert [lab.tolist() for lab in labels] == [[0, 1], [1]] and labels[0].dtype == np.int64
+    images, boxes, labels = load_detection_split(tmp_path / "ds", "val")
+    assert images.shape[0] == 1 and boxes[0].shape == (0, 4) and labels[0].shape == (0,)
+    images, boxes, labels = load_detection_split(tmp_path / "ds", "test")
+    assert images.shape[0] == 0 and boxes == [] and labels == []
 
 
 @pytest.mark.parametrize(
