@@ -1,4 +1,7 @@
-"""Export a checkpoint to ONNX (fp32, fp16 or int8), prove parity with PyTorch, time it."""
+"""Export a checkpoint to ONNX (fp32, fp16 or int8), prove parity with PyTorch, time it.
+
+Classifiers here; detection checkpoints (task_type "detection") go to pipelines.detection.export.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +24,15 @@ import torch
 from torch import nn
 
 from pipelines.dataset import load_split
+from pipelines.device_contract import (
+    CLASSIFIER_RESIZE,
+    META_COLOR,
+    META_INPUT,
+    META_OUTPUTS,
+    META_RESIZE,
+    META_TASK,
+    input_spec,
+)
 from pipelines.model import load_checkpoint, normalize, predict_logits
 from pipelines.predict import (
     META_IMAGE_SIZE,
@@ -51,7 +63,12 @@ class ParityError(AssertionError):
 
 
 def torch_to_onnx(
-    model: nn.Module, image_size: int, *, opset: int = 18, dynamic_batch: bool = True
+    model: nn.Module,
+    image_size: int,
+    *,
+    opset: int = 18,
+    dynamic_batch: bool = True,
+    output_names: tuple[str, ...] = (OUTPUT_NAME,),
 ) -> onnx.ModelProto:
     """Export with the dynamo exporter (torch.export + onnxscript).
 
@@ -75,7 +92,7 @@ def torch_to_onnx(
             (example,),
             dynamo=True,
             input_names=[INPUT_NAME],
-            output_names=[OUTPUT_NAME],
+            output_names=list(output_names),
             opset_version=opset,
             dynamic_shapes=dynamic_shapes,
             verbose=False,
@@ -162,10 +179,48 @@ def _toposort(graph: onnx.GraphProto) -> None:
     graph.node.extend(ordered)
 
 
-def _annotate(model: onnx.ModelProto, ckpt: dict[str, Any], precision: str) -> None:
+def _input_spec(ckpt: dict[str, Any]) -> dict[str, Any]:
+    """The device contract's input of a classifier: decode_resize's center crop, then normalisation."""
+    norm, size = ckpt["normalization"], int(ckpt["image_size"])
+    return input_spec(
+        width=size,
+        height=size,
+        resize=CLASSIFIER_RESIZE,
+        mean=norm["mean"],
+        std=norm["std"],
+        scale=norm["scale"],
+    )
+
+
+def _output_spec(ckpt: dict[str, Any], batch_dim: int | str) -> dict[str, Any]:
+    shape = [batch_dim, len(ckpt["labels"])]
+    return {
+        "name": OUTPUT_NAME,
+        "shape": shape,
+        "task": "classification",
+        "tensors": [
+            {
+                "name": OUTPUT_NAME,
+                "dtype": "float32",
+                "shape": shape,
+                "meaning": "class logits, by label index",
+            }
+        ],
+    }
+
+
+def _annotate(
+    model: onnx.ModelProto, ckpt: dict[str, Any], precision: str, batch_dim: int | str = "batch"
+) -> None:
     """Record the preprocessing and labels in the artifact, for devices and predict.py."""
     norm = ckpt["normalization"]
+    spec = _input_spec(ckpt)
     props = {
+        META_TASK: "classification",
+        META_INPUT: json.dumps(spec),
+        META_OUTPUTS: json.dumps(_output_spec(ckpt, batch_dim)),
+        META_RESIZE: json.dumps(spec["resize"]),
+        META_COLOR: spec["color"],
         META_LABELS: json.dumps(ckpt["labels"]),
         META_MEAN: json.dumps(norm["mean"]),
         META_STD: json.dumps(norm["std"]),
@@ -327,14 +382,37 @@ def export_onnx(
     providers: list[str] | None = None,
     max_images: int | None = None,
     latency_runs: int = 30,
+    detection: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Export, check, prove parity, time; the file appears at out_path only if every check passed.
 
     Parity runs on `providers` (default CPU) over the test split (val if test is empty, at most
     `max_images`); int8 calibrates on up to 256 train images. Raises ParityError on a failed check.
+    A detection checkpoint goes to pipelines.detection.export.export_detector, with `detection`
+    (max_detections, score_threshold, iou_threshold); a classifier refuses those options.
     """
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if checkpoint_task(checkpoint_path) == "detection":
+        from pipelines.detection.export import export_detector
+
+        return export_detector(
+            checkpoint_path,
+            dataset_dir,
+            out_path,
+            opset=opset,
+            precision=precision,
+            dynamic_batch=dynamic_batch,
+            max_accuracy_drop=max_accuracy_drop,
+            providers=providers,
+            max_images=max_images,
+            latency_runs=latency_runs,
+            detection=detection,
+        )
+    if detection:
+        raise ValueError(
+            f"{checkpoint_path} is a classifier: detection export options {sorted(detection)} do not apply"
+        )
     model, ckpt = load_checkpoint(checkpoint_path, "cpu")
     image_size = int(ckpt["image_size"])
     images, labels = _held_out(dataset_dir, max_images)
@@ -348,7 +426,7 @@ def export_onnx(
     try:
         fp32 = torch_to_onnx(model, image_size, opset=opset, dynamic_batch=dynamic_batch)
         converted = _convert(fp32, precision, calibration, None if dynamic_batch else 1)
-        _annotate(converted, ckpt, precision)
+        _annotate(converted, ckpt, precision, "batch" if dynamic_batch else 1)
         onnx.checker.check_model(converted, full_check=True)
         onnx.save(converted, tmp)
         report = check_parity(
@@ -378,9 +456,11 @@ def export_onnx(
         "size_bytes": len(data),
         "opset": opset,
         "precision": precision,
+        "task": "classification",
         **report,
         "latency_ms": latency,
         "input": {
+            **_input_spec(ckpt),
             "name": INPUT_NAME,
             "shape": [batch_dim, 3, image_size, image_size],
             "dtype": "float32",
@@ -391,8 +471,14 @@ def export_onnx(
             "image_size": image_size,
             "labels": list(ckpt["labels"]),
         },
-        "output": {"name": OUTPUT_NAME, "shape": [batch_dim, len(ckpt["labels"])]},
+        "output": _output_spec(ckpt, batch_dim),
     }
+
+
+def checkpoint_task(checkpoint_path: str | os.PathLike[str]) -> str:
+    """ "detection" for a detector's checkpoint, "classification" otherwise (classifiers carry no task)."""
+    ckpt = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
+    return str(ckpt.get("task_type") or "classification")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -406,7 +492,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--static-batch", action="store_true", help="fix the batch axis at 1")
     parser.add_argument("--max-accuracy-drop", type=float, default=0.01)
     parser.add_argument("--report", help="also write the report JSON here")
+    parser.add_argument("--max-detections", type=int, help="detectors: K, rows per image (default 100)")
+    parser.add_argument("--score-threshold", type=float, help="detectors: keep scores above (default 0.25)")
+    parser.add_argument("--iou-threshold", type=float, help="detectors: NMS IoU (default 0.5)")
     args = parser.parse_args(argv)
+    detection = {
+        name: getattr(args, name)
+        for name in ("max_detections", "score_threshold", "iou_threshold")
+        if getattr(args, name) is not None
+    }
     report = export_onnx(
         args.checkpoint,
         args.data,
@@ -415,6 +509,7 @@ def main(argv: list[str] | None = None) -> None:
         precision=args.precision,
         dynamic_batch=not args.static_batch,
         max_accuracy_drop=args.max_accuracy_drop,
+        detection=detection or None,
     )
     text = json.dumps(report, indent=2, sort_keys=True)
     if args.report:
