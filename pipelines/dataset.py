@@ -3,7 +3,7 @@
 A version is a directory:
 
     dataset.json        task type, labels, image size, counts per split, the shard files
-    manifest.jsonl      one row per image: sha256, label (or boxes), split
+    manifest.jsonl      one row per image: sha256, label (or boxes and source_size), split
     shards/NNNNNN.npy   uint8 [n, H, W, 3]: decoded images, written once and never modified
     <split>/index.npy   int64 [N, 2]: (position in dataset.json's shards, row) of each image
     <split>/labels.npy  int64 [N]: label index (-1 for detection, whose boxes are in the manifest)
@@ -13,6 +13,16 @@ next version of a project keeps the previous version's shards (hard links, not c
 one shard of the images it has not seen, so DVC hashes and pushes only the new bytes; a version
 whose shards would hold too many images it no longer uses, or too many shards, is compacted into
 one fresh shard. A split held in one shard in order loads as a memory-mapped slice.
+
+dataset.json records how frames were resized ("resize": a spec of the device vocabulary,
+center_crop, stretch or letterbox; see :func:`resize_spec`), and for detection "box_format":
+"xyxy-fraction": each manifest row's boxes are {"label", "x1", "y1", "x2", "y2"}, fractions of the
+STORED frame (top-left origin), already mapped through the resize, clipped to the frame, with boxes
+under MIN_BOX_PIXELS dropped; "source_size" is [width, height] of the original frame as the
+annotator saw it (EXIF orientation applied), what a later version needs to map the boxes of a
+reused frame without decoding it again. Versions without "resize" were center-cropped; detection
+versions without "box_format" hold the API's {"label", "x", "y", "width", "height"} boxes as
+fractions of the original image.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -44,8 +55,160 @@ FORMAT = 2
 LEGACY_IMAGES_FILE = "images.npy"
 # Detection records carry their boxes in the manifest; labels.npy then holds this placeholder.
 NO_LABEL = -1
+# How stored detection boxes are written (dataset.json "box_format").
+BOX_FORMAT = "xyxy-fraction"
+# A box narrower or lower than this, in stored-frame pixels after the resize and clipping, is dropped.
+MIN_BOX_PIXELS = 1.0
+# The resize vocabulary shared with exported models' device metadata (mode, filter, placement, pad_value).
+RESIZE_MODES: tuple[str, ...] = ("center_crop", "stretch", "letterbox")
+PLACEMENTS: tuple[str, ...] = ("center", "top_left")
+FILTERS: dict[str, Image.Resampling] = {
+    "nearest": Image.Resampling.NEAREST,
+    "bilinear": Image.Resampling.BILINEAR,
+    "bicubic": Image.Resampling.BICUBIC,
+    "lanczos": Image.Resampling.LANCZOS,
+}
+DEFAULT_PAD_VALUE: tuple[int, int, int] = (114, 114, 114)
+CENTER_CROP: dict[str, Any] = {"mode": "center_crop", "filter": "lanczos"}
+LETTERBOX: dict[str, Any] = {
+    "mode": "letterbox",
+    "filter": "bilinear",
+    "placement": "center",
+    "pad_value": list(DEFAULT_PAD_VALUE),
+}
 
 Record = tuple[str, Any, str, np.ndarray]
+
+
+def resize_spec(value: Mapping[str, Any] | None, task_type: str = "classification") -> dict[str, Any]:
+    """A validated resize spec with every field filled in.
+
+    None gives the task's default: center_crop for classification (what classifiers have always
+    been trained on), a centred letterbox padded with 114 grey for detection (no object is cut off).
+    Raises ValueError naming what is wrong.
+    """
+    if value is None:
+        return dict(LETTERBOX if task_type == "detection" else CENTER_CROP)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"resize must be an object with a 'mode', got {value!r}")
+    mode = value.get("mode")
+    if mode not in RESIZE_MODES:
+        raise ValueError(f"resize mode must be one of {RESIZE_MODES}, got {mode!r}")
+    spec: dict[str, Any] = {
+        "mode": mode,
+        "filter": value.get("filter", "lanczos" if mode == "center_crop" else "bilinear"),
+    }
+    if spec["filter"] not in FILTERS:
+        raise ValueError(f"resize filter must be one of {tuple(FILTERS)}, got {spec['filter']!r}")
+    if mode == "letterbox":
+        spec["placement"] = value.get("placement", "center")
+        if spec["placement"] not in PLACEMENTS:
+            raise ValueError(f"letterbox placement must be one of {PLACEMENTS}, got {spec['placement']!r}")
+        pad = value.get("pad_value", list(DEFAULT_PAD_VALUE))
+        pad = [pad] * 3 if isinstance(pad, int) else list(pad)
+        if len(pad) != 3 or not all(
+            isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 255 for p in pad
+        ):
+            raise ValueError(f"letterbox pad_value must be three integers 0-255, got {pad!r}")
+        spec["pad_value"] = pad
+    unknown = set(value) - set(spec)
+    if unknown:
+        raise ValueError(f"resize {mode} does not take {sorted(unknown)}")
+    return spec
+
+
+def frame_layout(
+    width: int, height: int, size: int, spec: Mapping[str, Any]
+) -> tuple[tuple[float, float, float, float], tuple[int, int, int, int]]:
+    """Where a width x height frame goes in the size x size stored frame.
+
+    Returns (crop, paste): ``crop`` the part of the frame used, (left, top, right, bottom) as
+    fractions of it; ``paste`` (left, top, w, h) the pixels of the stored frame it is resized into
+    (the rest is pad_value). A point at fraction (fx, fy) of the frame lands at stored pixel
+    (left + (fx - crop_left) / (crop_right - crop_left) * w, likewise for y).
+    """
+    mode = spec["mode"]
+    if mode == "stretch":
+        return (0.0, 0.0, 1.0, 1.0), (0, 0, size, size)
+    if mode == "center_crop":
+        # As ImageOps.fit with centering 0.5: the largest centred square, in fractions of the frame.
+        if width >= height:
+            side = height / width
+            return ((1 - side) / 2, 0.0, (1 + side) / 2, 1.0), (0, 0, size, size)
+        side = width / height
+        return (0.0, (1 - side) / 2, 1.0, (1 + side) / 2), (0, 0, size, size)
+    r = min(size / width, size / height)
+    nw = min(size, max(1, round(width * r)))
+    nh = min(size, max(1, round(height * r)))
+    if spec.get("placement", "center") == "center":
+        return (0.0, 0.0, 1.0, 1.0), ((size - nw) // 2, (size - nh) // 2, nw, nh)
+    return (0.0, 0.0, 1.0, 1.0), (0, 0, nw, nh)
+
+
+def _oriented_size(img: Image.Image) -> tuple[int, int]:
+    """The frame's size as the annotator saw it: EXIF orientations 5-8 swap width and height."""
+    orientation = img.getexif().get(0x0112, 1)
+    return (img.height, img.width) if orientation in (5, 6, 7, 8) else img.size
+
+
+def decode_frame(data: bytes, size: int, resize: Mapping[str, Any]) -> tuple[np.ndarray, tuple[int, int]]:
+    """Decode image bytes to RGB uint8 [size, size, 3] as ``resize`` says; also the oriented source size.
+
+    EXIF orientation is applied first, so the frame (and the boxes mapped with :func:`frame_boxes`)
+    is as the annotator saw it. JPEGs are decoded at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling,
+    Pillow's draft mode) when that still leaves at least one source pixel per stored pixel: a
+    640x480 frame for a 128 letterbox decodes at 160x120, never in full.
+    """
+    spec = resize_spec(resize)
+    if spec["mode"] == "center_crop" and spec["filter"] == "lanczos":
+        with Image.open(io.BytesIO(data)) as img:
+            source = _oriented_size(img)
+        return decode_resize(data, size), source
+    with Image.open(io.BytesIO(data)) as img:
+        width, height = source = _oriented_size(img)
+        (cl, ct, cr, cb), (left, top, w, h) = frame_layout(width, height, size, spec)
+        # Decoded pixels needed to cover the paste area at >= 1:1, in the stored (unrotated) orientation.
+        need = (math.ceil(w / (cr - cl)), math.ceil(h / (cb - ct)))
+        img.draft("RGB", need if img.size == source else need[::-1])
+        rgb = ImageOps.exif_transpose(img).convert("RGB")
+    dw, dh = rgb.size
+    content = rgb.resize((w, h), FILTERS[spec["filter"]], box=(cl * dw, ct * dh, cr * dw, cb * dh))
+    if (w, h) == (size, size):
+        return np.asarray(content, dtype=np.uint8), source
+    canvas = Image.new("RGB", (size, size), tuple(spec.get("pad_value", DEFAULT_PAD_VALUE)))
+    canvas.paste(content, (left, top))
+    return np.asarray(canvas, dtype=np.uint8), source
+
+
+def frame_boxes(
+    boxes: Iterable[Mapping[str, Any]],
+    source_size: tuple[int, int] | list[int],
+    size: int,
+    resize: Mapping[str, Any],
+) -> tuple[list[dict[str, Any]], int]:
+    """Map boxes given as fractions of the source frame into the stored frame; (boxes, number dropped).
+
+    Input boxes are the API's {"label", "x", "y", "width", "height"} (or x1..y2) fractions of the
+    frame the annotator saw; output boxes are {"label", "x1", "y1", "x2", "y2"} fractions of the
+    size x size stored frame, clipped to the part of it the frame fills. A box that ends up under
+    MIN_BOX_PIXELS wide or high (cropped away, or squeezed) is dropped and counted.
+    """
+    spec = resize_spec(resize)
+    width, height = int(source_size[0]), int(source_size[1])
+    (cl, ct, cr, cb), (left, top, w, h) = frame_layout(width, height, size, spec)
+    sx, sy = w / (cr - cl), h / (cb - ct)
+    out: list[dict[str, Any]] = []
+    dropped = 0
+    for box in boxes:
+        x1, y1, x2, y2 = _box_to_xyxy(box)
+        px1, px2 = (min(max(left + (x - cl) * sx, left), left + w) for x in (x1, x2))
+        py1, py2 = (min(max(top + (y - ct) * sy, top), top + h) for y in (y1, y2))
+        if px2 - px1 < MIN_BOX_PIXELS or py2 - py1 < MIN_BOX_PIXELS:
+            dropped += 1
+            continue
+        coords = (round(v / size, 6) for v in (px1, py1, px2, py2))
+        out.append({"label": box["label"], **dict(zip(("x1", "y1", "x2", "y2"), coords, strict=True))})
+    return out, dropped
 
 
 def decode_resize(data: bytes, size: int) -> np.ndarray:
@@ -100,6 +263,7 @@ class _Entries:
         self.task_type = task_type
         self.by_split: dict[str, list[tuple[str, Any, int]]] = {s: [] for s in SPLITS}
         self.seen: set[str] = set()
+        self.extra: dict[str, dict[str, Any]] = {}
 
     def add(self, sha256: str, target: Any, split: str) -> None:
         if split not in self.by_split:
@@ -111,7 +275,15 @@ class _Entries:
                 raise ValueError(f"{sha256}: label {target!r} not in {list(self.label_index)}")
             entry = (sha256, target, self.label_index[target])
         else:
-            entry = (sha256, list(target), NO_LABEL)
+            # Boxes alone, or {"boxes": [...], **more manifest fields} (source_size).
+            if isinstance(target, Mapping):
+                self.extra[sha256] = {k: v for k, v in target.items() if k != "boxes"}
+                target = target["boxes"]
+            boxes = list(target)
+            unknown = sorted({str(b.get("label")) for b in boxes if b.get("label") not in self.label_index})
+            if unknown:
+                raise ValueError(f"{sha256}: box labels {unknown} not in {list(self.label_index)}")
+            entry = (sha256, boxes, NO_LABEL)
         self.seen.add(sha256)
         self.by_split[split].append(entry)
 
@@ -158,6 +330,7 @@ def _write_version(
     image_size: int,
     shards: list[str],
     location: Mapping[str, tuple[str, int]],
+    resize: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     """Index, labels, manifest and dataset.json, once every image has a (shard name, row)."""
     position = {name: i for i, name in enumerate(shards)}
@@ -176,7 +349,7 @@ def _write_version(
     with open(out / MANIFEST_FILE, "w", encoding="utf-8", newline="\n") as manifest:
         for split in SPLITS:
             for sha256, target, _ in entries.by_split[split]:
-                row = {"sha256": sha256, target_key: target, "split": split}
+                row = {"sha256": sha256, target_key: target, "split": split, **entries.extra.get(sha256, {})}
                 manifest.write(json.dumps(row, sort_keys=True) + "\n")
     meta = {
         "format": FORMAT,
@@ -185,7 +358,10 @@ def _write_version(
         "image_size": image_size,
         "splits": {split: len(entries.by_split[split]) for split in SPLITS},
         "shards": shards,
+        "resize": resize_spec(resize, entries.task_type),
     }
+    if entries.task_type == "detection":
+        meta["box_format"] = BOX_FORMAT
     with open(out / META_FILE, "w", encoding="utf-8", newline="\n") as f:
         f.write(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return meta
@@ -198,13 +374,16 @@ def write_dataset(
     labels: list[str],
     image_size: int,
     records: Iterable[Record],
+    resize: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write a packed dataset version, in one shard, from (sha256, label_or_boxes, split, image) records.
 
     Streaming: each image is appended to a scratch file as it arrives, so memory holds only the
     small per-record metadata; the shard is then written in (split, sha256) order. Same records in
     any order give byte-identical files. Classification records carry a label name from `labels`;
-    detection records carry a list of boxes (kept in the manifest). A sha256 may appear only once.
+    detection records carry a list of boxes already in the stored frame (``box_format``), or
+    {"boxes": [...], "source_size": [w, h]}; both go to the manifest. ``resize`` is how the frames
+    were made (recorded; None is the task's default). A sha256 may appear only once.
     Returns the dataset.json content.
     """
     entries = _Entries(task_type, labels)
@@ -233,7 +412,7 @@ def write_dataset(
         shard = _shard_name(0)
         _write_shard(out / shard, order, shape, gather, 4096)
     return _write_version(
-        out, entries, labels, image_size, [shard], {sha: (shard, i) for i, sha in enumerate(order)}
+        out, entries, labels, image_size, [shard], {sha: (shard, i) for i, sha in enumerate(order)}, resize
     )
 
 
@@ -257,13 +436,40 @@ def shard_locations(dataset_dir: str | os.PathLike[str]) -> dict[str, tuple[str,
     return found
 
 
-def reusable_locations(dataset_dir: str | os.PathLike[str], image_size: int) -> dict[str, tuple[str, int]]:
-    """:func:`shard_locations` of a version whose images a new version at ``image_size`` can keep;
-    {} when there is no version there, or it holds another size."""
+def stored_resize(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """How a version's frames were resized: its "resize", or center_crop for versions before it existed."""
+    return resize_spec(meta.get("resize") or CENTER_CROP)
+
+
+def reusable_locations(
+    dataset_dir: str | os.PathLike[str], image_size: int, resize: Mapping[str, Any] | None = None
+) -> dict[str, tuple[str, int]]:
+    """:func:`shard_locations` of a version whose images a new version at ``image_size``, resized as
+    ``resize`` (None: center_crop), can keep; {} when there is no version there, or its frames were
+    made at another size or another way. A detection version's frames are reusable only when its
+    manifest records their source size (what mapping new boxes into them takes)."""
     directory = Path(dataset_dir)
-    if not (directory / META_FILE).exists() or read_meta(directory)["image_size"] != image_size:
+    if not (directory / META_FILE).exists():
         return {}
-    return shard_locations(directory)
+    meta = read_meta(directory)
+    if meta["image_size"] != image_size or stored_resize(meta) != resize_spec(resize):
+        return {}
+    found = shard_locations(directory)
+    if meta.get("task_type") == "detection":
+        sizes = source_sizes(directory)
+        found = {sha: loc for sha, loc in found.items() if sha in sizes}
+    return found
+
+
+def source_sizes(dataset_dir: str | os.PathLike[str]) -> dict[str, tuple[int, int]]:
+    """sha256 → (width, height) of the original frame, for the manifest rows that record it."""
+    found: dict[str, tuple[int, int]] = {}
+    with open(Path(dataset_dir) / MANIFEST_FILE, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if "source_size" in row:
+                found[row["sha256"]] = (int(row["source_size"][0]), int(row["source_size"][1]))
+    return found
 
 
 def write_dataset_gathered(
@@ -279,6 +485,7 @@ def write_dataset_gathered(
     min_live_fraction: float = 0.75,
     chunk: int = 4096,
     known: Mapping[str, tuple[str, int]] | None = None,
+    resize: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write a version from (sha256, label_or_boxes, split) records, appending to ``previous``.
 
@@ -289,7 +496,8 @@ def write_dataset_gathered(
     ``min_live_fraction`` images still in use, or more than ``max_shards`` files. Deterministic:
     the same records and the same previous version give byte-identical files.
 
-    ``known``: ``reusable_locations(previous, image_size)``, when the caller has it already.
+    ``known``: ``reusable_locations(previous, image_size, resize)``, when the caller has it already.
+    ``resize``: how the frames are made (recorded in dataset.json; None is the task's default).
     """
     entries = _Entries(task_type, labels)
     for sha256, target, split in records:
@@ -303,7 +511,7 @@ def write_dataset_gathered(
     if old_dir is not None and (old_dir / META_FILE).exists():
         before = read_meta(old_dir).get("shards", [])
     if known is None:
-        known = reusable_locations(old_dir, image_size) if old_dir is not None else {}
+        known = reusable_locations(old_dir, image_size, resize_spec(resize, task_type)) if old_dir else {}
     live: dict[str, int] = {}
     for sha in entries.seen:
         if sha in known:
@@ -354,7 +562,7 @@ def write_dataset_gathered(
             _write_shard(out / shard, order, shape, gather, chunk)
             shards.append(shard)
             location.update({sha: (shard, i) for i, sha in enumerate(order)})
-    return _write_version(out, entries, labels, image_size, shards, location)
+    return _write_version(out, entries, labels, image_size, shards, location, resize)
 
 
 def read_meta(dataset_dir: str | os.PathLike[str]) -> dict[str, Any]:

@@ -16,13 +16,18 @@ import pytest
 from PIL import Image
 
 from pipelines.dataset import (
+    LETTERBOX,
     NO_LABEL,
     SPLITS,
     assign_split,
+    decode_frame,
     decode_resize,
+    frame_boxes,
     load_detection_split,
     load_split,
     read_meta,
+    resize_spec,
+    reusable_locations,
     write_dataset,
     write_dataset_gathered,
 )
@@ -118,6 +123,9 @@ def test_load_detection_split_reads_old_xywh_and_xyxy_boxes(tmp_path: Path) -> N
     write_dataset(
         tmp_path / "ds", task_type="detection", labels=["car", "bus"], image_size=TINY_SIZE, records=records
     )
+    meta = read_meta(tmp_path / "ds")
+    del meta["box_format"], meta["resize"]  # as versions were written before boxes were mapped
+    (tmp_path / "ds/dataset.json").write_text(json.dumps(meta))
     images, boxes, labels = load_detection_split(tmp_path / "ds", "train")
     assert images.shape == (2, TINY_SIZE, TINY_SIZE, 3) and images.dtype == np.uint8
     assert [b.dtype for b in boxes] == [np.float32, np.float32]
@@ -320,3 +328,159 @@ def test_another_image_size_or_the_old_format_starts_fresh(tmp_path: Path) -> No
     assert len(load_split(legacy, "train")[0]) == sum(r[2] == "train" for r in records)
     _, asked = _gathered(tmp_path / "v3", records, previous=legacy)
     assert len(asked) == len(records)  # nothing reusable: decoded again, once
+
+
+def _jpeg(array: np.ndarray, orientation: int | None = None) -> bytes:
+    img = Image.fromarray(array)
+    out = io.BytesIO()
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    img.save(out, "JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+def _frame_with_box(w: int, h: int, box: tuple[int, int, int, int]) -> np.ndarray:
+    frame = np.zeros((h, w, 3), np.uint8)
+    x1, y1, x2, y2 = box
+    frame[y1:y2, x1:x2] = (255, 0, 0)
+    return frame
+
+
+@pytest.mark.parametrize("mode", ["letterbox", "stretch", "center_crop"])
+def test_decode_frame_and_frame_boxes_agree(mode: str) -> None:
+    """A red rectangle drawn where the box says stays under the mapped box in the stored frame."""
+    pixel_box = (400, 120, 560, 360)  # in a 640x480 frame
+    data = _jpeg(_frame_with_box(640, 480, pixel_box))
+    spec = resize_spec({"mode": mode})
+    frame, source = decode_frame(data, 64, spec)
+    assert frame.shape == (64, 64, 3) and frame.dtype == np.uint8 and source == (640, 480)
+    api_box = {"label": "car", "x": 400 / 640, "y": 120 / 480, "width": 160 / 640, "height": 240 / 480}
+    (mapped,), dropped = frame_boxes([api_box], source, 64, spec)
+    assert dropped == 0 and mapped["label"] == "car"
+    x1, y1, x2, y2 = (round(mapped[k] * 64) for k in ("x1", "y1", "x2", "y2"))
+    red = (frame[..., 0] > 150) & (frame[..., 1] < 100)
+    ys, xs = np.nonzero(red)
+    assert abs(xs.min() - x1) <= 1 and abs(xs.max() + 1 - x2) <= 1
+    assert abs(ys.min() - y1) <= 1 and abs(ys.max() + 1 - y2) <= 1
+    if mode == "letterbox":  # 640x480 -> 64x48, centred: 8 grey rows above and below
+        assert mapped["y1"] == pytest.approx((8 + 12) / 64) and mapped["x1"] == pytest.approx(40 / 64)
+        assert (frame[:8] == 114).all() and (frame[-8:] == 114).all()
+
+
+def test_decode_frame_applies_exif_orientation_as_the_boxes_do() -> None:
+    """Orientation 6 (rotate 90 clockwise to view): the annotator saw a 480x640 portrait frame."""
+    stored = _frame_with_box(640, 480, (0, 0, 160, 120))  # red top-left corner as stored
+    data = _jpeg(stored, orientation=6)
+    frame, source = decode_frame(data, 64, resize_spec(None, "detection"))
+    assert source == (480, 640)
+    # Viewed, the red corner is at the top right: x 0.75..1, y 0..0.25 of the portrait frame.
+    (mapped,), _ = frame_boxes(
+        [{"label": "a", "x": 0.75, "y": 0.0, "width": 0.25, "height": 0.25}], source, 64, LETTERBOX
+    )
+    assert (mapped["x1"], mapped["x2"]) == (pytest.approx((8 + 36) / 64), pytest.approx((8 + 48) / 64))
+    assert (frame[:, :8] == 114).all() and (frame[:, -8:] == 114).all()
+    red = (frame[..., 0] > 150) & (frame[..., 1] < 100)
+    ys, xs = np.nonzero(red)
+    assert (
+        abs(xs.min() - 44) <= 1
+        and abs(xs.max() + 1 - 56) <= 1
+        and ys.min() == 0
+        and abs(ys.max() + 1 - 16) <= 1
+    )
+
+
+def test_frame_boxes_clips_and_drops_degenerate_boxes() -> None:
+    boxes = [
+        {"label": "a", "x": 0.0, "y": 0.0, "width": 0.1, "height": 1.0},  # left band: cropped away
+        {"label": "b", "x": 0.1, "y": 0.2, "width": 0.3, "height": 0.3},  # half inside the crop: clipped
+        {"label": "c", "x": 0.5, "y": 0.5, "width": 0.001, "height": 0.2},  # under a pixel wide
+    ]
+    kept, dropped = frame_boxes(boxes, (640, 480), 64, {"mode": "center_crop"})
+    assert dropped == 2 and [b["label"] for b in kept] == ["b"]
+    # The crop is x 80..560 of 640; the box spans 64..256, clipped to 80..256 -> 0..(176/480).
+    assert kept[0]["x1"] == 0.0 and kept[0]["x2"] == pytest.approx(176 / 480, abs=1e-6)
+    kept, dropped = frame_boxes(boxes, (640, 480), 64, {"mode": "stretch"})
+    assert dropped == 1 and kept[1] == {"label": "b", "x1": 0.1, "y1": 0.2, "x2": 0.4, "y2": 0.5}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"mode": "fit"},
+        {"mode": "letterbox", "pad_value": [1, 2]},
+        {"mode": "stretch", "placement": "center"},
+        "x",
+    ],
+)
+def test_resize_spec_rejects(bad: Any) -> None:
+    with pytest.raises(ValueError):
+        resize_spec(bad)
+
+
+def test_detection_version_records_resize_and_reuses_frames_only_when_they_match(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    frames = [rng.integers(0, 255, (48, 64, 3), dtype=np.uint8) for _ in range(6)]
+    jpegs = {hashlib.sha256(_jpeg(f)).hexdigest(): _jpeg(f) for f in frames}
+    box = [{"label": "car", "x": 0.25, "y": 0.25, "width": 0.5, "height": 0.5}]
+    calls: list[list[str]] = []
+
+    def build(out: Path, shas: list[str], resize: dict[str, Any] | None, previous: Path | None) -> dict:
+        decoded = {sha: decode_frame(jpegs[sha], TINY_SIZE, resize_spec(resize, "detection")) for sha in shas}
+        records = []
+        for sha in shas:
+            boxes, _ = frame_boxes(box, decoded[sha][1], TINY_SIZE, resize_spec(resize, "detection"))
+            records.append((sha, {"boxes": boxes, "source_size": list(decoded[sha][1])}, "train"))
+
+        def gather(wanted: list[str]) -> np.ndarray:
+            calls.append(wanted)
+            return np.stack([decoded[sha][0] for sha in wanted])
+
+        return write_dataset_gathered(
+            out,
+            task_type="detection",
+            labels=["car"],
+            image_size=TINY_SIZE,
+            records=records,
+            gather=gather,
+            previous=previous,
+            resize=resize,
+        )
+
+    shas = sorted(jpegs)
+    meta = build(tmp_path / "v1", shas[:4], None, None)
+    assert meta["resize"] == {
+        "mode": "letterbox",
+        "filter": "bilinear",
+        "placement": "center",
+        "pad_value": [114] * 3,
+    }
+    assert meta["box_format"] == "xyxy-fraction"
+    row = json.loads((tmp_path / "v1/manifest.jsonl").read_text().splitlines()[0])
+    assert row["source_size"] == [64, 48]
+    assert row["boxes"] == [{"label": "car", "x1": 0.25, "y1": 0.3125, "x2": 0.75, "y2": 0.6875}]
+    _, boxes, labels = load_detection_split(tmp_path / "v1", "train")
+    np.testing.assert_allclose(boxes[0], [[0.25, 0.3125, 0.75, 0.6875]])
+    assert labels[0].tolist() == [0]
+
+    calls.clear()
+    build(tmp_path / "v2", shas, None, tmp_path / "v1")  # same settings: only the 2 new frames decode
+    assert sum(map(len, calls)) == 2
+    assert reusable_locations(tmp_path / "v1", TINY_SIZE, {"mode": "stretch"}) == {}
+    assert reusable_locations(tmp_path / "v1", TINY_SIZE * 2, resize_spec(None, "detection")) == {}
+    calls.clear()
+    meta = build(tmp_path / "v3", shas, {"mode": "stretch"}, tmp_path / "v2")  # another resize: all anew
+    assert sum(map(len, calls)) == 6 and meta["resize"]["mode"] == "stretch"
+
+
+def test_detection_records_with_unknown_box_labels_are_refused(tmp_path: Path) -> None:
+    image = np.zeros((TINY_SIZE, TINY_SIZE, 3), np.uint8)
+    boxes = [{"label": "bus", "x1": 0.1, "y1": 0.1, "x2": 0.5, "y2": 0.5}]
+    with pytest.raises(ValueError, match="not in"):
+        write_dataset(
+            tmp_path / "ds",
+            task_type="detection",
+            labels=["car"],
+            image_size=TINY_SIZE,
+            records=[("ab" * 32, boxes, "train", image)],
+        )
