@@ -41,6 +41,9 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps
 
+from pipelines.device_contract import CLASSIFIER_RESIZE, DEFAULT_PAD_VALUE, letterbox_geometry
+from pipelines.device_contract import resize_spec as device_resize_spec
+
 # Canonical split order: manifest.jsonl and assign_split walk splits in this order, never in the
 # (caller-dependent) order of a dict, so the same inputs always give the same bytes and splits.
 SPLITS: tuple[str, ...] = ("train", "val", "test")
@@ -59,29 +62,21 @@ NO_LABEL = -1
 BOX_FORMAT = "xyxy-fraction"
 # A box narrower or lower than this, in stored-frame pixels after the resize and clipping, is dropped.
 MIN_BOX_PIXELS = 1.0
-# The resize vocabulary shared with exported models' device metadata (mode, filter, placement, pad_value).
-RESIZE_MODES: tuple[str, ...] = ("center_crop", "stretch", "letterbox")
-PLACEMENTS: tuple[str, ...] = ("center", "top_left")
+# Pillow filters of the device vocabulary's names (pipelines.device_contract.FILTERS).
 FILTERS: dict[str, Image.Resampling] = {
     "nearest": Image.Resampling.NEAREST,
     "bilinear": Image.Resampling.BILINEAR,
     "bicubic": Image.Resampling.BICUBIC,
     "lanczos": Image.Resampling.LANCZOS,
 }
-DEFAULT_PAD_VALUE: tuple[int, int, int] = (114, 114, 114)
-CENTER_CROP: dict[str, Any] = {"mode": "center_crop", "filter": "lanczos"}
-LETTERBOX: dict[str, Any] = {
-    "mode": "letterbox",
-    "filter": "bilinear",
-    "placement": "center",
-    "pad_value": list(DEFAULT_PAD_VALUE),
-}
+CENTER_CROP: dict[str, Any] = dict(CLASSIFIER_RESIZE)
+LETTERBOX: dict[str, Any] = device_resize_spec({"mode": "letterbox"})
 
 Record = tuple[str, Any, str, np.ndarray]
 
 
 def resize_spec(value: Mapping[str, Any] | None, task_type: str = "classification") -> dict[str, Any]:
-    """A validated resize spec with every field filled in.
+    """A validated resize spec of the device vocabulary (pipelines.device_contract), every field filled in.
 
     None gives the task's default: center_crop for classification (what classifiers have always
     been trained on), a centred letterbox padded with 114 grey for detection (no object is cut off).
@@ -91,30 +86,7 @@ def resize_spec(value: Mapping[str, Any] | None, task_type: str = "classificatio
         return dict(LETTERBOX if task_type == "detection" else CENTER_CROP)
     if not isinstance(value, Mapping):
         raise ValueError(f"resize must be an object with a 'mode', got {value!r}")
-    mode = value.get("mode")
-    if mode not in RESIZE_MODES:
-        raise ValueError(f"resize mode must be one of {RESIZE_MODES}, got {mode!r}")
-    spec: dict[str, Any] = {
-        "mode": mode,
-        "filter": value.get("filter", "lanczos" if mode == "center_crop" else "bilinear"),
-    }
-    if spec["filter"] not in FILTERS:
-        raise ValueError(f"resize filter must be one of {tuple(FILTERS)}, got {spec['filter']!r}")
-    if mode == "letterbox":
-        spec["placement"] = value.get("placement", "center")
-        if spec["placement"] not in PLACEMENTS:
-            raise ValueError(f"letterbox placement must be one of {PLACEMENTS}, got {spec['placement']!r}")
-        pad = value.get("pad_value", list(DEFAULT_PAD_VALUE))
-        pad = [pad] * 3 if isinstance(pad, int) else list(pad)
-        if len(pad) != 3 or not all(
-            isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 255 for p in pad
-        ):
-            raise ValueError(f"letterbox pad_value must be three integers 0-255, got {pad!r}")
-        spec["pad_value"] = pad
-    unknown = set(value) - set(spec)
-    if unknown:
-        raise ValueError(f"resize {mode} does not take {sorted(unknown)}")
-    return spec
+    return device_resize_spec(value)
 
 
 def frame_layout(
@@ -137,12 +109,7 @@ def frame_layout(
             return ((1 - side) / 2, 0.0, (1 + side) / 2, 1.0), (0, 0, size, size)
         side = width / height
         return (0.0, (1 - side) / 2, 1.0, (1 + side) / 2), (0, 0, size, size)
-    r = min(size / width, size / height)
-    nw = min(size, max(1, round(width * r)))
-    nh = min(size, max(1, round(height * r)))
-    if spec.get("placement", "center") == "center":
-        return (0.0, 0.0, 1.0, 1.0), ((size - nw) // 2, (size - nh) // 2, nw, nh)
-    return (0.0, 0.0, 1.0, 1.0), (0, 0, nw, nh)
+    return (0.0, 0.0, 1.0, 1.0), letterbox_geometry(size, size, width, height, spec["placement"])
 
 
 def _oriented_size(img: Image.Image) -> tuple[int, int]:
