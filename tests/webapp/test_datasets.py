@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tests.conftest import bearer
 from tests.helpers import assert_error, service_headers
 from webapp.extensions import db
-from webapp.models import DatasetItem, DatasetVersion
+from webapp.models import Annotation, DatasetItem, DatasetVersion
 from webapp.services import service_accounts
 
 
@@ -111,6 +111,9 @@ def test_empty_selection_is_409(
         {"project_id": 1, "seed": -1},
         {"project_id": 1, "image_statuses": ["lost"]},
         {"project_id": 1, "batch_ids": []},
+        {"project_id": 1, "resize": {"mode": "fit"}},
+        {"project_id": 1, "resize": {"mode": "letterbox", "pad_value": [1, 2]}},
+        {"project_id": 1, "resize": {"placement": "center"}},
     ],
 )
 def test_create_validation(
@@ -213,3 +216,122 @@ def test_archive_streams_the_original_files(
         400,
         "VALIDATION_ERROR",
     )
+
+
+@pytest.fixture
+def boxed_project(client: FlaskClient, provision: Any) -> Any:
+    """A detection project whose images are annotated with the given boxes (one list per image)."""
+
+    def _make(
+        headers: dict[str, str], boxes: list[list[dict[str, Any]]], labels: tuple[str, ...] = ("car", "bus")
+    ) -> dict[str, Any]:
+        from tests.conftest import png_bytes
+
+        project = client.post(
+            "/api/data/projects",
+            json={"name": "street", "task_type": "detection", "labels": list(labels)},
+            headers=headers,
+        ).get_json()["data"]
+        key = provision(headers, "street-cam", project_id=project["id"])["api_key"]
+        images = []
+        for i, image_boxes in enumerate(boxes):
+            up = client.post(
+                "/api/device/images/upload",
+                data={"file": (io.BytesIO(png_bytes(500 + i)), f"f{i}.png")},
+                headers={"X-Device-Key": key},
+                content_type="multipart/form-data",
+            ).get_json()["data"]
+            ann = client.post(
+                "/api/data/annotations", json={"image_id": up["id"], "boxes": image_boxes}, headers=headers
+            )
+            assert ann.status_code == 201, ann.get_json()
+            images.append(
+                {"id": up["id"], "sha256": up["sha256"], "annotation_id": ann.get_json()["data"]["id"]}
+            )
+        return {"project_id": project["id"], "images": images}
+
+    return _make
+
+
+CAR = {"label": "car", "x": 0.1, "y": 0.2, "width": 0.3, "height": 0.4}
+
+
+def _nothing_stored() -> None:
+    assert db.session.scalar(select(func.count()).select_from(DatasetVersion)) == 0
+    assert db.session.scalar(select(func.count()).select_from(DatasetItem)) == 0
+
+
+def test_detection_version_records_its_resize(
+    client: FlaskClient, admin_headers: dict[str, str], boxed_project: Any, started: list[Any]
+) -> None:
+    made = boxed_project(admin_headers, [[CAR], []])  # an image with no objects is a fine negative
+    pid = made["project_id"]
+    data = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers).get_json()[
+        "data"
+    ]
+    assert data["task_type"] == "detection" and data["image_count"] == 2
+    assert data["params"]["resize"] == {
+        "mode": "letterbox",
+        "filter": "bilinear",
+        "placement": "center",
+        "pad_value": [114, 114, 114],
+    }
+    manifest = client.get(f"/api/data/datasets/{data['id']}/manifest", headers=admin_headers)
+    rows = {r["sha256"]: r for r in map(json.loads, manifest.get_data(as_text=True).splitlines())}
+    assert (
+        rows[made["images"][0]["sha256"]]["boxes"] == [CAR]
+        and rows[made["images"][1]["sha256"]]["boxes"] == []
+    )
+    body = {
+        "project_id": pid,
+        "resize": {"mode": "letterbox", "placement": "top_left", "pad_value": [0, 0, 0]},
+    }
+    resize = client.post("/api/data/datasets", json=body, headers=admin_headers).get_json()["data"]["params"]
+    assert resize["resize"] == {
+        "mode": "letterbox",
+        "filter": "bilinear",
+        "placement": "top_left",
+        "pad_value": [0] * 3,
+    }
+    assert len(started) == 2
+
+
+def test_classification_version_records_center_crop(
+    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, started: list[Any]
+) -> None:
+    pid = labeled_project(admin_headers, n=2)["project_id"]
+    data = client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers).get_json()[
+        "data"
+    ]
+    assert data["params"]["resize"] == {"mode": "center_crop", "filter": "lanczos"}
+    body = {"project_id": pid, "resize": {"mode": "stretch"}}
+    data = client.post("/api/data/datasets", json=body, headers=admin_headers).get_json()["data"]
+    assert data["params"]["resize"] == {"mode": "stretch", "filter": "bilinear"}
+
+
+def test_detection_version_with_no_boxed_image_is_409(
+    client: FlaskClient, admin_headers: dict[str, str], boxed_project: Any, started: list[Any]
+) -> None:
+    pid = boxed_project(admin_headers, [[], []])["project_id"]
+    error = assert_error(
+        client.post("/api/data/datasets", json={"project_id": pid}, headers=admin_headers), 409, "CONFLICT"
+    )
+    assert "box" in error["message"] and "2 selected images" in error["details"]
+    assert started == []
+    _nothing_stored()
+
+
+def test_boxes_with_labels_the_project_lacks_are_409(
+    client: FlaskClient, admin_headers: dict[str, str], boxed_project: Any, started: list[Any]
+) -> None:
+    made = boxed_project(admin_headers, [[CAR], [CAR]])
+    # As an import that bypassed the annotation checks would leave it: a box labelled "tram".
+    annotation = db.session.get(Annotation, made["images"][1]["annotation_id"])
+    assert annotation is not None
+    annotation.boxes = [CAR, {**CAR, "label": "tram"}]
+    db.session.commit()
+    body = {"project_id": made["project_id"]}
+    error = assert_error(client.post("/api/data/datasets", json=body, headers=admin_headers), 409, "CONFLICT")
+    assert "tram" in error["details"] and "labels" in error["message"]
+    assert started == []
+    _nothing_stored()

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Integer, Row, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from pipelines.device_contract import CLASSIFIER_RESIZE
+from pipelines.device_contract import resize_spec as device_resize_spec
 from webapp.errors import Conflict, Forbidden, ValidationError
 from webapp.models import Annotation, Batch, DatasetItem, DatasetVersion, Image, Project, User
 from webapp.services import jobs, quotas
@@ -15,6 +17,11 @@ from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 DEFAULT_SPLITS = {"train": 0.8, "val": 0.1, "test": 0.1}
 DEFAULT_STATUSES = ("new", "accepted")
+# How frames are resized to image_size when the request does not say (the device vocabulary).
+DEFAULT_RESIZE = {
+    "classification": dict(CLASSIFIER_RESIZE),
+    "detection": {"mode": "letterbox", "placement": "center", "pad_value": [114, 114, 114]},
+}
 # Which status a flow may move a version to, from each status. failed -> running is a Prefect retry.
 TRANSITIONS = {
     "queued": {"running", "failed"},
@@ -48,9 +55,19 @@ def create(
     batch_ids: list[int] | None = None,
     image_statuses: list[str] | None = None,
     image_size: int = 64,
+    resize: dict[str, Any] | None = None,
 ) -> DatasetVersion:
-    """Freeze the selection now, record a queued version, and start its flow run."""
+    """Freeze the selection now, record a queued version, and start its flow run.
+
+    ``resize``: how frames are brought to image_size (center_crop, stretch or letterbox); default
+    center_crop for classification, a centred letterbox for detection. The full spec is recorded in
+    params, and the flow maps detection boxes through it.
+    """
     project = get_in_org(session, Project, organization_id, project_id)
+    try:
+        resize_used = device_resize_spec(resize or DEFAULT_RESIZE[project.task_type])
+    except ValueError as exc:
+        raise ValidationError("Invalid resize", str(exc)) from None
     for batch_id in batch_ids or []:
         get_in_org(session, Batch, organization_id, batch_id)
     splits = splits or dict(DEFAULT_SPLITS)
@@ -77,6 +94,7 @@ def create(
             "batch_ids": batch_ids,
             "image_statuses": statuses,
             "image_size": image_size,
+            "resize": resize_used,
         },
         created_by_id=user.id if user else None,
     )
@@ -88,6 +106,7 @@ def create(
             "No annotated images match this selection",
             "annotate some images of the project (or widen batch_ids / image_statuses) first",
         )
+    _check_targets(session, version)
     jobs.start_flow(
         session, version, "dataset", {"dataset_id": version.id, "organization_id": organization_id}
     )
@@ -125,6 +144,41 @@ def _freeze_selection(
         insert(DatasetItem).from_select(["dataset_id", "sha256", "image_id", "label", "boxes"], selection)
     )
     return session.scalar(select(func.count()).where(DatasetItem.dataset_id == version.id)) or 0
+
+
+def _check_targets(session: Session, version: DatasetVersion) -> None:
+    """Refuse (409) a selection the flow could not version: labels the project no longer has, or a
+    detection version whose frames hold no box at all (nothing to learn from, only background)."""
+    known = set(version.labels)
+    if version.task_type == "classification":
+        stray = set(
+            session.scalars(
+                select(DatasetItem.label)
+                .where(DatasetItem.dataset_id == version.id, DatasetItem.label.not_in(known))
+                .distinct()
+            )
+        )
+        boxed = version.image_count
+    else:
+        stray = set()
+        boxed = 0
+        for rows in item_chunks(session, version):
+            for row in rows:
+                boxes = row.boxes or []
+                boxed += bool(boxes)
+                stray.update(str(box.get("label")) for box in boxes if box.get("label") not in known)
+    if stray:
+        raise Conflict(
+            "Some annotations use labels that are not the project's",
+            f"labels {sorted(stray)[:20]} are not in the project's labels {sorted(known)}: add them to the "
+            "project, or re-annotate those images, then request the version again",
+        )
+    if boxed == 0:
+        raise Conflict(
+            "No image of this selection has a box",
+            f"all {version.image_count} selected images are annotated with no objects; a detection "
+            "version needs at least one boxed image (draw boxes, or widen batch_ids / image_statuses)",
+        )
 
 
 def list_(

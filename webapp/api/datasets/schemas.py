@@ -5,6 +5,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
+from pipelines.device_contract import FILTERS, PLACEMENTS, RESIZE_MODES
 from webapp.api.envelope import PageArgsSchema
 from webapp.api.fields import name_field
 from webapp.models import DATASET_STATUSES, IMAGE_STATUSES
@@ -24,6 +25,21 @@ class SplitsSchema(ma.Schema):
             raise ma.ValidationError("train must be above 0", "train")
 
 
+class ResizeSchema(ma.Schema):
+    """How frames are brought to image_size: the vocabulary exported models' device metadata uses."""
+
+    mode = ma.fields.String(required=True, validate=validate.OneOf(RESIZE_MODES))
+    filter = ma.fields.String(validate=validate.OneOf(FILTERS))
+    placement = ma.fields.String(
+        validate=validate.OneOf(PLACEMENTS), metadata={"description": "letterbox only (default center)"}
+    )
+    pad_value = ma.fields.List(
+        ma.fields.Integer(validate=validate.Range(min=0, max=255)),
+        validate=validate.Length(equal=3),
+        metadata={"description": "letterbox only: RGB of the padding (default [114, 114, 114])"},
+    )
+
+
 class DatasetVersionCreateSchema(ma.Schema):
     project_id = ma.fields.Integer(required=True)
     name = name_field(required=False)
@@ -39,6 +55,14 @@ class DatasetVersionCreateSchema(ma.Schema):
         metadata={"description": "Default: every status but rejected"},
     )
     image_size = ma.fields.Integer(load_default=64, validate=validate.Range(min=8, max=512))
+    resize = ma.fields.Nested(
+        ResizeSchema,
+        load_default=None,
+        metadata={
+            "description": "Default: center_crop for classification; letterbox (centred, pad 114) for "
+            "detection, whose boxes are mapped into the stored frames"
+        },
+    )
 
 
 class DatasetVersionUpdateSchema(ma.Schema):
