@@ -16,9 +16,7 @@ same count and labels, boxes and scores within 1e-3); fp16/int8 may lose at most
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 from collections.abc import Mapping
@@ -31,7 +29,8 @@ import onnxruntime as ort
 import torch
 from torch import nn
 
-from pipelines.dataset import load_detection_split, load_split, read_meta
+from pipelines.dataset import load_split, read_meta
+from pipelines.detection.data import load_detection_split
 from pipelines.detection.nms_onnx import (
     OUTPUT_BOXES,
     OUTPUT_LABELS,
@@ -222,60 +221,18 @@ def dataset_resize(dataset_dir: str | os.PathLike[str]) -> dict[str, Any]:
     return resize_spec(value)
 
 
-def coco_map(
-    detections: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+def _map(
+    detections: list[tuple[np.ndarray, ...]],
     gt_boxes: list[np.ndarray],
     gt_labels: list[np.ndarray],
-    num_classes: int,
+    labels: list[str],
+    image_size: int,
 ) -> dict[str, float]:
-    """COCO mAP@[.5:.95] and mAP@.5 (faster-coco-eval) of (boxes, scores, labels) per image.
+    """COCO mAP@[.5:.95] and mAP@.5 (pipelines.detection.evaluate, faster-coco-eval)."""
+    from pipelines.detection.evaluate import coco_evaluate
 
-    Coordinates are fractions; they are scaled to a 1000-pixel frame so COCO's area ranges do not
-    drop everything as "small". No ground truth at all gives 0.
-    """
-    from faster_coco_eval import COCO, COCOeval_faster
-
-    side = 1000.0
-    images = [{"id": i + 1, "width": side, "height": side} for i in range(len(gt_boxes))]
-    annotations = []
-    for i, (boxes, labels) in enumerate(zip(gt_boxes, gt_labels, strict=True)):
-        for box, label in zip(boxes * side, labels, strict=True):
-            w, h = float(box[2] - box[0]), float(box[3] - box[1])
-            annotations.append(
-                {
-                    "id": len(annotations) + 1,
-                    "image_id": i + 1,
-                    "category_id": int(label) + 1,
-                    "bbox": [float(box[0]), float(box[1]), w, h],
-                    "area": w * h,
-                    "iscrowd": 0,
-                }
-            )
-    results = []
-    for i, (boxes, scores, labels) in enumerate(detections):
-        for box, score, label in zip(boxes * side, scores, labels, strict=True):
-            results.append(
-                {
-                    "image_id": i + 1,
-                    "category_id": int(label) + 1,
-                    "bbox": [float(box[0]), float(box[1]), float(box[2] - box[0]), float(box[3] - box[1])],
-                    "score": float(score),
-                }
-            )
-    if not annotations or not results:
-        return {"map": 0.0, "map50": 0.0}
-    categories = [{"id": c + 1, "name": str(c)} for c in range(num_classes)]
-    with contextlib.redirect_stdout(io.StringIO()):
-        gt = COCO()
-        gt.dataset = {"images": images, "annotations": annotations, "categories": categories}
-        gt.createIndex()
-        dt = gt.loadRes(results)
-        evaluator = COCOeval_faster(gt, dt, "bbox")
-        evaluator.evaluate()
-        evaluator.accumulate()
-        evaluator.summarize()
-    stats = evaluator.stats
-    return {"map": max(0.0, float(stats[0])), "map50": max(0.0, float(stats[1]))}
+    metrics = coco_evaluate(gt_boxes, gt_labels, detections, labels, image_size)  # type: ignore[arg-type]
+    return {"map": float(metrics["map"]), "map50": float(metrics["map50"])}
 
 
 def _valid(boxes: np.ndarray, scores: np.ndarray, labels: np.ndarray) -> list[tuple[np.ndarray, ...]]:
@@ -313,7 +270,8 @@ def check_parity(
     gt_labels: list[np.ndarray],
     *,
     precision: str,
-    num_classes: int,
+    labels: list[str],
+    image_size: int,
     max_accuracy_drop: float = 0.01,
     providers: list[str] | None = None,
 ) -> dict[str, Any]:
@@ -328,8 +286,8 @@ def check_parity(
             if len(ol):
                 box_diff = max(box_diff, float(np.abs(ob - tb).max()))
                 score_diff = max(score_diff, float(np.abs(os_ - ts).max()))
-    torch_map = coco_map(theirs, gt_boxes, gt_labels, num_classes)
-    onnx_map = coco_map(ours, gt_boxes, gt_labels, num_classes)
+    torch_map = _map(theirs, gt_boxes, gt_labels, labels, image_size)
+    onnx_map = _map(ours, gt_boxes, gt_labels, labels, image_size)
     report = {
         "parity": {
             "max_box_diff": box_diff,
@@ -430,7 +388,8 @@ def export_detector(
             gt_boxes,
             gt_labels,
             precision=precision,
-            num_classes=len(labels),
+            labels=labels,
+            image_size=image_size,
             max_accuracy_drop=max_accuracy_drop,
             providers=providers,
         )
