@@ -23,8 +23,11 @@ from flows.tasks import failure_hook, mark_failed, retried_task
 from pipelines.dataset import (
     SPLITS,
     assign_split,
-    decode_resize,
+    decode_frame,
+    frame_boxes,
+    resize_spec,
     reusable_locations,
+    source_sizes,
     write_dataset_gathered,
 )
 
@@ -60,16 +63,21 @@ def read_manifest(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f]
 
 
-def _decode_many(blobs: list[tuple[str, bytes]], size: int) -> list[tuple[str, np.ndarray]]:
-    return [(sha256, decode_resize(data, size)) for sha256, data in blobs]
+def _decode_many(
+    blobs: list[tuple[str, bytes]], size: int, resize: dict[str, Any]
+) -> list[tuple[str, np.ndarray, tuple[int, int]]]:
+    return [(sha256, *decode_frame(data, size, resize)) for sha256, data in blobs]
 
 
 @retried_task()
-def download_and_decode(api: PlatformClient, dataset_id: int, hashes_file: Path, size: int, out: Path) -> int:
+def download_and_decode(
+    api: PlatformClient, dataset_id: int, hashes_file: Path, size: int, resize: dict[str, Any], out: Path
+) -> int:
     """Fetch the images listed in ``hashes_file`` (one tar stream) and decode them in parallel.
 
-    ``out`` becomes a uint8 array [n, size, size, 3] and ``decoded_order(out)`` its sha256s, one per
-    row, in the order they arrived. Returns n.
+    ``out`` becomes a uint8 array [n, size, size, 3], each frame resized as ``resize`` says, and
+    ``decoded_order(out)`` one line per row, in the order they arrived: its sha256 and the source
+    frame's width and height (EXIF orientation applied). Returns n.
     """
     hashes = hashes_file.read_text().split()
     rows: dict[str, int] = {}
@@ -77,13 +85,15 @@ def download_and_decode(api: PlatformClient, dataset_id: int, hashes_file: Path,
         return 0
     decoded = np.lib.format.open_memmap(out, mode="w+", dtype=np.uint8, shape=(len(hashes), size, size, 3))
     workers = max(1, min(os.cpu_count() or 1, 8))
-    pending: list[Future[list[tuple[str, np.ndarray]]]] = []
+    pending: list[Future[list[tuple[str, np.ndarray, tuple[int, int]]]]] = []
+    sources: dict[str, tuple[int, int]] = {}
 
     def drain(limit: int) -> None:
         while len(pending) > limit:
-            for sha256, array in pending.pop(0).result():
+            for sha256, array, source in pending.pop(0).result():
                 decoded[len(rows)] = array
                 rows[sha256] = len(rows)
+                sources[sha256] = source
 
     with (
         ProcessPoolExecutor(workers) as pool,
@@ -97,21 +107,49 @@ def download_and_decode(api: PlatformClient, dataset_id: int, hashes_file: Path,
                 continue
             batch.append((member.name, f.read()))
             if len(batch) == DECODE_BATCH:
-                pending.append(pool.submit(_decode_many, batch, size))
+                pending.append(pool.submit(_decode_many, batch, size, resize))
                 batch = []
                 drain(2 * workers)  # bounded: memory stays flat whatever the dataset size
         if batch:
-            pending.append(pool.submit(_decode_many, batch, size))
+            pending.append(pool.submit(_decode_many, batch, size, resize))
         drain(0)
     decoded.flush()
     if len(rows) != len(hashes):
         raise RuntimeError(f"archive held {len(rows)} of {len(hashes)} images")
-    decoded_order(out).write_text("".join(f"{sha}\n" for sha in rows))
+    decoded_order(out).write_text("".join(f"{sha} {sources[sha][0]} {sources[sha][1]}\n" for sha in rows))
     return len(rows)
 
 
 def decoded_order(decoded: Path) -> Path:
     return decoded.with_suffix(".txt")
+
+
+def read_decoded_order(decoded: Path) -> dict[str, tuple[int, tuple[int, int]]]:
+    """sha256 → (row in ``decoded``, source (width, height)), from ``decoded_order(decoded)``."""
+    found: dict[str, tuple[int, tuple[int, int]]] = {}
+    if decoded.exists():
+        for row, line in enumerate(decoded_order(decoded).read_text().splitlines()):
+            sha, width, height = line.split()
+            found[sha] = (row, (int(width), int(height)))
+    return found
+
+
+def stored_boxes(
+    manifest: list[dict[str, Any]],
+    sources: dict[str, tuple[int, int]],
+    size: int,
+    resize: dict[str, Any],
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """Each detection item's manifest target (boxes mapped into the stored frame, source_size), and
+    how many boxes were dropped as degenerate there."""
+    targets: dict[str, dict[str, Any]] = {}
+    dropped = 0
+    for item in manifest:
+        source = sources[item["sha256"]]
+        boxes, lost = frame_boxes(item["boxes"] or [], source, size, resize)
+        targets[item["sha256"]] = {"boxes": boxes, "source_size": list(source)}
+        dropped += lost
+    return targets, dropped
 
 
 @task(cache_policy=NO_CACHE)
@@ -122,50 +160,64 @@ def pack(
     target: Path,
     previous: Path,
     decoded_file: Path,
+    known_sources: dict[str, tuple[int, int]] | None = None,
 ) -> dict[str, Any]:
     """Write the version: the last version's shards, hard-linked, plus one shard of new decodes.
 
-    ``manifest`` and ``known`` (the last version's reusable images) are what the flow already read:
-    pass them quoted, or Prefect walks every row.
+    ``manifest``, ``known`` (the last version's reusable images) and ``known_sources`` (their source
+    sizes, for detection) are what the flow already read: pass them quoted, or Prefect walks every row.
+    Detection boxes are mapped into the stored frames here, for new and reused frames alike (an
+    annotation may have changed while its frame did not).
     """
     params = version["params"]
+    task_type = version["task_type"]
+    size = params["image_size"]
+    resize = resize_spec(params.get("resize"), task_type)
     decoded = np.load(decoded_file, mmap_mode="r") if decoded_file.exists() else None
-    new_rows = (
-        {sha: row for row, sha in enumerate(decoded_order(decoded_file).read_text().split())}
-        if decoded is not None
-        else {}
-    )
+    new_rows = read_decoded_order(decoded_file) if decoded is not None else {}
 
     def gather(shas: list[str]) -> np.ndarray:
         assert decoded is not None, "every image is either reused or decoded by this run"
-        return decoded[[new_rows[sha] for sha in shas]]
+        return decoded[[new_rows[sha][0] for sha in shas]]
 
-    key = "label" if version["task_type"] == "classification" else "boxes"
     splits = {
         item["sha256"]: assign_split(item["sha256"], params["seed"], params["splits"]) for item in manifest
     }
+    dropped = 0
+    if task_type == "classification":
+        targets: dict[str, Any] = {item["sha256"]: item["label"] for item in manifest}
+    else:
+        sources = {**(known_sources or {}), **{sha: source for sha, (_, source) in new_rows.items()}}
+        targets, dropped = stored_boxes(manifest, sources, size, resize)
     meta = write_dataset_gathered(
         target,
-        task_type=version["task_type"],
+        task_type=task_type,
         labels=version["labels"],
-        image_size=params["image_size"],
-        records=((item["sha256"], item[key], splits[item["sha256"]]) for item in manifest),
+        image_size=size,
+        records=((item["sha256"], targets[item["sha256"]], splits[item["sha256"]]) for item in manifest),
         gather=gather,
         previous=previous if previous.exists() else None,
         known=known,
+        resize=resize,
     )
     per_class: dict[str, dict[str, int]] = {split: {} for split in SPLITS}
     for item in manifest:
         split = splits[item["sha256"]]
-        names = [item["label"]] if key == "label" else [b["label"] for b in item["boxes"]]
+        target_ = targets[item["sha256"]]
+        names = [target_] if task_type == "classification" else [b["label"] for b in target_["boxes"]]
         for name in names:
             per_class[split][name] = per_class[split].get(name, 0) + 1
-    return {
+    counts: dict[str, Any] = {
         "splits": meta["splits"],
         "classes": per_class,
         "images": len(manifest),
         "shards": len(meta["shards"]),
+        "resize": meta["resize"],
     }
+    if task_type == "detection":
+        counts["boxes"] = sum(sum(per_class[split].values()) for split in SPLITS)
+        counts["boxes_dropped"] = dropped
+    return counts
 
 
 @retried_task((5, 15))
@@ -192,6 +244,7 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
     repo = DvcRepo.from_settings(settings)
     rel_path = dataset_path(organization_id, version["project_id"])
     size = version["params"]["image_size"]
+    resize = resize_spec(version["params"].get("resize"), version["task_type"])
     with repo.locked():
         repo.ensure()
         current = repo.root / rel_path
@@ -200,7 +253,8 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
             manifest_file = scratch_dir / "manifest.jsonl"
             total = fetch_manifest(api, dataset_id, manifest_file)
             manifest = read_manifest(manifest_file)
-            known = reusable_locations(current, size)
+            known = reusable_locations(current, size, resize)
+            known_sources = source_sizes(current) if known and version["task_type"] == "detection" else {}
             missing = [item["sha256"] for item in manifest if item["sha256"] not in known]
             log.info(
                 "dataset %s: %d images frozen, %d in the last version, %d to decode",
@@ -212,10 +266,12 @@ def build_dataset_version(dataset_id: int, organization_id: int) -> dict[str, An
             missing_file = scratch_dir / "missing.txt"
             missing_file.write_text("".join(f"{sha}\n" for sha in missing))
             decoded_file = scratch_dir / "decoded.npy"
-            download_and_decode(api, dataset_id, missing_file, size, decoded_file)
+            download_and_decode(api, dataset_id, missing_file, size, resize, decoded_file)
             api.patch(f"/data/datasets/{dataset_id}", {"status": "running", "progress": 0.6})
             packed = scratch_dir / "packed"
-            counts = pack(version, quote(manifest), quote(known), packed, current, decoded_file)
+            counts = pack(
+                version, quote(manifest), quote(known), packed, current, decoded_file, quote(known_sources)
+            )
             if current.exists():
                 shutil.rmtree(current)
             current.parent.mkdir(parents=True, exist_ok=True)
