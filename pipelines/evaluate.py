@@ -1,4 +1,4 @@
-"""Evaluate stage: test-split accuracy, per-class precision/recall, confusion matrix."""
+"""Evaluate stage: accuracy, per-class precision/recall, confusion matrix; COCO mAP for detectors."""
 
 from __future__ import annotations
 
@@ -13,11 +13,15 @@ from typing import Any
 import numpy as np
 
 from pipelines.common import from_params, load_params, params_section, resolve_device, write_json
-from pipelines.dataset import load_split
+from pipelines.dataset import load_split, read_meta
 from pipelines.model import CHECKPOINT_FILE, load_checkpoint, predict_logits
 
 EVAL_FILE = "eval.json"
 CONFUSION_FILE = "confusion.csv"
+# Written by the detection branch (pipelines/detection/evaluate.py); named here so the evaluate
+# stage's outputs are listed in one place.
+DETECTION_PR_FILE = "pr_curve.csv"
+DETECTION_PER_CLASS_FILE = "per_class_ap.csv"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,24 @@ def evaluate(
     """
     p = from_params(EvaluateParams, params_section(params, "evaluate"))
     device = resolve_device(p.device)
+    out = Path(out_dir)
+    if read_meta(data_dir)["task_type"] == "detection":
+        from pipelines.detection.evaluate import evaluate_detector
+        from pipelines.detection.train import DetectParams
+
+        d = from_params(DetectParams, params_section(params, "detect"))
+        metrics = evaluate_detector(
+            data_dir=data_dir,
+            model_dir=model_dir,
+            out_dir=out,
+            device=device,
+            batch_size=p.batch_size,
+            score_threshold=d.score_threshold,
+            iou_threshold=d.nms_iou_threshold,
+            max_detections=d.max_detections,
+        )
+        _write_header(out / CONFUSION_FILE, ["actual", "predicted"])
+        return metrics
     model, ckpt = load_checkpoint(Path(model_dir) / CHECKPOINT_FILE, device)
     labels: list[str] = ckpt["labels"]
 
@@ -85,14 +107,21 @@ def evaluate(
             for i, name in enumerate(labels)
         },
     }
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / EVAL_FILE, metrics)
     with open(out / CONFUSION_FILE, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["actual", "predicted"])
         writer.writerows((labels[a], labels[b]) for a, b in zip(actual, predicted, strict=True))
+    # dvc.yaml declares the detection plots too: present, and empty, for a classifier.
+    _write_header(out / DETECTION_PR_FILE, ["recall", "precision"])
+    _write_header(out / DETECTION_PER_CLASS_FILE, ["class", "ap50", "ap"])
     return {**metrics, "labels": labels, "confusion_matrix": matrix.tolist()}
+
+
+def _write_header(path: Path, header: list[str]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerow(header)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -157,7 +157,22 @@ def augment(images: torch.Tensor, *, translate: int, flip: bool, generator: torc
     return images[batch, rows[:, :, None], cols[:, None, :]]  # [B, H, W, C]
 
 
-def _build_optimizer(model: nn.Module, p: TrainParams) -> torch.optim.Optimizer:
+class OptimizerParams(Protocol):
+    """What the optimizer and schedule builders read: TrainParams and detection's DetectParams."""
+
+    @property
+    def optimizer(self) -> str: ...
+    @property
+    def lr(self) -> float: ...
+    @property
+    def weight_decay(self) -> float: ...
+    @property
+    def momentum(self) -> float: ...
+    @property
+    def schedule(self) -> str: ...
+
+
+def _build_optimizer(model: nn.Module, p: OptimizerParams) -> torch.optim.Optimizer:
     # No weight decay on BN parameters and biases: decaying them only hurts (standard practice).
     decay = [t for t in model.parameters() if t.ndim > 1]
     no_decay = [t for t in model.parameters() if t.ndim <= 1]
@@ -176,7 +191,7 @@ def _build_optimizer(model: nn.Module, p: TrainParams) -> torch.optim.Optimizer:
 
 
 def _build_schedule(
-    optimizer: torch.optim.Optimizer, p: TrainParams, total_steps: int
+    optimizer: torch.optim.Optimizer, p: OptimizerParams, total_steps: int
 ) -> torch.optim.lr_scheduler.LRScheduler:
     """onecycle: linear warm-up from lr/25 over the first quarter, then cosine to 0.
 
@@ -255,14 +270,31 @@ def train(
     params' device. Under torchrun every rank trains on a disjoint shard of each epoch and only
     rank 0 writes files or calls `progress(epoch, total_epochs, metrics)`. Returns the metrics.
     """
-    p = from_params(TrainParams, params_section(params, "train"))
     meta = read_meta(data_dir)
     if meta["task_type"] == "detection":
-        raise UnsupportedTaskError("detection training is not supported yet")
+        # Imported here: pipelines.detection.train builds on this module's helpers.
+        from pipelines.detection.train import train_detector
+
+        return train_detector(params, data_dir, out_dir, device=device, progress=progress)
     if meta["task_type"] != "classification":
         raise UnsupportedTaskError(f"unknown task_type {meta['task_type']!r}")
-    dev = resolve_device(device if device != "auto" else p.device)
+    p = from_params(TrainParams, params_section(params, "train"))
+    return run_distributed(
+        device if device != "auto" else p.device,
+        p.threads,
+        lambda dev, env: _train(p, meta, Path(data_dir), Path(out_dir), dev, env, progress),
+    )
 
+
+def run_distributed(
+    device: str, threads: int, body: Callable[[torch.device, _Dist], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run `body(device, env)` inside the torchrun process group (if any) on this rank's device.
+
+    Shared by every training recipe: picks the rank's GPU, turns on cuDNN autotuning, and splits
+    the machine's CPU threads among local ranks, restoring torch's thread count afterwards.
+    """
+    dev = resolve_device(device)
     with _distributed(dev.type) as env:
         if dev.type == "cuda" and env.world_size > 1:
             dev = torch.device("cuda", env.local_rank)
@@ -271,7 +303,6 @@ def train(
         if dev.type == "cuda":
             torch.cuda.set_device(dev)
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick the fastest
-        threads = p.threads
         if not threads and env.local_world_size > 1:
             # Ranks on one machine share its cores; without this each would take them all.
             threads = max(1, len(os.sched_getaffinity(0)) // env.local_world_size)
@@ -279,7 +310,7 @@ def train(
         if threads:
             torch.set_num_threads(threads)
         try:
-            return _train(p, meta, Path(data_dir), Path(out_dir), dev, env, progress)
+            return body(dev, env)
         finally:
             torch.set_num_threads(previous)  # train() may run inside a longer-lived process
 

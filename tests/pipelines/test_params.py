@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 
 from pipelines.common import from_params, load_params, params_section
+from pipelines.detection.train import DetectParams
 from pipelines.evaluate import EvaluateParams
 from pipelines.train import TrainParams
 
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
 
 
-@pytest.mark.parametrize(("section", "cls"), [("train", TrainParams), ("evaluate", EvaluateParams)])
+@pytest.mark.parametrize(("section", "cls"), [("train", TrainParams), ("evaluate", EvaluateParams), ("detect", DetectParams)])
 def test_defaults_are_params_yaml(section: str, cls: Any) -> None:
     from_file = from_params(cls, params_section(load_params(PARAMS), section))
     defaults = cls()

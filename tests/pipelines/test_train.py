@@ -58,7 +58,8 @@ def test_same_seed_same_weights(tiny_dataset: Path, tmp_path: Path) -> None:
         torch.testing.assert_close(a[key], b[key], msg=key)
 
 
-def test_detection_dataset_is_refused(tmp_path: Path) -> None:
+def test_detection_dataset_without_boxes_is_refused(tmp_path: Path) -> None:
+    """Detection datasets go to pipelines.detection; one with no boxes at all says so, writing nothing."""
     write_dataset(
         tmp_path / "ds",
         task_type="detection",
@@ -66,8 +67,8 @@ def test_detection_dataset_is_refused(tmp_path: Path) -> None:
         image_size=16,
         records=[("ab" * 32, [], "train", np.zeros((16, 16, 3), np.uint8))],
     )
-    with pytest.raises(NotImplementedError, match="detection training is not supported yet"):
-        train(TINY_TRAIN_PARAMS, tmp_path / "ds", tmp_path / "out", device="cpu")
+    with pytest.raises(ValueError, match="the train split has no boxes"):
+        train({"detect": {"epochs": 1, "threads": 1}}, tmp_path / "ds", tmp_path / "out", device="cpu")
     assert issubclass(UnsupportedTaskError, NotImplementedError)
     assert not (tmp_path / "out").exists()
 
