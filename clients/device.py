@@ -1,4 +1,7 @@
-"""A camera device as the platform sees it: provision, check in, upload, fetch and run its model."""
+"""A camera device as the platform sees it: provision, check in, upload, fetch and run its model.
+
+The model runs from its own metadata (clients/device_model.py), never the platform's preprocessing code.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
+
+from clients.device_model import Detection, DeviceModel
 
 KEY_HEADER = "X-Device-Key"
 
@@ -51,6 +56,7 @@ class DeviceClient:
     model_dir: Path | None = None
     session: requests.Session = field(default_factory=_session, repr=False)
     model_info: dict[str, Any] | None = None
+    _model: tuple[Path, DeviceModel] | None = field(default=None, repr=False)
 
     @classmethod
     def provision(cls, api_url: str, token: str, serial_number: str, name: str, **extra: Any) -> DeviceClient:
@@ -126,12 +132,20 @@ class DeviceClient:
         self.model_info = info
         return path
 
-    def predict(self, images: Sequence[bytes]) -> list[str]:
-        """Classify encoded images with the downloaded model, on this machine (onnxruntime)."""
-        from pipelines.predict import Predictor
-
+    def model(self) -> DeviceModel:
+        """The downloaded model, with the preprocessing its own metadata describes."""
         if self.model_info is None or self.model_dir is None:
             raise DeviceError("no model: call fetch_model() first")
-        predictor = Predictor(self.model_dir / f"{self.model_info['sha256']}.onnx")
-        indices, _ = predictor.predict(list(images))
-        return [predictor.labels[i] for i in indices]
+        path = self.model_dir / f"{self.model_info['sha256']}.onnx"
+        if self._model is None or self._model[0] != path:
+            self._model = (path, DeviceModel(path))
+        return self._model[1]
+
+    def predict(self, images: Sequence[bytes]) -> list[str]:
+        """Classify encoded images with the downloaded model, on this machine (onnxruntime)."""
+        labels, _ = self.model().classify(list(images))
+        return labels
+
+    def detect(self, images: Sequence[bytes]) -> list[list[Detection]]:
+        """Detections per encoded image (boxes in its own pixels) with the downloaded detector."""
+        return self.model().detect(list(images))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ FILTERS = {
 
 @dataclass(frozen=True)
 class Placement:
-    """Where the frame's content landed in the model input: input = frame * (sx, sy) + (dx, dy), in pixels."""
+    """Where the frame landed in the model input: input pixel = frame fraction * (sx, sy) + (dx, dy)."""
 
     sx: float
     sy: float
@@ -36,10 +37,12 @@ class Placement:
 
     def to_frame(self, boxes: np.ndarray, width: int, height: int, frame_w: int, frame_h: int) -> np.ndarray:
         """Boxes [n, 4] as fractions of the model input -> pixels of the original frame, clipped to it."""
-        px = boxes * np.array([width, height, width, height], np.float64)
-        x = (px[:, [0, 2]] - self.dx) / self.sx
-        y = (px[:, [1, 3]] - self.dy) / self.sy
-        out = np.stack([x[:, 0], y[:, 0], x[:, 1], y[:, 1]], axis=1)
+        px = boxes.astype(np.float64) * np.array([width, height, width, height])
+        fx = (px[:, [0, 2]] - self.dx) / self.sx
+        fy = (px[:, [1, 3]] - self.dy) / self.sy
+        out = np.stack(
+            [fx[:, 0] * frame_w, fy[:, 0] * frame_h, fx[:, 1] * frame_w, fy[:, 1] * frame_h], axis=1
+        )
         return np.clip(out, 0, [frame_w, frame_h, frame_w, frame_h])
 
 
@@ -51,43 +54,95 @@ class Detection:
     box: tuple[float, float, float, float]  # x1, y1, x2, y2 in pixels of the original frame
 
 
-def decode(frame: bytes | np.ndarray | Image.Image) -> Image.Image:
-    """Encoded bytes (EXIF orientation applied), an RGB uint8 array or an image -> an RGB image."""
+def _needed(width: int, height: int, frame_w: int, frame_h: int, spec: dict[str, Any]) -> tuple[int, int]:
+    """Source pixels the resize needs to keep at least 1:1 (what a JPEG may be DCT-scaled down to)."""
+    mode = spec["mode"]
+    if mode == "stretch" or (mode == "center_crop" and spec.get("filter") == "lanczos"):
+        return width, height
+    if mode == "center_crop":
+        # Only the centred crop is used: it must still cover width x height.
+        ratio = width / height
+        used_w, used_h = (
+            (frame_h * ratio / frame_w, 1.0)
+            if frame_w / frame_h >= ratio
+            else (1.0, frame_w / ratio / frame_h)
+        )
+        return math.ceil(width / used_w), math.ceil(height / used_h)
+    r = min(width / frame_w, height / frame_h)
+    return min(width, max(1, round(frame_w * r))), min(height, max(1, round(frame_h * r)))
+
+
+def decode(
+    frame: bytes | np.ndarray | Image.Image,
+    width: int = 0,
+    height: int = 0,
+    spec: dict[str, Any] | None = None,
+) -> Image.Image:
+    """Encoded bytes (EXIF orientation applied), an RGB uint8 array or an image -> an RGB image.
+
+    With a target (width, height, spec), a JPEG is decoded at 1/2, 1/4 or 1/8 scale (libjpeg DCT
+    scaling) when that still leaves at least one source pixel per input pixel, as the platform does
+    when it builds dataset versions: the same pixels, so the same detections.
+    """
     if isinstance(frame, bytes):
         with Image.open(io.BytesIO(frame)) as img:
+            if spec is not None and width and height:
+                swapped = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+                oriented = (img.height, img.width) if swapped else img.size
+                need = _needed(width, height, *oriented, spec)
+                img.draft("RGB", need[::-1] if swapped else need)
             return ImageOps.exif_transpose(img).convert("RGB")
     if isinstance(frame, np.ndarray):
         return Image.fromarray(np.asarray(frame, np.uint8)).convert("RGB")
     return frame.convert("RGB")
 
 
-def resize(image: Image.Image, width: int, height: int, spec: dict[str, Any]) -> tuple[np.ndarray, Placement]:
-    """Apply a resize spec: uint8 [height, width, 3] and where the frame landed in it."""
-    w, h = image.size
+def resize(
+    image: Image.Image, width: int, height: int, spec: dict[str, Any], source: tuple[int, int] | None = None
+) -> tuple[np.ndarray, Placement]:
+    """Apply a resize spec: uint8 [height, width, 3] and where the frame landed in it.
+
+    `source`: the frame's size before a reduced-scale JPEG decode; the geometry is the source's
+    (as the platform computes it), the pixels come from `image`.
+    """
+    dw, dh = image.size
     method = FILTERS[spec.get("filter", "bilinear")]
     mode = spec["mode"]
     if mode == "stretch":
         out = image.resize((width, height), method)
-        return np.asarray(out, np.uint8), Placement(width / w, height / h, 0.0, 0.0)
+        return np.asarray(out, np.uint8), Placement(width, height, 0.0, 0.0)
     if mode == "center_crop":
         # The largest centred box of the input's aspect ratio (its corners may fall between pixels),
-        # resampled to width x height.
+        # resampled to width x height. Lanczos is the classifiers' ImageOps.fit on the decoded frame.
+        w, h = (dw, dh) if source is None or spec.get("filter") == "lanczos" else source
         ratio = width / height
-        crop_w, crop_h = (h * ratio, float(h)) if w / h >= ratio else (float(w), w / ratio)
-        left, top = (w - crop_w) / 2, (h - crop_h) / 2
-        out = image.resize((width, height), method, box=(left, top, left + crop_w, top + crop_h))
-        sx, sy = width / crop_w, height / crop_h
-        return np.asarray(out, np.uint8), Placement(sx, sy, -left * sx, -top * sy)
+        fw, fh = (h * ratio / w, 1.0) if w / h >= ratio else (1.0, w / ratio / h)
+        fl, ft = (1 - fw) / 2, (1 - fh) / 2
+        out = image.resize((width, height), method, box=(fl * dw, ft * dh, (fl + fw) * dw, (ft + fh) * dh))
+        return np.asarray(out, np.uint8), Placement(
+            width / fw, height / fh, -fl * width / fw, -ft * height / fh
+        )
     if mode == "letterbox":
+        w, h = source or (dw, dh)
         r = min(width / w, height / h)
         nw, nh = min(width, max(1, round(w * r))), min(height, max(1, round(h * r)))
-        left, top = (
-            ((width - nw) // 2, (height - nh) // 2) if spec.get("placement", "center") == "center" else (0, 0)
-        )
+        centre = spec.get("placement", "center") == "center"
+        left, top = ((width - nw) // 2, (height - nh) // 2) if centre else (0, 0)
         canvas = Image.new("RGB", (width, height), tuple(spec.get("pad_value", (114, 114, 114))))
         canvas.paste(image.resize((nw, nh), method), (left, top))
-        return np.asarray(canvas, np.uint8), Placement(nw / w, nh / h, float(left), float(top))
+        return np.asarray(canvas, np.uint8), Placement(nw, nh, float(left), float(top))
     raise ValueError(f"unknown resize mode {mode!r}")
+
+
+def original_size(frame: bytes | np.ndarray | Image.Image) -> tuple[int, int]:
+    """(width, height) of the frame as seen upright (EXIF orientations 5-8 swap them)."""
+    if isinstance(frame, bytes):
+        with Image.open(io.BytesIO(frame)) as img:
+            swapped = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            return (img.height, img.width) if swapped else img.size
+    if isinstance(frame, np.ndarray):
+        return frame.shape[1], frame.shape[0]
+    return frame.size
 
 
 def _legacy_input(meta: dict[str, str]) -> dict[str, Any]:
@@ -136,7 +191,9 @@ class DeviceModel:
         """Frames -> the float32 NCHW input and, per frame, where its content landed."""
         arrays, placements = [], []
         for frame in frames:
-            arr, placement = resize(decode(frame), self.width, self.height, self.input["resize"])
+            image = decode(frame, self.width, self.height, self.input["resize"])
+            source = original_size(frame)
+            arr, placement = resize(image, self.width, self.height, self.input["resize"], source)
             arrays.append(arr)
             placements.append(placement)
         x = np.stack(arrays).astype(np.float32) / np.float32(self.input["scale"])
@@ -165,14 +222,13 @@ class DeviceModel:
             raise ValueError(f"this is a {self.task} model, not a detector")
         if not frames:
             return []
-        images = [decode(f) for f in frames]
-        x, placements = self.preprocess(images)
+        x, placements = self.preprocess(frames)
         names = [o.name for o in self.session.get_outputs()]
         out = dict(zip(names, self._run(x), strict=True))
         results = []
-        for i, (image, placement) in enumerate(zip(images, placements, strict=True)):
+        for i, (frame, placement) in enumerate(zip(frames, placements, strict=True)):
             keep = out["scores"][i] > 0
-            boxes = placement.to_frame(out["boxes"][i][keep], self.width, self.height, *image.size)
+            boxes = placement.to_frame(out["boxes"][i][keep], self.width, self.height, *original_size(frame))
             results.append(
                 [
                     Detection(self.labels[int(label)], int(label), float(score), tuple(map(float, box)))
