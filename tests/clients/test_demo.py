@@ -75,8 +75,8 @@ def test_small_demo(tmp_path: Path) -> None:
     assert "Label Studio tasks" not in facts
 
     # A second run on the same data dir works: the images are recognised as already stored.
-    argv[argv.index("--small")] = "--images=200"
-    argv += ["--epochs", "2", "--devices", "1"]
+    argv[argv.index("--small")] = "--images=100"
+    argv += ["--epochs", "1", "--devices", "1"]
     again = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1200)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     facts = json.loads(summary_path.read_text())["facts"]
