@@ -67,7 +67,11 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
         "parity": report["parity"],
         "accuracy": report["accuracy"],
         "latency_ms": report["latency_ms"],
-        "signature": {"input": report["input"], "output": report["output"]},
+        "signature": {
+            "task": report.get("task", "classification"),
+            "input": report["input"],
+            "output": report["output"],
+        },
     }
 
 

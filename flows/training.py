@@ -20,6 +20,7 @@ from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import DvcRepo
 from flows.tasks import failure_hook, mark_failed, retried_task
+from pipelines.device_contract import resize_spec
 from pipelines.model import MEAN, STD
 from pipelines.train import PROGRESS_ENV, PROGRESS_PREFIX
 
@@ -95,7 +96,8 @@ def preprocessing(dataset: dict[str, Any]) -> dict[str, Any]:
     """How inputs must be prepared for this model: what a device needs to reproduce training."""
     return {
         "image_size": dataset["params"]["image_size"],
-        "resize": "center-crop to a square, then resize (Lanczos)",
+        # The dataset version's resize, in the device vocabulary (pipelines/device_contract.py).
+        "resize": resize_spec(dataset["params"].get("resize")),
         "color": "RGB",
         "layout": "NCHW",
         "scale": 255.0,

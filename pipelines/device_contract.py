@@ -51,7 +51,7 @@ def resize_spec(value: Any) -> dict[str, Any]:
     if value is None or value == LEGACY_CLASSIFIER_RESIZE:
         return dict(CLASSIFIER_RESIZE)
     if isinstance(value, str):
-        value = json.loads(value)
+        value = {"mode": value} if value in RESIZE_MODES else json.loads(value)
     if not isinstance(value, Mapping):
         raise ValueError(f"resize must be an object with a 'mode', got {value!r}")
     mode = value.get("mode")

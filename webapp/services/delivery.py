@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipelines.device_contract import resize_spec
 from webapp.errors import Conflict, NotFound
 from webapp.models import Device, ExportJob, ModelVersion, Project
 from webapp.services.common import get_in_org
@@ -56,6 +57,12 @@ def device_model(session: Session, device: Device) -> dict[str, Any] | None:
     signature = job.signature or {}
     given = signature.get("input") or {}
     preprocessing = model.preprocessing or {}
+    try:
+        # The vocabulary of docs/device-model.md; models trained before it recorded free text
+        # that meant center_crop with Lanczos, which resize_spec maps to exactly that.
+        resize = resize_spec(given.get("resize") or preprocessing.get("resize"))
+    except ValueError:
+        resize = None
     return {
         "export_id": job.id,
         "source": source,
@@ -67,14 +74,17 @@ def device_model(session: Session, device: Device) -> dict[str, Any] | None:
         "precision": job.precision,
         "opset": job.opset,
         "labels": list(model.labels),
+        "task": signature.get("task", "classification"),
         "input": {
             "name": given.get("name", "input"),
             "shape": given.get("shape"),
             "dtype": given.get("dtype", "float32"),
             "layout": given.get("layout", "NCHW"),
             "image_size": model.image_size,
-            "color": preprocessing.get("color", "RGB"),
-            "resize": preprocessing.get("resize"),
+            "width": given.get("width", model.image_size),
+            "height": given.get("height", model.image_size),
+            "color": given.get("color", preprocessing.get("color", "RGB")),
+            "resize": resize,
             "scale": given.get("scale", preprocessing.get("scale")),
             "mean": given.get("mean", preprocessing.get("mean")),
             "std": given.get("std", preprocessing.get("std")),

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from webapp.api.datasets.schemas import ResizeSchema
 from webapp.api.devices.schemas import DeviceSchema
 from webapp.api.fields import optional_text, text_problem
 from webapp.services.common import loads_json
@@ -88,8 +89,10 @@ class ModelInputSchema(ma.Schema):
     dtype = ma.fields.String()
     layout = ma.fields.String()
     image_size = ma.fields.Integer(metadata={"description": "Square side the image is brought to"})
-    color = ma.fields.String()
-    resize = ma.fields.String(allow_none=True)
+    width = ma.fields.Integer(metadata={"description": "Of the model input, in pixels"})
+    height = ma.fields.Integer(metadata={"description": "Of the model input, in pixels"})
+    color = ma.fields.String(metadata={"description": "Channel order: RGB"})
+    resize = ma.fields.Nested(ResizeSchema, allow_none=True)
     scale = ma.fields.Float(metadata={"description": "Divide the 0-255 pixels by this…"})
     mean = ma.fields.List(ma.fields.Float(), metadata={"description": "…subtract this per channel…"})
     std = ma.fields.List(ma.fields.Float(), metadata={"description": "…and divide by this"})
@@ -112,8 +115,14 @@ class DeviceModelSchema(ma.Schema):
     precision = ma.fields.String()
     opset = ma.fields.Integer()
     labels = ma.fields.List(ma.fields.String(), metadata={"description": "Class names, by output index"})
+    task = ma.fields.String(metadata={"enum": ["classification", "detection"]})
     input = ma.fields.Nested(ModelInputSchema)
-    output = ma.fields.Dict(allow_none=True)
+    output = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Output tensors (tensors: name, dtype, shape, meaning); detection: NMS settings"
+        },
+    )
     sha256 = ma.fields.String(metadata={"description": "Of the .onnx file; also its download's ETag"})
     size = ma.fields.Integer()
     download_url = ma.fields.String()
