@@ -59,26 +59,32 @@ def nms(
 ) -> torch.Tensor:
     """Greedy NMS: indices of the kept boxes, highest score first (at most `limit` of them).
 
-    The [K, K] "overlaps too much" matrix is one batched op; the greedy walk over it is inherently
-    sequential, so it runs over a numpy copy (microseconds a step, where a per-step torch op costs
-    tens) and stops once `limit` boxes are kept. The IoU matrix dominates: ~50 ms for K = 1000 on
-    one busy CPU core here.
+    The greedy walk is inherently sequential, so it runs in numpy on the CPU and computes IoU only
+    for the boxes it keeps (one row against the lower-ranked rest), stopping at `limit`. Measured
+    on one busy CPU core here, 1000 candidates: ~100 ms per image with a full [K, K] torch IoU
+    matrix, a few ms this way (at most `limit` rows are ever computed).
     """
     if boxes.numel() == 0:
         return torch.empty(0, dtype=torch.int64, device=boxes.device)
     order = scores.argsort(descending=True)
-    ordered = boxes[order]
-    overlaps = (box_iou(ordered, ordered) > iou_threshold).cpu().numpy()
-    suppressed = np.zeros(len(order), dtype=bool)
+    b = boxes[order].detach().cpu().numpy().astype(np.float64)
+    areas = np.clip(b[:, 2] - b[:, 0], 0, None) * np.clip(b[:, 3] - b[:, 1], 0, None)
+    suppressed = np.zeros(len(b), dtype=bool)
     kept: list[int] = []
-    limit = len(order) if limit is None else limit
-    for i in range(len(order)):
+    limit = len(b) if limit is None else limit
+    for i in range(len(b)):
         if suppressed[i]:
             continue
         kept.append(i)
         if len(kept) >= limit:
             break
-        suppressed |= overlaps[i]
+        rest = b[i + 1 :]
+        width = np.clip(np.minimum(b[i, 2], rest[:, 2]) - np.maximum(b[i, 0], rest[:, 0]), 0, None)
+        height = np.clip(np.minimum(b[i, 3], rest[:, 3]) - np.maximum(b[i, 1], rest[:, 1]), 0, None)
+        inter = width * height
+        union = areas[i] + areas[i + 1 :] - inter
+        iou = np.where(union > EPS, inter / np.maximum(union, EPS), 0.0)
+        suppressed[i + 1 :] |= iou > iou_threshold
     return order[torch.tensor(kept, dtype=torch.int64, device=boxes.device)]
 
 

@@ -1,51 +1,9 @@
-"""Detection splits of a packed dataset version as arrays, and their padded on-device form."""
+"""Ground-truth boxes for training and scoring: cleaned, and padded into one on-device tensor."""
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 import numpy as np
 import torch
-
-from pipelines import dataset
-
-
-def _load_from_manifest(
-    dataset_dir: str | os.PathLike[str], split: str
-) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """Boxes from manifest.jsonl ({label, x, y, width, height} fractions): row i is the split's image i."""
-    images, _ = dataset.load_split(dataset_dir, split)
-    names = {name: i for i, name in enumerate(dataset.read_meta(dataset_dir)["labels"])}
-    boxes: list[np.ndarray] = []
-    labels: list[np.ndarray] = []
-    with open(Path(dataset_dir) / dataset.MANIFEST_FILE, encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            if row["split"] != split:
-                continue
-            items = row["boxes"]
-            xywh = np.array([[b["x"], b["y"], b["width"], b["height"]] for b in items], np.float32)
-            xywh = xywh.reshape(-1, 4)
-            boxes.append(np.concatenate([xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], 1))
-            labels.append(np.array([names[b["label"]] for b in items], np.int64))
-    if len(boxes) != len(images):
-        raise ValueError(f"{dataset_dir}/{split}: {len(images)} images but {len(boxes)} manifest rows")
-    return images, boxes, labels
-
-
-def load_detection_split(
-    dataset_dir: str | os.PathLike[str], split: str
-) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """(images uint8 [N, S, S, 3], boxes float32 [n, 4] x1, y1, x2, y2 fractions, labels int64 [n]) per image.
-
-    pipelines.dataset's loader when it has one (it owns the format), else the manifest read here.
-    """
-    loader = getattr(dataset, "load_detection_split", None)
-    if loader is not None:
-        return loader(dataset_dir, split)
-    return _load_from_manifest(dataset_dir, split)
 
 
 def clean_boxes(boxes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

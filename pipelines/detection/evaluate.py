@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from pipelines.common import write_json
+from pipelines.dataset import load_detection_split
 from pipelines.detection.boxes import Detections, predict
-from pipelines.detection.data import clean_boxes, load_detection_split
+from pipelines.detection.data import clean_boxes
 from pipelines.detection.model import CHECKPOINT_FILE, load_detector
 
 EVAL_FILE = "eval.json"

@@ -43,6 +43,9 @@ def detection_loss(raw: RawOutput, gt_boxes: torch.Tensor, gt_labels: torch.Tens
     does not depend on how many objects a batch happens to hold.
     """
     logits = raw.logits.float()
+    if gt_labels.shape[1] == 0:  # no boxes in the whole batch: one padding box keeps gathers valid
+        gt_boxes = gt_boxes.new_zeros(gt_boxes.shape[0], 1, 4)
+        gt_labels = gt_labels.new_full((gt_labels.shape[0], 1), -1)
     matched = assign(raw.points, raw.strides, gt_boxes, gt_labels)  # [B, N]
     positive = matched >= 0
     pred = distance_to_box(raw.points, raw.distances.float())  # [B, N, 4]

@@ -24,9 +24,9 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
 from pipelines.common import from_params, params_section, write_json
-from pipelines.dataset import read_meta
+from pipelines.dataset import load_detection_split, read_meta
 from pipelines.detection.boxes import predict
-from pipelines.detection.data import clean_boxes, load_detection_split, pad_targets
+from pipelines.detection.data import clean_boxes, pad_targets
 from pipelines.detection.evaluate import coco_evaluate
 from pipelines.detection.loss import detection_loss
 from pipelines.detection.model import CHECKPOINT_FILE, Detector, DetectorConfig, save_detector
