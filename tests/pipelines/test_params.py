@@ -16,7 +16,9 @@ from pipelines.train import TrainParams
 PARAMS = Path(__file__).resolve().parents[2] / "params.yaml"
 
 
-@pytest.mark.parametrize(("section", "cls"), [("train", TrainParams), ("evaluate", EvaluateParams), ("detect", DetectParams)])
+@pytest.mark.parametrize(
+    ("section", "cls"), [("train", TrainParams), ("evaluate", EvaluateParams), ("detect", DetectParams)]
+)
 def test_defaults_are_params_yaml(section: str, cls: Any) -> None:
     from_file = from_params(cls, params_section(load_params(PARAMS), section))
     defaults = cls()
