@@ -50,6 +50,8 @@ class Predictor:
         missing = [k for k in (META_LABELS, META_MEAN, META_STD, META_IMAGE_SIZE) if k not in meta]
         if missing:
             raise ValueError(f"{onnx_path}: not an Acusight export, metadata lacks {missing}")
+        if meta.get("acusight.task", "classification") != "classification":
+            raise ValueError(f"{onnx_path}: a {meta['acusight.task']} model, not a classifier")
         self.labels: list[str] = json.loads(meta[META_LABELS])
         self.mean: list[float] = json.loads(meta[META_MEAN])
         self.std: list[float] = json.loads(meta[META_STD])

@@ -29,8 +29,7 @@ import onnxruntime as ort
 import torch
 from torch import nn
 
-from pipelines.dataset import load_split, read_meta
-from pipelines.detection.data import load_detection_split
+from pipelines.dataset import load_detection_split, load_split, read_meta
 from pipelines.detection.nms_onnx import (
     OUTPUT_BOXES,
     OUTPUT_LABELS,

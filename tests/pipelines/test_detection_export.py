@@ -20,6 +20,7 @@ from pipelines.detection.nms_onnx import append_postprocess, postprocess
 from pipelines.detection.scenes import make_scenes, scene_records
 from pipelines.export import ParityError, export_onnx
 from pipelines.model import ModelConfig, ResNet, normalize, save_checkpoint
+from pipelines.predict import Predictor
 
 SIZE = 32
 LETTERBOX = {"mode": "letterbox", "placement": "center", "pad_value": [114, 114, 114], "filter": "bilinear"}
@@ -117,6 +118,8 @@ def test_fp32_export_contract(det_onnx: tuple[Path, dict[str, Any]], det_dataset
     assert [t["name"] for t in outs["tensors"]] == ["boxes", "scores", "labels"]
     assert outs["iou_threshold"] == 0.5 and outs["nms"] == "class-wise"
     assert meta["acusight.precision"] == "fp32" and meta["acusight.image_size"] == str(SIZE)
+    with pytest.raises(ValueError, match="a detection model, not a classifier"):
+        Predictor(path)
 
 
 def test_onnx_matches_eager_wrapper_exactly(
