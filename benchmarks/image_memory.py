@@ -250,7 +250,7 @@ class Result:
 
 
 def run(label: str, root: Path, count: int, workers: int, threads: int, env: dict[str, str]) -> Result:
-    max_pixels = Settings.max_image_pixels
+    max_pixels = Settings.model_fields["max_image_pixels"].default
     width, height = largest_size(max_pixels)
     print(f"[{label}] making {count} PNGs and 2 JPEGs of {width}x{height} ...", flush=True)
     pngs = [solid_png(width, height, (20 * i, 255 - 20 * i, 90)) for i in range(count)]

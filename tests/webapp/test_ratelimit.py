@@ -76,6 +76,7 @@ def test_each_caller_has_its_own_allowance(
     first_key = provision(headers, "RL-A")["api_key"]
     second_key = provision(headers, "RL-B")["api_key"]
     _, service_key = service_accounts.create(db.session, "rl-flows")
+    db.session.commit()  # services only flush; the limited app below reads it in its own session
     client = limited_app("2/minute").test_client()
     callers = {
         "device": ("/api/device/self", {"X-Device-Key": first_key}),
