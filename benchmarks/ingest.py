@@ -245,9 +245,10 @@ def _cpu_seconds(proc: psutil.Process) -> float:
 # --- the server and its database ------------------------------------------------------------------
 
 
-def acusight_cmd() -> list[str]:
-    script = Path(sys.executable).parent / "acusight"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "acusight.cli"]
+def cli_module(root: Path) -> str:
+    """The command line's module in a checkout: ``acusight.cli``, or ``webapp.cli`` in checkouts from
+    before the command line moved above the web package (so ``--against`` can reach back past it)."""
+    return "acusight.cli" if (root / "acusight" / "cli").is_dir() else "webapp.cli"
 
 
 class Bench:
@@ -292,7 +293,12 @@ class Bench:
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(
-            [*acusight_cmd(), *args], env=self.env, capture_output=True, text=True, check=True
+            [sys.executable, "-m", cli_module(self.root), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=self.root,
         )
         return done.stdout
 
@@ -301,6 +307,7 @@ class Bench:
         self.server = serve_child(
             self.port, self.env, log, workers=self.workers, threads=self.threads, cwd=self.root
         )
+        self.server.argv[self.server.argv.index("acusight.cli")] = cli_module(self.root)
         self.server.start()
         wait_http(f"{self.base}/api/openapi.json", 60, self.server)
 
