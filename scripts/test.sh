@@ -28,10 +28,10 @@ trap 'rm -rf "$TMP"' EXIT
 api_tests() {
   local rc=0
   echo "== API tests on SQLite"
-  .venv/bin/pytest tests/webapp --basetemp="$TMP/api-sqlite" -p no:cacheprovider || rc=1
+  .venv/bin/pytest tests/webapp --basetemp="$TMP/api-sqlite" -p no:cacheprovider --durations=10 || rc=1
   echo "== API tests on PostgreSQL"
   ACUSIGHT_TEST_DATABASE_URL=$PG_URL .venv/bin/pytest tests/webapp --basetemp="$TMP/api-postgres" \
-    -p no:cacheprovider || rc=1
+    -p no:cacheprovider --durations=10 || rc=1
   return $rc
 }
 api_tests > "$TMP/api.log" 2>&1 &
@@ -39,7 +39,7 @@ API=$!
 
 echo "== everything but the API tests, on SQLite (the API tests run beside it; their output follows)"
 status=0
-.venv/bin/pytest --ignore=tests/webapp --basetemp="$TMP/rest" || status=$?
+.venv/bin/pytest --ignore=tests/webapp --basetemp="$TMP/rest" --durations=20 || status=$?
 api_status=0
 wait "$API" || api_status=$?
 cat "$TMP/api.log"

@@ -18,6 +18,7 @@ from prefect.context import refresh_global_settings_context
 from werkzeug.serving import make_server
 
 from acusight.stack import free_port
+from flows.worker import DEPLOYMENT_NAME, deployments
 from tests.flows.label_studio_server import LabelStudioEnv
 from tests.helpers import FLOW_TEST_SETTINGS, wait_until
 from webapp import create_app
@@ -147,10 +148,14 @@ def start_worker(
             start_new_session=True,
         )
 
+    # Every flow's deployment, not just the first: the worker registers them one after another, and a
+    # test that starts the last one (scheduled training) at once would find it missing.
+    expected = len(deployments())
+
     def registered() -> bool:
         assert proc.poll() is None, (worker_dir / "worker.log").read_text()[-3000:]
         resp = requests.post(f"{prefect_url}/deployments/filter", json={}, timeout=5)
-        return any(d["name"] == "acusight" for d in resp.json())
+        return sum(d["name"] == DEPLOYMENT_NAME for d in resp.json()) >= expected
 
     wait_until(registered, 120, "the worker to register its deployments", interval=0.5)
     return proc

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 import requests
 from flask.testing import FlaskClient
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from tests.helpers import FLOW_TEST_SETTINGS, wait_job, wait_until, worker_log
 
@@ -20,8 +22,19 @@ def app_config() -> dict[str, Any]:
     return {**FLOW_TEST_SETTINGS, "schedule_min_interval_s": 5}
 
 
+# Calls made straight to Prefect's API, as its UI would. A 503 is Prefect's "try again" (its SQLite
+# database busy, seen here when the machine is loaded); Prefect's own client retries it, and so do we.
+prefect = requests.Session()
+prefect.mount(
+    "http://",
+    HTTPAdapter(
+        max_retries=Retry(total=6, backoff_factor=0.5, status_forcelist=(503,), allowed_methods=None)
+    ),
+)
+
+
 def prefect_schedules(prefect_server: str) -> dict[str, dict[str, Any]]:
-    deployment = requests.get(
+    deployment = prefect.get(
         f"{prefect_server}/deployments/name/scheduled-training/acusight", timeout=5
     ).json()
     return {s["id"]: s for s in deployment["schedules"]}
@@ -112,10 +125,10 @@ def test_a_real_schedule_fires_pauses_and_is_deleted(
     assert paused.get_json()["data"]["active"] is False
     assert prefect_schedules(prefect_server)[schedule["prefect_schedule_id"]]["active"] is False
     # Resumed in Prefect (as from its UI): the API shows it active.
-    deployment_id = requests.get(
+    deployment_id = prefect.get(
         f"{prefect_server}/deployments/name/scheduled-training/acusight", timeout=5
     ).json()["id"]
-    requests.patch(
+    prefect.patch(
         f"{prefect_server}/deployments/{deployment_id}/schedules/{schedule['prefect_schedule_id']}",
         json={"active": True},
         timeout=5,
