@@ -112,13 +112,14 @@ def normalize(images: torch.Tensor) -> torch.Tensor:
 def save_checkpoint(
     path: str | os.PathLike[str],
     model: nn.Module,
-    config: ModelConfig,
+    config: Any,
     *,
     labels: list[str],
     image_size: int,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """Write weights plus everything needed to rebuild the model and its preprocessing."""
+    """Write weights plus everything needed to rebuild the model and its preprocessing (``config`` is
+    the model's config dataclass; the detector's checkpoints are written here too, with their extra)."""
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     torch.save(
         {
@@ -134,17 +135,23 @@ def save_checkpoint(
     )
 
 
-def load_checkpoint(
-    path: str | os.PathLike[str], device: str | torch.device = "cpu"
-) -> tuple[ResNet, dict[str, Any]]:
-    """Rebuild the model (eval mode, on `device`) and return it with the checkpoint dict."""
-    ckpt = torch.load(path, map_location=device, weights_only=True)
+def read_checkpoint(path: str | os.PathLike[str], device: str | torch.device = "cpu") -> dict[str, Any]:
+    """A checkpoint's dict, once its format version and normalisation are checked."""
+    ckpt: dict[str, Any] = torch.load(path, map_location=device, weights_only=True)
     if ckpt.get("version") != CHECKPOINT_VERSION:
         raise ValueError(f"{path}: unsupported checkpoint version {ckpt.get('version')!r}")
     if tuple(ckpt["normalization"]["mean"]) != MEAN or tuple(ckpt["normalization"]["std"]) != STD:
         # normalize() uses the module constants; a checkpoint from other constants would be fed
         # differently-scaled inputs without any error.
         raise ValueError(f"{path}: normalisation {ckpt['normalization']} differs from {MEAN, STD}")
+    return ckpt
+
+
+def load_checkpoint(
+    path: str | os.PathLike[str], device: str | torch.device = "cpu"
+) -> tuple[ResNet, dict[str, Any]]:
+    """Rebuild the model (eval mode, on `device`) and return it with the checkpoint dict."""
+    ckpt = read_checkpoint(path, device)
     model = ResNet(ModelConfig(**ckpt["model_config"])).to(device)
     model.load_state_dict(ckpt["state_dict"])
     model.eval()

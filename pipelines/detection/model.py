@@ -24,17 +24,16 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from pipelines.model import MEAN, STD, BasicBlock
+from pipelines.model import BasicBlock, read_checkpoint, save_checkpoint
 
 CHECKPOINT_FILE = "model.pt"
-CHECKPOINT_VERSION = 1
 TASK_TYPE = "detection"
 # Box sides are predicted as exp(raw) * stride; the clamp keeps an untrained head from overflowing
 # bf16/fp16 (exp(8) * 32 px is far beyond any frame).
@@ -213,20 +212,14 @@ def save_detector(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Write weights plus everything needed to rebuild the detector and its preprocessing."""
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    torch.save(
-        {
-            "version": CHECKPOINT_VERSION,
-            "task_type": TASK_TYPE,
-            "state_dict": state,
-            "model_config": asdict(config),
-            "labels": list(labels),
-            "image_size": image_size,
-            "normalization": {"mean": list(MEAN), "std": list(STD), "scale": 255.0},
-            "outputs": {"boxes": "x1,y1,x2,y2 fractions of the input", "scores": "per-class sigmoid"},
-            **(extra or {}),
-        },
+    outputs = {"boxes": "x1,y1,x2,y2 fractions of the input", "scores": "per-class sigmoid"}
+    save_checkpoint(
         path,
+        model,
+        config,
+        labels=labels,
+        image_size=image_size,
+        extra={"task_type": TASK_TYPE, "outputs": outputs, **(extra or {})},
     )
 
 
@@ -234,13 +227,9 @@ def load_detector(
     path: str | os.PathLike[str], device: str | torch.device = "cpu"
 ) -> tuple[Detector, dict[str, Any]]:
     """Rebuild the detector (eval mode, on `device`) and return it with the checkpoint dict."""
-    ckpt = torch.load(path, map_location=device, weights_only=True)
+    ckpt = read_checkpoint(path, device)
     if ckpt.get("task_type") != TASK_TYPE:
         raise ValueError(f"{path}: not a detection checkpoint (task_type {ckpt.get('task_type')!r})")
-    if ckpt.get("version") != CHECKPOINT_VERSION:
-        raise ValueError(f"{path}: unsupported checkpoint version {ckpt.get('version')!r}")
-    if tuple(ckpt["normalization"]["mean"]) != MEAN or tuple(ckpt["normalization"]["std"]) != STD:
-        raise ValueError(f"{path}: normalisation {ckpt['normalization']} differs from {MEAN, STD}")
     model = Detector(DetectorConfig(**ckpt["model_config"])).to(device)
     model.load_state_dict(ckpt["state_dict"])
     model.eval()
