@@ -370,6 +370,17 @@ def _cuda_usable() -> bool:
     return "CUDAExecutionProvider" in ort.get_available_providers() and torch.cuda.is_available()
 
 
+def measure_latencies(onnx_path: str | os.PathLike[str], image_size: int, *, runs: int) -> dict[str, Any]:
+    """Latency on the CPU, and on CUDA when onnxruntime can use it here."""
+    latency: dict[str, Any] = {
+        "cpu": measure_latency(onnx_path, ["CPUExecutionProvider"], image_size, runs=runs)
+    }
+    if _cuda_usable():
+        cuda = ["CUDAExecutionProvider", "CPUExecutionProvider"]
+        latency["cuda"] = measure_latency(onnx_path, cuda, image_size, runs=runs)
+    return latency
+
+
 def export_onnx(
     checkpoint_path: str | os.PathLike[str],
     dataset_dir: str | os.PathLike[str],
@@ -438,12 +449,7 @@ def export_onnx(
             max_accuracy_drop=max_accuracy_drop,
             providers=providers,
         )
-        latency: dict[str, Any] = {
-            "cpu": measure_latency(tmp, ["CPUExecutionProvider"], image_size, runs=latency_runs)
-        }
-        if _cuda_usable():
-            cuda = ["CUDAExecutionProvider", "CPUExecutionProvider"]
-            latency["cuda"] = measure_latency(tmp, cuda, image_size, runs=latency_runs)
+        latency = measure_latencies(tmp, image_size, runs=latency_runs)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import torch
@@ -250,6 +250,31 @@ def _evaluate_split(
     return loss / count, correct / count
 
 
+M = TypeVar("M", bound=nn.Module)
+
+
+def place_model(model: M, env: _Dist, dev: torch.device) -> tuple[M, nn.Module]:
+    """The model on its device (channels_last on CUDA) and what the steps call: itself, or its DDP
+    wrapper when several ranks train."""
+    cuda = dev.type == "cuda"
+    model = model.to(dev)
+    if cuda:
+        model = model.to(memory_format=torch.channels_last)
+    net: nn.Module = model
+    if env.world_size > 1:
+        net = DistributedDataParallel(model, device_ids=[dev.index] if cuda else None)
+    return model, net
+
+
+def rank_steps(n_train: int, batch_size: int, world_size: int) -> tuple[int, int, int]:
+    """(batch per rank, images used, steps per epoch) for a global ``batch_size``."""
+    local_batch = max(1, math.ceil(batch_size / world_size))
+    n = n_train - n_train % world_size  # equal shards -> equal steps per rank
+    per_rank = n // world_size
+    # drop_last keeps BN statistics sane; a split smaller than one batch is one batch.
+    return local_batch, n, max(1, per_rank // local_batch)
+
+
 def _set_seeds(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -343,18 +368,8 @@ def _train(
         stages=p.stages,
         stem_stride=p.stem_stride,
     )
-    model = ResNet(config).to(dev)
-    if cuda:
-        model = model.to(memory_format=torch.channels_last)
-    net: nn.Module = model
-    if env.world_size > 1:
-        net = DistributedDataParallel(model, device_ids=[dev.index] if cuda else None)
-
-    local_batch = max(1, math.ceil(p.batch_size / env.world_size))
-    n = len(x_train) - len(x_train) % env.world_size  # equal shards -> equal steps per rank
-    per_rank = n // env.world_size
-    # drop_last keeps BN statistics sane; a split smaller than one batch is one batch.
-    steps = max(1, per_rank // local_batch)
+    model, net = place_model(ResNet(config), env, dev)
+    local_batch, n, steps = rank_steps(len(x_train), p.batch_size, env.world_size)
     optimizer = _build_optimizer(model, p)
     schedule = _build_schedule(optimizer, p, p.epochs * steps)
     criterion = nn.CrossEntropyLoss(label_smoothing=p.label_smoothing)

@@ -52,10 +52,9 @@ from pipelines.export import (
     PRECISIONS,
     ParityError,
     _convert,
-    _cuda_usable,
     _fixed_batch,
     _inputs,
-    measure_latency,
+    measure_latencies,
     torch_to_onnx,
 )
 from pipelines.model import normalize
@@ -392,12 +391,7 @@ def export_detector(
             max_accuracy_drop=max_accuracy_drop,
             providers=providers,
         )
-        latency: dict[str, Any] = {
-            "cpu": measure_latency(tmp, ["CPUExecutionProvider"], image_size, runs=latency_runs)
-        }
-        if _cuda_usable():
-            cuda = ["CUDAExecutionProvider", "CPUExecutionProvider"]
-            latency["cuda"] = measure_latency(tmp, cuda, image_size, runs=latency_runs)
+        latency = measure_latencies(tmp, image_size, runs=latency_runs)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -10,7 +10,6 @@ augmentation, and the end-of-training validation mAP (COCO, evaluate.py) instead
 from __future__ import annotations
 
 import csv
-import math
 import os
 import time
 from dataclasses import asdict, dataclass
@@ -21,7 +20,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.nn.parallel import DistributedDataParallel
 
 from pipelines.common import from_params, params_section, write_json
 from pipelines.dataset import load_detection_split, read_meta
@@ -42,6 +40,8 @@ from pipelines.train import (
     _set_seeds,
     _sync,
     _to_device,
+    place_model,
+    rank_steps,
     run_distributed,
 )
 
@@ -245,17 +245,8 @@ def _train(
         fpn_channels=p.fpn_channels,
         head_convs=p.head_convs,
     )
-    model = Detector(config).to(dev)
-    if cuda:
-        model = model.to(memory_format=torch.channels_last)
-    net: nn.Module = model
-    if env.world_size > 1:
-        net = DistributedDataParallel(model, device_ids=[dev.index] if cuda else None)
-
-    local_batch = max(1, math.ceil(p.batch_size / env.world_size))
-    n = len(x_train) - len(x_train) % env.world_size
-    per_rank = n // env.world_size
-    steps = max(1, per_rank // local_batch)
+    model, net = place_model(Detector(config), env, dev)
+    local_batch, n, steps = rank_steps(len(x_train), p.batch_size, env.world_size)
     optimizer = _build_optimizer(model, p)
     schedule = _build_schedule(optimizer, p, p.epochs * steps)
     perm_gen = torch.Generator().manual_seed(p.seed)
