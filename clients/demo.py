@@ -511,7 +511,7 @@ class Demo:
         """The trained PyTorch model's own answers on the same images: what the export must reproduce."""
         import torch
 
-        from pipelines.dataset import decode_resize
+        from pipelines.frames import decode_resize
         from pipelines.model import load_checkpoint, predict_logits
 
         resp = self.api.session.get(f"{self.api.base}/ml/models/{model_id}/download", timeout=300)

@@ -20,16 +20,8 @@ from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import Commit, DvcRepo
 from flows.tasks import failure_hook, mark_failed, retried_task
-from pipelines.dataset import (
-    SPLITS,
-    assign_split,
-    decode_frame,
-    frame_boxes,
-    resize_spec,
-    reusable_locations,
-    source_sizes,
-    write_dataset_gathered,
-)
+from pipelines.dataset import SPLITS, assign_split, reusable_locations, source_sizes, write_dataset_gathered
+from pipelines.frames import decode_frame, frame_boxes, resize_spec
 
 DECODE_BATCH = 256
 # Hashes per archive request: 10,000 x 67 bytes of JSON stays under the API's 1 MiB body limit.

@@ -237,7 +237,7 @@ class PreAnnotator:
         """image id → a Label Studio prediction (the top class and its probability)."""
         import numpy as np
 
-        from pipelines.dataset import decode_resize
+        from pipelines.frames import decode_resize
         from pipelines.model import predict_logits
 
         if not images:

@@ -29,7 +29,7 @@ RESIZE_MODES: tuple[str, ...] = ("center_crop", "stretch", "letterbox")
 PLACEMENTS: tuple[str, ...] = ("center", "top_left")
 FILTERS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos")
 DEFAULT_PAD_VALUE: tuple[int, int, int] = (114, 114, 114)
-# What classifiers have always been trained on: pipelines.dataset.decode_resize (ImageOps.fit, Lanczos).
+# What classifiers have always been trained on: pipelines.frames.decode_resize (ImageOps.fit, Lanczos).
 CLASSIFIER_RESIZE: dict[str, Any] = {"mode": "center_crop", "filter": "lanczos"}
 # The free text flows/training.py wrote before the vocabulary existed; it meant CLASSIFIER_RESIZE.
 LEGACY_CLASSIFIER_RESIZE = "center-crop to a square, then resize (Lanczos)"

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import onnxruntime as ort
 
-from pipelines.dataset import decode_resize
+from pipelines.frames import decode_resize
 
 # metadata_props keys written by pipelines.export: the artifact carries its own preprocessing.
 META_LABELS = "acusight.labels"

@@ -18,11 +18,11 @@ import torch
 from PIL import Image
 
 from clients.device_model import DeviceModel, decode, resize
-from pipelines.dataset import decode_frame, decode_resize, frame_layout
 from pipelines.detection.export import DetectorWithNMS, annotate, build_onnx, output_spec
 from pipelines.detection.model import Detector, DetectorConfig
 from pipelines.device_contract import input_spec
 from pipelines.export import _annotate, torch_to_onnx
+from pipelines.frames import decode_frame, decode_resize, frame_layout
 from pipelines.model import MEAN, STD, ModelConfig, ResNet, normalize
 from pipelines.predict import Predictor
 

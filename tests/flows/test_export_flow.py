@@ -14,7 +14,8 @@ import torch
 from flask.testing import FlaskClient
 
 from clients.device import DeviceClient
-from pipelines.dataset import assign_split, decode_resize
+from pipelines.dataset import assign_split
+from pipelines.frames import decode_resize
 from pipelines.model import load_checkpoint, predict_logits
 from pipelines.predict import META_PRECISION
 from tests.helpers import service_headers, wait_final, wait_job, wait_until, worker_log

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import numpy as np
 from PIL import Image
 
-from pipelines.dataset import Record, assign_split, decode_resize
+from pipelines.dataset import Record, assign_split
+from pipelines.frames import decode_resize
 
 SPLIT_FRACTIONS = {"train": 0.8, "val": 0.1, "test": 0.1}
 TINY_SIZE = 16

@@ -16,21 +16,17 @@ import pytest
 from PIL import Image
 
 from pipelines.dataset import (
-    LETTERBOX,
     NO_LABEL,
     SPLITS,
     assign_split,
-    decode_frame,
-    decode_resize,
-    frame_boxes,
     load_detection_split,
     load_split,
     read_meta,
-    resize_spec,
     reusable_locations,
     write_dataset,
     write_dataset_gathered,
 )
+from pipelines.frames import LETTERBOX, decode_frame, decode_resize, frame_boxes, resize_spec
 from tests.pipelines.helpers import TINY_LABELS, TINY_SIZE, png_bytes, tiny_records
 
 
