@@ -19,8 +19,13 @@ from flask_jwt_extended import (
     get_jwt_identity,
     verify_jwt_in_request,
 )
-from flask_jwt_extended.exceptions import JWTExtendedException, RevokedTokenError
-from jwt.exceptions import PyJWTError
+from flask_jwt_extended.exceptions import (
+    JWTExtendedException,
+    NoAuthorizationError,
+    RevokedTokenError,
+    WrongTokenError,
+)
+from jwt.exceptions import DecodeError, ExpiredSignatureError, InvalidSignatureError, PyJWTError
 from sqlalchemy import Connection, bindparam, select
 
 from webapp.db import autocommit_connection
@@ -123,38 +128,112 @@ def cut_off(user: User, payload: dict[str, Any]) -> bool:
     return valid_after is not None and payload.get("iat", 0) < valid_after.timestamp()
 
 
-def _authenticate_user(refresh: bool = False) -> User:
-    if DEVICE_KEY_HEADER in request.headers and "Authorization" not in request.headers:
-        raise Unauthorized(
-            "Missing or invalid authentication",
-            f"this route takes a person's token (Authorization: Bearer …); "
-            f"{DEVICE_KEY_HEADER} opens /api/device/*",
+# What a refusal tells the caller to do; the refusals themselves name the credential the route takes.
+UNAUTHENTICATED = "Missing or invalid authentication"
+DEVICE_KEY_KIND = "adk"
+PROVISIONING_TOKEN_KIND = "apt"
+GET_A_TOKEN = (
+    "get a token from this server: sign in (GET /api/auth/login), or run `acusight users token EMAIL` "
+    "where the server runs"
+)
+TAKES_USER_TOKEN = "this route takes a person's token, as Authorization: Bearer <token>"
+TAKES_DEVICE_KEY = (
+    f"this route takes a device's API key (adk_…, the api_key its provisioning returned) in the "
+    f"{DEVICE_KEY_HEADER} header"
+)
+
+
+def _token_refusal(exc: Exception, refresh: bool) -> Unauthorized:
+    """Why a presented token was refused, in words that say what to do; never the library's wording."""
+    kind = "refresh token" if refresh else "token"
+    if isinstance(exc, NoAuthorizationError):
+        scheme = request.headers.get("Authorization", "").partition(" ")[0]
+        if scheme and scheme.lower() != "bearer":
+            return Unauthorized(
+                "Not a Bearer token", f"{TAKES_USER_TOKEN}; this request used the {scheme} scheme"
+            )
+        return Unauthorized("No credentials", f"{TAKES_USER_TOKEN}; {GET_A_TOKEN}")
+    if isinstance(exc, ExpiredSignatureError):
+        again = (
+            "sign in again"
+            if refresh
+            else f"trade your refresh token at POST /api/auth/refresh, or {GET_A_TOKEN}"
         )
+        return Unauthorized(f"The {kind} has expired", again)
+    if isinstance(exc, InvalidSignatureError):
+        return Unauthorized(
+            f"The {kind} was not signed by this server",
+            "it was issued by a server with another secret key (another data dir, or another "
+            f"ACUSIGHT_SECRET_KEY); {GET_A_TOKEN}",
+        )
+    if isinstance(exc, WrongTokenError):
+        if refresh:
+            return Unauthorized(
+                "Wrong kind of token", "this route takes a refresh token; this is an access token"
+            )
+        return Unauthorized(
+            "Wrong kind of token",
+            "this is a refresh token: send the access token, or trade this one at POST /api/auth/refresh",
+        )
+    if isinstance(exc, RevokedTokenError):
+        return Unauthorized(f"The {kind} was revoked", f"it was signed out or replaced; {GET_A_TOKEN}")
+    if isinstance(exc, DecodeError):
+        return Unauthorized("The token is not valid", f"it is not a token this server issues; {GET_A_TOKEN}")
+    return Unauthorized(f"The {kind} is not valid", GET_A_TOKEN)
+
+
+def _not_a_user_token(token: str) -> Unauthorized | None:
+    """The refusal of a device key or provisioning token sent where a person's token goes, if it is one."""
+    if token.startswith(DEVICE_KEY_KIND + "_"):
+        return Unauthorized(
+            "A device key does not open this route",
+            f"{TAKES_USER_TOKEN}; a device's key goes in {DEVICE_KEY_HEADER}, on /api/device/* only",
+        )
+    if token.startswith(PROVISIONING_TOKEN_KIND + "_"):
+        return Unauthorized(
+            "A provisioning token does not open this route",
+            f"{TAKES_USER_TOKEN}; a provisioning token is only traded for a device key at "
+            "POST /api/devices/provision",
+        )
+    return None
+
+
+def _authenticate_user(refresh: bool = False) -> User:
+    if "Authorization" not in request.headers and (
+        DEVICE_KEY_HEADER in request.headers or "X-API-Key" in request.headers
+    ):
+        raise Unauthorized(
+            "A device key does not open this route",
+            f"{TAKES_USER_TOKEN}; a device's key, in {DEVICE_KEY_HEADER}, opens /api/device/* only",
+        )
+    wrong_kind = _not_a_user_token(_bearer())
+    if wrong_kind is not None:
+        raise wrong_kind
     try:
         verify_jwt_in_request(refresh=refresh)
         identity = get_jwt_identity()
     except RevokedTokenError as exc:
         if refresh and exc.jwt_data.get("type") == "refresh" and exc.jwt_data.get("fam"):
             accounts.revoke_family(db.session, exc.jwt_data, get_settings().session_max)
-            raise Unauthorized("Missing or invalid authentication", accounts.REFRESH_REUSED) from exc
-        raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
+            raise Unauthorized(UNAUTHENTICATED, accounts.REFRESH_REUSED) from exc
+        raise _token_refusal(exc, refresh) from exc
     except (JWTExtendedException, PyJWTError) as exc:
-        raise Unauthorized("Missing or invalid authentication", str(exc)) from exc
+        raise _token_refusal(exc, refresh) from exc
     try:
         user_id = int(identity)
     except (TypeError, ValueError) as exc:
-        raise Unauthorized("Missing or invalid authentication", "token identity is not a user") from exc
+        raise Unauthorized(UNAUTHENTICATED, "token identity is not a user") from exc
     user = db.session.get(User, user_id)
     if user is None or user.disabled:
-        raise Unauthorized("Missing or invalid authentication", "user is unknown or disabled")
+        raise Unauthorized(UNAUTHENTICATED, "user is unknown or disabled")
     claims = get_jwt()
     if cut_off(user, claims):
-        raise Unauthorized("Missing or invalid authentication", "this token was revoked; sign in again")
+        raise Unauthorized(UNAUTHENTICATED, "this token was revoked; sign in again")
     if refresh:
         settings = get_settings()
         started = int(claims.get("auth_time") or claims.get("iat", 0))
         if time.time() - started > settings.session_max.total_seconds():
-            raise Unauthorized("Missing or invalid authentication", "this sign-in has ended; sign in again")
+            raise Unauthorized(UNAUTHENTICATED, "this sign-in has ended; sign in again")
     return user
 
 
@@ -167,7 +246,7 @@ def _service_account() -> ServiceAccount:
     key = _bearer()
     account = db.session.scalar(select(ServiceAccount).where(ServiceAccount.key_prefix == lookup_prefix(key)))
     if account is None or not verify_secret(key, account.key_hash) or account.disabled:
-        raise Unauthorized("Missing or invalid authentication", "unknown or disabled service key")
+        raise Unauthorized(UNAUTHENTICATED, "unknown or disabled service key")
     return account
 
 
@@ -181,7 +260,7 @@ def _authenticate_service(roles: tuple[str, ...]) -> None:
     org_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)) else None
     org = db.session.get(Organization, org_id) if org_id is not None and org_id <= MAX_ID else None
     if org is None:
-        raise Unauthorized("Missing or invalid authentication", f"name the organization in {ORG_HEADER}")
+        raise Unauthorized(UNAUTHENTICATED, f"name the organization in {ORG_HEADER}")
     g.service_account = account
     # No person calls; a user left in g by an earlier call in the same app context must not count.
     g.user = None
@@ -269,7 +348,36 @@ _UNKNOWN_DEVICE = "unknown or disabled device key"
 
 
 def _no_device_key() -> Unauthorized:
-    return Unauthorized("Missing or invalid authentication", f"send the device key in {DEVICE_KEY_HEADER}")
+    """The refusal of a device route called without a device key, naming what was sent instead."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if token.startswith(DEVICE_KEY_KIND + "_"):
+        return Unauthorized(
+            f"Send the device key in {DEVICE_KEY_HEADER}", f"{TAKES_DEVICE_KEY}, not in Authorization"
+        )
+    if scheme:
+        return Unauthorized(
+            "A person's token does not open this route",
+            f"{TAKES_DEVICE_KEY}; people and services call the routes outside /api/device/",
+        )
+    if "X-API-Key" in request.headers:
+        return Unauthorized(
+            f"Send the device key in {DEVICE_KEY_HEADER}", f"{TAKES_DEVICE_KEY}, not in X-API-Key"
+        )
+    return Unauthorized("No device key", TAKES_DEVICE_KEY)
+
+
+def _unknown_device_key(key: str) -> Unauthorized:
+    """The refusal of a key no enabled device holds; a person's token or a provisioning token is named."""
+    if key.startswith(PROVISIONING_TOKEN_KIND + "_"):
+        return Unauthorized(
+            "A provisioning token does not open this route",
+            "trade it for a device key at POST /api/devices/provision, then send that key in "
+            f"{DEVICE_KEY_HEADER}",
+        )
+    if key.count(".") == 2 or key.startswith(SERVICE_KEY_KIND + "_"):  # a JWT, or a service account's key
+        return Unauthorized("A person's token does not open this route", TAKES_DEVICE_KEY)
+    return Unauthorized(UNAUTHENTICATED, _UNKNOWN_DEVICE)
 
 
 def authenticate_device(key: str | None) -> Device:
@@ -278,7 +386,7 @@ def authenticate_device(key: str | None) -> Device:
         raise _no_device_key()
     device = db.session.scalar(select(Device).where(Device.key_prefix == lookup_prefix(key)))
     if device is None or not verify_secret(key, device.key_hash) or device.disabled:
-        raise Unauthorized("Missing or invalid authentication", _UNKNOWN_DEVICE)
+        raise _unknown_device_key(key)
     return device
 
 
@@ -286,7 +394,7 @@ def authenticate_device_row(connection: Connection, key: str) -> CallingDevice:
     """Like :func:`authenticate_device`, with one Core query on ``connection`` and no ORM load."""
     row = connection.execute(_DEVICE_BY_PREFIX, {"prefix": lookup_prefix(key)}).first()
     if row is None or not verify_secret(key, row.key_hash) or row.disabled:
-        raise Unauthorized("Missing or invalid authentication", _UNKNOWN_DEVICE)
+        raise _unknown_device_key(key)
     return CallingDevice(row.id, row.organization_id, row.project_id, row.serial_number, row.last_seen_at)
 
 

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, Response, request, request_finished
 from flask.testing import FlaskClient
 
 from tests.helpers import service_headers
 from webapp import create_app, orchestration
 from webapp.extensions import db
-from webapp.models import Batch, DatasetVersion, Image, User
+from webapp.models import Base, Batch, DatasetVersion, Image, User
 from webapp.services import service_accounts
 from webapp.unit_of_work import unit_of_work
 
@@ -189,3 +191,152 @@ def backend_app(
     with made.app_context():
         yield made
         db.engine.dispose()
+
+
+# --- every error the API answers, scanned for what it must not show ------------------------------------
+#
+# An autouse fixture records the error envelope of every response any app sends during a test (Flask's
+# request_finished signal: the client's requests and a threaded server's alike); when the test has run,
+# a message naming a server path, a class of ours or a traceback fails it. A test that plants a leak on
+# purpose takes it back with ``error_messages.take_leaks()``.
+
+# Absolute file-system paths (not the API's own /api/… routes, nor a URL's path), Windows drive letters,
+# the blob store's staging files, Python files and installed packages.
+_PATH = re.compile(
+    r"(?<![\w/:.~-])/(?!api/)[\w.@+-]+/[\w.@+/-]*"
+    r"|\b[A-Za-z]:\\"
+    r"|\.staging\b|\.part\b|\.pyc?(?:[\"',:)]|$)|site-packages|dist-packages|\.venv\b"
+)
+_TRACE = re.compile(r"Traceback \(most recent call last\)|File \"|, line \d+, in |object at 0x[0-9a-fA-F]+")
+# Classes of other packages a message would name only by passing an exception's text along.
+_FOREIGN = re.compile(
+    r"\b[A-Z][A-Za-z]+(?:Error|Exception)\b|\[Errno \d+\]|sqlalche\.me|\bsqlite3\.|\bpsycopg"
+    r"|\b(?:webapp|pipelines|flows)\.[a-z_]+\.[a-z_]+"
+)
+_OUR_PACKAGES = ("webapp", "acusight", "acusight_settings", "pipelines", "flows", "clients")
+_class_names: tuple[int, re.Pattern[str]] | None = None
+
+
+def _ours(cls: type) -> bool:
+    return cls.__module__.split(".")[0] in _OUR_PACKAGES
+
+
+def _exception_classes() -> Iterator[type[BaseException]]:
+    seen: set[type] = set()
+    stack: list[type] = [BaseException]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+                yield sub
+
+
+def our_class_names() -> re.Pattern[str]:
+    """Names of our classes a message must not show: the database models (webapp.models) and every
+    exception class our packages define, as far as they are imported (rebuilt when more are).
+
+    A name of two words or more (``ExportJob``, ``NotFound``) is a leak wherever it stands; a
+    one-word name is an English word too ("Image 4 not found"), a leak only as code writes it
+    (``Image(``, ``<Image``, ``Image object``)."""
+    global _class_names
+    if _class_names is not None and _class_names[0] == len(sys.modules):
+        return _class_names[1]
+    classes = {mapper.class_ for mapper in Base.registry.mappers}
+    classes |= {cls for cls in _exception_classes() if _ours(cls)}
+    names = sorted({cls.__name__ for cls in classes}, key=len, reverse=True)
+    compound = [n for n in names if re.fullmatch(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+", n)]
+    simple = [n for n in names if n not in compound]
+    pattern = re.compile(
+        rf"\b(?:{'|'.join(compound)})\b"
+        + (rf"|<(?:{'|'.join(simple)})\b|\b(?:{'|'.join(simple)})(?:\(| object\b)" if simple else "")
+    )
+    _class_names = (len(sys.modules), pattern)
+    return pattern
+
+
+def leaks_in(text: str) -> list[str]:
+    """What ``text`` shows that an error message must not, each as "what: the text that shows it"."""
+    found = []
+    for what, pattern in (
+        ("a server path", _PATH),
+        ("a traceback", _TRACE),
+        ("an exception's text", _FOREIGN),
+        ("a class name of ours", our_class_names()),
+    ):
+        found += [f"{what}: {match.group(0)!r}" for match in pattern.finditer(text)]
+    return found
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+class ErrorMessages:
+    """The error envelopes the apps answered during one test, and the leaks found in them."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, dict[str, Any]]] = []
+        self._leaks: list[str] = []
+
+    def record(self, _sender: Any, response: Response, **_: Any) -> None:
+        if response.status_code < 400 or response.is_streamed or response.direct_passthrough:
+            return
+        body = response.get_json(silent=True)
+        if not (
+            isinstance(body, dict) and body.get("success") is False and isinstance(body.get("error"), dict)
+        ):
+            return
+        error = body["error"]
+        where = f"{request.method} {request.path} -> {response.status_code}"
+        self.errors.append((where, error))
+        for text in _texts({k: v for k, v in error.items() if k != "code"}):
+            self._leaks += [f"{where}: {leak} in {text!r}" for leak in leaks_in(text)]
+
+    def take_leaks(self) -> list[str]:
+        """The leaks found so far, which no longer fail the test (for a test that plants one)."""
+        leaks, self._leaks = self._leaks, []
+        return leaks
+
+    def check(self) -> None:
+        leaks = self.take_leaks()
+        if leaks:
+            raise AssertionError(
+                "error messages show what they must not (tests/webapp/conftest.py, leaks_in):\n"
+                + "\n".join(leaks)
+            )
+
+
+_ERROR_MESSAGES = pytest.StashKey[ErrorMessages]()
+
+
+@pytest.fixture(autouse=True)
+def error_messages(request: pytest.FixtureRequest) -> Iterator[ErrorMessages]:
+    """Every error envelope of the test, checked for leaks once the test has run (and at teardown)."""
+    recorder = ErrorMessages()
+    request.node.stash[_ERROR_MESSAGES] = recorder
+    request_finished.connect(recorder.record)
+    try:
+        yield recorder
+    finally:
+        request_finished.disconnect(recorder.record)
+    recorder.check()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Fail the test itself (not its teardown) when the errors it produced leak."""
+    result = yield
+    recorder = item.stash.get(_ERROR_MESSAGES, None)
+    if recorder is not None:
+        recorder.check()
+    return result

@@ -55,7 +55,7 @@ def test_device_key_is_not_a_user_token(
     key = provision(admin_headers)["api_key"]
     error = assert_error(client.get("/api/devices", headers={"X-Device-Key": key}), 401, "UNAUTHORIZED")
     # Said as such, not as a missing header the caller did not know it needed.
-    assert "X-Device-Key opens /api/device/*" in error["details"]
+    assert "X-Device-Key, opens /api/device/* only" in error["details"]
     resp = client.get("/api/devices", headers={"Authorization": f"Bearer {key}"})
     assert_error(resp, 401, "UNAUTHORIZED")
 
