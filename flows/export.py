@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.tasks import failure_hook, mark_failed, retried_task
 from flows.training import checkout_dataset
-from pipelines.export import ParityError, export_onnx
+from pipelines.export import EXPORT_STAGES, ParityError, export_onnx
 
 # Parity is judged on onnxruntime's CPU provider, named explicitly: it is what devices run, its
 # numerics are deterministic, and onnxruntime-gpu left to choose would try CUDA and fall back
@@ -39,8 +41,31 @@ def fetch_checkpoint(api: PlatformClient, model: dict[str, Any], into: Path) -> 
     return into
 
 
-@task
-def export_artifact(checkpoint: Path, dataset_dir: Path, out: Path, job: dict[str, Any]) -> dict[str, Any]:
+# The steps an export job's progress names, in order: the flow's own around export_onnx's.
+STAGES: tuple[str, ...] = ("fetching the model", "checking out the dataset", *EXPORT_STAGES, "uploading")
+
+
+class StageReporter:
+    """Reports each stage the export reaches as the job's progress: stage, step of steps, and when."""
+
+    def __init__(self, api: PlatformClient, job_id: int) -> None:
+        self.api, self.job_id = api, job_id
+
+    def __call__(self, stage: str) -> None:
+        progress = {
+            "stage": stage,
+            "step": STAGES.index(stage) + 1,
+            "steps": len(STAGES),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        self.api.patch(f"/ml/export-jobs/{self.job_id}", {"progress": progress})
+
+
+# No cache: the export depends on files on disk and a live reporter, not only its arguments.
+@task(cache_policy=NO_CACHE)
+def export_artifact(
+    checkpoint: Path, dataset_dir: Path, out: Path, job: dict[str, Any], on_stage: StageReporter
+) -> dict[str, Any]:
     """Export, onnx.checker, parity with PyTorch on held-out images, latency; ParityError if a check fails."""
     return export_onnx(
         checkpoint,
@@ -51,6 +76,8 @@ def export_artifact(checkpoint: Path, dataset_dir: Path, out: Path, job: dict[st
         dynamic_batch=job["dynamic_batch"],
         max_accuracy_drop=job["max_accuracy_drop"],
         providers=PARITY_PROVIDERS,
+        detection=job.get("options"),
+        on_stage=on_stage,
     )
 
 
@@ -91,13 +118,16 @@ def export_model(job_id: int, organization_id: int) -> dict[str, Any]:
     model = api.get(f"/ml/models/{job['model_id']}")
     dataset = api.get(f"/data/datasets/{model['dataset_id']}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    stage = StageReporter(api, job_id)
     with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix="export-") as scratch:
         scratch_dir = Path(scratch)
+        stage("fetching the model")
         checkpoint = fetch_checkpoint(api, model, scratch_dir / "model.pt")
+        stage("checking out the dataset")
         dataset_dir = checkout_dataset(settings, dataset, scratch_dir / "dataset-repo")
         out = scratch_dir / "model.onnx"
         try:
-            report = export_artifact(checkpoint, dataset_dir, out, job)
+            report = export_artifact(checkpoint, dataset_dir, out, job, stage)
         except ParityError as exc:
             # The figures go on the job as well as in the error the failure hook records.
             api.patch(
@@ -105,6 +135,7 @@ def export_model(job_id: int, organization_id: int) -> dict[str, Any]:
                 {"parity": exc.report["parity"], "accuracy": exc.report["accuracy"]},
             )
             raise
+        stage("uploading")
         upload_artifact(api, job_id, out, report["sha256"])
     done = api.patch(f"/ml/export-jobs/{job_id}", {"status": "succeeded", **figures(report)})
     log.info(

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
-import requests
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError as LabelStudioApiError
 from prefect import flow, get_run_logger
@@ -22,14 +19,12 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.client import PlatformClient
 from flows.config import FlowSettings
+from flows.pre_annotations import load_pre_annotator, predict
 from flows.tasks import failure_hook, retried_task
 
 # What the labeling config and task data call things, and the config's hash: computed once, in pipelines
 # (the API makes the config with it too).
-from pipelines.label_config import FROM_NAME, IMAGE_ID_KEY, IMAGE_KEY, config_hash
-
-if TYPE_CHECKING:
-    import torch
+from pipelines.label_config import IMAGE_ID_KEY, IMAGE_KEY, config_hash
 
 # Images per Label Studio import, and tasks per report to the API.
 PUSH_CHUNK = 200
@@ -42,7 +37,6 @@ QUEUE_CHUNK = 500
 CURSOR_OVERLAP = timedelta(minutes=2)
 LS_DATETIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 LS_TIMEOUT_S = 60
-IMAGE_TIMEOUT_S = 60
 
 
 class LabelStudioUnavailable(RuntimeError):
@@ -210,96 +204,6 @@ def _report(api: PlatformClient, project_id: int, stage: str, state: str, **fiel
     api.post(
         f"/integrations/label-studio/projects/{project_id}/report", {"stage": stage, "state": state, **fields}
     )
-
-
-# --- Pre-annotations from the project's newest model version -------------------------------------------
-
-
-@dataclass
-class PreAnnotator:
-    """A project's model version, turning images into Label Studio predictions (classification)."""
-
-    model: Any
-    name: str
-    labels: list[str]
-    image_size: int
-    allowed: set[str]
-
-    @classmethod
-    def load(cls, checkpoint: Path, name: str, allowed: Sequence[str]) -> PreAnnotator:
-        # torch only when a model exists: pushing without one stays light.
-        from pipelines.model import load_checkpoint
-
-        model, ckpt = load_checkpoint(checkpoint, "cpu")
-        return cls(model, name, list(ckpt["labels"]), int(ckpt["image_size"]), set(allowed))
-
-    def predictions(self, images: Sequence[tuple[int, bytes]]) -> dict[int, dict[str, Any]]:
-        """image id → a Label Studio prediction (the top class and its probability)."""
-        import numpy as np
-
-        from pipelines.frames import decode_resize
-        from pipelines.model import predict_logits
-
-        if not images:
-            return {}
-        arrays = np.stack([decode_resize(data, self.image_size) for _, data in images])
-        probabilities: torch.Tensor = predict_logits(self.model, arrays).softmax(dim=1)
-        scores, classes = probabilities.max(dim=1)
-        out = {}
-        for (image_id, _), score, index in zip(images, scores.tolist(), classes.tolist(), strict=True):
-            label = self.labels[index]
-            if label not in self.allowed:
-                continue  # a class the project has since dropped: no suggestion rather than a wrong one
-            out[image_id] = {
-                "model_version": self.name,
-                "score": round(float(score), 6),
-                "result": [
-                    {
-                        "from_name": FROM_NAME,
-                        "to_name": IMAGE_KEY,
-                        "type": "choices",
-                        "value": {"choices": [label]},
-                    }
-                ],
-            }
-        return out
-
-
-@retried_task((5, 15), cache_policy=NO_CACHE)
-def load_pre_annotator(api: PlatformClient, project_id: int, into: Path) -> PreAnnotator | None:
-    """The newest model version of the project, ready to predict; None when there is none to use."""
-    log = get_run_logger()
-    project = api.get(f"/data/projects/{project_id}")
-    models = api.get("/ml/models", project_id=project_id, per_page=1)
-    if not models:
-        log.info("project %s has no model version: tasks go without pre-annotations", project_id)
-        return None
-    model = models[0]
-    if project["task_type"] != "classification":
-        log.info("no pre-annotations: model versions are classifiers, project %s detects", project_id)
-        return None
-    path = into / f"model-{model['id']}.pt"
-    with api.stream("GET", f"/ml/models/{model['id']}/download") as resp, open(path, "wb") as f:
-        for block in resp.iter_content(1 << 20):
-            f.write(block)
-    if hashlib.sha256(path.read_bytes()).hexdigest() != model["artifact_sha256"]:
-        raise RuntimeError(
-            f"model version {model['id']}: the checkpoint downloaded does not match its sha256"
-        )
-    log.info("pre-annotating with model version %s (%s)", model["id"], model["name"])
-    return PreAnnotator.load(path, model["name"], project["labels"])
-
-
-@retried_task((2, 5), cache_policy=NO_CACHE)
-def predict(annotator: PreAnnotator, images: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """Fetch the images through their signed URLs, as Label Studio will, and predict their class."""
-    fetched = []
-    with requests.Session() as http:
-        for image in images:
-            resp = http.get(image["url"], timeout=IMAGE_TIMEOUT_S)
-            resp.raise_for_status()
-            fetched.append((image["image_id"], resp.content))
-    return annotator.predictions(fetched)
 
 
 # --- Push ----------------------------------------------------------------------------------------------

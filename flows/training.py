@@ -20,7 +20,8 @@ from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import DvcRepo
 from flows.tasks import failure_hook, mark_failed, retried_task
-from pipelines.device_contract import resize_spec
+from pipelines.device_contract import resize_spec as device_resize_spec
+from pipelines.frames import resize_spec as frame_resize_spec
 from pipelines.model import MEAN, STD
 from pipelines.train import PROGRESS_ENV, PROGRESS_PREFIX
 
@@ -28,7 +29,14 @@ from pipelines.train import PROGRESS_ENV, PROGRESS_PREFIX
 SOURCE_ROOT = Path(pipelines.__file__).resolve().parent.parent
 
 
-def prepare_workspace(root: Path, dataset_dir: Path, overrides: dict[str, Any], device: str) -> None:
+def params_section_for(task_type: str) -> str:
+    """The section of params.yaml that trains and evaluates this task's models."""
+    return "detect" if task_type == "detection" else "train"
+
+
+def prepare_workspace(
+    root: Path, dataset_dir: Path, overrides: dict[str, Any], device: str, task_type: str = "classification"
+) -> None:
     """A DVC project holding the pipeline, the dataset version as data/dataset, and the params."""
     root.mkdir(parents=True, exist_ok=True)
     for name in ("dvc.yaml", "params.yaml"):
@@ -48,9 +56,10 @@ def prepare_workspace(root: Path, dataset_dir: Path, overrides: dict[str, Any], 
             except OSError:
                 shutil.copy2(path, dest)
     params = yaml.safe_load((root / "params.yaml").read_text())
-    # The API validated the overrides: each is a key of params.yaml's train section.
-    params["train"].update(overrides)
-    params["train"]["device"] = device
+    # The API validated the overrides: each is a key of the task's section of params.yaml.
+    section = params_section_for(task_type)
+    params[section].update(overrides)
+    params[section]["device"] = device
     params.setdefault("evaluate", {})["device"] = device
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     subprocess.run([sys.executable, "-m", "dvc", "init", "--no-scm", "-q"], cwd=root, check=True)
@@ -66,7 +75,11 @@ def checkout_dataset(settings: FlowSettings, dataset: dict[str, Any], into: Path
 
 
 def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
-    """`dvc repro`, streaming each epoch's figures to the API as the train stage prints them."""
+    """`dvc repro`, streaming each epoch's figures to the API as the train stage prints them.
+
+    The job's progress is the latest epoch's figures plus `history`, every epoch's so far (a few
+    hundred bytes an epoch; the API bounds epochs).
+    """
     log = get_run_logger()
     env = {**os.environ, PROGRESS_ENV: "1", "PYTHONUNBUFFERED": "1"}
     # The venv's python first, so dvc.yaml's `python -m pipelines.…` runs with our packages.
@@ -81,9 +94,12 @@ def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
     )
     assert proc.stdout is not None
     tail: deque[str] = deque(maxlen=15)
+    history: list[dict[str, Any]] = []
     for line in proc.stdout:
         if line.startswith(PROGRESS_PREFIX):
-            progress = json.loads(line[len(PROGRESS_PREFIX) :])
+            epoch = json.loads(line[len(PROGRESS_PREFIX) :])
+            history.append(epoch)
+            progress = {**epoch, "history": history}
             api.patch(f"/ml/training-jobs/{job_id}", {"status": "running", "progress": progress})
             continue
         tail.append(line.rstrip())
@@ -94,10 +110,14 @@ def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
 
 def preprocessing(dataset: dict[str, Any]) -> dict[str, Any]:
     """How inputs must be prepared for this model: what a device needs to reproduce training."""
+    task = dataset["task_type"]
+    resize = dataset["params"].get("resize")
     return {
+        "task": task,
         "image_size": dataset["params"]["image_size"],
-        # The dataset version's resize, in the device vocabulary (pipelines/device_contract.py).
-        "resize": resize_spec(dataset["params"].get("resize")),
+        # The dataset version's resize, in the device vocabulary (pipelines/device_contract.py);
+        # a version that recorded none used its task's default.
+        "resize": device_resize_spec(resize) if resize is not None else frame_resize_spec(None, task),
         "color": "RGB",
         "layout": "NCHW",
         "scale": 255.0,
@@ -120,17 +140,16 @@ def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
     api = PlatformClient(settings, organization_id)
     job = api.patch(f"/ml/training-jobs/{job_id}", {"status": "running"})
     dataset = api.get(f"/data/datasets/{job['dataset_id']}")
-    if dataset["task_type"] != "classification":
-        raise RuntimeError(f"{dataset['task_type']} training is not supported yet: only classification is")
+    task = dataset["task_type"]
     with tempfile.TemporaryDirectory(dir=settings.data_dir, prefix="train-") as scratch:
         scratch_dir = Path(scratch)
         dataset_dir = checkout_dataset(settings, dataset, scratch_dir / "dataset-repo")
         workspace = scratch_dir / "workspace"
-        prepare_workspace(workspace, dataset_dir, job["params"], job["device"])
+        prepare_workspace(workspace, dataset_dir, job["params"], job["device"], task)
         run_pipeline(workspace, api, job_id)
         metrics = json.loads((workspace / "models" / "train" / "metrics.json").read_text())
         metrics["test"] = json.loads((workspace / "models" / "eval" / "eval.json").read_text())
-        params = yaml.safe_load((workspace / "params.yaml").read_text())["train"]
+        params = yaml.safe_load((workspace / "params.yaml").read_text())[params_section_for(task)]
         with open(workspace / "models" / "train" / "model.pt", "rb") as checkpoint:
             model = api.upload(
                 f"/ml/training-jobs/{job_id}/model",

@@ -34,6 +34,14 @@ CLASSIFIER_RESIZE: dict[str, Any] = {"mode": "center_crop", "filter": "lanczos"}
 # The free text flows/training.py wrote before the vocabulary existed; it meant CLASSIFIER_RESIZE.
 LEGACY_CLASSIFIER_RESIZE = "center-crop to a square, then resize (Lanczos)"
 
+# A detector's export parameters: K, rows per image of its outputs, and the NMS inside its graph.
+DETECTION_EXPORT_DEFAULTS: dict[str, Any] = {
+    "max_detections": 100,
+    "score_threshold": 0.25,
+    "iou_threshold": 0.5,
+}
+MAX_DETECTIONS_LIMIT = 10_000
+
 # metadata_props keys (besides pipelines.predict's acusight.labels, .mean, .std, .scale, .image_size,
 # .layout, .precision): values are JSON except acusight.task and acusight.color.
 META_TASK = "acusight.task"
@@ -76,6 +84,26 @@ def resize_spec(value: Any) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"resize {mode} does not take {sorted(unknown)}")
     return spec
+
+
+def detection_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """DETECTION_EXPORT_DEFAULTS overridden by `options`, validated; ValueError names the bad option."""
+    options = dict(options or {})
+    unknown = set(options) - set(DETECTION_EXPORT_DEFAULTS)
+    if unknown:
+        raise ValueError(
+            f"unknown detection export options {sorted(unknown)}; known: {sorted(DETECTION_EXPORT_DEFAULTS)}"
+        )
+    merged = {**DETECTION_EXPORT_DEFAULTS, **options}
+    k = merged["max_detections"]
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_DETECTIONS_LIMIT:
+        raise ValueError(f"max_detections must be an integer in [1, {MAX_DETECTIONS_LIMIT}], got {k!r}")
+    for name in ("score_threshold", "iou_threshold"):
+        value = merged[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
+        merged[name] = float(value)
+    return merged
 
 
 def letterbox_geometry(

@@ -18,6 +18,9 @@ from pipelines.model import CHECKPOINT_FILE, load_checkpoint, predict_logits
 
 EVAL_FILE = "eval.json"
 CONFUSION_FILE = "confusion.csv"
+# eval.json (and so the model version's metrics.test) carries the confusion matrix up to this many
+# classes: past it, the matrix outweighs everything else and confusion.csv holds it anyway.
+CONFUSION_MAX_CLASSES = 100
 # Written by the detection branch (pipelines/detection/evaluate.py); named here so the evaluate
 # stage's outputs are listed in one place.
 DETECTION_PR_FILE = "pr_curve.csv"
@@ -107,6 +110,8 @@ def evaluate(
             for i, name in enumerate(labels)
         },
     }
+    if len(labels) <= CONFUSION_MAX_CLASSES:
+        metrics["confusion_matrix"] = {"labels": labels, "matrix": matrix.tolist()}
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / EVAL_FILE, metrics)
     with open(out / CONFUSION_FILE, "w", newline="", encoding="utf-8") as f:
@@ -116,7 +121,8 @@ def evaluate(
     # dvc.yaml declares the detection plots too: present, and empty, for a classifier.
     _write_header(out / DETECTION_PR_FILE, ["recall", "precision"])
     _write_header(out / DETECTION_PER_CLASS_FILE, ["class", "ap50", "ap"])
-    return {**metrics, "labels": labels, "confusion_matrix": matrix.tolist()}
+    # The caller gets the matrix whatever the number of classes.
+    return {**metrics, "labels": labels, "confusion_matrix": {"labels": labels, "matrix": matrix.tolist()}}
 
 
 def _write_header(path: Path, header: list[str]) -> None:

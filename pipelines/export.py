@@ -14,6 +14,7 @@ import statistics
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -381,6 +382,15 @@ def measure_latencies(onnx_path: str | os.PathLike[str], image_size: int, *, run
     return latency
 
 
+# The steps of an export, in order, as export_onnx reports them to its on_stage callback.
+EXPORT_STAGES: tuple[str, ...] = ("converting", "checking parity", "measuring latency")
+StageCallback = Callable[[str], None]
+
+
+def skip_stage(name: str) -> None:
+    """The on_stage of a caller that does not follow the stages."""
+
+
 def export_onnx(
     checkpoint_path: str | os.PathLike[str],
     dataset_dir: str | os.PathLike[str],
@@ -394,8 +404,11 @@ def export_onnx(
     max_images: int | None = None,
     latency_runs: int = 30,
     detection: dict[str, Any] | None = None,
+    on_stage: StageCallback | None = None,
 ) -> dict[str, Any]:
     """Export, check, prove parity, time; the file appears at out_path only if every check passed.
+
+    `on_stage(name)` is called as each of EXPORT_STAGES begins (the export flow reports them).
 
     Parity runs on `providers` (default CPU) over the test split (val if test is empty, at most
     `max_images`); int8 calibrates on up to 256 train images. Raises ParityError on a failed check.
@@ -419,6 +432,7 @@ def export_onnx(
             max_images=max_images,
             latency_runs=latency_runs,
             detection=detection,
+            on_stage=on_stage,
         )
     if detection:
         raise ValueError(
@@ -434,12 +448,15 @@ def export_onnx(
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
+    stage = on_stage or skip_stage
     try:
+        stage("converting")
         fp32 = torch_to_onnx(model, image_size, opset=opset, dynamic_batch=dynamic_batch)
         converted = _convert(fp32, precision, calibration, None if dynamic_batch else 1)
         _annotate(converted, ckpt, precision, "batch" if dynamic_batch else 1)
         onnx.checker.check_model(converted, full_check=True)
         onnx.save(converted, tmp)
+        stage("checking parity")
         report = check_parity(
             tmp,
             model,
@@ -449,6 +466,7 @@ def export_onnx(
             max_accuracy_drop=max_accuracy_drop,
             providers=providers,
         )
+        stage("measuring latency")
         latency = measure_latencies(tmp, image_size, runs=latency_runs)
         os.replace(tmp, out)
     finally:

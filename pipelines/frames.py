@@ -132,6 +132,22 @@ def frame_boxes(
     return out, dropped
 
 
+def source_boxes(
+    boxes: np.ndarray, source_size: tuple[int, int] | list[int], size: int, resize: Mapping[str, Any]
+) -> np.ndarray:
+    """The inverse of :func:`frame_boxes` for a model's output: boxes [n, 4] (x1, y1, x2, y2 fractions
+    of the size x size input) as fractions of the source frame, clipped to it. A box over a
+    letterbox's padding shrinks to the frame's edge."""
+    spec = resize_spec(resize)
+    width, height = int(source_size[0]), int(source_size[1])
+    (cl, ct, cr, cb), (left, top, w, h) = frame_layout(width, height, size, spec)
+    pixels = np.asarray(boxes, dtype=np.float64).reshape(-1, 4) * size
+    fx = cl + (pixels[:, [0, 2]] - left) / w * (cr - cl)
+    fy = ct + (pixels[:, [1, 3]] - top) / h * (cb - ct)
+    out = np.stack([fx[:, 0], fy[:, 0], fx[:, 1], fy[:, 1]], axis=1)
+    return out.clip(0.0, 1.0)
+
+
 def decode_resize(data: bytes, size: int) -> np.ndarray:
     """Decode image bytes to an RGB uint8 array [size, size, 3], center-cropped to a square.
 

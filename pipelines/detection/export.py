@@ -38,11 +38,13 @@ from pipelines.detection.nms_onnx import (
     postprocess,
 )
 from pipelines.device_contract import (
+    DETECTION_EXPORT_DEFAULTS,
     META_COLOR,
     META_INPUT,
     META_OUTPUTS,
     META_RESIZE,
     META_TASK,
+    detection_options,
     input_spec,
     resize_spec,
 )
@@ -51,10 +53,12 @@ from pipelines.export import (
     INPUT_NAME,
     PRECISIONS,
     ParityError,
+    StageCallback,
     _convert,
     _fixed_batch,
     _inputs,
     measure_latencies,
+    skip_stage,
     torch_to_onnx,
 )
 from pipelines.model import normalize
@@ -69,29 +73,10 @@ from pipelines.predict import (
 )
 
 RAW_OUTPUTS = ("raw_boxes", "raw_scores")
-DEFAULTS: dict[str, Any] = {"max_detections": 100, "score_threshold": 0.25, "iou_threshold": 0.5}
 BOX_ATOL = 1e-3
 SCORE_ATOL = 1e-3
 # The resize a detection dataset version used when it does not record one.
 DEFAULT_RESIZE: dict[str, Any] = {"mode": "stretch", "filter": "bilinear"}
-
-
-def detection_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
-    """DEFAULTS overridden by `options`, validated; ValueError names the bad option."""
-    options = dict(options or {})
-    unknown = set(options) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown detection export options {sorted(unknown)}; known: {sorted(DEFAULTS)}")
-    merged = {**DEFAULTS, **options}
-    k = merged["max_detections"]
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 10_000:
-        raise ValueError(f"max_detections must be an integer in [1, 10000], got {k!r}")
-    for name in ("score_threshold", "iou_threshold"):
-        value = merged[name]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-            raise ValueError(f"{name} must be a number in [0, 1], got {value!r}")
-        merged[name] = float(value)
-    return merged
 
 
 class DetectorWithNMS(nn.Module):
@@ -172,7 +157,7 @@ def output_spec(batch_dim: int | str, options: Mapping[str, Any]) -> dict[str, A
             },
         ],
         "nms": "class-wise",
-        **{name: options[name] for name in DEFAULTS},
+        **{name: options[name] for name in DETECTION_EXPORT_DEFAULTS},
     }
 
 
@@ -260,6 +245,32 @@ def run_torch(wrapper: DetectorWithNMS, images: np.ndarray, batch: int = 64) -> 
     return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
 
 
+def match_detections(
+    ours: tuple[np.ndarray, ...], theirs: tuple[np.ndarray, ...]
+) -> tuple[float, float] | None:
+    """Pair one image's detections with another run's: (max box diff, max score diff), or None when
+    they cannot all be paired (other count, or a label without its counterpart).
+
+    Pairs are made greedily by label, score within SCORE_ATOL, then the nearest box, rather than by
+    rank: detections whose scores agree to float rounding may come out in either order.
+    """
+    (ob, os_, ol), (tb, ts, tl) = ours, theirs
+    if len(ol) != len(tl):
+        return None
+    free = np.ones(len(tl), bool)
+    box_diff = score_diff = 0.0
+    for box, score, label in zip(ob, os_, ol, strict=True):
+        candidates = np.flatnonzero(free & (tl == label) & (np.abs(ts - score) <= SCORE_ATOL))
+        if len(candidates) == 0:
+            return None
+        diffs = np.abs(tb[candidates] - box).max(axis=1)
+        best = candidates[int(diffs.argmin())]
+        free[best] = False
+        box_diff = max(box_diff, float(diffs.min()))
+        score_diff = max(score_diff, float(abs(ts[best] - score)))
+    return box_diff, score_diff
+
+
 def check_parity(
     onnx_path: str | os.PathLike[str],
     wrapper: DetectorWithNMS,
@@ -278,19 +289,18 @@ def check_parity(
     ours = _valid(*run_onnx(session, _inputs(images), _fixed_batch(session)))
     theirs = _valid(*run_torch(wrapper, images))
     matching, box_diff, score_diff = 0, 0.0, 0.0
-    for (ob, os_, ol), (tb, ts, tl) in zip(ours, theirs, strict=True):
-        if len(ol) == len(tl) and (ol == tl).all():
+    for mine, reference in zip(ours, theirs, strict=True):
+        matched = match_detections(mine, reference)
+        if matched is not None:
             matching += 1
-            if len(ol):
-                box_diff = max(box_diff, float(np.abs(ob - tb).max()))
-                score_diff = max(score_diff, float(np.abs(os_ - ts).max()))
+            box_diff, score_diff = max(box_diff, matched[0]), max(score_diff, matched[1])
     torch_map = _map(theirs, gt_boxes, gt_labels, labels, image_size)
     onnx_map = _map(ours, gt_boxes, gt_labels, labels, image_size)
     report = {
         "parity": {
             "max_box_diff": box_diff,
             "max_score_diff": score_diff,
-            # Images whose detections have the same count and labels in the same order.
+            # Images whose detections pair up one to one (match_detections).
             "detections_agreement": matching / max(1, len(images)),
             "num_detections": {"torch": sum(len(t[1]) for t in theirs), "onnx": sum(len(o[1]) for o in ours)},
             "num_images": len(images),
@@ -336,6 +346,7 @@ def export_detector(
     max_images: int | None = None,
     latency_runs: int = 30,
     detection: Mapping[str, Any] | None = None,
+    on_stage: StageCallback | None = None,
 ) -> dict[str, Any]:
     """export_onnx for a detection checkpoint: the file appears only if every check passed."""
     from pipelines.detection.model import load_detector
@@ -366,7 +377,9 @@ def export_detector(
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
+    stage = on_stage or skip_stage
     try:
+        stage("converting")
         model = build_onnx(
             detector,
             image_size,
@@ -379,6 +392,7 @@ def export_detector(
         annotate(model, labels=labels, spec=spec, outputs=outputs, precision=precision)
         onnx.checker.check_model(model, full_check=True)
         onnx.save(model, tmp)
+        stage("checking parity")
         report = check_parity(
             tmp,
             DetectorWithNMS(detector, **options),
@@ -391,6 +405,7 @@ def export_detector(
             max_accuracy_drop=max_accuracy_drop,
             providers=providers,
         )
+        stage("measuring latency")
         latency = measure_latencies(tmp, image_size, runs=latency_runs)
         os.replace(tmp, out)
     finally:

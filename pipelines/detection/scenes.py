@@ -58,12 +58,12 @@ def _pool(pool: str, classes: int) -> np.ndarray:
     return index[targets[index] < classes]
 
 
-def _background(rng: np.random.Generator, size: int) -> np.ndarray:
-    """Smooth colour blotches (a coarse random grid, bilinearly upsampled) plus grain: float [S, S, 3]."""
+def _background(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
+    """Smooth colour blotches (a coarse random grid, bilinearly upsampled) plus grain: float [H, W, 3]."""
     cells = int(rng.integers(2, 6))
     coarse = torch.from_numpy(rng.uniform(0.0, 0.45, (1, 3, cells, cells)).astype(np.float32))
-    smooth = F.interpolate(coarse, size=(size, size), mode="bilinear", align_corners=False)[0]
-    grain = rng.normal(0.0, rng.uniform(0.02, 0.08), (size, size, 1)).astype(np.float32)
+    smooth = F.interpolate(coarse, size=(height, width), mode="bilinear", align_corners=False)[0]
+    grain = rng.normal(0.0, rng.uniform(0.02, 0.08), (height, width, 1)).astype(np.float32)
     return smooth.permute(1, 2, 0).numpy() + grain
 
 
@@ -84,29 +84,35 @@ def make_scenes(
     min_side: int | None = None,
     max_side: int | None = None,
     pool: str = "all",
+    height: int | None = None,
 ) -> Scenes:
     """`count` scenes of `image_size` px with `min_objects`-`max_objects` digits of the first `classes` kinds.
 
-    Digits are drawn `min_side`-`max_side` px square (default: 1/5 to 2/5 of the frame); a digit
-    that finds no free place after a few tries is left out, so a crowded frame may hold fewer.
+    `height` other than `image_size` makes frames image_size wide and `height` high, as a camera's
+    are (boxes stay fractions of each side). Digits are drawn `min_side`-`max_side` px square
+    (default: 1/5 to 2/5 of the frame's shorter side); a digit that finds no free place after a
+    few tries is left out, so a crowded frame may hold fewer.
     """
+    width = image_size
+    height = image_size if height is None else height
+    short = min(width, height)
     if not 1 <= classes <= 10:
         raise ValueError(f"classes must be in [1, 10], got {classes}")
     if not 0 <= min_objects <= max_objects:
         raise ValueError(f"need 0 <= min_objects <= max_objects, got {min_objects}, {max_objects}")
-    lo = min_side if min_side is not None else max(8, image_size // 5)
-    hi = max_side if max_side is not None else max(lo, 2 * image_size // 5)
-    if not 1 <= lo <= hi <= image_size:
-        raise ValueError(f"need 1 <= min_side <= max_side <= image_size, got {lo}, {hi}, {image_size}")
+    lo = min_side if min_side is not None else max(8, short // 5)
+    hi = max_side if max_side is not None else max(lo, 2 * short // 5)
+    if not 1 <= lo <= hi <= short:
+        raise ValueError(f"need 1 <= min_side <= max_side <= the shorter side, got {lo}, {hi}, {short}")
     glyphs, targets = _digits()
     candidates = _pool(pool, classes)
     rng = np.random.default_rng(seed)
-    images = np.empty((count, image_size, image_size, 3), np.uint8)
+    images = np.empty((count, height, width, 3), np.uint8)
     all_boxes: list[np.ndarray] = []
     all_labels: list[np.ndarray] = []
     for i in range(count):
-        frame = _background(rng, image_size)
-        taken = np.zeros((image_size, image_size), bool)
+        frame = _background(rng, width, height)
+        taken = np.zeros((height, width), bool)
         boxes, labels = [], []
         for _ in range(int(rng.integers(min_objects, max_objects + 1))):
             digit = int(rng.choice(candidates))
@@ -117,8 +123,8 @@ def make_scenes(
                 continue
             (r0, c0), (r1, c1) = ink.min(0), ink.max(0) + 1
             for _try in range(10):
-                y = int(rng.integers(0, image_size - side + 1))
-                x = int(rng.integers(0, image_size - side + 1))
+                y = int(rng.integers(0, height - side + 1))
+                x = int(rng.integers(0, width - side + 1))
                 if not taken[y + r0 : y + r1, x + c0 : x + c1].any():
                     break
             else:
@@ -128,9 +134,7 @@ def make_scenes(
             region = frame[y : y + side, x : x + side]
             region[:] = region * (1 - alpha[..., None]) + colour * alpha[..., None]
             taken[y + r0 : y + r1, x + c0 : x + c1] = True
-            boxes.append(
-                [(x + c0) / image_size, (y + r0) / image_size, (x + c1) / image_size, (y + r1) / image_size]
-            )
+            boxes.append([(x + c0) / width, (y + r0) / height, (x + c1) / width, (y + r1) / height])
             labels.append(int(targets[digit]))
         images[i] = (frame.clip(0, 1) * 255 + 0.5).astype(np.uint8)
         all_boxes.append(np.array(boxes, np.float32).reshape(-1, 4))

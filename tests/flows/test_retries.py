@@ -13,7 +13,8 @@ import flows.tasks
 from flows.client import ApiError
 from flows.datasets import _report_failure as dataset_hook
 from flows.export import _report_failure as export_hook
-from flows.label_studio import _report_pull_failure, _report_push_failure, connection, predict
+from flows.label_studio import _report_pull_failure, _report_push_failure, connection
+from flows.pre_annotations import predict
 from flows.tasks import DELAYS, retry_condition
 from flows.training import _report_failure as training_hook
 from flows.training import checkout_dataset

@@ -14,10 +14,11 @@ import torch
 from onnx import TensorProto, helper
 
 from pipelines.dataset import write_dataset
-from pipelines.detection.export import DetectorWithNMS, detection_options, run_onnx
+from pipelines.detection.export import DetectorWithNMS, run_onnx
 from pipelines.detection.model import Detector, DetectorConfig, save_detector
 from pipelines.detection.nms_onnx import append_postprocess, postprocess
 from pipelines.detection.scenes import make_scenes, scene_records
+from pipelines.device_contract import detection_options
 from pipelines.export import ParityError, export_onnx
 from pipelines.model import ModelConfig, ResNet, normalize, save_checkpoint
 from pipelines.predict import Predictor

@@ -27,7 +27,7 @@ def test_evaluate_outputs(tiny_dataset: Path, tiny_model: Path, tmp_path: Path) 
     predicted = np.array([TINY_LABELS.index(r["predicted"]) for r in rows])
 
     labels = list(range(len(TINY_LABELS)))
-    assert result["confusion_matrix"] == confusion_matrix(actual, predicted, labels=labels).tolist()
+    assert result["confusion_matrix"]["matrix"] == confusion_matrix(actual, predicted, labels=labels).tolist()
     assert result["accuracy"] == pytest.approx(float((actual == predicted).mean()))
     precision = precision_score(actual, predicted, labels=labels, average=None, zero_division=0)
     recall = recall_score(actual, predicted, labels=labels, average=None, zero_division=0)

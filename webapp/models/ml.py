@@ -30,9 +30,11 @@ class TrainingJob(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     device: Mapped[str] = mapped_column(String(10), default="auto")
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
-    # Live: epoch, total_epochs, loss, accuracy so far; replaced on each report.
+    # Live: the latest epoch's figures, and `history`, every epoch's so far; replaced on each report.
     progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What makes the job's figures weak (a split too small to measure), fixed when it was asked for.
+    warnings: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -93,7 +95,12 @@ class ExportJob(Base):
     dynamic_batch: Mapped[bool] = mapped_column(Boolean, default=True)
     # The fp16/int8 accuracy loss allowed on held-out images, fixed when the job was asked for.
     max_accuracy_drop: Mapped[float]
+    # Detectors: K (max_detections), score_threshold and iou_threshold of the NMS in the graph;
+    # null for classifiers.
+    options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    # Live: the step the flow is at (fetching, exporting, checking parity, measuring latency, ...).
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Reported by the flow: logits agreement with PyTorch, accuracies, onnxruntime latency per
     # provider and batch size, and the input/output signature a device feeds and reads.
     parity: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipelines.device_contract import detection_options
 from webapp.errors import Conflict, ValidationError
 from webapp.models import DatasetVersion, ExportJob, ModelVersion, TrainingJob, User
 from webapp.services import jobs, quotas
@@ -35,8 +36,13 @@ def create(
     opset: int = 18,
     precision: str = "fp32",
     dynamic_batch: bool = True,
+    **detection: Any,
 ) -> ExportJob:
-    """A queued export of a model whose training succeeded, and its flow run."""
+    """A queued export of a model whose training succeeded, and its flow run.
+
+    ``detection`` holds a detector's NMS options (max_detections, score_threshold, iou_threshold):
+    the job records them with the defaults filled in; a classifier refuses them (400).
+    """
     model = get_in_org(session, ModelVersion, organization_id, model_id)
     training = session.get(TrainingJob, model.training_job_id)
     assert training is not None
@@ -45,6 +51,8 @@ def create(
             f"Model {model.id} comes from a {training.status} training job",
             f"only models of succeeded training jobs are exported (training job {training.id})",
         )
+    dataset = session.get(DatasetVersion, model.dataset_id)
+    options = _options(model, dataset.task_type if dataset else "classification", detection)
     _check_dataset(session, model, precision)
     quotas.claim_job_slot(session, organization_id, "exports")
     job = ExportJob(
@@ -56,12 +64,29 @@ def create(
         precision=precision,
         dynamic_batch=dynamic_batch,
         max_accuracy_drop=max_accuracy_drop,
+        options=options,
         created_by_id=user.id if user else None,
     )
     session.add(job)
     session.flush()
     jobs.start_flow(session, job, "export", {"job_id": job.id, "organization_id": organization_id})
     return job
+
+
+def _options(model: ModelVersion, task_type: str, asked: dict[str, Any]) -> dict[str, Any] | None:
+    """The detector's export options with defaults filled in; None for a classifier, which takes none."""
+    given = {name: value for name, value in asked.items() if value is not None}
+    if task_type != "detection":
+        if given:
+            raise ValidationError(
+                f"{', '.join(sorted(given))} apply to detectors only",
+                f"model {model.id} is a {task_type} model; drop {', '.join(sorted(given))}",
+            )
+        return None
+    try:
+        return detection_options(given)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _check_dataset(session: Session, model: ModelVersion, precision: str) -> None:

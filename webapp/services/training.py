@@ -28,6 +28,13 @@ TRANSITIONS = {
     "cancelled": set(),
 }
 REPORTED_FIELDS = {"status", "progress", "metrics", "error"}
+# Parameters that only one task's section of params.yaml has (`train:` classification, `detect:` detection).
+TASK_ONLY_PARAMS = {
+    "classification": {"label_smoothing"},
+    "detection": {"fpn_channels", "scale_jitter"},
+}
+# Fewer held-out images than this in a split and its figures are too noisy to judge a model by.
+MIN_MEASURED_IMAGES = 20
 
 
 def create(
@@ -52,6 +59,7 @@ def create(
             "image_size is fixed by the dataset version",
             f"this version holds {dataset.params['image_size']} px images; cut a version at {size} px",
         )
+    _check_task_params(dataset.task_type, params)
     quotas.check_training_params(params)
     quotas.claim_job_slot(session, organization_id, "training_jobs")
     job = TrainingJob(
@@ -60,12 +68,47 @@ def create(
         dataset_id=dataset.id,
         params=params,
         device=device,
+        warnings=split_warnings(dataset),
         created_by_id=user.id if user else None,
     )
     session.add(job)
     session.flush()
     jobs.start_flow(session, job, "training", {"job_id": job.id, "organization_id": organization_id})
     return job
+
+
+def _check_task_params(task_type: str, params: dict[str, Any]) -> None:
+    """Refuse (400) a parameter of the other task: it would be silently ignored."""
+    for other, names in TASK_ONLY_PARAMS.items():
+        wrong = sorted(names & set(params)) if other != task_type else []
+        if wrong:
+            raise ValidationError(
+                f"{', '.join(wrong)} {'is a' if len(wrong) == 1 else 'are'} {other} parameter"
+                f"{'' if len(wrong) == 1 else 's'}",
+                f"this dataset version is for {task_type}; drop {', '.join(wrong)}",
+            )
+
+
+def split_warnings(dataset: DatasetVersion) -> list[str]:
+    """What the version's split sizes make weak: no validation figures, or too few to trust."""
+    splits = (dataset.counts or {}).get("splits") or {}
+    warnings = []
+    for split, figures in (("val", "validation figures (val_*)"), ("test", "the model's test metrics")):
+        count = splits.get(split)
+        if count is None:
+            continue  # not reported (older versions)
+        if count == 0:
+            fallback = " (the test stage uses the val split instead)" if split == "test" else ""
+            warnings.append(
+                f"the {split} split is empty: {figures} will be null{fallback}; "
+                f"cut a version with more images or a larger {split} share"
+            )
+        elif count < MIN_MEASURED_IMAGES:
+            warnings.append(
+                f"the {split} split holds only {count} image{'s' if count != 1 else ''}: "
+                f"{figures} will be noisy (fewer than {MIN_MEASURED_IMAGES})"
+            )
+    return warnings
 
 
 def list_(

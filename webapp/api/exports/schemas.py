@@ -4,6 +4,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from pipelines.device_contract import DETECTION_EXPORT_DEFAULTS, MAX_DETECTIONS_LIMIT
 from webapp.api.envelope import PageArgsSchema
 from webapp.models import EXPORT_FORMATS, EXPORT_PRECISIONS, EXPORT_STATUSES
 
@@ -31,7 +32,29 @@ class ExportJobCreateSchema(ma.Schema):
         validate=validate.Range(min=0, max=1),
         metadata={
             "description": "fp16/int8: held-out accuracy the export may lose against PyTorch "
-            "(default: ACUSIGHT_EXPORT_MAX_ACCURACY_DROP)"
+            "(default: ACUSIGHT_EXPORT_MAX_ACCURACY_DROP); for detectors, COCO mAP@[.5:.95]"
+        },
+    )
+    # Detectors only (a classifier's export refuses them): the NMS inside the graph.
+    max_detections = ma.fields.Integer(
+        validate=validate.Range(min=1, max=MAX_DETECTIONS_LIMIT),
+        metadata={
+            "description": "Detectors: K, the rows of boxes/scores/labels per image "
+            f"(default {DETECTION_EXPORT_DEFAULTS['max_detections']})"
+        },
+    )
+    score_threshold = ma.fields.Float(
+        validate=validate.Range(min=0, max=1),
+        metadata={
+            "description": "Detectors: detections scoring below it are dropped "
+            f"(default {DETECTION_EXPORT_DEFAULTS['score_threshold']})"
+        },
+    )
+    iou_threshold = ma.fields.Float(
+        validate=validate.Range(min=0, max=1),
+        metadata={
+            "description": "Detectors: NMS suppresses a box overlapping a better one of its class by more "
+            f"(default {DETECTION_EXPORT_DEFAULTS['iou_threshold']})"
         },
     )
 
@@ -40,6 +63,7 @@ class ExportJobReportSchema(ma.Schema):
     """What the export flow (a service account) reports."""
 
     status = ma.fields.String(validate=validate.OneOf(EXPORT_STATUSES))
+    progress = ma.fields.Dict(allow_none=True)
     parity = ma.fields.Dict(allow_none=True)
     accuracy = ma.fields.Dict(allow_none=True)
     latency_ms = ma.fields.Dict(allow_none=True)
@@ -57,12 +81,26 @@ class ExportJobSchema(ma.Schema):
     precision = ma.fields.String()
     dynamic_batch = ma.fields.Boolean()
     max_accuracy_drop = ma.fields.Float()
+    options = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "Detectors: max_detections, score_threshold, iou_threshold; null otherwise"},
+    )
     flow_run_id = ma.fields.String(allow_none=True)
+    progress = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "The flow's current step: stage, step, steps, and when it began (at)"},
+    )
     parity = ma.fields.Dict(
         allow_none=True,
-        metadata={"description": "ONNX vs PyTorch logits on held-out images: max_abs_diff, argmax agreement"},
+        metadata={
+            "description": "ONNX vs PyTorch on held-out images: classifiers max_abs_diff and argmax "
+            "agreement of the logits; detectors max_box_diff, max_score_diff, detections_agreement"
+        },
     )
-    accuracy = ma.fields.Dict(allow_none=True, metadata={"description": "torch, onnx and their drop"})
+    accuracy = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "torch, onnx and their drop (detectors: COCO mAP, and map50 of each)"},
+    )
     latency_ms = ma.fields.Dict(
         allow_none=True, metadata={"description": "Median onnxruntime ms per provider (cpu, cuda) and batch"}
     )

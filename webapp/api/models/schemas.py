@@ -15,7 +15,17 @@ class ModelVersionSchema(ma.Schema):
     name = ma.fields.String()
     labels = ma.fields.List(ma.fields.String())
     image_size = ma.fields.Integer()
-    metrics = ma.fields.Dict()
+    task_type = ma.fields.Function(
+        lambda model: (model.preprocessing or {}).get("task", "classification"),
+        metadata={"type": "string", "enum": ["classification", "detection"]},
+    )
+    metrics = ma.fields.Dict(
+        metadata={
+            "description": "The train stage's figures and `test`: classifiers accuracy, per_class "
+            "precision/recall and confusion_matrix {labels, matrix (rows actual, columns predicted)}; "
+            "detectors COCO map, map50, map75 and per_class ap/ap50"
+        }
+    )
     params = ma.fields.Dict()
     preprocessing = ma.fields.Dict()
     artifact_sha256 = ma.fields.String()

@@ -9,13 +9,25 @@ from webapp.models import TRAINING_STATUSES
 
 
 class TrainingParamsSchema(ma.Schema):
-    """Overrides of params.yaml's train section; anything else is refused."""
+    """Overrides of params.yaml's section for the dataset's task (`train:` for classification,
+    `detect:` for detection); anything else is refused, and so is a parameter of the other task."""
 
     epochs = ma.fields.Integer(validate=validate.Range(min=1, max=1000))
     batch_size = ma.fields.Integer(validate=validate.Range(min=1, max=65_536))
     lr = ma.fields.Float(validate=validate.Range(min=0, max=10, min_inclusive=False))
     weight_decay = ma.fields.Float(validate=validate.Range(min=0, max=1))
-    label_smoothing = ma.fields.Float(validate=validate.Range(min=0, max=0.5))
+    label_smoothing = ma.fields.Float(
+        validate=validate.Range(min=0, max=0.5), metadata={"description": "Classification only"}
+    )
+    flip = ma.fields.Boolean(metadata={"description": "Random horizontal flips (wrong for digits and text)"})
+    fpn_channels = ma.fields.Integer(
+        validate=validate.Range(min=8, max=512),
+        metadata={"description": "Detection only: channels of the feature pyramid and the head"},
+    )
+    scale_jitter = ma.fields.Float(
+        validate=validate.Range(min=0, max=1, max_inclusive=False),
+        metadata={"description": "Detection only: random zoom by a factor in [1 - j, 1 + j]"},
+    )
     width = ma.fields.Integer(validate=validate.Range(min=4, max=512))
     depth = ma.fields.Integer(validate=validate.Range(min=1, max=16))
     seed = ma.fields.Integer(validate=validate.Range(min=0, max=2**31 - 1))
@@ -51,8 +63,22 @@ class TrainingJobSchema(ma.Schema):
     params = ma.fields.Dict()
     device = ma.fields.String()
     flow_run_id = ma.fields.String(allow_none=True)
-    progress = ma.fields.Dict(allow_none=True)
+    progress = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The latest epoch's figures (epoch, total_epochs, losses, accuracy or mAP), "
+            "and `history`: every epoch's figures so far, oldest first"
+        },
+    )
     metrics = ma.fields.Dict(allow_none=True)
+    warnings = ma.fields.Function(
+        lambda job: list(job.warnings or []),
+        metadata={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "What makes the job's figures weak, e.g. a split too small to measure",
+        },
+    )
     error = ma.fields.String(allow_none=True)
     model_id = ma.fields.Function(lambda job: job.model.id if job.model else None, allow_none=True)
     created_at = ma.fields.DateTime()
