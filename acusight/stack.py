@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from webapp.orchestration import DEPLOYMENTS
 from webapp.settings import Settings, get_settings
 
 STOP_GRACE_S = 20
+# While a start waits on a service, a line at least this often says so (nothing sits silent for long).
+HEARTBEAT_S = 10.0
 # The local Prefect server's ``user:password`` (PREFECT_SERVER_API_AUTH_STRING), in the data dir.
 PREFECT_AUTH_FILE = "prefect_auth"
 PREFECT_AUTH_USER = "acusight"
@@ -153,11 +156,19 @@ def serve_child(
     return Child("api", argv, env, log, cwd)
 
 
-def wait_http(url: str, timeout: float, child: Child, auth: tuple[str, str] | None = None) -> None:
+def wait_http(
+    url: str,
+    timeout: float,
+    child: Child,
+    auth: tuple[str, str] | None = None,
+    waiting: Callable[[], None] | None = None,
+) -> None:
     """Wait until ``url`` answers 2xx; raise with the end of the child's log if it exits or times out.
-    ``auth``: HTTP Basic credentials to send."""
+    ``auth``: HTTP Basic credentials to send; ``waiting``: called before each try."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if waiting is not None:
+            waiting()
         if not child.alive():
             raise RuntimeError(f"{child.name} exited while starting; see {child.log}:\n{child.log_tail()}")
         try:
@@ -171,15 +182,49 @@ def wait_http(url: str, timeout: float, child: Child, auth: tuple[str, str] | No
     )
 
 
+class Progress:
+    """Lines saying what a start is doing, each with the seconds since it began: ``[ 12.3s] api: ready``."""
+
+    def __init__(self, echo: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
+        self.echo = echo
+        self.t0 = time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def __call__(self, message: str) -> None:
+        self.echo(f"[{self.elapsed():5.1f}s] {message}")
+
+    def heartbeat(self, what: str) -> Callable[[], None]:
+        """A ``waiting`` callback for :func:`wait_http`: a line every HEARTBEAT_S while ``what`` lasts."""
+        began = time.monotonic()
+        last = began
+
+        def waiting() -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= HEARTBEAT_S:
+                last = now
+                self(f"{what}: still waiting ({now - began:.0f} s so far)")
+
+        return waiting
+
+
+def _silent(_line: str) -> None:
+    pass
+
+
 @dataclass
 class Stack:
-    """The embedded platform: which children run, and the URLs they answer at."""
+    """The embedded platform: which children run, and the URLs they answer at. ``progress`` hears of
+    each service as it is started and as it is ready."""
 
     settings: Settings
     host: str = "127.0.0.1"
     port: int = 8080
     prefect_port: int = 4200
     children: list[Child] = field(default_factory=list)
+    progress: Progress = field(default_factory=lambda: Progress(_silent))
 
     @property
     def api_url(self) -> str:
@@ -257,24 +302,40 @@ class Stack:
                 },
                 logs / "prefect.log",
             )
-            self._run(server, f"{self.prefect_api_url}/health", 90)
+            self._run(server, f"{self.prefect_api_url}/health", 90, self.prefect_ui_url)
+        else:
+            self.progress(f"prefect server: using {self.prefect_api_url} (PREFECT_API_URL)")
         api = serve_child(self.port, base_env, logs / "api.log", host=self.host)
-        self._run(api, f"{self.api_url}/openapi.json", 60)
+        self._run(api, f"{self.api_url}/openapi.json", 60, self.api_url)
         worker_env = {**base_env, "ACUSIGHT_API_URL": self.api_url, "ACUSIGHT_SERVICE_KEY": service_key}
         worker = Child("worker", [*cli, "worker"], worker_env, logs / "worker.log")
         self._run(worker, None, 0)
         # Ready means jobs can start: every deployment the API may ask for is registered.
-        for name in DEPLOYMENTS.values():
-            wait_http(f"{self.prefect_api_url}/deployments/name/{name}", 120, worker, self.prefect_auth)
+        names = list(DEPLOYMENTS.values())
+        self.progress(f"worker: registering {len(names)} flow deployments")
+        for done, name in enumerate(names, 1):
+            wait_http(
+                f"{self.prefect_api_url}/deployments/name/{name}",
+                120,
+                worker,
+                self.prefect_auth,
+                self.progress.heartbeat(f"worker: deployment {name}"),
+            )
+            self.progress(f"worker: deployment {name} registered ({done}/{len(names)})")
+        self.progress("worker: ready")
         # Jobs whose worker died end failed instead of running forever (webapp/services/reaper.py).
         every = str(self.settings.reap_interval_s)
         self._run(Child("reaper", [*cli, "reap", "--every", every], base_env, logs / "reaper.log"), None, 0)
 
-    def _run(self, child: Child, health_url: str | None, timeout: float) -> None:
+    def _run(self, child: Child, health_url: str | None, timeout: float, ready_at: str = "") -> None:
+        self.progress(f"{child.name}: starting (log {child.log})")
         child.start()
         self.children.append(child)
         if health_url:
-            wait_http(health_url, timeout, child)
+            wait_http(health_url, timeout, child, waiting=self.progress.heartbeat(child.name))
+            self.progress(f"{child.name}: ready{' at ' + ready_at if ready_at else ''}")
+        else:
+            self.progress(f"{child.name}: started (pid {child.pid})")
 
     def supervise(self) -> int:
         """Block until Ctrl-C (exit 0) or a child dies (exit 1); then stop everything."""

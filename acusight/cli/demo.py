@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.console import Console
 
+from acusight.cli._datadir import DataDir, data_dir_option, setup_app
 from acusight.stack import Stack, local_worker_key
 from clients.demo import (
     Api,
@@ -24,7 +25,6 @@ from clients.demo import (
     flow_runs,
     summary_table,
 )
-from webapp import create_app
 from webapp.auth import issue_access_token
 from webapp.errors import NotFound
 from webapp.extensions import db
@@ -50,6 +50,7 @@ from webapp.settings import get_settings
     help="Label in this Label Studio (default: ACUSIGHT_LABEL_STUDIO_URL, if set; token: "
     "ACUSIGHT_LABEL_STUDIO_TOKEN)",
 )
+@data_dir_option
 def demo(
     small: bool,
     devices: int | None,
@@ -60,6 +61,7 @@ def demo(
     port: int,
     prefect_port: int,
     label_studio_url: str | None,
+    data_dir: DataDir,
 ) -> None:
     """Run the whole platform on a real image set: devices, labels, dataset, training, ONNX, deployment."""
     if label_studio_url:
@@ -71,7 +73,7 @@ def demo(
         images=images or (800 if small else None),
         epochs=epochs or (25 if small else 15),
     )
-    app = create_app()
+    app = setup_app(data_dir)
     try:
         code = run_demo(
             app,

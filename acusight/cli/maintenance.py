@@ -6,9 +6,8 @@ import sys
 
 import click
 
-from webapp import create_app
+from acusight.cli._datadir import DataDir, data_dir_option, platform
 from webapp.extensions import db
-from webapp.migrate import upgrade
 from webapp.settings import get_settings
 from webapp.unit_of_work import unit_of_work
 
@@ -19,15 +18,14 @@ def checkins() -> None:
 
 
 @checkins.command("prune")
-def checkins_prune() -> None:
+@data_dir_option
+def checkins_prune(data_dir: DataDir) -> None:
     """Delete check-ins older than ACUSIGHT_CHECKIN_RETENTION_DAYS, for every device (run it from cron)."""
     from datetime import timedelta
 
     from webapp.services import checkins as checkins_service
 
-    app = create_app()
-    with app.app_context():
-        upgrade(get_settings(app).database_url)
+    with platform(data_dir, writes=True) as app:
         days = get_settings(app).checkin_retention_days
         with unit_of_work(db.session):
             removed = checkins_service.prune(db.session, timedelta(days=days))
@@ -41,17 +39,16 @@ def checkins_prune() -> None:
     default=None,
     help="Pass again every this many seconds, until stopped (default: one pass, for cron)",
 )
-def reap(every: int | None) -> None:
+@data_dir_option
+def reap(every: int | None, data_dir: DataDir) -> None:
     """Fail queued/running jobs whose worker died (Prefect says so, or they went silent); print each."""
     import time
 
     from webapp import orchestration
     from webapp.services import reaper
 
-    app = create_app()
-    settings = get_settings(app)
-    with app.app_context():
-        upgrade(settings.database_url)
+    with platform(data_dir, writes=True) as app:
+        settings = get_settings(app)
         while True:
             if settings.zombie_after_s:
                 orchestration.ensure_zombie_detection(settings.zombie_after_s)
@@ -77,17 +74,16 @@ def reap(every: int | None) -> None:
     help="Leave alone anything written or claimed more recently (uploads in flight)",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON")
-def fsck(repair: bool, grace_hours: float, as_json: bool) -> None:
+@data_dir_option
+def fsck(repair: bool, grace_hours: float, as_json: bool, data_dir: DataDir) -> None:
     """Check that the database and the blob store agree; exit 1 while problems remain."""
     import json
 
     from webapp.services import fsck as fsck_service
     from webapp.storage import get_store
 
-    app = create_app()
-    settings = get_settings(app)
-    with app.app_context():
-        upgrade(settings.database_url)
+    with platform(data_dir, writes=repair) as app:
+        settings = get_settings(app)
         if settings.blob_backend == "s3":
             where = f"s3://{settings.s3_bucket}/{settings.s3_prefix}"
         else:

@@ -8,6 +8,7 @@ import click
 from sqlalchemy.orm import Session
 
 from acusight.cli._accounts import accounts_session
+from acusight.cli._datadir import DataDir, data_dir_option
 
 
 @click.group()
@@ -17,21 +18,23 @@ def orgs() -> None:
 
 @orgs.command("create")
 @click.argument("name")
-def orgs_create(name: str) -> None:
+@data_dir_option
+def orgs_create(name: str, data_dir: DataDir) -> None:
     """Create an organization; a name taken in any case is refused."""
     from webapp.services import organizations
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         org = organizations.create(session, name)
         click.echo(f"created organization {org.name} (id {org.id}, slug {org.slug})")
 
 
 @orgs.command("list")
-def orgs_list() -> None:
+@data_dir_option
+def orgs_list(data_dir: DataDir) -> None:
     """Print every organization: id, slug, name (tab-separated)."""
     from webapp.services import organizations
 
-    with accounts_session() as session:
+    with accounts_session(data_dir, writes=False) as session:
         for org in organizations.list_all(session):
             click.echo(f"{org.id}\t{org.slug}\t{org.name}")
 
@@ -77,11 +80,12 @@ QUOTA_HELP = "a whole number (0: no limit) or 'default' (the ACUSIGHT_ORG_* sett
 
 @orgs_quota.command("show")
 @click.argument("org_ref")
-def orgs_quota_show(org_ref: str) -> None:
+@data_dir_option
+def orgs_quota_show(org_ref: str, data_dir: DataDir) -> None:
     """Print an organization's quotas (its own or the default) and what it uses of each."""
     from webapp.services import organizations
 
-    with accounts_session() as session:
+    with accounts_session(data_dir, writes=False) as session:
         _echo_quotas(session, organizations.find(session, org_ref))
 
 
@@ -90,7 +94,10 @@ def orgs_quota_show(org_ref: str) -> None:
 @click.option("--jobs", default=None, help=f"Queued or running jobs of each kind: {QUOTA_HELP}")
 @click.option("--storage-mb", default=None, help=f"Stored image MB: {QUOTA_HELP}")
 @click.option("--images", default=None, help=f"Stored images: {QUOTA_HELP}")
-def orgs_quota_set(org_ref: str, jobs: str | None, storage_mb: str | None, images: str | None) -> None:
+@data_dir_option
+def orgs_quota_set(
+    org_ref: str, jobs: str | None, storage_mb: str | None, images: str | None, data_dir: DataDir
+) -> None:
     """Give an organization its own quotas (in place of the settings' defaults), then print them.
 
     A lower quota refuses what comes next; nothing stored or started is removed.
@@ -102,7 +109,7 @@ def orgs_quota_set(org_ref: str, jobs: str | None, storage_mb: str | None, image
     changes = {column: value for column, value in changes.items() if value != "unchanged"}
     if not changes:
         raise click.UsageError("Give at least one of --jobs, --storage-mb, --images")
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         org = organizations.find(session, org_ref)
         for column, value in changes.items():
             setattr(org, column, value)
@@ -127,12 +134,13 @@ def orgs_label_studio() -> None:
     help="A Label Studio API (legacy) token of an account there (prompted for when not given; or "
     "ACUSIGHT_ORG_LABEL_STUDIO_TOKEN)",
 )
-def orgs_label_studio_set(org_ref: str, url: str, token: str) -> None:
+@data_dir_option
+def orgs_label_studio_set(org_ref: str, url: str, token: str, data_dir: DataDir) -> None:
     """Give ORG its own Label Studio: its new links are made there, and the flows use this token."""
     from webapp.integrations.label_studio import instances
     from webapp.services import organizations
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         org = organizations.find(session, org_ref)
         account = instances.configure(session, org.id, url, token)
         click.echo(f"{org.name} annotates in {account.url}")
@@ -146,12 +154,13 @@ def orgs_label_studio_set(org_ref: str, url: str, token: str) -> None:
     help="Also let go of the shared Label Studio (ACUSIGHT_LABEL_STUDIO_URL), if ORG holds it; its "
     "projects there stay visible to whichever organization links there next",
 )
-def orgs_label_studio_unset(org_ref: str, release_shared: bool) -> None:
+@data_dir_option
+def orgs_label_studio_unset(org_ref: str, release_shared: bool, data_dir: DataDir) -> None:
     """Forget ORG's own Label Studio; its links there stop syncing until it is set again."""
     from webapp.integrations.label_studio import instances
     from webapp.services import organizations
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         org = organizations.find(session, org_ref)
         instances.unconfigure(session, org.id, release_shared=release_shared)
         click.echo(
@@ -161,25 +170,27 @@ def orgs_label_studio_unset(org_ref: str, release_shared: bool) -> None:
 
 @orgs_label_studio.command("renew-webhooks")
 @click.argument("org_ref", metavar="ORG")
-def orgs_label_studio_renew_webhooks(org_ref: str) -> None:
+@data_dir_option
+def orgs_label_studio_renew_webhooks(org_ref: str, data_dir: DataDir) -> None:
     """Give each of ORG's links a new webhook secret (and Label Studio a webhook sending it to
     ACUSIGHT_PUBLIC_URL): links made before secrets were per link, or a secret to rotate."""
     from webapp.integrations.label_studio import instances, webhooks
     from webapp.services import organizations
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         org = organizations.find(session, org_ref)
         done = webhooks.renew_webhooks(session, org.id, public_url=instances.public_url())
         click.echo(f"{org.name}: new webhook secrets for {len(done)} linked projects")
 
 
 @orgs_label_studio.command("list")
-def orgs_label_studio_list() -> None:
+@data_dir_option
+def orgs_label_studio_list(data_dir: DataDir) -> None:
     """Print each configured organization: slug, its Label Studio (or "shared"), links (tab-separated)."""
     from webapp.integrations.label_studio import instances
     from webapp.models import Organization
 
-    with accounts_session() as session:
+    with accounts_session(data_dir, writes=False) as session:
         for row in instances.accounts(session):
             org = session.get(Organization, row["organization_id"])
             where = [row["url"] + ("" if row["has_token"] else " (no token)")] if row["url"] else []

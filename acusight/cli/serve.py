@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from acusight.stack import local_worker_key
-from webapp import create_app
+from acusight.cli._datadir import DataDir, data_dir_option, export_env, setup_app
+from acusight.cli._keys import record_serving_key
+from acusight.stack import Progress, local_worker_key
 from webapp.migrate import upgrade
 from webapp.settings import Settings, get_settings
 
@@ -19,11 +20,12 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-def db_upgrade() -> None:
-    """Apply every migration to the configured database."""
-    app = create_app()
+@data_dir_option
+def db_upgrade(data_dir: DataDir) -> None:
+    """Apply every migration to the configured database (made when missing)."""
+    app = setup_app(data_dir)
     upgrade(get_settings(app).database_url)
-    click.echo("database is up to date")
+    click.echo(f"database is up to date (data dir {data_dir.path})")
 
 
 # gunicorn's default line without the query string (%(U)s is the path alone) nor the Referer: query
@@ -52,13 +54,16 @@ def default_web_shape() -> tuple[int, int]:
     help="threads per worker; above 1, gunicorn's gthread workers overlap requests waiting on disk "
     "or database (default 4; ACUSIGHT_WEB_THREADS)",
 )
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@data_dir_option
+def serve(host: str, port: int, workers: int, threads: int, data_dir: DataDir) -> None:
     """Serve the API under /api with gunicorn, applying migrations first."""
     from webapp.server import GunicornServer
 
-    app = create_app()
+    app = setup_app(data_dir)
     settings = get_settings(app)
     upgrade(settings.database_url)
+    # Which key this API signs with (a fingerprint): `acusight users token` checks it signs alike.
+    record_serving_key(settings.data_dir, settings.secret_key)
     base = f"http://{host}:{port}"
     click.echo(f"Acusight API   {base}/api")
     click.echo(f"API docs       {base}/api/docs")
@@ -84,9 +89,10 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @click.command("service-key")
 @click.option("--name", default="local-worker", show_default=True, help="Service account name")
 @click.option("--save/--no-save", default=True, help="Also keep it in <data dir>/service_key (0600)")
-def service_key(name: str, save: bool) -> None:
+@data_dir_option
+def service_key(name: str, save: bool, data_dir: DataDir) -> None:
     """Create or rotate a service account (flows report with it); print its key as the last line."""
-    app = create_app()
+    app = setup_app(data_dir)
     with app.app_context():
         upgrade(get_settings(app).database_url)
         key = local_worker_key(app, name, save=save)
@@ -94,19 +100,30 @@ def service_key(name: str, save: bool) -> None:
 
 
 @click.command()
-def worker() -> None:
+@data_dir_option
+def worker(data_dir: DataDir) -> None:
     """Serve every flow deployment from this machine (PREFECT_API_URL picks the Prefect server)."""
     from flows.worker import main as serve_flows
 
+    export_env(data_dir)  # the flows read their settings (service key, DVC repo) from the environment
     serve_flows()
+
+
+def _echo_now(line: str) -> None:
+    click.echo(line)
+    sys.stdout.flush()
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--prefect-port", default=4200, show_default=True, type=int)
-def up(host: str, port: int, prefect_port: int) -> None:
-    """Run the embedded platform: a local Prefect server, the API and a worker; Ctrl-C stops all."""
+@data_dir_option
+def up(host: str, port: int, prefect_port: int, data_dir: DataDir) -> None:
+    """Run the embedded platform: a local Prefect server, the API and a worker; Ctrl-C stops all.
+
+    Each service is reported as it starts and when it is ready, with the seconds elapsed.
+    """
     import signal
 
     from acusight.stack import Stack
@@ -115,12 +132,17 @@ def up(host: str, port: int, prefect_port: int) -> None:
     # SIGINT) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler:
     # Ctrl-C / SIGINT must still stop the platform.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    app = create_app()
+    progress = Progress(_echo_now)
+    click.echo(f"data dir       {data_dir.describe()}")
+    app = setup_app(data_dir)
     settings = get_settings(app)
     with app.app_context():
+        progress("database: applying migrations")
         upgrade(settings.database_url)
+        progress("database: up to date")
         key = local_worker_key(app)
-    stack = Stack(settings, host=host, port=port, prefect_port=prefect_port)
+        progress("worker: service key rotated")
+    stack = Stack(settings, host=host, port=port, prefect_port=prefect_port, progress=progress)
     try:
         stack.start(key)
     except RuntimeError as exc:
@@ -134,6 +156,6 @@ def up(host: str, port: int, prefect_port: int) -> None:
     if "PREFECT_API_URL" not in os.environ:
         click.echo(f"               (its auth string, user:password, is in {stack.prefect_auth_file})")
     click.echo(f"logs           {settings.data_dir / 'logs'}")
-    click.echo("Ctrl-C stops everything.")
+    click.echo(f"ready after {progress.elapsed():.0f} s. Ctrl-C stops everything.")
     sys.stdout.flush()
     sys.exit(stack.supervise())

@@ -5,9 +5,7 @@ from __future__ import annotations
 import click
 
 from acusight.cli._accounts import ORG_HELP, accounts_session
-from webapp import create_app
-from webapp.errors import AppError
-from webapp.extensions import db
+from acusight.cli._datadir import DataDir, data_dir_option
 from webapp.models import ROLES
 
 
@@ -21,12 +19,13 @@ def users() -> None:
 @click.option("--org", "org_ref", required=True, help=ORG_HELP)
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", default=None, help="Display name")
-def users_create(email: str, org_ref: str, role: str, name: str | None) -> None:
+@data_dir_option
+def users_create(email: str, org_ref: str, role: str, name: str | None, data_dir: DataDir) -> None:
     """Create a user in an organization."""
     from webapp.services import organizations
     from webapp.services import users as users_service
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         org = organizations.find(session, org_ref)
         user = users_service.create(session, email, org.name, role, name)
         click.echo(f"created user {user.email} (id {user.id}, role {user.role}) in {org.name}")
@@ -34,17 +33,19 @@ def users_create(email: str, org_ref: str, role: str, name: str | None) -> None:
 
 @users.command("token")
 @click.argument("email")
-def users_token(email: str) -> None:
-    """Print a signed access token for a user (the last line of the output)."""
+@data_dir_option
+def users_token(email: str, data_dir: DataDir) -> None:
+    """Print a signed access token for a user (the last line of the output).
+
+    It is signed with the API's secret key (ACUSIGHT_SECRET_KEY, else <data dir>/secret_key); a data dir
+    without a database, or a key the API did not start with, is refused (exit 2) rather than printing a
+    token the API would refuse.
+    """
     from webapp.auth import issue_access_token
     from webapp.services import users as users_service
 
-    app = create_app()
-    with app.app_context():
-        try:
-            user = users_service.by_email(db.session, email)
-        except AppError as exc:
-            raise click.ClickException(exc.message) from exc
+    with accounts_session(data_dir, writes=False, signs=True) as session:
+        user = users_service.by_email(session, email)
         if user.disabled:
             raise click.ClickException(f"user {user.email} is disabled")
         click.echo(issue_access_token(user))
@@ -52,11 +53,12 @@ def users_token(email: str) -> None:
 
 @users.command("unlink")
 @click.argument("email")
-def users_unlink(email: str) -> None:
+@data_dir_option
+def users_unlink(email: str, data_dir: DataDir) -> None:
     """Forget a user's sign-in account (after a provider change); the next sign-in relinks by email."""
     from webapp.services import accounts
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         user = accounts.unlink(session, email)
         click.echo(f"{user.email} will be linked again at their next sign-in")
 
@@ -70,32 +72,35 @@ def users_domain() -> None:
 @click.argument("domain")
 @click.option("--org", "org_ref", required=True, help=ORG_HELP)
 @click.option("--role", type=click.Choice(ROLES), default="viewer", show_default=True)
-def users_domain_add(domain: str, org_ref: str, role: str) -> None:
+@data_dir_option
+def users_domain_add(domain: str, org_ref: str, role: str, data_dir: DataDir) -> None:
     """Place first sign-ins with a verified email at DOMAIN into an organization."""
     from webapp.services import accounts, organizations
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         org = organizations.find(session, org_ref)
         rule = accounts.add_domain_rule(session, domain, org.name, role)
         click.echo(f"verified emails at {rule.domain} now join {org.name} as {rule.role}")
 
 
 @users_domain.command("list")
-def users_domain_list() -> None:
+@data_dir_option
+def users_domain_list(data_dir: DataDir) -> None:
     """Print every rule: domain, organization, role (tab-separated)."""
     from webapp.services import accounts
 
-    with accounts_session() as session:
+    with accounts_session(data_dir, writes=False) as session:
         for rule, org_name in accounts.list_domain_rules(session):
             click.echo(f"{rule.domain}\t{org_name}\t{rule.role}")
 
 
 @users_domain.command("remove")
 @click.argument("domain")
-def users_domain_remove(domain: str) -> None:
+@data_dir_option
+def users_domain_remove(domain: str, data_dir: DataDir) -> None:
     """Remove the rule for DOMAIN (people already placed stay)."""
     from webapp.services import accounts
 
-    with accounts_session() as session:
+    with accounts_session(data_dir) as session:
         accounts.remove_domain_rule(session, domain)
         click.echo(f"removed the rule for {domain}")

@@ -1,6 +1,7 @@
 """The `acusight` command line contract other tools rely on."""
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from acusight.cli import main
 def env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv("ACUSIGHT_DATA_DIR", str(tmp_path / "cli"))
     monkeypatch.setenv("ACUSIGHT_DATABASE_URL", database_url)
+    # `users token` signs with the API's key; without one (none in this data dir) it refuses to sign.
+    monkeypatch.setenv("ACUSIGHT_SECRET_KEY", secrets.token_urlsafe(48))
     return {**os.environ}
 
 
