@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proves the training path on a GPU machine that has torch but none of the platform's services:
-# the pipelines tests (CUDA ones included) and the train-stage throughput against a bare loop.
+# the pipelines tests (CUDA ones included: classifier and detector), and the train-stage throughput
+# of both against a bare loop of the same model on the same device-resident data.
 # Usage (repository root): bash scripts/gpu_check.sh [OUT_DIR]
 set -uo pipefail
 out=${1:-gpu-check}
@@ -18,3 +19,6 @@ for size in 32 64; do
 done
 python3 -m benchmarks.train_throughput --device cuda --image-size 64 --width 32 --depth 2 2>&1 \
   | tee -a "$out/throughput.txt"
+for size in 64 128; do
+  python3 -m benchmarks.detect_throughput --device cuda --image-size "$size" 2>&1 | tee -a "$out/throughput.txt"
+done

@@ -34,10 +34,20 @@ from webapp.settings import get_settings
 
 
 @click.command()
-@click.option("--small", is_flag=True, help="A reduced run (CI): 800 images, 2 devices, 25 epochs")
+@click.option(
+    "--small",
+    is_flag=True,
+    help="A reduced run (CI): 800 digits, 2 devices, 25 epochs; detection: 400 frames, 3 digits, 16 epochs",
+)
 @click.option("--devices", type=int, default=None, help="Simulated devices (default 4)")
 @click.option("--images", type=int, default=None, help="How many digits to use (default all 1,797)")
 @click.option("--epochs", type=int, default=None, help="Training epochs (default 15)")
+@click.option(
+    "--detection/--no-detection",
+    default=True,
+    show_default=True,
+    help="Also run the detection phase (digits on camera frames: boxes, detector, ONNX with NMS, a camera)",
+)
 @click.option("--keep-running", is_flag=True, help="Leave the platform running afterwards (Ctrl-C stops it)")
 @click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--port", default=8080, show_default=True, type=int)
@@ -56,6 +66,7 @@ def demo(
     devices: int | None,
     images: int | None,
     epochs: int | None,
+    detection: bool,
     keep_running: bool,
     summary_json: Path | None,
     port: int,
@@ -72,7 +83,10 @@ def demo(
         devices=devices or (2 if small else 4),
         images=images or (800 if small else None),
         epochs=epochs or (25 if small else 15),
+        detection=detection,
     )
+    if small:
+        options.detection_frames, options.detection_classes, options.detection_epochs = 400, 3, 16
     app = setup_app(data_dir)
     try:
         code = run_demo(

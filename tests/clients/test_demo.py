@@ -23,6 +23,7 @@ from acusight.stack import free_port
 from tests.flows.label_studio_server import LabelStudioServer
 
 ACCURACY_FLOOR = 0.8
+DETECTION_FLOOR = 0.4
 
 
 def _demo(tmp_path: Path, **extra_env: str) -> tuple[dict[str, str], list[str], Path]:
@@ -73,10 +74,18 @@ def test_small_demo(tmp_path: Path) -> None:
     assert facts["test accuracy"] >= ACCURACY_FLOOR
     assert facts["device accuracy on unseen"] >= ACCURACY_FLOOR
     assert "Label Studio tasks" not in facts
+    # The detection phase: frames, boxes, a letterboxed version, a detector, its ONNX export with NMS,
+    # and a camera detecting on frames it never uploaded (400 frames, 16 epochs: a low bar here;
+    # tests/clients/test_device_detection_quality.py holds the detector to mAP@0.5 >= 0.6).
+    assert facts["detection: frames uploaded"] == 400 and facts["detection: boxes annotated"] >= 400
+    assert facts["detection: dataset version"].endswith("64 px letterbox")
+    assert facts["detection: export"]["parity (frames whose detections match PyTorch's)"] == 1.0
+    assert facts["detection: camera mAP@0.5 on unseen frames"] >= DETECTION_FLOOR
+    assert facts["detection: test mAP@0.5"] >= DETECTION_FLOOR
 
     # A second run on the same data dir works: the images are recognised as already stored.
     argv[argv.index("--small")] = "--images=100"
-    argv += ["--epochs", "1", "--devices", "1"]
+    argv += ["--epochs", "1", "--devices", "1", "--no-detection"]
     again = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1200)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     facts = json.loads(summary_path.read_text())["facts"]
@@ -92,7 +101,7 @@ def test_small_demo_through_label_studio(tmp_path: Path, label_studio: LabelStud
     )
     # Learning is the first test's to prove; here a short run whose labels all go through Label Studio.
     argv[argv.index("--small")] = "--images=300"
-    argv += ["--epochs", "3", "--label-studio", label_studio.env.url]
+    argv += ["--epochs", "3", "--no-detection", "--label-studio", label_studio.env.url]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = json.loads(summary_path.read_text())

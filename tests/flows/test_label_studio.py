@@ -7,6 +7,7 @@ everything is checked on both sides.
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 import torch
 from flask.testing import FlaskClient
 
+from pipelines.detection.model import Detector, DetectorConfig, save_detector
 from pipelines.model import ModelConfig, ResNet, save_checkpoint
 from tests.conftest import bearer, png_bytes
 from tests.flows.label_studio_server import LabelStudioEnv, LabelStudioServer
@@ -361,19 +363,34 @@ def test_a_burst_of_annotations_makes_one_pull_run_and_loses_nothing(
 @needs_label_studio
 def test_detection_boxes_and_the_scheduled_pull(
     client: FlaskClient,
+    admin: User,
     admin_headers: dict[str, str],
     provision: Any,
     ls: requests.Session,
     worker_dir: Path,
+    tmp_path: Path,
 ) -> None:
     pid = _project(client, admin_headers, "street", "detection", ["car", "person"])
     images = _upload(client, admin_headers, provision, pid, 2, seed=2)  # 40 x 40 px
+    _register_model(admin, pid, tmp_path, detector_labels=["car", "person"])
     ls_pid = _link(client, admin_headers, pid)["label_studio_project_id"]
     assert "<RectangleLabels" in _ls(ls, "GET", f"/api/projects/{ls_pid}")["label_config"]
     resp = client.post(f"/api/data/batches/{images[0]['batch_id']}/label-studio/push", headers=admin_headers)
     assert resp.status_code == 202
     _wait_push(client, admin_headers, pid, None, worker_dir)
     tasks = _tasks(ls, ls_pid)
+    # The detector's boxes went along as rectangle pre-labels, in percent of the 40 x 40 image.
+    for task in tasks:
+        [prediction] = task["predictions"]
+        assert prediction["model_version"] == "pre model v1" and prediction["result"]
+        for result in prediction["result"]:
+            assert result["type"] == "rectanglelabels" and result["value"]["rectanglelabels"][0] in (
+                "car",
+                "person",
+            )
+            value = result["value"]
+            assert 0 <= value["x"] < value["x"] + value["width"] <= 100 + 1e-6
+            assert 0 <= value["y"] < value["y"] + value["height"] <= 100 + 1e-6
 
     # Webhooks lost (Label Studio cannot reach us, say): the scheduled pull still brings the labels.
     for hook in _ls(ls, "GET", f"/api/webhooks/?project={ls_pid}"):
@@ -425,24 +442,39 @@ def test_model_predictions_go_along_as_pre_annotations(
         assert prediction["model_version"] == "pre model v1" and 0.9 < prediction["score"] <= 1
 
 
-def _register_model(admin: User, project_id: int, tmp_path: Path, favours: str) -> None:
-    """A model version of the project, through the registry's services: a tiny network whose head
-    favours one class, standing in for a trained one (tests/flows/test_training_flow.py trains)."""
-    labels = ["cat", "dog"]
-    config = ModelConfig(num_classes=2, width=4, depth=1, stages=1)
-    net = ResNet(config)
-    with torch.no_grad():
-        net.head.weight.zero_()
-        net.head.bias.copy_(torch.tensor([10.0 if name == favours else 0.0 for name in labels]))
+def _register_model(
+    admin: User, project_id: int, tmp_path: Path, favours: str | None = None, detector_labels: Any = None
+) -> None:
+    """A model version of the project, through the registry's services, standing in for a trained
+    one (tests/flows/test_training_flow.py trains): a tiny classifier whose head favours one class,
+    or, given ``detector_labels``, an untrained detector whose scores spread over (0, 1)."""
     path = tmp_path / "model.pt"
-    save_checkpoint(path, net, config, labels=labels, image_size=16)
+    preprocessing: dict[str, Any] = {"task": "classification"}
+    if detector_labels is not None:
+        labels = list(detector_labels)
+        torch.manual_seed(0)
+        det_config = DetectorConfig(num_classes=len(labels), width=8, fpn_channels=16, head_convs=1)
+        detector = Detector(det_config)
+        with torch.no_grad():
+            detector.cls_out.bias.zero_()
+            detector.cls_out.weight.mul_(30)
+        save_detector(path, detector, det_config, labels=labels, image_size=32)
+        preprocessing = {"task": "detection", "resize": {"mode": "letterbox"}}
+    else:
+        labels = ["cat", "dog"]
+        config = ModelConfig(num_classes=2, width=4, depth=1, stages=1)
+        net = ResNet(config)
+        with torch.no_grad():
+            net.head.weight.zero_()
+            net.head.bias.copy_(torch.tensor([10.0 if name == favours else 0.0 for name in labels]))
+        save_checkpoint(path, net, config, labels=labels, image_size=16)
     dataset = DatasetVersion(
         organization_id=admin.organization_id,
         project_id=project_id,
         version=1,
         name="pre v1",
         status="ready",
-        task_type="classification",
+        task_type=preprocessing["task"],
         labels=labels,
         params={"image_size": 16},
     )
@@ -453,9 +485,10 @@ def _register_model(admin: User, project_id: int, tmp_path: Path, favours: str) 
     )
     db.session.add(job)
     db.session.commit()
+    fields = {"preprocessing": json.dumps(preprocessing)}
     with get_store().stage() as staged, open(path, "rb") as f:
         staged.write(f.read())
-        models.register_upload(db.session, get_store(), admin.organization_id, job.id, staged, {})
+        models.register_upload(db.session, get_store(), admin.organization_id, job.id, staged, fields)
     assert training.get(db.session, admin.organization_id, job.id).id == job.id
 
 

@@ -75,3 +75,34 @@ def test_training_learns_and_evaluation_reads_map(scenes_dataset: Path, tmp_path
     with open(tmp_path / "eval/per_class_ap.csv", newline="") as f:
         assert [r["class"] for r in csv.DictReader(f)] == ["0", "1", "2"]
     assert (tmp_path / "eval/confusion.csv").read_text() == "actual,predicted\n"
+
+
+@pytest.mark.slow
+def test_ddp_two_processes_train_a_detector(tmp_path: Path) -> None:
+    """torchrun with two CPU ranks (gloo): each trains on its shard, rank 0 writes the checkpoint."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    scenes = make_scenes(64, image_size=32, seed=0, classes=2)
+    data = tmp_path / "data"
+    records = scene_records(scenes, ["train"] * 56 + ["val"] * 8)
+    write_dataset(data, task_type="detection", labels=scenes.label_names, image_size=32, records=records)
+    params = tmp_path / "params.yaml"
+    detect = {"epochs": 1, "batch_size": 16, "width": 8, "fpn_channels": 16, "head_convs": 1}
+    params.write_text(yaml.safe_dump({"detect": detect}))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+    cmd += ["-m", "pipelines.train", "--params", str(params), "--data", str(data), "--out", str(out)]
+    cmd += ["--device", "cpu"]
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["world_size"] == 2 and metrics["num_train_images"] == 56
+    detector, ckpt = load_detector(out / "model.pt")
+    assert ckpt["labels"] == scenes.label_names and (out / "history.csv").is_file()
+    assert detector.config.num_classes == 2

@@ -1,81 +1,35 @@
-"""`acusight demo`: the whole platform doing its job on a real image set, end to end, on this machine.
-
-Simulated devices provision themselves, check in and upload scikit-learn's handwritten digits;
+"""The demo's classification phase: simulated cameras upload scikit-learn's handwritten digits;
 annotators label them through the API, or, when Label Studio is configured, in Label Studio (the
 images pushed there as tasks, the labels pulled back by the webhook's pull flow); a dataset version
-is cut, a model trained and exported to ONNX; the export is assigned to the devices, and one of them
-downloads it and runs it on digits it has never seen. Every step goes through the REST API (and
-Label Studio's), as it would from outside.
+is cut, a classifier trained and exported to ONNX; the export is assigned to the devices, and one
+of them downloads it and runs it on digits it has never seen.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-import requests
 from PIL import Image as PILImage
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
+from clients.demo.api import POLL_S, Api, ApiCallError, DemoError
+from clients.demo.base import DemoOptions, Phase, Summary
+from clients.demo.label_studio import LabelStudioAnnotators
 from clients.device import DeviceClient
-
-if TYPE_CHECKING:
-    from label_studio_sdk import LabelStudio
 
 PROJECT = "Handwritten digits (demo)"
 LABELS = [str(d) for d in range(10)]
-POLL_S = 0.5
 # Label Studio: simulated annotators working at once; how long labels may not move before the demo
 # asks for a pull itself (as when Label Studio's webhooks cannot reach this API).
 ANNOTATORS = 4
 PULL_STALL_S = 30
-
-
-class DemoError(RuntimeError):
-    """A step of the demo failed; the message says which and why."""
-
-
-class ApiCallError(DemoError):
-    """The API refused a call; ``status`` is its HTTP status."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass
-class DemoOptions:
-    devices: int = 4
-    images: int | None = None  # None: all 1,797 digits
-    epochs: int = 15
-    image_size: int = 32
-    unseen_fraction: float = 0.1
-    precision: str = "fp32"
-
-
-@dataclass
-class Summary:
-    steps: dict[str, float] = field(default_factory=dict)
-    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def digit_pngs(limit: int | None) -> list[tuple[bytes, str]]:
@@ -93,165 +47,24 @@ def digit_pngs(limit: int | None) -> list[tuple[bytes, str]]:
     return out[:limit] if limit else out
 
 
-class Api:
-    """The demo's user: an admin with a bearer token."""
+class ClassificationPhase(Phase):
+    """Digits, from the cameras' uploads to the device's answers on digits it never uploaded."""
 
-    def __init__(self, base: str, token: str) -> None:
-        self.base = base
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {token}"
-
-    def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        resp = self.session.request(method, self.base + path, timeout=120, **kwargs)
-        if resp.status_code == 204:
-            return None
-        body = resp.json()
-        if not body.get("success"):
-            error = body["error"]
-            details = error.get("details") or ""
-            raise ApiCallError(
-                f"{method} {path}: {resp.status_code} {error['code']}: {error['message']} {details}",
-                resp.status_code,
-            )
-        return body["data"]
-
-    def all_pages(self, path: str, **params: Any) -> Iterator[dict[str, Any]]:
-        page = 1
-        while True:
-            resp = self.session.get(
-                self.base + path, params={**params, "page": page, "per_page": 100}, timeout=120
-            )
-            body = resp.json()
-            if not body.get("success"):
-                raise ApiCallError(f"GET {path}: {resp.status_code} {body['error']}", resp.status_code)
-            yield from body["data"]
-            if page >= body["meta"]["total_pages"]:
-                return
-            page += 1
-
-    def wait(
-        self,
-        path: str,
-        done: Callable[[dict[str, Any]], bool],
-        timeout: float,
-        tick: Callable[[dict[str, Any]], None],
-    ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            record = self.call("GET", path)
-            tick(record)
-            if done(record):
-                return record
-            time.sleep(POLL_S)
-        raise DemoError(f"{path} did not finish within {timeout:.0f} s")
-
-
-class LabelStudioAnnotators:
-    """Simulated annotators at work in Label Studio, through its API as its annotation screen calls it.
-
-    They pick the correct digit: the demo's labels are the data set's own. They work under the
-    account of the configured token.
-    """
-
-    # The names in the labeling config the platform makes (a Choices control on the image).
-    FROM_NAME, TO_NAME = "label", "image"
-
-    def __init__(self, url: str, token: str) -> None:
-        # Imported here: the SDK is slow to load, and only a demo through Label Studio needs it.
-        from label_studio_sdk import LabelStudio
-
-        self.url = url.rstrip("/")
-        self.client: LabelStudio = LabelStudio(base_url=self.url, api_key=token, timeout=60)
-
-    @contextmanager
-    def calling(self, what: str) -> Iterator[None]:
-        import httpx
-        from label_studio_sdk.core.api_error import ApiError
-
-        try:
-            yield
-        except httpx.HTTPError as exc:
-            raise DemoError(f"Label Studio at {self.url} is unreachable ({what}): {exc!r}") from exc
-        except ApiError as exc:
-            raise DemoError(
-                f"Label Studio at {self.url} answered HTTP {exc.status_code} to {what}: {str(exc.body)[:300]}"
-            ) from exc
-
-    def check(self) -> str:
-        """Who the annotators work as; a clear error if Label Studio can't be reached or refuses the token."""
-        with self.calling("who am I"):
-            return str(self.client.users.whoami().email)
-
-    def has_project(self, ls_project_id: int) -> bool:
-        from label_studio_sdk.core.api_error import ApiError
-
-        try:
-            with self.calling(f"reading project {ls_project_id}"):
-                self.client.projects.get(id=ls_project_id)
-        except DemoError as exc:
-            if isinstance(exc.__cause__, ApiError) and exc.__cause__.status_code == 404:
-                return False
-            raise
-        return True
-
-    def tasks(self, ls_project_id: int) -> dict[int, tuple[int, bool]]:
-        """Acusight image id -> (task id, whether the task has an annotation), for the project's tasks."""
-        found: dict[int, tuple[int, bool]] = {}
-        with self.calling(f"listing the tasks of project {ls_project_id}"):
-            for task in self.client.tasks.list(project=ls_project_id, page_size=500):
-                image_id = (task.data or {}).get("acusight_image_id")
-                if isinstance(image_id, int) and task.id is not None and image_id not in found:
-                    found[image_id] = (task.id, bool(task.total_annotations))
-        return found
-
-    def annotate(self, task_id: int, label: str) -> int:
-        """Submit an annotation choosing ``label``; Label Studio calls the platform's webhook."""
-        choice = {"from_name": self.FROM_NAME, "to_name": self.TO_NAME, "type": "choices"}
-        with self.calling(f"annotating task {task_id}"):
-            made = self.client.annotations.create(
-                id=task_id,
-                result=[{**choice, "value": {"choices": [label]}}],
-                ground_truth=False,
-                lead_time=1.5,
-            )
-        return int(made.id or 0)
-
-
-class Demo:
     def __init__(
         self,
         api: Api,
         console: Console,
         work_dir: Path,
         options: DemoOptions,
+        summary: Summary,
         label_studio: LabelStudioAnnotators | None = None,
     ) -> None:
-        self.api = api
-        self.console = console
-        self.work_dir = work_dir
-        self.options = options
+        super().__init__(api, console, work_dir, options, summary)
         self.label_studio = label_studio
-        self.summary = Summary()
         self.run_id = uuid.uuid4().hex[:6]
         self.urls: dict[str, str] = {}
 
-    def progress(self) -> Progress:
-        return Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=self.console,
-        )
-
-    @contextmanager
-    def step(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
-        yield
-        self.summary.steps[name] = time.perf_counter() - t0
-
-    def run(self) -> Summary:
+    def run(self) -> None:
         o = self.options
         data = digit_pngs(o.images)
         rng = np.random.default_rng(0)
@@ -385,7 +198,6 @@ class Demo:
             sum(p == s for p, s in zip(predicted, server, strict=True)) / len(server) if server else None
         )
         facts["project_id"] = project["id"]
-        return self.summary
 
     def label_in_label_studio(
         self, project: dict[str, Any], uploaded: list[tuple[dict[str, Any], str]], ls: LabelStudioAnnotators
@@ -527,49 +339,3 @@ class Demo:
         )
         logits = predict_logits(model, torch.from_numpy(batch))
         return [checkpoint["labels"][i] for i in np.asarray(logits).argmax(axis=1)]
-
-
-def summary_table(summary: Summary, urls: dict[str, str]) -> Table:
-    table = Table(title="Acusight demo", show_header=True, header_style="bold")
-    table.add_column("what")
-    table.add_column("result")
-    for key, value in summary.facts.items():
-        if key.endswith("_id"):
-            continue
-        if isinstance(value, float):
-            value = f"{value:.4f}"
-        elif isinstance(value, dict):
-            value = json.dumps(value, default=str)
-        table.add_row(key, str(value))
-    for name, seconds in summary.steps.items():
-        table.add_row(f"time: {name}", f"{seconds:.1f} s")
-    for name, url in urls.items():
-        table.add_row(name, url)
-    return table
-
-
-def flow_runs(prefect_api_url: str, auth: tuple[str, str] | None = None) -> list[dict[str, Any]]:
-    """The flow runs, as the Prefect UI lists them, less those a schedule has set for later, each with
-    its flow's name. ``auth``: the Prefect API's credentials."""
-    runs = requests.post(
-        f"{prefect_api_url}/flow_runs/filter", json={"limit": 200}, auth=auth, timeout=30
-    ).json()
-    flows = requests.post(f"{prefect_api_url}/flows/filter", json={}, auth=auth, timeout=30).json()
-    names = {flow["id"]: flow["name"] for flow in flows}
-    now = datetime.now(UTC)
-    return [
-        {**run, "flow_name": names.get(run["flow_id"], run["flow_id"])}
-        for run in runs
-        if not (
-            run["state_type"] == "SCHEDULED"
-            and run.get("expected_start_time")
-            and datetime.fromisoformat(run["expected_start_time"]) > now
-        )
-    ]
-
-
-def count_by(runs: list[dict[str, Any]], key: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for run in runs:
-        counts[run[key]] = counts.get(run[key], 0) + 1
-    return counts

@@ -1,0 +1,47 @@
+"""`acusight demo`: the whole platform doing its job on real image content, end to end, on this machine.
+
+Two phases, each through the REST API (and Label Studio's) as from outside: classification of
+handwritten digits (clients/demo/classification.py), then detection of digits on camera frames
+(clients/demo/detection.py). The summary holds what each showed and how long each step took.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from clients.demo.api import Api
+from clients.demo.base import DemoOptions, Summary
+from clients.demo.classification import ClassificationPhase
+from clients.demo.detection import DetectionPhase
+from clients.demo.label_studio import LabelStudioAnnotators
+
+
+class Demo:
+    def __init__(
+        self,
+        api: Api,
+        console: Console,
+        work_dir: Path,
+        options: DemoOptions,
+        label_studio: LabelStudioAnnotators | None = None,
+    ) -> None:
+        self.api = api
+        self.console = console
+        self.work_dir = work_dir
+        self.options = options
+        self.label_studio = label_studio
+        self.summary = Summary()
+        self.urls: dict[str, str] = {}
+
+    def run(self) -> Summary:
+        parts = (self.api, self.console, self.work_dir, self.options, self.summary)
+        classification = ClassificationPhase(*parts, label_studio=self.label_studio)
+        try:
+            classification.run()
+        finally:
+            self.urls.update(classification.urls)
+        if self.options.detection:
+            DetectionPhase(*parts).run()
+        return self.summary
