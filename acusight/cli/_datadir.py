@@ -200,18 +200,18 @@ def platform(data_dir: DataDir, *, writes: bool = False, signs: bool = False) ->
             shutil.rmtree(data_dir.path)
 
 
-def announce_new(data_dir: DataDir) -> None:
-    """Say (on stderr) that a setup command is about to make a new data dir, and which."""
-    if not data_dir.path.exists() or not any(data_dir.path.iterdir()):
-        click.echo(f"new data dir {data_dir.describe()}", err=True)
+def is_new(data_dir: DataDir) -> bool:
+    """Whether the data dir is missing or empty (a setup command is about to make it)."""
+    return not data_dir.path.exists() or not any(data_dir.path.iterdir())
 
 
-def setup_app(data_dir: DataDir) -> Flask:
+def setup_app(data_dir: DataDir, *, announce: bool = True) -> Flask:
     """The app of a command that may set a platform up: the data dir, its database and key are made when
-    missing (and that is said on stderr)."""
+    missing (and, with ``announce``, that is said on stderr)."""
     from webapp import create_app
 
-    announce_new(data_dir)
+    if announce and is_new(data_dir):
+        click.echo(f"new data dir {data_dir.describe()}", err=True)
     return create_app({"data_dir": data_dir.path})
 
 

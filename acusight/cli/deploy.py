@@ -83,7 +83,8 @@ def deploy(
             result = {"device_id": device.id, "deployed_export_id": export_id, "before": before}
             result |= {"runs_export": runs, "source": source}
             target = f"device {device.id} {device.name!r}"
-            outcome = f"now runs {_export_text(session, runs)}" + (f" (its {source}'s)" if source else "")
+            why = {"device": " (its own assignment)", "project": " (its project's)"}.get(source or "", "")
+            outcome = f"now runs {_export_text(session, runs)}{why}"
         else:
             assert project_id is not None
             project = projects_service.get(session, org.id, project_id)

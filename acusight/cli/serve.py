@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from acusight.cli._datadir import DataDir, data_dir_option, export_env, setup_app
+from acusight.cli._datadir import DataDir, data_dir_option, export_env, is_new, setup_app
 from acusight.cli._keys import record_serving_key
 from acusight.stack import Progress, local_worker_key
 from webapp.migrate import upgrade
@@ -133,8 +133,8 @@ def up(host: str, port: int, prefect_port: int, data_dir: DataDir) -> None:
     # Ctrl-C / SIGINT must still stop the platform.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     progress = Progress(_echo_now)
-    click.echo(f"data dir       {data_dir.describe()}")
-    app = setup_app(data_dir)
+    click.echo(f"data dir       {data_dir.describe()}{', new' if is_new(data_dir) else ''}")
+    app = setup_app(data_dir, announce=False)
     settings = get_settings(app)
     with app.app_context():
         progress("database: applying migrations")

@@ -223,7 +223,7 @@ def test_follow_a_finished_job_prints_its_epochs_and_ends(cli: Cli, fleet: Fleet
 def test_deploy_to_a_device_and_to_a_project(cli: Cli, fleet: Fleet) -> None:
     export = str(fleet.exported.id)
     out = _ok(cli("deploy", export, "--device", str(fleet.cam1.id), "--org", "acme"))
-    assert f"now runs export {export} (model 'cameras-classifier' v1, onnx fp32) (its device's)" in out
+    assert f"now runs export {export} (model 'cameras-classifier' v1, onnx fp32) (its own assignment)" in out
     assert "(was nothing)" in out
     assert db.session.get(Device, fleet.cam1.id).deployed_export_id == fleet.exported.id
 
