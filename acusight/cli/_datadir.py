@@ -154,10 +154,12 @@ def require_database(data_dir: DataDir, url: str, *, current: bool) -> None:
             ) from exc
     if revisions is None:
         raise DataDirError(f"{where} holds no Acusight tables (data dir {data_dir.describe()}); {make}")
-    if current and revisions != _head_revisions():
+    heads = _head_revisions()
+    if current and revisions != heads:
         raise DataDirError(
-            f"the database at {where} is at migration {', '.join(sorted(revisions)) or 'none'}, older than "
-            f"this acusight: `acusight db upgrade --data-dir {data_dir.path}` brings it up to date"
+            f"the database at {where} is at migration {', '.join(sorted(revisions)) or 'none'}, not this "
+            f"acusight's {', '.join(sorted(heads))}: `acusight db upgrade --data-dir {data_dir.path}` "
+            "applies the missing ones (a database migrated by a newer acusight needs that one)"
         )
 
 

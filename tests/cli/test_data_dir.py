@@ -136,7 +136,7 @@ def test_a_database_behind_this_acusight_is_named(elsewhere: Path) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = 'an-old-one'"))
     engine.dispose()
     result = _invoke("devices", "list")
-    assert result.exit_code == 2 and "is at migration an-old-one, older than this acusight" in result.output
+    assert result.exit_code == 2 and "is at migration an-old-one, not this acusight's" in result.output
     assert "acusight db upgrade --data-dir" in result.output
 
 
