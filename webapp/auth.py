@@ -155,9 +155,9 @@ def _token_refusal(exc: Exception, refresh: bool) -> Unauthorized:
         return Unauthorized("No credentials", f"{TAKES_USER_TOKEN}; {GET_A_TOKEN}")
     if isinstance(exc, ExpiredSignatureError):
         again = (
-            "sign in again"
+            "its sign-in has expired: sign in again (GET /api/auth/login)"
             if refresh
-            else f"trade your refresh token at POST /api/auth/refresh, or {GET_A_TOKEN}"
+            else f"access tokens expire: trade your refresh token at POST /api/auth/refresh, or {GET_A_TOKEN}"
         )
         return Unauthorized(f"The {kind} has expired", again)
     if isinstance(exc, InvalidSignatureError):

@@ -13,7 +13,7 @@ from flask import Flask, Response, current_app, has_request_context, request, se
 from flask.sessions import SecureCookieSessionInterface
 from joserfc.errors import JoseError
 
-from webapp.errors import ServiceUnavailable, Unauthorized
+from webapp.errors import ServiceUnavailable, Unauthorized, describe_failure
 from webapp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def _metadata(client: FlaskOAuth2App) -> dict[str, Any]:
         metadata = client.load_server_metadata()
     except (requests.RequestException, ValueError) as exc:
         log.warning("OpenID Connect discovery failed: %s", exc)
-        raise ServiceUnavailable("The sign-in provider cannot be reached", str(exc)) from exc
+        raise ServiceUnavailable("The sign-in provider cannot be reached", describe_failure(exc)) from exc
     configured = get_settings().oidc_issuer.rstrip("/")
     if str(metadata.get("issuer", "")).rstrip("/") != configured:
         client.server_metadata.pop("_loaded_at", None)
@@ -162,7 +162,7 @@ def complete_login() -> Identity:
         ) from exc
     except requests.RequestException as exc:
         log.warning("OpenID Connect provider call failed: %s", exc)
-        raise ServiceUnavailable("The sign-in provider cannot be reached", str(exc)) from exc
+        raise ServiceUnavailable("The sign-in provider cannot be reached", describe_failure(exc)) from exc
     verified = _as_bool(claims.get("email_verified"))
     if verified is None:
         # Silence is not a vouch, unless the operator says this provider's emails are all verified.

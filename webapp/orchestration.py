@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from webapp.errors import ServiceUnavailable
+from webapp.errors import ServiceUnavailable, describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,7 @@ def start(kind: str, parameters: dict[str, Any]) -> str:
             "No worker serves this job yet", f"deployment {name} is not registered; start `acusight worker`"
         ) from exc
     except Exception as exc:  # any failure to reach Prefect means the job did not start
-        log.warning("could not start %s: %s", name, exc)
-        raise ServiceUnavailable("The orchestrator (Prefect) is unreachable", str(exc)[:300]) from exc
+        raise _unreachable(exc, f"could not start {name}") from exc
     return str(flow_run.id)
 
 
@@ -92,14 +91,16 @@ def cancel(flow_run_id: str) -> None:
         with _client() as client:
             client.set_flow_run_state(flow_run_id, State(type=StateType.CANCELLING), force=True)
     except Exception as exc:  # reported to the caller as 503
-        raise ServiceUnavailable("The orchestrator (Prefect) is unreachable", str(exc)[:300]) from exc
+        raise _unreachable(exc) from exc
 
 
 # --- schedules: Prefect deployment schedules, so the Prefect UI shows and pauses them too ----------
 
 
-def _unreachable(exc: Exception) -> ServiceUnavailable:
-    return ServiceUnavailable("The orchestrator (Prefect) is unreachable", str(exc)[:300])
+def _unreachable(exc: Exception, what: str = "Prefect call failed") -> ServiceUnavailable:
+    """The 503 of a failed call to Prefect: its cause in words (the exception's text goes to the log)."""
+    log.warning("%s: %r", what, exc)
+    return ServiceUnavailable("The orchestrator (Prefect) is unreachable", describe_failure(exc))
 
 
 def _deployment_id(client: Any, kind: str) -> Any:

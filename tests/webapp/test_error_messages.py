@@ -278,3 +278,30 @@ def test_an_unreadable_token_says_what_to_send(client: FlaskClient, authorizatio
 def test_the_key_kinds_auth_names_are_the_ones_issued() -> None:
     assert auth.DEVICE_KEY_KIND == devices.KEY_KIND
     assert auth.PROVISIONING_TOKEN_KIND == provisioning.TOKEN_KIND
+
+
+# --- failures of other services and of the disk: their causes in words -------------------------------------
+
+
+def test_a_failed_call_is_described_without_the_exceptions_text() -> None:
+    import requests
+
+    try:
+        requests.get("http://127.0.0.1:9/.well-known/openid-configuration", timeout=5)
+    except requests.RequestException as exc:
+        assert "NewConnectionError" in str(exc)  # what used to be the 503's details
+        assert errors.describe_failure(exc) == "connection refused"
+    assert errors.describe_failure(TimeoutError("timed out")) == "no answer in time"
+    assert (
+        errors.describe_failure(ValueError("<object at 0x1>"))
+        == "the call failed (the server's log has the cause)"
+    )
+
+
+def test_an_unreadable_upload_names_no_file() -> None:
+    from webapp.services import image_check
+
+    failure = OSError(5, "Input/output error", "/srv/var/blobs/.staging/upload-1.part")
+    reason = image_check._decode_reason(failure)
+    assert leaks_in(reason) == [] and "staging" not in reason
+    assert image_check._decode_reason(OSError("image file is truncated")) == "image file is truncated"

@@ -179,8 +179,16 @@ def decode_check(fp: BinaryIO, max_pixels: int, *, single_scan: bool = False) ->
             "File is not a valid JPEG, PNG or WebP image", "its content is none of these formats"
         ) from exc
     except _DECODE_ERRORS as exc:
-        raise ValidationError("File is not a valid JPEG, PNG or WebP image", str(exc)) from exc
+        raise ValidationError("File is not a valid JPEG, PNG or WebP image", _decode_reason(exc)) from exc
     return ImageInfo(ACCEPTED_FORMATS[pil_format], width, height)
+
+
+def _decode_reason(exc: BaseException) -> str:
+    """Pillow's words for what is wrong with the data ("image file is truncated"); not an operating
+    system error's, which names the server's file it read."""
+    if isinstance(exc, OSError) and (exc.errno is not None or exc.filename is not None):
+        return "the file could not be read to the end"
+    return str(exc)
 
 
 def jpeg_coefficient_bytes(im: PILImage.Image, size: tuple[int, int] | None = None) -> int:

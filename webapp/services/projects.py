@@ -160,7 +160,7 @@ def require_annotatable(project: Project | None, image_id: int) -> Project:
     if project is None:
         raise Conflict(
             "The image belongs to no project",
-            f"image {image_id} has no project; assign its batch to a project (PATCH /data/batches/<id>)",
+            f"image {image_id} has no project; assign its batch to a project (PATCH /api/data/batches/<id>)",
         )
     if project.archived:
         raise Conflict("The project is archived", f"project {project.id} is archived; unarchive it first")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from webapp.errors import Conflict, ServiceUnavailable
+from webapp.errors import Conflict, ServiceUnavailable, describe_failure
 from webapp.integrations.label_studio.instances import Instance
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
+
+log = logging.getLogger(__name__)
 
 LABEL_STUDIO_TIMEOUT_S = 15
 
@@ -35,7 +38,10 @@ def calling_label_studio(what: str, url: str) -> Iterator[None]:
     try:
         yield
     except httpx.HTTPError as exc:
-        raise ServiceUnavailable("Label Studio is unreachable", f"{what} at {url}: {exc!r}"[:500]) from exc
+        log.warning("Label Studio call failed: %s at %s: %r", what, url, exc)
+        raise ServiceUnavailable(
+            "Label Studio is unreachable", f"{what} at {url}: {describe_failure(exc)}"
+        ) from exc
     except ApiError as exc:
         detail = f"{what} at {url}: HTTP {exc.status_code} {exc.body!r}"[:1000]
         if exc.status_code in (401, 403):

@@ -14,6 +14,6 @@ def label_config(project: Project) -> str:
     if not project.labels:
         raise Conflict(
             "The project has no labels",
-            f"add labels to project {project.id} (PATCH /data/projects/{project.id}) first",
+            f"add labels to project {project.id} (PATCH /api/data/projects/{project.id}) first",
         )
     return configs.label_config(project.task_type, project.labels)

@@ -45,7 +45,8 @@ def create_link(
         raise Conflict("The project is archived", f"project {project.id} is archived; unarchive it first")
     if find_link(session, project.id) is not None:
         raise Conflict(
-            "The project is already linked to Label Studio", f"GET /data/projects/{project.id}/label-studio"
+            "The project is already linked to Label Studio",
+            f"GET /api/data/projects/{project.id}/label-studio",
         )
     config = label_config(project)
     instance = organization_instance(session, organization_id)

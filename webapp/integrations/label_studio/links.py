@@ -33,7 +33,7 @@ def get_link(session: Session, organization_id: int, project_id: int) -> LabelSt
     if link is None:
         raise NotFound(
             f"Project {project.id} is not linked to Label Studio",
-            f"link it with POST /data/projects/{project.id}/label-studio",
+            f"link it with POST /api/data/projects/{project.id}/label-studio",
         )
     return link
 

@@ -27,7 +27,7 @@ def start_push(session: Session, organization_id: int, batch_id: int) -> dict[st
     if link is None:
         raise Conflict(
             "The batch's project is not linked to Label Studio",
-            f"link project {batch.project_id} first (POST /data/projects/<id>/label-studio)"
+            f"link project {batch.project_id} first (POST /api/data/projects/<id>/label-studio)"
             if batch.project_id
             else f"batch {batch.id} belongs to no project",
         )
