@@ -355,9 +355,12 @@ def _no_device_key() -> Unauthorized:
         return Unauthorized(
             f"Send the device key in {DEVICE_KEY_HEADER}", f"{TAKES_DEVICE_KEY}, not in Authorization"
         )
+    if token.startswith(PROVISIONING_TOKEN_KIND + "_"):
+        return _unknown_device_key(token)
     if scheme:
+        caller = "A service account's key" if token.startswith(SERVICE_KEY_KIND + "_") else "A person's token"
         return Unauthorized(
-            "A person's token does not open this route",
+            f"{caller} does not open this route",
             f"{TAKES_DEVICE_KEY}; people and services call the routes outside /api/device/",
         )
     if "X-API-Key" in request.headers:
@@ -375,7 +378,9 @@ def _unknown_device_key(key: str) -> Unauthorized:
             "trade it for a device key at POST /api/devices/provision, then send that key in "
             f"{DEVICE_KEY_HEADER}",
         )
-    if key.count(".") == 2 or key.startswith(SERVICE_KEY_KIND + "_"):  # a JWT, or a service account's key
+    if key.startswith(SERVICE_KEY_KIND + "_"):
+        return Unauthorized("A service account's key does not open this route", TAKES_DEVICE_KEY)
+    if key.count(".") == 2:  # a JWT: a person's token
         return Unauthorized("A person's token does not open this route", TAKES_DEVICE_KEY)
     return Unauthorized(UNAUTHENTICATED, _UNKNOWN_DEVICE)
 

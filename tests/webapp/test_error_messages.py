@@ -217,6 +217,13 @@ def test_a_user_token_on_a_device_route(client: FlaskClient, admin: Any, path: s
         ({"X-API-Key": "adk_x"}, "Send the device key in X-Device-Key", "not in X-API-Key"),
         ({"Authorization": "Bearer adk_x"}, "Send the device key in X-Device-Key", "not in Authorization"),
         ({"X-Device-Key": "adk_unknown"}, "Missing or invalid authentication", "unknown or disabled"),
+        (
+            {"Authorization": "Bearer ask_x"},
+            "A service account's key does not open this route",
+            "X-Device-Key",
+        ),
+        ({"X-Device-Key": "ask_x"}, "A service account's key does not open this route", "X-Device-Key"),
+        ({"Authorization": "Bearer apt_x"}, "A provisioning token does not open this route", "provision"),
     ],
 )
 def test_device_routes_say_where_the_key_goes(
