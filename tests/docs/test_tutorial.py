@@ -21,6 +21,7 @@ and curl fails on an HTTP error unless the command prints the status code itself
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -139,8 +140,6 @@ def test_the_tutorial_runs_as_written(platform: tuple[Path, int], tmp_path: Path
     )
     assert requests.get(f"{api}/device/self", headers={"X-Device-Key": key}, timeout=10).status_code == 401
     # The device classified frames it took, with the model it downloaded.
-    predictions = [line for line in output.splitlines() if line.startswith(("green-", "red-"))]
-    assert predictions and all(
-        line.split(":")[0].split("-")[0] == line.split(": ")[1] for line in predictions
-    ), predictions
+    predictions = re.findall(r"^(red|green)-\d+\.png: (\w+)$", output, flags=re.MULTILINE)
+    assert predictions and all(frame == label for frame, label in predictions), predictions
     assert "304" in output  # the second download of an unchanged model
