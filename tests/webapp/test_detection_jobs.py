@@ -78,7 +78,9 @@ def test_a_classification_parameter_on_a_detection_version_is_400(
     assert started == [] and client.get(TRAINING, headers=admin_headers).get_json()["meta"]["total"] == 0
 
 
-@pytest.mark.parametrize("params", [{"fpn_channels": 32}, {"scale_jitter": 0.1, "fpn_channels": 32}])
+@pytest.mark.parametrize(
+    "params", [{"fpn_channels": 32}, {"head_convs": 1}, {"scale_jitter": 0.1, "fpn_channels": 32}]
+)
 def test_a_detection_parameter_on_a_classification_version_is_400(
     client: FlaskClient,
     admin_headers: dict[str, str],
@@ -92,7 +94,9 @@ def test_a_detection_parameter_on_a_classification_version_is_400(
     assert [c["kind"] for c in started] == ["dataset"]
 
 
-@pytest.mark.parametrize("params", [{"fpn_channels": 4}, {"scale_jitter": 1.0}, {"flip": "often"}])
+@pytest.mark.parametrize(
+    "params", [{"fpn_channels": 4}, {"head_convs": 9}, {"scale_jitter": 1.0}, {"flip": "often"}]
+)
 def test_detection_parameters_out_of_range_are_400(
     client: FlaskClient, admin_headers: dict[str, str], detection_dataset: int, params: dict[str, Any]
 ) -> None:
@@ -103,7 +107,7 @@ def test_detection_parameters_out_of_range_are_400(
 def test_a_detection_job_keeps_its_parameters_and_warns_of_small_splits(
     client: FlaskClient, admin_headers: dict[str, str], detection_dataset: int, started: Any
 ) -> None:
-    params = {"epochs": 5, "fpn_channels": 32, "scale_jitter": 0.3, "flip": True}
+    params = {"epochs": 5, "fpn_channels": 32, "head_convs": 1, "scale_jitter": 0.3, "flip": True}
     resp = client.post(
         TRAINING, json={"dataset_id": detection_dataset, "params": params}, headers=admin_headers
     )

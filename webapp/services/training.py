@@ -31,7 +31,7 @@ REPORTED_FIELDS = {"status", "progress", "metrics", "error"}
 # Parameters that only one task's section of params.yaml has (`train:` classification, `detect:` detection).
 TASK_ONLY_PARAMS = {
     "classification": {"label_smoothing"},
-    "detection": {"fpn_channels", "scale_jitter"},
+    "detection": {"fpn_channels", "head_convs", "scale_jitter"},
 }
 # Fewer held-out images than this in a split and its figures are too noisy to judge a model by.
 MIN_MEASURED_IMAGES = 20

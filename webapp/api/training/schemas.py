@@ -24,6 +24,10 @@ class TrainingParamsSchema(ma.Schema):
         validate=validate.Range(min=8, max=512),
         metadata={"description": "Detection only: channels of the feature pyramid and the head"},
     )
+    head_convs = ma.fields.Integer(
+        validate=validate.Range(min=0, max=8),
+        metadata={"description": "Detection only: convolutions in each head branch before its output"},
+    )
     scale_jitter = ma.fields.Float(
         validate=validate.Range(min=0, max=1, max_inclusive=False),
         metadata={"description": "Detection only: random zoom by a factor in [1 - j, 1 + j]"},
