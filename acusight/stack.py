@@ -69,6 +69,9 @@ class Child:
     env: dict[str, str]
     log: Path
     cwd: Path | None = None
+    # What asks it to stop. Prefect's worker (`prefect.serve`) ends at once on SIGINT, but its
+    # SIGTERM handler's graceful shutdown hung until it was killed.
+    stop_signal: int = signal.SIGTERM
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self) -> None:
@@ -93,11 +96,11 @@ class Child:
         return self.process is not None and self.process.poll() is None
 
     def terminate(self) -> None:
-        """Ask the child's whole process group to stop (SIGTERM)."""
+        """Ask the child's whole process group to stop (its stop_signal)."""
         if self.alive():
             assert self.process is not None
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
+                os.killpg(self.process.pid, self.stop_signal)
 
     def stop(self, grace: float = STOP_GRACE_S) -> None:
         """SIGTERM the process group; SIGKILL it if it has not exited after ``grace`` seconds."""
@@ -308,7 +311,7 @@ class Stack:
         api = serve_child(self.port, base_env, logs / "api.log", host=self.host)
         self._run(api, f"{self.api_url}/openapi.json", 60, self.api_url)
         worker_env = {**base_env, "ACUSIGHT_API_URL": self.api_url, "ACUSIGHT_SERVICE_KEY": service_key}
-        worker = Child("worker", [*cli, "worker"], worker_env, logs / "worker.log")
+        worker = Child("worker", [*cli, "worker"], worker_env, logs / "worker.log", stop_signal=signal.SIGINT)
         self._run(worker, None, 0)
         # Ready means jobs can start: every deployment the API may ask for is registered.
         names = list(DEPLOYMENTS.values())
@@ -352,13 +355,13 @@ class Stack:
             self.stop()
 
     def stop(self) -> None:
-        """SIGTERM to every child at once, newest first; SIGKILL what is left after one grace period.
+        """Stop the children newest first, each before the next: the reaper and the worker while the
+        API and the Prefect server they call are still up, then the API, then Prefect.
 
-        One grace for all, not one each: stopping children one after another could take
-        STOP_GRACE_S times their number when several are slow to exit.
+        Each gets STOP_GRACE_S after its SIGTERM, within one overall budget of twice that, so that
+        several slow children cannot add up their grace periods; what is left is SIGKILLed.
         """
+        overall = time.monotonic() + 2 * STOP_GRACE_S
         for child in reversed(self.children):
             child.terminate()
-        deadline = time.monotonic() + STOP_GRACE_S
-        for child in reversed(self.children):
-            child.wait_or_kill(deadline)
+            child.wait_or_kill(min(time.monotonic() + STOP_GRACE_S, overall))

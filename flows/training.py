@@ -25,6 +25,9 @@ from pipelines.frames import resize_spec as frame_resize_spec
 from pipelines.model import MEAN, STD
 from pipelines.train import PROGRESS_ENV, PROGRESS_PREFIX
 
+# The model version carries a classifier's confusion matrix up to this many classes: past it, the
+# matrix outweighs every other figure (models/eval/confusion.csv in the run keeps it whatever the size).
+CONFUSION_MAX_CLASSES = 100
 # The source tree the pipeline is copied from: dvc.yaml and params.yaml sit beside pipelines/.
 SOURCE_ROOT = Path(pipelines.__file__).resolve().parent.parent
 
@@ -148,7 +151,12 @@ def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
         prepare_workspace(workspace, dataset_dir, job["params"], job["device"], task)
         run_pipeline(workspace, api, job_id)
         metrics = json.loads((workspace / "models" / "train" / "metrics.json").read_text())
-        metrics["test"] = json.loads((workspace / "models" / "eval" / "eval.json").read_text())
+        evaluated = workspace / "models" / "eval"
+        metrics["test"] = json.loads((evaluated / "eval.json").read_text())
+        if task == "classification":
+            confusion = json.loads((evaluated / "confusion_matrix.json").read_text())
+            if len(confusion["labels"]) <= CONFUSION_MAX_CLASSES:
+                metrics["test"]["confusion_matrix"] = confusion
         params = yaml.safe_load((workspace / "params.yaml").read_text())[params_section_for(task)]
         with open(workspace / "models" / "train" / "model.pt", "rb") as checkpoint:
             model = api.upload(

@@ -52,4 +52,8 @@ def label_studio_pull_interval() -> timedelta | None:
 
 
 def main() -> None:
-    serve(*deployments(FlowSettings.load().flows or None))
+    # Not Prefect's default pause_on_shutdown: a deployment is shared by every worker that serves it,
+    # so one worker stopping must not pause its schedules for the others; and pausing calls the
+    # Prefect server, which `acusight up` stops at the same moment (the worker then hung past the
+    # stop's grace period, waiting on a server that was gone).
+    serve(*deployments(FlowSettings.load().flows or None), pause_on_shutdown=False)

@@ -18,9 +18,8 @@ from pipelines.model import CHECKPOINT_FILE, load_checkpoint, predict_logits
 
 EVAL_FILE = "eval.json"
 CONFUSION_FILE = "confusion.csv"
-# eval.json (and so the model version's metrics.test) carries the confusion matrix up to this many
-# classes: past it, the matrix outweighs everything else and confusion.csv holds it anyway.
-CONFUSION_MAX_CLASSES = 100
+# The matrix itself (rows actual, columns predicted), for the model version's metrics.test.
+CONFUSION_MATRIX_FILE = "confusion_matrix.json"
 # Written by the detection branch (pipelines/detection/evaluate.py); named here so the evaluate
 # stage's outputs are listed in one place.
 DETECTION_PR_FILE = "pr_curve.csv"
@@ -72,6 +71,7 @@ def evaluate(
             max_detections=d.max_detections,
         )
         _write_header(out / CONFUSION_FILE, ["actual", "predicted"])
+        write_json(out / CONFUSION_MATRIX_FILE, {"labels": [], "matrix": []})
         return metrics
     model, ckpt = load_checkpoint(Path(model_dir) / CHECKPOINT_FILE, device)
     labels: list[str] = ckpt["labels"]
@@ -110,10 +110,10 @@ def evaluate(
             for i, name in enumerate(labels)
         },
     }
-    if len(labels) <= CONFUSION_MAX_CLASSES:
-        metrics["confusion_matrix"] = {"labels": labels, "matrix": matrix.tolist()}
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / EVAL_FILE, metrics)
+    # Not in eval.json, whose figures are DVC metrics (scalars); the model version carries it.
+    write_json(out / CONFUSION_MATRIX_FILE, {"labels": labels, "matrix": matrix.tolist()})
     with open(out / CONFUSION_FILE, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["actual", "predicted"])

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set everything up, then run the whole test suite: on SQLite, and the database tests on PostgreSQL.
-# Without arguments, two streams run side by side (the machine has two cores and the flow tests spend
-# much of their time waiting on servers they started): the API tests, on SQLite then on PostgreSQL,
-# beside everything else on SQLite. With arguments (pytest's), they run one after the other.
+# Without arguments, three streams run side by side (see below; many tests spend much of their time
+# waiting on servers they started). With arguments (pytest's), the whole suite on SQLite, then the
+# API tests on PostgreSQL, one after the other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
@@ -18,11 +18,14 @@ if [ $# -gt 0 ]; then
   echo "== whole suite on SQLite"
   .venv/bin/pytest "$@"
   echo "== database-backed suite on PostgreSQL"
-  ACUSIGHT_TEST_DATABASE_URL=$PG_URL .venv/bin/pytest tests/webapp "$@"
+  ACUSIGHT_TEST_DATABASE_URL=$PG_URL .venv/bin/pytest tests/webapp -m "not database_independent" "$@"
   exit 0
 fi
 
-# Each stream has its own pytest temporary directory: neither cleans up the other's.
+# Three streams side by side, each with its own pytest temporary directory (none cleans up
+# another's): the API tests (SQLite, then PostgreSQL); the end-to-end runs (the demos, the
+# tutorial, the device client's quality test), which spend much of their time waiting on the
+# platforms they start; and everything else. The first two print when they are done.
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 api_tests() {
@@ -30,19 +33,33 @@ api_tests() {
   echo "== API tests on SQLite"
   .venv/bin/pytest tests/webapp --basetemp="$TMP/api-sqlite" -p no:cacheprovider --durations=10 || rc=1
   echo "== API tests on PostgreSQL"
-  ACUSIGHT_TEST_DATABASE_URL=$PG_URL .venv/bin/pytest tests/webapp --basetemp="$TMP/api-postgres" \
-    -p no:cacheprovider --durations=10 || rc=1
+  # Less what does not touch the database (servers on their own SQLite, parsers, the blob store).
+  ACUSIGHT_TEST_DATABASE_URL=$PG_URL .venv/bin/pytest tests/webapp -m "not database_independent" \
+    --basetemp="$TMP/api-postgres" -p no:cacheprovider --durations=10 || rc=1
   return $rc
 }
+END_TO_END=(tests/clients tests/docs)
 api_tests > "$TMP/api.log" 2>&1 &
 API=$!
+.venv/bin/pytest "${END_TO_END[@]}" --basetemp="$TMP/e2e" -p no:cacheprovider --durations=10 \
+  > "$TMP/e2e.log" 2>&1 &
+E2E=$!
 
-echo "== everything but the API tests, on SQLite (the API tests run beside it; their output follows)"
+echo "== flows, pipelines, command line, deploy, docs site on SQLite (the API tests and the"
+echo "   end-to-end runs go beside it; their output follows)"
 status=0
-.venv/bin/pytest --ignore=tests/webapp --basetemp="$TMP/rest" --durations=20 || status=$?
+ignored=(--ignore=tests/webapp)
+for path in "${END_TO_END[@]}"; do ignored+=(--ignore="$path"); done
+.venv/bin/pytest "${ignored[@]}" --basetemp="$TMP/rest" -p no:cacheprovider --durations=15 || status=$?
+e2e_status=0
+wait "$E2E" || e2e_status=$?
+echo "== end-to-end: demos, tutorial, device clients"
+cat "$TMP/e2e.log"
 api_status=0
 wait "$API" || api_status=$?
 cat "$TMP/api.log"
-echo "== flows, clients, pipelines, deploy: $([ $status = 0 ] && echo passed || echo FAILED)"
-echo "== API tests (SQLite, then PostgreSQL): $([ $api_status = 0 ] && echo passed || echo FAILED)"
-[ $status = 0 ] && [ $api_status = 0 ]
+verdict() { [ "$1" = 0 ] && echo passed || echo FAILED; }
+echo "== flows, pipelines, command line, deploy, docs site: $(verdict $status)"
+echo "== end-to-end (demos, tutorial, device clients): $(verdict $e2e_status)"
+echo "== API tests (SQLite, then PostgreSQL): $(verdict $api_status)"
+[ $status = 0 ] && [ $e2e_status = 0 ] && [ $api_status = 0 ]

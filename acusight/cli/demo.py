@@ -8,29 +8,22 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 
 from acusight.cli._datadir import DataDir, data_dir_option, setup_app
 from acusight.stack import Stack, local_worker_key
-from clients.demo import (
-    Api,
-    Demo,
-    DemoError,
-    DemoOptions,
-    LabelStudioAnnotators,
-    count_by,
-    flow_runs,
-    summary_table,
-)
 from webapp.auth import issue_access_token
 from webapp.errors import NotFound
 from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.services import users
 from webapp.settings import get_settings
+
+if TYPE_CHECKING:
+    from clients.demo import DemoOptions
 
 
 @click.command()
@@ -75,6 +68,10 @@ def demo(
     data_dir: DataDir,
 ) -> None:
     """Run the whole platform on a real image set: devices, labels, dataset, training, ONNX, deployment."""
+    # Imported here: the demo brings onnxruntime and torch, which no other command should load (a
+    # server forked with torch's thread pools in it hung at exit).
+    from clients.demo import DemoError, DemoOptions
+
     if label_studio_url:
         # Through the environment: the API and the worker the demo starts read it too.
         os.environ["ACUSIGHT_LABEL_STUDIO_URL"] = label_studio_url
@@ -112,6 +109,8 @@ def run_demo(
     summary_json: Path | None,
 ) -> int:
     """Start the embedded platform, run the demo through its API, print the summary; the exit code."""
+    from clients.demo import Api, Demo, DemoError, LabelStudioAnnotators, count_by, flow_runs, summary_table
+
     console = Console()
     settings = get_settings(app)
     upgrade(settings.database_url)

@@ -114,6 +114,10 @@ def _echo_now(line: str) -> None:
     sys.stdout.flush()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
@@ -132,6 +136,8 @@ def up(host: str, port: int, prefect_port: int, data_dir: DataDir) -> None:
     # SIGINT) inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler:
     # Ctrl-C / SIGINT must still stop the platform.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    # SIGTERM (a service manager, `kill`) stops it the same way: children included, not orphaned.
+    signal.signal(signal.SIGTERM, _interrupt)
     progress = Progress(_echo_now)
     click.echo(f"data dir       {data_dir.describe()}{', new' if is_new(data_dir) else ''}")
     app = setup_app(data_dir, announce=False)

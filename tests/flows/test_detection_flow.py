@@ -146,7 +146,8 @@ def test_a_detector_from_boxes_to_the_device(
     for data, detections in zip(held_out, found, strict=True):
         stored, source = decode_frame(data, SIZE, resize)
         with torch.no_grad():
-            boxes, scores, labels = (t[0].numpy() for t in wrapper(normalize(torch.from_numpy(np.array(stored[None])))))
+            x = normalize(torch.from_numpy(np.array(stored[None])))
+            boxes, scores, labels = (t[0].numpy() for t in wrapper(x))
         keep = scores > 0
         expected = (source_boxes(boxes[keep], source, SIZE, resize), scores[keep], labels[keep])
         frame = np.array([WIDTH, HEIGHT] * 2)

@@ -16,7 +16,7 @@ from tests.helpers import wait_until
 from webapp.orchestration import DEPLOYMENTS
 
 
-def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+def test_up_starts_everything_and_sigterm_stops_it(tmp_path: Path) -> None:
     port, prefect_port = free_port(), free_port()
     env = {**os.environ, "ACUSIGHT_DATA_DIR": str(tmp_path / "var")}
     for name in ("ACUSIGHT_DATABASE_URL", "PREFECT_API_URL", "ACUSIGHT_SERVICE_KEY"):
@@ -78,7 +78,8 @@ def test_up_starts_everything_and_ctrl_c_stops_it(tmp_path: Path) -> None:
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children
     finally:
-        proc.send_signal(signal.SIGINT)
+        # SIGTERM, as a service manager stops it: handled as Ctrl-C is, children included.
+        proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=90)
         out.close()
     output = (tmp_path / "out.txt").read_text()

@@ -38,3 +38,4 @@ def test_evaluate_outputs(tiny_dataset: Path, tiny_model: Path, tmp_path: Path) 
     on_disk = json.loads((tmp_path / "eval.json").read_text())
     assert on_disk["accuracy"] == result["accuracy"]
     assert "confusion_matrix" not in on_disk  # a plot, not a scalar metric
+    assert json.loads((tmp_path / "confusion_matrix.json").read_text()) == result["confusion_matrix"]

@@ -20,6 +20,9 @@ from PIL import Image
 from webapp.errors import ValidationError
 from webapp.services.image_check import ImageInfo, decode_check, inspect_image, single_scan_layout
 
+# Image checks, no database: the PostgreSQL pass of scripts/test.sh skips it.
+pytestmark = pytest.mark.database_independent
+
 MAX_PIXELS = 50_000_000
 
 

@@ -27,6 +27,9 @@ from webapp.services import decode_budget
 from webapp.services.decode_budget import SLOT_BYTES, BudgetExhausted, DecodeBudget
 from webapp.settings import get_settings
 
+# Decode memory, whatever the database: the PostgreSQL pass of scripts/test.sh skips it.
+pytestmark = pytest.mark.database_independent
+
 MB = 1024 * 1024
 REPO = Path(__file__).resolve().parents[2]
 

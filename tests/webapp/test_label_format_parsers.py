@@ -21,6 +21,9 @@ from webapp.services.label_formats.csv import csv_chunks, parse_csv
 from webapp.services.label_formats.records import Box, Record, name_record
 from webapp.services.label_formats.yolo import parse_yolo, yolo_chunks
 
+# Parsers, no database: the PostgreSQL pass of scripts/test.sh skips it.
+pytestmark = pytest.mark.database_independent
+
 SHA_A = "a" * 64
 SHA_B = "0123456789abcdef" * 4
 

@@ -20,7 +20,8 @@ from gunicorn.ctl.client import ControlClient
 
 from acusight.stack import Child, free_port, serve_child, wait_http
 
-pytestmark = pytest.mark.slow
+# Starts its own servers on SQLite: the PostgreSQL pass of scripts/test.sh skips it.
+pytestmark = [pytest.mark.slow, pytest.mark.database_independent]
 
 PROBE = "/api/openapi.json"
 # Generous bounds on when the server must have given up on a slow client (its deadlines are 15-20 s,

@@ -27,6 +27,9 @@ from webapp.storage import (
     open_image,
 )
 
+# The blob store, no database: the PostgreSQL pass of scripts/test.sh skips it.
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.fixture(params=["local", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:

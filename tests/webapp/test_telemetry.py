@@ -17,6 +17,9 @@ import {module}
 import prefect
 from prefect._internal.analytics.enabled import is_telemetry_enabled
 from prefect.settings import get_current_settings
+
+# Settings of Prefect, no database: the PostgreSQL pass of scripts/test.sh skips it.
+pytestmark = pytest.mark.database_independent
 print(is_telemetry_enabled(), get_current_settings().server.analytics_enabled)
 """
 
