@@ -9,6 +9,9 @@ import sys
 
 import pytest
 
+# Settings of Prefect, no database: the PostgreSQL pass of scripts/test.sh skips it.
+pytestmark = pytest.mark.database_independent
+
 # Prefect turns its usage reports off by itself in CI: the check must run as on a user's machine.
 CI_MARKERS = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE", "CI_NAME", "TF_BUILD")
 
@@ -17,9 +20,6 @@ import {module}
 import prefect
 from prefect._internal.analytics.enabled import is_telemetry_enabled
 from prefect.settings import get_current_settings
-
-# Settings of Prefect, no database: the PostgreSQL pass of scripts/test.sh skips it.
-pytestmark = pytest.mark.database_independent
 print(is_telemetry_enabled(), get_current_settings().server.analytics_enabled)
 """
 
