@@ -19,7 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from clients.demo.api import Api
+from clients.demo.api import Api, DemoError
 
 
 @dataclass
@@ -72,3 +72,52 @@ class Phase:
         t0 = time.perf_counter()
         yield
         self.summary.steps[name] = time.perf_counter() - t0
+
+    def cut_version(self, step: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A dataset version, followed to ready (DemoError if it fails)."""
+        with self.step(step), self.progress() as bar:
+            dataset = self.api.call("POST", "/data/datasets", json=body)
+            task = bar.add_task(f"{step} v{dataset['version']} (DVC)", total=100)
+            dataset = self.api.wait(
+                f"/data/datasets/{dataset['id']}",
+                lambda d: d["status"] in ("ready", "failed"),
+                1800,
+                lambda d: bar.update(task, completed=100 * (d.get("progress") or 0)),
+            )
+        if dataset["status"] != "ready":
+            raise DemoError(f"{step} failed: {dataset['error']}")
+        return dataset
+
+    def train(self, step: str, dataset_id: int, params: dict[str, Any]) -> dict[str, Any]:
+        """A training job, its epochs on a progress bar, followed to succeeded (DemoError otherwise)."""
+        with self.step(step), self.progress() as bar:
+            body = {"dataset_id": dataset_id, "params": params, "device": "auto"}
+            job = self.api.call("POST", "/ml/training-jobs", json=body)
+            task = bar.add_task(f"{step}: job {job['id']} (epochs)", total=params["epochs"])
+            job = self.api.wait(
+                f"/ml/training-jobs/{job['id']}",
+                lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
+                3600,
+                lambda j: bar.update(task, completed=(j.get("progress") or {}).get("epoch", 0)),
+            )
+        if job["status"] != "succeeded":
+            raise DemoError(f"{step} {job['status']}: {job['error']}")
+        return job
+
+    def export(self, step: str, body: dict[str, Any]) -> dict[str, Any]:
+        """An export job, its current stage on a spinner, followed to succeeded (DemoError otherwise)."""
+        with self.step(step), self.progress() as bar:
+            export = self.api.call("POST", "/ml/export-jobs", json=body)
+            task = bar.add_task(f"export job {export['id']}", total=None)
+            name = f"export job {export['id']}"
+            export = self.api.wait(
+                f"/ml/export-jobs/{export['id']}",
+                lambda e: e["status"] in ("succeeded", "failed"),
+                1800,
+                lambda e: bar.update(
+                    task, description=f"{name}: {(e.get('progress') or {}).get('stage', '')}"
+                ),
+            )
+        if export["status"] != "succeeded":
+            raise DemoError(f"{step} failed: {export['error']}")
+        return export

@@ -122,57 +122,18 @@ class ClassificationPhase(Phase):
         else:
             self.label_in_label_studio(project, uploaded, self.label_studio)
 
-        with self.step("dataset version"), self.progress() as bar:
-            dataset = self.api.call(
-                "POST",
-                "/data/datasets",
-                json={"project_id": project["id"], "image_size": o.image_size, "seed": 0},
-            )
-            task = bar.add_task(f"dataset version v{dataset['version']} (DVC)", total=100)
-            dataset = self.api.wait(
-                f"/data/datasets/{dataset['id']}",
-                lambda d: d["status"] in ("ready", "failed"),
-                1800,
-                lambda d: bar.update(task, completed=100 * (d.get("progress") or 0)),
-            )
-            if dataset["status"] != "ready":
-                raise DemoError(f"dataset version failed: {dataset['error']}")
+        body = {"project_id": project["id"], "image_size": o.image_size, "seed": 0}
+        dataset = self.cut_version("dataset version", body)
         facts["dataset version"] = f"v{dataset['version']} {dataset['git_tag']}"
         facts["dataset splits"] = dataset["counts"]["splits"]
         facts["dataset_id"] = dataset["id"]
 
-        with self.step("training"), self.progress() as bar:
-            job = self.api.call(
-                "POST",
-                "/ml/training-jobs",
-                json={"dataset_id": dataset["id"], "params": {"epochs": o.epochs}, "device": "auto"},
-            )
-            task = bar.add_task(f"training job {job['id']} (epochs)", total=o.epochs)
-            job = self.api.wait(
-                f"/ml/training-jobs/{job['id']}",
-                lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
-                3600,
-                lambda j: bar.update(task, completed=(j.get("progress") or {}).get("epoch", 0)),
-            )
-            if job["status"] != "succeeded":
-                raise DemoError(f"training {job['status']}: {job['error']}")
+        job = self.train("training", dataset["id"], {"epochs": o.epochs})
         facts["test accuracy"] = job["metrics"]["test"]["accuracy"]
         facts["training device"] = job["metrics"].get("device")
         facts["model_id"] = job["model_id"]
 
-        with self.step("ONNX export"), self.progress() as bar:
-            export = self.api.call(
-                "POST", "/ml/export-jobs", json={"model_id": job["model_id"], "precision": o.precision}
-            )
-            task = bar.add_task(f"export job {export['id']} ({o.precision})", total=None)
-            export = self.api.wait(
-                f"/ml/export-jobs/{export['id']}",
-                lambda e: e["status"] in ("succeeded", "failed"),
-                1800,
-                lambda e: bar.update(task),
-            )
-            if export["status"] != "succeeded":
-                raise DemoError(f"export failed: {export['error']}")
+        export = self.export("ONNX export", {"model_id": job["model_id"], "precision": o.precision})
         facts["export parity"] = export["parity"]
         facts["export latency ms (cpu)"] = (export.get("latency_ms") or {}).get("cpu")
         facts["export_id"] = export["id"]

@@ -101,60 +101,21 @@ class DetectionPhase(Phase):
                 bar.advance(task)
         facts["detection: boxes annotated"] = boxes
 
-        with self.step("detection: dataset version"), self.progress() as bar:
-            body = {"project_id": project["id"], "image_size": o.detection_image_size, "seed": 0}
-            dataset = self.api.call("POST", "/data/datasets", json=body)
-            task = bar.add_task(f"detection dataset v{dataset['version']} (DVC)", total=100)
-            dataset = self.api.wait(
-                f"/data/datasets/{dataset['id']}",
-                lambda d: d["status"] in ("ready", "failed"),
-                1800,
-                lambda d: bar.update(task, completed=100 * (d.get("progress") or 0)),
-            )
-            if dataset["status"] != "ready":
-                raise DemoError(f"detection dataset version failed: {dataset['error']}")
+        body = {"project_id": project["id"], "image_size": o.detection_image_size, "seed": 0}
+        dataset = self.cut_version("detection: dataset version", body)
         resize = dataset["params"]["resize"]
         facts["detection: dataset version"] = (
             f"v{dataset['version']} {dataset['git_tag']}, {o.detection_image_size} px {resize['mode']}"
         )
 
-        with self.step("detection: training"), self.progress() as bar:
-            params = {**TRAIN_PARAMS, "epochs": o.detection_epochs}
-            job = self.api.call(
-                "POST",
-                "/ml/training-jobs",
-                json={"dataset_id": dataset["id"], "params": params, "device": "auto"},
-            )
-            task = bar.add_task(f"detector training job {job['id']} (epochs)", total=o.detection_epochs)
-            job = self.api.wait(
-                f"/ml/training-jobs/{job['id']}",
-                lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
-                3600,
-                lambda j: bar.update(task, completed=(j.get("progress") or {}).get("epoch", 0)),
-            )
-            if job["status"] != "succeeded":
-                raise DemoError(f"detector training {job['status']}: {job['error']}")
+        job = self.train("detection: training", dataset["id"], {**TRAIN_PARAMS, "epochs": o.detection_epochs})
         test = job["metrics"]["test"]
         facts["detection: test mAP@0.5"] = test["map50"]
         facts["detection: test mAP@[.5:.95]"] = test["map"]
         facts["detection_model_id"] = job["model_id"]
 
-        with self.step("detection: ONNX export (NMS inside)"), self.progress() as bar:
-            export = self.api.call(
-                "POST", "/ml/export-jobs", json={"model_id": job["model_id"], **EXPORT_OPTIONS}
-            )
-            task = bar.add_task(f"export job {export['id']}", total=None)
-            export = self.api.wait(
-                f"/ml/export-jobs/{export['id']}",
-                lambda e: e["status"] in ("succeeded", "failed"),
-                1800,
-                lambda e: bar.update(
-                    task,
-                    description=f"export job {export['id']}: {(e.get('progress') or {}).get('stage', '')}",
-                ),
-            )
-            if export["status"] != "succeeded":
-                raise DemoError(f"detector export failed: {export['error']}")
+        body = {"model_id": job["model_id"], **EXPORT_OPTIONS}
+        export = self.export("detection: ONNX export (NMS inside)", body)
         facts["detection: export"] = {
             "options": export["options"],
             "parity (frames whose detections match PyTorch's)": export["parity"]["detections_agreement"],

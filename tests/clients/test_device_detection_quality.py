@@ -24,22 +24,14 @@ from pipelines.detection.scenes import Scenes, make_scenes, manifest_boxes
 from pipelines.export import export_onnx
 from pipelines.frames import LETTERBOX, decode_frame, frame_boxes
 from pipelines.train import train
+from tests.pipelines.test_detection_train import PARAMS as QUICK_DETECTOR
 
 WIDTH, HEIGHT = 128, 96  # frames as a camera sends them: 4:3, larger than the model's input
 SIZE = 64  # the dataset version's (and model's) input: letterboxed
 CLASSES = 3
-# ~25 s of training on one busy core here (the time is not asserted); test_detection_train's
-# settings with more epochs.
-PARAMS = {
-    "epochs": 16,
-    "batch_size": 32,
-    "lr": 0.005,
-    "width": 8,
-    "fpn_channels": 32,
-    "head_convs": 1,
-    "threads": 1,
-    "device": "cpu",
-}
+# test_detection_train's quick detector, trained longer (~25 s on one busy core here; the time is
+# not asserted).
+PARAMS = {**QUICK_DETECTOR, "epochs": 16}
 BAR = 0.6
 
 

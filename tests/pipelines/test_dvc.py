@@ -36,6 +36,17 @@ def _run(cwd: Path, *args: str) -> str:
     return result.stdout
 
 
+def _init_repo(repo: Path) -> str:
+    """git and DVC in `repo`, data/dataset tracked by DVC, all committed; returns the dvc executable."""
+    dvc = str(BIN / "dvc")
+    _run(repo, "git", "init", "-q")
+    _run(repo, dvc, "init", "-q")
+    _run(repo, dvc, "add", "-q", "data/dataset")
+    _run(repo, "git", "add", "-A")
+    _run(repo, "git", "commit", "-q", "-m", "init")
+    return dvc
+
+
 @pytest.mark.slow
 def test_dvc_repro_and_exp_run(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
@@ -50,12 +61,7 @@ def test_dvc_repro_and_exp_run(tmp_path: Path) -> None:
         image_size=TINY_SIZE,
         records=tiny_records(),
     )
-    dvc = str(BIN / "dvc")
-    _run(repo, "git", "init", "-q")
-    _run(repo, dvc, "init", "-q")
-    _run(repo, dvc, "add", "-q", "data/dataset")
-    _run(repo, "git", "add", "-A")
-    _run(repo, "git", "commit", "-q", "-m", "init")
+    dvc = _init_repo(repo)
 
     _run(repo, dvc, "repro")
     for out in (
@@ -106,12 +112,7 @@ def test_dvc_repro_and_exp_run_train_a_detector(tmp_path: Path) -> None:
         image_size=32,
         records=scene_records(scenes, splits),
     )
-    dvc = str(BIN / "dvc")
-    _run(repo, "git", "init", "-q")
-    _run(repo, dvc, "init", "-q")
-    _run(repo, dvc, "add", "-q", "data/dataset")
-    _run(repo, "git", "add", "-A")
-    _run(repo, "git", "commit", "-q", "-m", "init")
+    dvc = _init_repo(repo)
 
     _run(repo, dvc, "repro")
     assert json.loads((repo / "models/train/metrics.json").read_text())["epochs"] == 2
