@@ -176,6 +176,21 @@ class Settings(CommonSettings):
     checkin_retention_days: int = setting(
         30, "how long check-ins are kept (`acusight checkins prune`, from cron)"
     )
+    field_retention_days: int = setting(
+        90, "how long the hourly sums of inference reports and drift events' inputs are kept"
+    )
+    field_minute_retention_days: int = setting(
+        7,
+        "how long the per-minute sums of inference reports, their frame-linked samples and the batch ids "
+        "that make a resent report count once are kept (`acusight field prune`, and the reaper)",
+    )
+    inference_future_tolerance_s: int = setting(
+        300, "a reported prediction's captured_at may be this far ahead of the server's clock (skew)"
+    )
+    drift_boost_rate: float = setting(
+        0.5, "after drift, the share of frames devices upload at random (the sampling's random rate)"
+    )
+    drift_boost_hours: float = setting(24, "how long that raised rate lasts")
     upload_enabled: bool = setting(True, "the upload policy sent to devices with every check-in: uploads on")
     upload_min_interval_s: int = setting(0, "the upload policy: the least time between two uploads")
     export_max_accuracy_drop: float = setting(
@@ -324,6 +339,18 @@ class FlowSettings(CommonSettings):
         "the flows this worker serves, comma-separated, e.g. `train-model` on a GPU machine",
         shown="all",
     )
+    drift_check_minutes: float = setting(
+        60,
+        "how often the `drift-check` flow compares each deployed export's field with its reference "
+        "(`0`: never)",
+    )
+    drift_window_hours: float = setting(24, "the field window a drift check reads")
+    drift_psi_threshold: float = setting(
+        0.25,
+        "population stability index of the class mix or of the confidence histogram above which a check "
+        "records drift (0.1-0.25 is read as a moderate shift, above 0.25 a large one)",
+    )
+    drift_min_predictions: int = setting(200, "fewer field predictions in the window: no verdict")
     label_studio_pull_minutes: float | None = setting(
         None,
         "the scheduled Label Studio pull behind the webhook, every this many minutes (`0`: none)",

@@ -94,6 +94,7 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
         "parity": report["parity"],
         "accuracy": report["accuracy"],
         "latency_ms": report["latency_ms"],
+        "reference": report["reference"],
         "signature": {
             "task": report.get("task", "classification"),
             "input": report["input"],

@@ -24,6 +24,7 @@ import onnxruntime as ort
 import torch
 from torch import nn
 
+from pipelines import field_stats
 from pipelines.dataset import load_split
 from pipelines.device_contract import (
     CLASSIFIER_RESIZE,
@@ -269,8 +270,12 @@ def check_parity(
     precision: str,
     max_accuracy_drop: float = 0.01,
     providers: list[str] | None = None,
+    class_names: list[str] | None = None,
 ) -> dict[str, Any]:
     """Compare the ONNX artifact with the PyTorch model on held-out images.
+
+    The report's ``reference`` is the field figures of the ONNX predictions (pipelines.field_stats),
+    classes named by ``class_names`` (else by index).
 
     fp32: logits within rtol 1e-3 / atol 1e-5 and identical argmax. fp16/int8: accuracy may drop
     by at most `max_accuracy_drop`. Raises ParityError with the figures; returns them otherwise.
@@ -292,6 +297,7 @@ def check_parity(
             "num_images": len(images),
         },
         "accuracy": {"torch": torch_acc, "onnx": onnx_acc, "drop": torch_acc - onnx_acc},
+        "reference": _reference(onnx_logits, class_names),
     }
     if precision == "fp32":
         close = np.all(diff <= FP32_ATOL + FP32_RTOL * np.abs(torch_logits))
@@ -303,6 +309,18 @@ def check_parity(
     elif report["accuracy"]["drop"] > max_accuracy_drop:
         raise ParityError(f"{precision} ONNX loses more than {max_accuracy_drop:.4f} accuracy", report)
     return report
+
+
+def _reference(logits: np.ndarray, class_names: list[str] | None) -> dict[str, Any]:
+    """The top-1 label and softmax score of each held-out image, as field_stats.reference counts them."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    probs = np.exp(shifted)
+    probs /= probs.sum(axis=1, keepdims=True)
+    top = probs.argmax(axis=1)
+    names = class_names or [str(i) for i in range(logits.shape[1])]
+    return field_stats.reference(
+        ([(names[int(i)], float(probs[n, i]))] for n, i in enumerate(top)), split="held-out"
+    )
 
 
 def verify_onnx(
@@ -317,7 +335,7 @@ def verify_onnx(
 ) -> dict[str, Any]:
     """Re-check an existing artifact against its checkpoint (e.g. before serving it)."""
     onnx.checker.check_model(os.fspath(onnx_path))
-    model, _ = load_checkpoint(checkpoint_path, "cpu")
+    model, ckpt = load_checkpoint(checkpoint_path, "cpu")
     images, labels = _held_out(dataset_dir, max_images)
     return check_parity(
         onnx_path,
@@ -327,6 +345,7 @@ def verify_onnx(
         precision=precision,
         max_accuracy_drop=max_accuracy_drop,
         providers=providers,
+        class_names=list(ckpt["labels"]),
     )
 
 
@@ -465,9 +484,11 @@ def export_onnx(
             precision=precision,
             max_accuracy_drop=max_accuracy_drop,
             providers=providers,
+            class_names=list(ckpt["labels"]),
         )
         stage("measuring latency")
         latency = measure_latencies(tmp, image_size, runs=latency_runs)
+        report["reference"]["latency_ms"] = {"p50": latency["cpu"]["b1"]}
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

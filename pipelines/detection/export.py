@@ -29,6 +29,7 @@ import onnxruntime as ort
 import torch
 from torch import nn
 
+from pipelines import field_stats
 from pipelines.dataset import load_detection_split, load_split, read_meta
 from pipelines.detection.nms_onnx import (
     OUTPUT_BOXES,
@@ -312,6 +313,11 @@ def check_parity(
             "drop": torch_map["map"] - onnx_map["map"],
             "map50": {"torch": torch_map["map50"], "onnx": onnx_map["map50"]},
         },
+        # What the field is compared with: the detections the exported graph keeps (its own threshold).
+        "reference": field_stats.reference(
+            ([(labels[int(k)], float(s)) for k, s in zip(found[2], found[1], strict=True)] for found in ours),
+            split="held-out",
+        ),
     }
     if precision == "fp32":
         parity = report["parity"]
@@ -407,6 +413,7 @@ def export_detector(
         )
         stage("measuring latency")
         latency = measure_latencies(tmp, image_size, runs=latency_runs)
+        report["reference"]["latency_ms"] = {"p50": latency["cpu"]["b1"]}
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from webapp.api.datasets.routes import blp as datasets_blp
 from webapp.api.device.routes import blp as device_blp
 from webapp.api.devices.routes import blp as devices_blp
 from webapp.api.exports.routes import blp as exports_blp
+from webapp.api.field.routes import blp as field_blp
 from webapp.api.files.routes import blp as image_files_blp
 from webapp.api.images.routes import blp as images_blp
 from webapp.api.label_studio.routes import blp as label_studio_blp
@@ -40,6 +41,7 @@ BLUEPRINTS = [
     label_studio_blp,
     label_studio_integration_blp,
     exports_blp,
+    field_blp,
 ]
 
 

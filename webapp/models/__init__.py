@@ -23,6 +23,15 @@ from webapp.models.data import (
     Project,
 )
 from webapp.models.datasets import DATASET_STATUSES, DatasetItem, DatasetVersion
+from webapp.models.field import (
+    HOUR,
+    MINUTE,
+    DriftEvent,
+    InferenceBatch,
+    InferenceSample,
+    field_class_counts,
+    field_stats,
+)
 from webapp.models.label_studio import (
     SYNC_STATUSES,
     LabelStudioAccount,
@@ -55,7 +64,9 @@ __all__ = [
     "EXPORT_PRECISIONS",
     "EXPORT_STATUSES",
     "FINAL_TRAINING_STATUSES",
+    "HOUR",
     "IMAGE_STATUSES",
+    "MINUTE",
     "ROLES",
     "SYNC_STATUSES",
     "TASK_TYPES",
@@ -69,8 +80,11 @@ __all__ = [
     "Device",
     "DeviceCheckin",
     "DomainRule",
+    "DriftEvent",
     "ExportJob",
     "Image",
+    "InferenceBatch",
+    "InferenceSample",
     "Invitation",
     "LabelStudioAccount",
     "LabelStudioLink",
@@ -86,5 +100,7 @@ __all__ = [
     "TrainingSchedule",
     "UTCDateTime",
     "User",
+    "field_class_counts",
+    "field_stats",
     "utcnow",
 ]

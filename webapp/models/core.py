@@ -104,6 +104,10 @@ class Device(Base):
     deployed_export_id: Mapped[int | None] = mapped_column(
         ForeignKey("export_jobs.id", ondelete="SET NULL"), index=True
     )
+    # What the device said at its last check-in that reported them: the export it actually runs, and
+    # why its last model load failed (null: it loaded).
+    running_export_id: Mapped[int | None] = mapped_column(Integer)
+    model_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -126,6 +130,8 @@ class DeviceCheckin(Base):
     uptime_s: Mapped[int | None]
     firmware_version: Mapped[str | None] = mapped_column(String(100))
     ip_address: Mapped[str | None] = mapped_column(String(64))
+    running_export_id: Mapped[int | None] = mapped_column(Integer)
+    model_error: Mapped[str | None] = mapped_column(String(500))
     metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -46,6 +47,13 @@ class Project(Base):
     # services/projects.py writes it, after checking the export; an export only goes away with its
     # project (cascades), so the value cannot dangle.
     deployed_export_id: Mapped[int | None] = mapped_column(Integer)
+    # Field predictions scoring under this are "low confidence" (a multiple of 0.05: the bins' width).
+    low_confidence_threshold: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
+    # Which frames devices upload (services/sampling.py); null: the device uploads what it is told to.
+    sampling: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A temporary raise of the sampling's random rate after drift: {"random_rate", "until", "export_id",
+    # "drift_event_id"}; ignored once past ``until``.
+    sampling_boost: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -107,6 +107,9 @@ class ExportJob(Base):
     accuracy: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     latency_ms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     signature: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The field figures (pipelines.field_stats) of the model on its own test split: what the field is
+    # compared with.
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     artifact_sha256: Mapped[str | None] = mapped_column(String(64))
     artifact_size: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from webapp.models import Device, DeviceCheckin, utcnow
-from webapp.services import delivery
+from webapp.models import Device, DeviceCheckin, ExportJob, utcnow
+from webapp.services import delivery, sampling
 from webapp.services.common import Page, get_in_org, paginate
 from webapp.services.image_check import ACCEPTED_FORMATS
 from webapp.settings import Settings
@@ -25,11 +25,18 @@ def record(
 ) -> DeviceCheckin:
     """Keep one check-in, mark the device seen, and drop its own check-ins older than ``retention``."""
     now = now or utcnow()
+    if health.get("running_export_id") is not None:
+        # Another organization's export, or none: NOT_FOUND, as everywhere across the tenant boundary.
+        get_in_org(session, ExportJob, device.organization_id, health["running_export_id"])
     checkin = DeviceCheckin(device_id=device.id, created_at=now, **health)
     session.add(checkin)
     device.last_seen_at = now
     if health.get("firmware_version"):
         device.firmware_version = health["firmware_version"]
+    # A check-in that says nothing of its model leaves what an earlier one said.
+    if "running_export_id" in health or "model_error" in health:
+        device.running_export_id = health.get("running_export_id")
+        device.model_error = health.get("model_error")
     # Pruning the caller's own series each time costs one index range, usually over zero or one row:
     # retention holds for every device that checks in, with no background job.
     session.execute(
@@ -83,4 +90,6 @@ def device_config(session: Session, settings: Settings, device: Device) -> dict[
         },
         # The export the device should run (its own assignment, else its project's), or None.
         "model": delivery.device_model(session, device),
+        # Which frames to upload (services/sampling.py), or None.
+        "sampling": sampling.device_policy(device.project),
     }

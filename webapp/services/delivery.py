@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from pipelines.device_contract import resize_spec
 from webapp.errors import Conflict, NotFound
 from webapp.models import Device, ExportJob, ModelVersion, Project
+from webapp.services import sampling
 from webapp.services.common import get_in_org
 
 DOWNLOAD_PATH = "/api/device/model/download"
@@ -94,6 +95,7 @@ def device_model(session: Session, device: Device) -> dict[str, Any] | None:
         "size": job.artifact_size,
         "download_url": DOWNLOAD_PATH,
         "exported_at": job.finished_at,
+        "sampling": sampling.device_policy(device.project),
     }
 
 

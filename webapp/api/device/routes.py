@@ -17,14 +17,20 @@ from webapp.api.device.schemas import (
     ImageUploadFileSchema,
     ImageUploadFormSchema,
     ImageUploadSchema,
+    InferenceReportedSchema,
+    InferenceReportSchema,
 )
 from webapp.api.envelope import Blueprint
 from webapp.auth import calling_device, current_device, device_key_required, device_required
+from webapp.errors import PayloadTooLarge, ValidationError
 from webapp.extensions import db
-from webapp.services import checkins, delivery, exports, ingest
+from webapp.services import active_learning, checkins, delivery, exports, inferences, ingest
 from webapp.services.models import artifact_key
 from webapp.settings import Settings, get_settings
 from webapp.storage import StagedFile, get_store
+
+# A batch of 1,000 predictions is ~200 KB from a classifier; detectors' boxes make more.
+MAX_REPORT_BYTES = 8 * 1024 * 1024
 
 blp = Blueprint("device", __name__, url_prefix="/device", description="Calls a device makes")
 
@@ -89,6 +95,42 @@ class DeviceModelDownload(MethodView):
         )
 
 
+@blp.route("/inferences")
+class Inferences(MethodView):
+    @device_key_required
+    @blp.doc(
+        requestBody={"content": {"application/json": {"schema": InferenceReportSchema}}, "required": True}
+    )
+    @blp.response(201, InferenceReportedSchema, description="Counted")
+    @blp.alt_response(
+        200, schema=InferenceReportedSchema, description="Counted before: nothing counted again"
+    )
+    @blp.alt_response(404, response="NOT_FOUND", description="An export of another organization, or none")
+    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    def post(self) -> Any:
+        """Report what the device's model predicted; a resent batch (same batch_id) counts once."""
+        if (request.content_length or 0) > MAX_REPORT_BYTES:
+            raise PayloadTooLarge(
+                "The report is too large", f"send at most {MAX_REPORT_BYTES} bytes per batch"
+            )
+        if not request.is_json:
+            raise ValidationError(
+                "Invalid inference report", "send a JSON body (Content-Type: application/json)"
+            )
+        report = inferences.parse(request.get_data(cache=False))
+        settings = _settings()
+        device = calling_device()
+        counted = inferences.record(
+            db.session,
+            device.id,
+            device.organization_id,
+            report,
+            retention=timedelta(days=settings.field_minute_retention_days),
+            future_tolerance=timedelta(seconds=settings.inference_future_tolerance_s),
+        )
+        return counted, 200 if counted.duplicate else 201
+
+
 @blp.route("/images/upload")
 class ImageUpload(MethodView):
     @device_key_required
@@ -106,6 +148,7 @@ class ImageUpload(MethodView):
     def post(self, files: dict[str, Any], form: dict[str, Any]) -> Any:
         """Upload one image (multipart); sending the same bytes again is safe and returns the same image."""
         file: FileStorage = files["file"]
+        device = calling_device()
         upload = ingest.Upload(
             staged=_staged(file),
             filename=_filename(file.filename),
@@ -114,9 +157,21 @@ class ImageUpload(MethodView):
             batch_name=form.get("batch"),
             metadata=form.get("metadata"),
         )
+        sampled = None
+        if form.get("prediction") is not None:
+            # Checked before anything is stored: a prediction that cannot be a pre-label refuses the upload.
+            sampled = active_learning.sampled(
+                db.session, device.organization_id, device.project_id, form["prediction"], upload
+            )
+            upload.metadata = {
+                **(upload.metadata or {}),
+                "sampling": sampled.metadata(form.get("sampling_reason")),
+            }
         result = ingest.ingest(
-            db.session, get_store(), calling_device(), upload, max_pixels=_settings().max_image_pixels
+            db.session, get_store(), device, upload, max_pixels=_settings().max_image_pixels
         )
+        if sampled is not None and not result.duplicate:
+            active_learning.pre_label(db.session, device.organization_id, result.image["id"], sampled)
         return _uploaded(result), 200 if result.duplicate else 201
 
 

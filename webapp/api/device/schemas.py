@@ -11,7 +11,9 @@ from marshmallow import validate
 from webapp.api.datasets.schemas import ResizeSchema
 from webapp.api.devices.schemas import DeviceSchema
 from webapp.api.fields import optional_text, text_problem
+from webapp.services.active_learning import SAMPLING_REASONS
 from webapp.services.common import loads_json
+from webapp.services.inferences import MAX_PREDICTIONS
 
 # Free-form JSON a device may attach: bounded so a buggy device cannot bloat every row.
 MAX_METRICS_BYTES = 8 * 1024
@@ -73,6 +75,19 @@ class CheckinCreateSchema(ma.Schema):
         validate=_check_json_size(MAX_METRICS_BYTES),
         metadata={"description": f"Free-form numbers or text, at most {MAX_METRICS_BYTES} bytes as JSON"},
     )
+    running_export_id = ma.fields.Integer(
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "The export the device actually runs (null: none loaded)"},
+    )
+    model_error = ma.fields.String(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={
+            "description": "Why the last model load failed (bad checksum, onnxruntime's error); null: fine"
+        },
+    )
 
 
 class UploadPolicySchema(ma.Schema):
@@ -96,6 +111,42 @@ class ModelInputSchema(ma.Schema):
     scale = ma.fields.Float(metadata={"description": "Divide the 0-255 pixels by this…"})
     mean = ma.fields.List(ma.fields.Float(), metadata={"description": "…subtract this per channel…"})
     std = ma.fields.List(ma.fields.Float(), metadata={"description": "…and divide by this"})
+
+
+class ScoreBandSchema(ma.Schema):
+    low = ma.fields.Float()
+    high = ma.fields.Float()
+
+
+class SamplingBoostSchema(ma.Schema):
+    random_rate = ma.fields.Float()
+    until = ma.fields.String(metadata={"description": "ISO 8601, UTC"})
+
+
+class DeviceSamplingSchema(ma.Schema):
+    """Which frames to upload; the device decides, per frame, from its own prediction."""
+
+    enabled = ma.fields.Boolean()
+    score_band = ma.fields.Nested(
+        ScoreBandSchema,
+        allow_none=True,
+        metadata={"description": "Upload when the top score is in [low, high]"},
+    )
+    random_rate = ma.fields.Float(
+        metadata={"description": "Upload this share of the other frames, at random"}
+    )
+    class_quotas = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(),
+        metadata={"description": 'Uploads per predicted class per UTC day at most ("*": classes not named)'},
+    )
+    daily_budget = ma.fields.Integer(allow_none=True, metadata={"description": "Uploads per UTC day at most"})
+    low_confidence_threshold = ma.fields.Float()
+    boost = ma.fields.Nested(
+        SamplingBoostSchema,
+        allow_none=True,
+        metadata={"description": "A raised random rate after drift, until the time given (already applied)"},
+    )
 
 
 class DeviceModelSchema(ma.Schema):
@@ -127,6 +178,11 @@ class DeviceModelSchema(ma.Schema):
     size = ma.fields.Integer()
     download_url = ma.fields.String()
     exported_at = ma.fields.DateTime(allow_none=True)
+    sampling = ma.fields.Nested(
+        DeviceSamplingSchema,
+        allow_none=True,
+        metadata={"description": "The project's sampling policy, or null"},
+    )
 
     @ma.post_dump(pass_original=True)
     def _nothing_assigned(self, data: dict[str, Any], original: Any, **_kwargs: Any) -> Any:
@@ -139,6 +195,11 @@ class DeviceConfigSchema(ma.Schema):
     upload_policy = ma.fields.Nested(UploadPolicySchema)
     model = ma.fields.Nested(
         DeviceModelSchema, allow_none=True, metadata={"description": "The assigned model export, or null"}
+    )
+    sampling = ma.fields.Nested(
+        DeviceSamplingSchema,
+        allow_none=True,
+        metadata={"description": "Which frames to upload (the project's sampling policy), or null"},
     )
 
 
@@ -169,6 +230,72 @@ class ImageUploadFormSchema(ma.Schema):
     metadata = JSONObjectString(
         MAX_METADATA_BYTES,
         metadata={"description": f"A JSON object, as text, at most {MAX_METADATA_BYTES} bytes"},
+    )
+    prediction = JSONObjectString(
+        MAX_METADATA_BYTES,
+        metadata={
+            "description": "Sent under the sampling policy: the device's prediction as JSON text, "
+            '{"export_id", "label", "score"} or {"export_id", "detections": [...]}. The frame lands in the '
+            'batch "active learning YYYY-MM-DD" with it as its pre-label'
+        },
+    )
+    sampling_reason = ma.fields.String(
+        validate=validate.OneOf(SAMPLING_REASONS),
+        metadata={"description": "Why the policy chose this frame (kept in the image's metadata)"},
+    )
+
+
+class InferenceScoredSchema(ma.Schema):
+    label = ma.fields.String(required=True)
+    score = ma.fields.Float(required=True, metadata={"description": "0-1"})
+
+
+class InferenceBoxSchema(InferenceScoredSchema):
+    x = ma.fields.Float(required=True, metadata={"description": "Left edge, a fraction (0-1) of the frame"})
+    y = ma.fields.Float(required=True, metadata={"description": "Top edge, a fraction of the frame"})
+    width = ma.fields.Float(required=True)
+    height = ma.fields.Float(required=True)
+
+
+class InferencePredictionSchema(ma.Schema):
+    export_id = ma.fields.Integer(required=True, metadata={"description": "The export that predicted"})
+    captured_at = ma.fields.DateTime(
+        required=True, metadata={"description": "ISO 8601 with an offset; at most a few minutes ahead"}
+    )
+    latency_ms = ma.fields.Float(required=True, metadata={"description": "The model's time for this frame"})
+    image_sha256 = ma.fields.String(
+        metadata={"description": "The frame's SHA-256, when it is (or will be) uploaded: links the two"}
+    )
+    label = ma.fields.String(metadata={"description": "Classifiers: the top-1 label"})
+    score = ma.fields.Float(metadata={"description": "Classifiers: its probability, 0-1"})
+    top_k = ma.fields.List(ma.fields.Nested(InferenceScoredSchema), metadata={"description": "Classifiers"})
+    detections = ma.fields.List(
+        ma.fields.Nested(InferenceBoxSchema),
+        metadata={"description": "Detectors: what it kept ([]: nothing)"},
+    )
+
+
+class InferenceReportSchema(ma.Schema):
+    """Documents the body; the route validates it with pydantic (webapp/services/inferences.py)."""
+
+    batch_id = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "The device's id of this batch (1-100 printable ASCII): a resend counts once"
+        },
+    )
+    predictions = ma.fields.List(
+        ma.fields.Nested(InferencePredictionSchema),
+        required=True,
+        metadata={"description": f"1 to {MAX_PREDICTIONS}"},
+    )
+
+
+class InferenceReportedSchema(ma.Schema):
+    batch_id = ma.fields.String()
+    accepted = ma.fields.Integer(metadata={"description": "Predictions in the batch"})
+    duplicate = ma.fields.Boolean(
+        metadata={"description": "True when this batch was counted before: nothing was counted again"}
     )
 
 

@@ -26,6 +26,12 @@ class DeviceSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "The device's own model export; it wins over its project's (null: none)"},
     )
+    running_export_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "The export the device said it runs at its last check-in"}
+    )
+    model_error = ma.fields.String(
+        allow_none=True, metadata={"description": "Why its last model load failed, as it said (null: fine)"}
+    )
     disabled = ma.fields.Boolean()
     status = ma.fields.Function(
         lambda d: devices.status(d, _offline_after()),

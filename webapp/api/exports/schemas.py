@@ -68,6 +68,7 @@ class ExportJobReportSchema(ma.Schema):
     accuracy = ma.fields.Dict(allow_none=True)
     latency_ms = ma.fields.Dict(allow_none=True)
     signature = ma.fields.Dict(allow_none=True)
+    reference = ma.fields.Dict(allow_none=True)
     error = ma.fields.String(allow_none=True, validate=validate.Length(max=10_000))
 
 
@@ -105,6 +106,14 @@ class ExportJobSchema(ma.Schema):
         allow_none=True, metadata={"description": "Median onnxruntime ms per provider (cpu, cuda) and batch"}
     )
     signature = ma.fields.Dict(allow_none=True, metadata={"description": "The model's input and output"})
+    reference = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The model's predictions on its held-out images, counted in the field bins "
+            "(predictions, confidence_histogram, class_counts, latency_ms): the field's baseline; "
+            "field-metrics shows it as figures"
+        },
+    )
     artifact_sha256 = ma.fields.String(allow_none=True)
     artifact_size = ma.fields.Integer(allow_none=True)
     error = ma.fields.String(allow_none=True)

@@ -1,9 +1,12 @@
 """Schemas of the projects API."""
 
+from typing import Any
+
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from pipelines import field_stats
 from webapp.api.envelope import PageArgsSchema
 from webapp.api.fields import name_field, optional_text
 from webapp.models import ANNOTATION_SOURCES, TASK_TYPES
@@ -32,6 +35,56 @@ def _labels_field(**kwargs: object) -> ma.fields.List:
     )
 
 
+class ScoreBandSchema(ma.Schema):
+    low = ma.fields.Float(required=True, validate=validate.Range(min=0, max=1))
+    high = ma.fields.Float(required=True, validate=validate.Range(min=0, max=1))
+
+    @ma.validates_schema
+    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data["low"] > data["high"]:
+            raise ma.ValidationError("low must not be above high", "low")
+
+
+class SamplingPolicySchema(ma.Schema):
+    """Which frames devices upload; each device decides from its own prediction (see the how-to)."""
+
+    enabled = ma.fields.Boolean(load_default=True)
+    score_band = ma.fields.Nested(
+        ScoreBandSchema,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Upload a frame whose top score is in [low, high]"},
+    )
+    random_rate = ma.fields.Float(
+        load_default=0.0,
+        validate=validate.Range(min=0, max=1),
+        metadata={"description": "Upload this share of the other frames, at random"},
+    )
+    class_quotas = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Length(min=1, max=200)),
+        values=ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000)),
+        load_default=dict,
+        validate=validate.Length(max=MAX_LABELS + 1),
+        metadata={
+            "description": 'Uploads per predicted class per device and UTC day at most ("*": the rest)'
+        },
+    )
+    daily_budget = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=1_000_000),
+        metadata={"description": "Uploads per device and UTC day at most (null: no limit)"},
+    )
+
+
+def _threshold(value: float) -> None:
+    if not field_stats.is_threshold(value):
+        raise ma.ValidationError(
+            "must be a multiple of 0.05 between 0.05 and 0.95 (the confidence bins' edges)"
+        )
+
+
 class ProjectSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
@@ -42,6 +95,16 @@ class ProjectSchema(ma.Schema):
     deployed_export_id = ma.fields.Integer(
         allow_none=True,
         metadata={"description": "The model export the project's devices run, unless they have their own"},
+    )
+    low_confidence_threshold = ma.fields.Float(
+        metadata={"description": "Field predictions scoring under this count as low confidence"}
+    )
+    sampling = ma.fields.Nested(SamplingPolicySchema, allow_none=True)
+    sampling_boost = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "A raised random rate after drift: random_rate, until, export_id, drift_event_id"
+        },
     )
     image_count = ma.fields.Integer(metadata={"description": "Images in the project's batches"})
     annotated_count = ma.fields.Integer(metadata={"description": "Of those, images with an annotation"})
@@ -65,6 +128,12 @@ class ProjectUpdateSchema(ma.Schema):
     deployed_export_id = ma.fields.Integer(
         allow_none=True,
         metadata={"description": "A succeeded export of one of this project's models; null clears"},
+    )
+    low_confidence_threshold = ma.fields.Float(validate=_threshold)
+    sampling = ma.fields.Nested(
+        SamplingPolicySchema,
+        allow_none=True,
+        metadata={"description": "Active learning's policy; null: none"},
     )
 
 

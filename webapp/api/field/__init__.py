@@ -1,0 +1,1 @@
+"""The field: how deployed models do on devices, and drift."""

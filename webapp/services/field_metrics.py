@@ -1,0 +1,235 @@
+"""How an export does in the field: its reported predictions summed per bucket, beside its reference.
+
+Reads the sums inference reports keep (webapp/services/inferences.py): minute rows for minute buckets,
+hour rows for hour and day buckets, so a day of 100 devices is at most 2,400 rows whatever the traffic.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from pipelines import field_stats as bins
+from webapp.errors import ValidationError
+from webapp.models import (
+    HOUR,
+    MINUTE,
+    Device,
+    ExportJob,
+    InferenceBatch,
+    InferenceSample,
+    Project,
+    field_class_counts,
+    field_stats,
+    utcnow,
+)
+from webapp.models.field import LATENCY_COLUMNS, SCORE_COLUMNS
+from webapp.services.common import get_in_org
+
+BUCKETS = {"minute": MINUTE, "hour": HOUR, "day": 86_400}
+MAX_BUCKETS = 2_000
+DEFAULT_WINDOW = timedelta(hours=24)
+
+_SUMS = (
+    func.sum(field_stats.c.predictions),
+    func.sum(field_stats.c.latency_sum),
+    *(func.sum(field_stats.c[name]) for name in (*SCORE_COLUMNS, *LATENCY_COLUMNS)),
+)
+
+
+def metrics(
+    session: Session,
+    organization_id: int,
+    export_id: int,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    device_id: int | None = None,
+    bucket: str = "hour",
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The export's field figures per bucket over [start, end) (default: the last 24 hours), and its
+    reference; buckets without predictions are left out."""
+    job = get_in_org(session, ExportJob, organization_id, export_id)
+    if device_id is not None:
+        get_in_org(session, Device, organization_id, device_id)
+    project = session.get(Project, job.project_id)
+    assert project is not None
+    threshold = project.low_confidence_threshold
+    size = BUCKETS[bucket]
+    end = _ceil(end or now or utcnow(), size)
+    start = _floor(start or end - DEFAULT_WINDOW, size)
+    if start >= end:
+        raise ValidationError("Empty time range", "from must be before to")
+    if (end - start) / timedelta(seconds=size) > MAX_BUCKETS:
+        raise ValidationError(
+            "Too many buckets",
+            f"{bucket} buckets over this range would be more than {MAX_BUCKETS}; use a larger bucket or a "
+            "shorter range",
+        )
+    period = MINUTE if bucket == "minute" else HOUR
+    where = [
+        field_stats.c.export_id == job.id,
+        field_stats.c.period_s == period,
+        field_stats.c.start >= start,
+        field_stats.c.start < end,
+    ]
+    class_where = [
+        field_class_counts.c.export_id == job.id,
+        field_class_counts.c.period_s == period,
+        field_class_counts.c.start >= start,
+        field_class_counts.c.start < end,
+    ]
+    if device_id is not None:
+        where.append(field_stats.c.device_id == device_id)
+        class_where.append(field_class_counts.c.device_id == device_id)
+    group = field_stats.c.day if bucket == "day" else field_stats.c.start
+    class_group = field_class_counts.c.day if bucket == "day" else field_class_counts.c.start
+
+    rows = session.execute(
+        select(group, func.count(func.distinct(field_stats.c.device_id)), *_SUMS)
+        .where(*where)
+        .group_by(group)
+        .order_by(group)
+    ).all()
+    classes: dict[Any, dict[str, int]] = {}
+    for key, label, count in session.execute(
+        select(class_group, field_class_counts.c.label, func.sum(field_class_counts.c.count))
+        .where(*class_where)
+        .group_by(class_group, field_class_counts.c.label)
+    ):
+        classes.setdefault(key, {})[label] = int(count)
+    devices = session.scalar(select(func.count(func.distinct(field_stats.c.device_id))).where(*where)) or 0
+
+    buckets = []
+    total = _Sum()
+    for key, reporting, predictions, latency_sum, *hists in rows:
+        score_hist = [int(n) for n in hists[: len(SCORE_COLUMNS)]]
+        latency_hist = [int(n) for n in hists[len(SCORE_COLUMNS) :]]
+        mix = classes.get(key, {})
+        total.add(int(predictions), float(latency_sum), score_hist, latency_hist, mix)
+        figures = bins.figures(
+            predictions=int(predictions),
+            score_hist=score_hist,
+            latency_hist=latency_hist,
+            latency_sum=float(latency_sum),
+            classes=mix,
+            low_confidence_threshold=threshold,
+        )
+        buckets.append({"start": _bucket_start(key), "devices_reporting": int(reporting), **figures})
+    return {
+        "export_id": job.id,
+        "project_id": job.project_id,
+        "task": (job.signature or {}).get("task", "classification"),
+        "from": start,
+        "to": end,
+        "bucket": bucket,
+        "device_id": device_id,
+        "low_confidence_threshold": threshold,
+        "total_predictions": total.predictions,
+        "devices_reporting": int(devices),
+        "summary": total.figures(threshold),
+        "buckets": buckets,
+        "reference": reference_figures(job.reference, threshold),
+        "bins": {"confidence": _score_edges(), "latency_ms": list(bins.LATENCY_EDGES_MS)},
+    }
+
+
+def reference_figures(reference: dict[str, Any] | None, threshold: float) -> dict[str, Any] | None:
+    """An export's stored reference counts as the figures a bucket shows (its latency: the exporter's
+    batch-1 median on its CPU)."""
+    if not reference:
+        return None
+    figures = bins.figures(
+        predictions=int(reference.get("predictions", 0)),
+        score_hist=reference.get("confidence_histogram") or [0] * bins.SCORE_BINS,
+        latency_hist=[0] * bins.LATENCY_BINS,
+        latency_sum=0.0,
+        classes=reference.get("class_counts") or {},
+        low_confidence_threshold=threshold,
+    )
+    figures["latency_ms"] = {"mean": None, "p50": (reference.get("latency_ms") or {}).get("p50"), "p95": None}
+    figures.pop("latency_histogram")
+    return {"split": reference.get("split"), **figures}
+
+
+class _Sum:
+    """The window's totals, summed from its buckets."""
+
+    def __init__(self) -> None:
+        self.predictions = 0
+        self.latency_sum = 0.0
+        self.score_hist = [0] * bins.SCORE_BINS
+        self.latency_hist = [0] * bins.LATENCY_BINS
+        self.classes: dict[str, int] = {}
+
+    def add(
+        self,
+        predictions: int,
+        latency_sum: float,
+        score_hist: list[int],
+        latency_hist: list[int],
+        classes: dict[str, int],
+    ) -> None:
+        self.predictions += predictions
+        self.latency_sum += latency_sum
+        self.score_hist = [a + b for a, b in zip(self.score_hist, score_hist, strict=True)]
+        self.latency_hist = [a + b for a, b in zip(self.latency_hist, latency_hist, strict=True)]
+        for label, n in classes.items():
+            self.classes[label] = self.classes.get(label, 0) + n
+
+    def figures(self, threshold: float) -> dict[str, Any]:
+        return bins.figures(
+            predictions=self.predictions,
+            score_hist=self.score_hist,
+            latency_hist=self.latency_hist,
+            latency_sum=self.latency_sum,
+            classes=self.classes,
+            low_confidence_threshold=threshold,
+        )
+
+
+def _score_edges() -> list[float]:
+    return [round(i * bins.SCORE_BIN_WIDTH, 4) for i in range(bins.SCORE_BINS + 1)]
+
+
+def _bucket_start(key: Any) -> datetime:
+    if isinstance(key, datetime):
+        return key
+    return datetime(key.year, key.month, key.day, tzinfo=UTC)
+
+
+def _floor(at: datetime, size: int) -> datetime:
+    at = at.astimezone(UTC)
+    return datetime.fromtimestamp(int(at.timestamp()) // size * size, UTC)
+
+
+def _ceil(at: datetime, size: int) -> datetime:
+    floored = _floor(at, size)
+    return floored if floored == at.astimezone(UTC) else floored + timedelta(seconds=size)
+
+
+def prune(
+    session: Session, *, retention: timedelta, minute_retention: timedelta, now: datetime | None = None
+) -> int:
+    """Drop hour sums older than ``retention``; minute sums, samples and counted batch ids older than
+    ``minute_retention``. Returns the rows removed."""
+    now = now or utcnow()
+    removed = 0
+    for table in (field_stats, field_class_counts):
+        for period, keep in ((MINUTE, minute_retention), (HOUR, retention)):
+            result = session.execute(
+                delete(table).where(table.c.period_s == period, table.c.start < now - keep)
+            )
+            removed += int(getattr(result, "rowcount", 0) or 0)
+    for model, column in (
+        (InferenceSample, InferenceSample.created_at),
+        (InferenceBatch, InferenceBatch.received_at),
+    ):
+        result = session.execute(delete(model).where(column < now - minute_retention))
+        removed += int(getattr(result, "rowcount", 0) or 0)
+    session.flush()
+    return removed
