@@ -15,7 +15,7 @@ import pytest
 from flask import Flask, Response, request, request_finished
 from flask.testing import FlaskClient
 
-from tests.helpers import service_headers
+from tests.helpers import make_export, make_model, service_headers
 from webapp import create_app, orchestration
 from webapp.extensions import db
 from webapp.models import Base, Batch, DatasetVersion, Image, User
@@ -340,3 +340,29 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     if recorder is not None:
         recorder.check()
     return result
+
+
+# The bytes of the export a fleet's devices are given (no real model: delivery does not read it).
+ONNX = b"\x08\x09an onnx model"
+
+
+@pytest.fixture
+def fleet(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    service: Any,
+    ready_dataset: int,
+    provision: Any,
+    started: Any,
+) -> dict[str, Any]:
+    """A succeeded export of a model of the dataset's project, and a device in that project."""
+    model = make_model(client, admin_headers, service, ready_dataset)
+    export = make_export(client, admin_headers, service, model["id"], artifact=ONNX)
+    device = provision(admin_headers, "CAM-1", project_id=model["project_id"])
+    return {
+        "model": model,
+        "export": export,
+        "project_id": model["project_id"],
+        "device": device["device"],
+        "key": {"X-Device-Key": device["api_key"]},
+    }

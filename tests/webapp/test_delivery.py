@@ -5,35 +5,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.helpers import FIGURES, PREPROCESSING, assert_error, make_export, make_model
-
-ONNX = b"\x08\x09an onnx model"
-
-
-@pytest.fixture
-def fleet(
-    client: FlaskClient,
-    admin_headers: dict[str, str],
-    service: Any,
-    ready_dataset: int,
-    provision: Any,
-    started: Any,
-) -> dict[str, Any]:
-    """A succeeded export of a model of the dataset's project, and a device in that project."""
-    model = make_model(client, admin_headers, service, ready_dataset)
-    export = make_export(client, admin_headers, service, model["id"], artifact=ONNX)
-    device = provision(admin_headers, "CAM-1", project_id=model["project_id"])
-    return {
-        "model": model,
-        "export": export,
-        "project_id": model["project_id"],
-        "device": device["device"],
-        "key": {"X-Device-Key": device["api_key"]},
-    }
+from tests.helpers import FIGURES, PREPROCESSING, assert_error, make_export
+from tests.webapp.conftest import ONNX
 
 
 def assign(client: FlaskClient, headers: dict[str, str], url: str, export_id: int | None) -> Any:

@@ -255,8 +255,8 @@ def _check_device_runs(
         if not recent:
             raise ValidationError(
                 f"Export {export_id} is not this device's model",
-                "report predictions of the export assigned to the device (GET /device/model) or the one "
-                "it said it runs at check-in (running_export_id)",
+                "report predictions of the export assigned to the device, or of the one it said it runs at "
+                "check-in (running_export_id)",
             )
 
 

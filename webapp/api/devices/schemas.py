@@ -79,6 +79,8 @@ class CheckinSchema(ma.Schema):
     uptime_s = ma.fields.Integer(allow_none=True)
     firmware_version = ma.fields.String(allow_none=True)
     ip_address = ma.fields.String(allow_none=True)
+    running_export_id = ma.fields.Integer(allow_none=True)
+    model_error = ma.fields.String(allow_none=True)
     metrics = ma.fields.Dict(allow_none=True)
 
 
