@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,10 +157,17 @@ class PhaseResult:
 _JPEGS: list[bytes] = []
 
 
+def upload_request(job: dict[str, Any], index: int, key: str, n: int) -> bytes:
+    """Device ``index``'s ``n``-th request of a phase: one of the JPEGs, made unique, as an upload."""
+    jpeg = unique_variant(_JPEGS[(index + n) % len(_JPEGS)], f"{job['tag']}-{index}-{n}")
+    return multipart_request(job["path"], job["port"], key, jpeg)
+
+
 def _client_process(job: dict[str, Any]) -> list[tuple[float, float, int]]:
-    """One client process: a thread per simulated device, each uploading back to back until the deadline."""
+    """One client process: a thread per simulated device, each posting back to back until the deadline."""
     results: list[tuple[float, float, int]] = []
     lock = threading.Lock()
+    build: Callable[[dict[str, Any], int, str, int], bytes] = job.get("build", upload_request)
 
     def device(index: int, key: str) -> None:
         mine = []
@@ -167,8 +175,7 @@ def _client_process(job: dict[str, Any]) -> list[tuple[float, float, int]]:
         while time.monotonic() < job["start_at"]:
             time.sleep(0.001)
         while time.monotonic() < job["deadline"]:
-            jpeg = unique_variant(_JPEGS[(index + n) % len(_JPEGS)], f"{job['tag']}-{index}-{n}")
-            request = multipart_request(job["path"], job["port"], key, jpeg)
+            request = build(job, index, key, n)
             t0 = time.monotonic()
             try:
                 status = post_raw(job["port"], request)
@@ -196,11 +203,15 @@ def run_phase(
     processes: int,
     tag: str,
     bench: Bench | None = None,
+    build: Callable[[dict[str, Any], int, str, int], bytes] = upload_request,
 ) -> PhaseResult:
+    """``build(job, index, key, n)``: the bytes of device ``index``'s ``n``-th request (a module-level
+    function: it travels to the client processes by name)."""
     start_at = time.monotonic() + 1.0
     before = bench.cpu() if bench else None
     jobs = [
         {
+            "build": build,
             "path": path,
             "port": port,
             "tag": f"{tag}-p{p}",
@@ -340,7 +351,7 @@ class Bench:
         return int(row[0]) if row else 0
 
 
-def seed(bench: Bench, devices: int) -> list[str]:
+def seed(bench: Bench, devices: int, labels: tuple[str, ...] = ("a", "b")) -> list[str]:
     """A user (CLI), then a project if the data API has one, a provisioning token and devices (API)."""
     with contextlib.suppress(subprocess.CalledProcessError):  # a checkout from before `orgs create`
         bench.cli("orgs", "create", "Bench")  # makes the organization with the user instead
@@ -349,7 +360,7 @@ def seed(bench: Bench, devices: int) -> list[str]:
     auth = {"Authorization": f"Bearer {token}"}
     token_body: dict[str, Any] = {"name": "bench", "max_uses": devices}
     project = requests.post(
-        f"{bench.base}/api/data/projects", json={"name": "bench", "labels": ["a", "b"]}, headers=auth
+        f"{bench.base}/api/data/projects", json={"name": "bench", "labels": list(labels)}, headers=auth
     )
     if project.status_code == 201:
         token_body["project_id"] = project.json()["data"]["id"]

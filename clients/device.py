@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from clients.device_model import Detection, DeviceModel
+from clients.device_model import Detection, DeviceModel, original_size
+from clients.sampling import Sampler
 
 KEY_HEADER = "X-Device-Key"
 
@@ -48,6 +52,30 @@ def _data(resp: requests.Response) -> Any:
 
 
 @dataclass
+class Observed:
+    """What :meth:`DeviceClient.observe` did: predictions reported, frames uploaded and why."""
+
+    reported: int = 0
+    tops: list[tuple[str | None, float]] = field(default_factory=list)
+    uploaded: list[dict[str, Any]] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+def _box(detection: Detection, frame: bytes) -> dict[str, Any]:
+    """A detection as the platform takes it: label, score and the box as fractions of the frame."""
+    width, height = original_size(frame)
+    x1, y1, x2, y2 = detection.box
+    return {
+        "label": detection.label,
+        "score": detection.score,
+        "x": x1 / width,
+        "y": y1 / height,
+        "width": (x2 - x1) / width,
+        "height": (y2 - y1) / height,
+    }
+
+
+@dataclass
 class DeviceClient:
     """One device: its API base URL and key. Holds the model it last downloaded."""
 
@@ -56,6 +84,10 @@ class DeviceClient:
     model_dir: Path | None = None
     session: requests.Session = field(default_factory=_session, repr=False)
     model_info: dict[str, Any] | None = None
+    # What the device runs, and why its last model load failed: said at each check-in.
+    running_export_id: int | None = None
+    model_error: str | None = None
+    sampler: Sampler = field(default_factory=lambda: Sampler(None), repr=False)
     _model: tuple[Path, DeviceModel] | None = field(default=None, repr=False)
 
     @classmethod
@@ -74,11 +106,70 @@ class DeviceClient:
         return _data(self.session.get(f"{self.api_url}/device/self", headers=self.headers, timeout=30))
 
     def checkin(self, **health: Any) -> dict[str, Any]:
-        """Report health; returns the configuration the platform answers with."""
+        """Report health and the model running; returns the configuration the platform answers with
+        (its sampling policy is applied from now on)."""
+        body = {"running_export_id": self.running_export_id, "model_error": self.model_error, **health}
         resp = self.session.post(
-            f"{self.api_url}/device/checkin", json=health, headers=self.headers, timeout=30
+            f"{self.api_url}/device/checkin", json=body, headers=self.headers, timeout=30
         )
-        return _data(resp)["config"]
+        config: dict[str, Any] = _data(resp)["config"]
+        self.sampler.update(config.get("sampling"))
+        return config
+
+    def report(self, predictions: Sequence[dict[str, Any]], batch_id: str | None = None) -> dict[str, Any]:
+        """Send what the model predicted (at most 1,000 per batch); resending a batch with its batch_id
+        after a lost answer counts it once."""
+        body = {"batch_id": batch_id or uuid.uuid4().hex, "predictions": list(predictions)}
+        resp = self.session.post(
+            f"{self.api_url}/device/inferences", json=body, headers=self.headers, timeout=60
+        )
+        return dict(_data(resp))
+
+    def observe(self, frames: Sequence[bytes], captured_at: datetime | None = None) -> Observed:
+        """Run the model on frames as a camera would: report every prediction, and upload the frames the
+        sampling policy picks, each with its prediction (the platform's pre-label)."""
+        if self.model_info is None:
+            raise DeviceError("no model: call fetch_model() first")
+        export_id = int(self.model_info["export_id"])
+        model = self.model()
+        t0 = time.perf_counter()
+        if model.task == "detection":
+            found = model.detect(list(frames))
+            tops = [(d[0].label, d[0].score) if d else (None, 0.0) for d in found]
+        else:
+            labels, probabilities = model.classify(list(frames))
+            tops = [(label, float(p.max())) for label, p in zip(labels, probabilities, strict=True)]
+        latency_ms = (time.perf_counter() - t0) * 1000 / max(len(frames), 1)
+        at = (captured_at or datetime.now(UTC)).isoformat()
+        observed = Observed()
+        predictions = []
+        for i, (frame, (label, score)) in enumerate(zip(frames, tops, strict=True)):
+            sha256 = hashlib.sha256(frame).hexdigest()
+            guess: dict[str, Any]
+            if model.task == "detection":
+                guess = {"detections": [_box(d, frame) for d in found[i]]}
+            else:
+                guess = {"label": label, "score": score}
+            predictions.append(
+                {"export_id": export_id, "captured_at": at, "latency_ms": latency_ms, "image_sha256": sha256}
+                | guess
+            )
+            decision = self.sampler.decide(label, score)
+            if decision.upload:
+                image = self.upload(
+                    frame,
+                    f"frame-{sha256[:12]}.png",
+                    captured_at=at,
+                    prediction={"export_id": export_id, **guess},
+                    sampling_reason=decision.reason,
+                )
+                observed.uploaded.append(image)
+                observed.reasons[decision.reason] = observed.reasons.get(decision.reason, 0) + 1
+            observed.tops.append((label, score))
+        for start in range(0, len(predictions), 1000):
+            self.report(predictions[start : start + 1000])
+        observed.reported = len(predictions)
+        return observed
 
     def upload(
         self,
@@ -88,8 +179,11 @@ class DeviceClient:
         captured_at: str | None = None,
         batch: str | None = None,
         metadata: dict[str, Any] | None = None,
+        prediction: dict[str, Any] | None = None,
+        sampling_reason: str | None = None,
     ) -> dict[str, Any]:
-        """Upload one image with its hash, so the platform can refuse a corrupted transfer."""
+        """Upload one image with its hash, so the platform can refuse a corrupted transfer. A frame the
+        sampling policy picked carries the prediction that picked it."""
         form: dict[str, str] = {"sha256": hashlib.sha256(data).hexdigest()}
         if captured_at:
             form["captured_at"] = captured_at
@@ -97,6 +191,10 @@ class DeviceClient:
             form["batch"] = batch
         if metadata:
             form["metadata"] = json.dumps(metadata)
+        if prediction is not None:
+            form["prediction"] = json.dumps(prediction)
+        if sampling_reason:
+            form["sampling_reason"] = sampling_reason
         resp = self.session.post(
             f"{self.api_url}/device/images/upload",
             files={"file": (filename, data)},
@@ -121,15 +219,19 @@ class DeviceClient:
         resp = self.session.get(f"{self.api_url}/device/model/download", headers=headers, timeout=300)
         if resp.status_code == 304:
             self.model_info = info
+            self.running_export_id, self.model_error = int(info["export_id"]), None
             return path
         if resp.status_code != 200:
             _data(resp)
         if hashlib.sha256(resp.content).hexdigest() != info["sha256"]:
+            # The model held (if any) keeps running; the next check-in says why the new one did not load.
+            self.model_error = f"export {info['export_id']}: the download does not match its sha256"
             raise DeviceError("downloaded model does not match its sha256; not installed")
         tmp = path.with_suffix(".part")
         tmp.write_bytes(resp.content)
         tmp.replace(path)
         self.model_info = info
+        self.running_export_id, self.model_error = int(info["export_id"]), None
         return path
 
     def model(self) -> DeviceModel:

@@ -13,6 +13,7 @@ from prefect import serve
 
 from flows.config import FlowSettings
 from flows.datasets import build_dataset_version
+from flows.drift import drift_check
 from flows.export import export_model
 from flows.label_studio import pull_from_label_studio, push_to_label_studio
 from flows.schedules import scheduled_training
@@ -31,6 +32,7 @@ def deployments(only: set[str] | None = None) -> list:  # type: ignore[type-arg]
     chosen = [
         *(flow.to_deployment(name=DEPLOYMENT_NAME) for flow in flows),
         pull_from_label_studio.to_deployment(name=DEPLOYMENT_NAME, interval=label_studio_pull_interval()),
+        drift_check.to_deployment(name=DEPLOYMENT_NAME, interval=drift_check_interval()),
     ]
     if only:
         unknown = only - {d.flow_name for d in chosen}
@@ -49,6 +51,13 @@ def label_studio_pull_interval() -> timedelta | None:
     None (no schedule) otherwise, or when they are 0.
     """
     return FlowSettings.load().label_studio_pull_interval()
+
+
+def drift_check_interval() -> timedelta | None:
+    """The drift check of every deployed export, every ACUSIGHT_DRIFT_CHECK_MINUTES (0: not scheduled;
+    a run may still be started by hand, `POST /ml/drift-checks`)."""
+    minutes = FlowSettings.load().drift_check_minutes
+    return timedelta(minutes=minutes) if minutes > 0 else None
 
 
 def main() -> None:

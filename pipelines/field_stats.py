@@ -204,3 +204,28 @@ def reference(frames: Iterable[Iterable[tuple[str, float]]], *, split: str) -> d
         "confidence_histogram": tally.score_hist,
         "class_counts": dict(sorted(tally.classes.items())),
     }
+
+
+def compare(
+    field: Mapping[str, Any], reference: Mapping[str, Any], *, threshold: float, min_predictions: int
+) -> dict[str, Any]:
+    """Drift of the field (a field-metrics summary) from the reference: the population stability index
+    of the class mix and of the confidence histogram, and whether either passes ``threshold``.
+
+    ``verdict``: "drift", "stable", or "no verdict" (too few field predictions, or no reference).
+    """
+    predictions = int(field.get("predictions") or 0)
+    outcome: dict[str, Any] = {"predictions": predictions, "threshold": threshold}
+    if not reference or not sum(reference.get("confidence_histogram") or ()):
+        return outcome | {"verdict": "no verdict", "reason": "the export has no reference figures"}
+    if predictions < min_predictions or not sum(field.get("confidence_histogram") or ()):
+        reason = f"{predictions} field predictions, fewer than {min_predictions}"
+        return outcome | {"verdict": "no verdict", "reason": reason}
+    class_psi = psi(reference.get("class_counts") or {}, field.get("class_counts") or {})
+    confidence_psi = psi(reference["confidence_histogram"], field["confidence_histogram"])
+    drifted = class_psi > threshold or confidence_psi > threshold
+    return outcome | {
+        "verdict": "drift" if drifted else "stable",
+        "class_psi": class_psi,
+        "confidence_psi": confidence_psi,
+    }

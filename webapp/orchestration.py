@@ -28,6 +28,7 @@ DEPLOYMENTS = {
     "export": "export-model/acusight",
     "label_studio_push": "push-to-label-studio/acusight",
     "label_studio_pull": "pull-from-label-studio/acusight",
+    "drift_check": "drift-check/acusight",
 }
 
 

@@ -41,6 +41,12 @@ if TYPE_CHECKING:
     show_default=True,
     help="Also run the detection phase (digits on camera frames: boxes, detector, ONNX with NMS, a camera)",
 )
+@click.option(
+    "--field/--no-field",
+    default=True,
+    show_default=True,
+    help="Also run the field loop: cameras report, the world changes, drift, active learning, a new model",
+)
 @click.option("--keep-running", is_flag=True, help="Leave the platform running afterwards (Ctrl-C stops it)")
 @click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--port", default=8080, show_default=True, type=int)
@@ -60,6 +66,7 @@ def demo(
     images: int | None,
     epochs: int | None,
     detection: bool,
+    field: bool,
     keep_running: bool,
     summary_json: Path | None,
     port: int,
@@ -67,7 +74,8 @@ def demo(
     label_studio_url: str | None,
     data_dir: DataDir,
 ) -> None:
-    """Run the whole platform on a real image set: devices, labels, dataset, training, ONNX, deployment."""
+    """Run the whole platform on a real image set: devices, labels, dataset, training, ONNX, deployment,
+    the field loop (drift, active learning, a new model), detection."""
     # Imported here: the demo brings onnxruntime and torch, which no other command should load (a
     # server forked with torch's thread pools in it hung at exit).
     from clients.demo import DemoError, DemoOptions
@@ -81,6 +89,7 @@ def demo(
         images=images or (800 if small else None),
         epochs=epochs or (25 if small else 15),
         detection=detection,
+        field=field,
     )
     if small:
         options.detection_frames, options.detection_classes, options.detection_epochs = 400, 3, 16

@@ -30,6 +30,8 @@ class DemoOptions:
     image_size: int = 32
     unseen_fraction: float = 0.1
     precision: str = "fp32"
+    # The field loop's act, after classification (clients/demo/field.py).
+    field: bool = True
     # The detection phase: camera frames of digits scattered over textures (pipelines.detection.scenes).
     detection: bool = True
     detection_frames: int = 1200

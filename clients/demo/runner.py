@@ -1,7 +1,8 @@
 """`acusight demo`: the whole platform doing its job on real image content, end to end, on this machine.
 
-Two phases, each through the REST API (and Label Studio's) as from outside: classification of
-handwritten digits (clients/demo/classification.py), then detection of digits on camera frames
+Three phases, each through the REST API (and Label Studio's) as from outside: classification of
+handwritten digits (clients/demo/classification.py); the field loop on that classifier, whose
+cameras' world then changes (clients/demo/field.py); detection of digits on camera frames
 (clients/demo/detection.py). The summary holds what each showed and how long each step took.
 """
 
@@ -15,6 +16,7 @@ from clients.demo.api import Api
 from clients.demo.base import DemoOptions, Summary
 from clients.demo.classification import ClassificationPhase
 from clients.demo.detection import DetectionPhase
+from clients.demo.field import FieldPhase
 from clients.demo.label_studio import LabelStudioAnnotators
 
 
@@ -42,6 +44,8 @@ class Demo:
             classification.run()
         finally:
             self.urls.update(classification.urls)
+        if self.options.field:
+            FieldPhase(*parts).run()
         if self.options.detection:
             DetectionPhase(*parts).run()
         return self.summary

@@ -60,6 +60,7 @@ def test_checkin_records_health_and_returns_config(
             "project_id": None,
         },
         "model": None,
+        "sampling": None,
     }
     assert body["device"]["id"] == device["device"]["id"]
     assert body["device"]["status"] == "online"

@@ -110,6 +110,8 @@ class ExportJob(Base):
     # The field figures (pipelines.field_stats) of the model on its own test split: what the field is
     # compared with.
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The last drift check's outcome (flows/drift.py): at, verdict, the two indexes, predictions.
+    drift_check: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     artifact_sha256: Mapped[str | None] = mapped_column(String(64))
     artifact_size: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)

@@ -69,6 +69,7 @@ class ExportJobReportSchema(ma.Schema):
     latency_ms = ma.fields.Dict(allow_none=True)
     signature = ma.fields.Dict(allow_none=True)
     reference = ma.fields.Dict(allow_none=True)
+    drift_check = ma.fields.Dict(allow_none=True)
     error = ma.fields.String(allow_none=True, validate=validate.Length(max=10_000))
 
 
@@ -112,6 +113,13 @@ class ExportJobSchema(ma.Schema):
             "description": "The model's predictions on its held-out images, counted in the field bins "
             "(predictions, confidence_histogram, class_counts, latency_ms): the field's baseline; "
             "field-metrics shows it as figures"
+        },
+    )
+    drift_check = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The last drift check: at, verdict (drift, stable, no verdict), class_psi, "
+            "confidence_psi, predictions, threshold"
         },
     )
     artifact_sha256 = ma.fields.String(allow_none=True)

@@ -5,9 +5,12 @@ from typing import Any
 
 from flask.views import MethodView
 
+from webapp import orchestration
 from webapp.api.envelope import Blueprint
 from webapp.api.exports.routes import READERS
 from webapp.api.field.schemas import (
+    DriftCheckCreateSchema,
+    DriftCheckSchema,
     DriftEventCreateSchema,
     DriftEventQueryArgsSchema,
     DriftEventSchema,
@@ -15,9 +18,9 @@ from webapp.api.field.schemas import (
     FieldMetricsArgsSchema,
     FieldMetricsSchema,
 )
-from webapp.auth import SERVICE_ROLE, current_org, service_required, user_required
+from webapp.auth import MANAGERS, SERVICE_ROLE, current_org, service_required, user_required
 from webapp.extensions import db
-from webapp.services import drift, field_metrics
+from webapp.services import drift, exports, field_metrics
 from webapp.settings import get_settings
 
 blp = Blueprint("field", __name__, url_prefix="/ml", description="Deployed models in the field, and drift")
@@ -68,6 +71,20 @@ class DriftEventById(MethodView):
     def get(self, event_id: int) -> Any:
         """Get a drift event."""
         return drift.get(db.session, current_org().id, event_id)
+
+
+@blp.route("/drift-checks")
+class DriftChecks(MethodView):
+    @user_required(MANAGERS)
+    @blp.arguments(DriftCheckCreateSchema)
+    @blp.response(202, DriftCheckSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, body: dict[str, Any]) -> Any:
+        """Check a deployed export for drift now, without waiting for the schedule (a drift-check run)."""
+        export = exports.get(db.session, current_org().id, body["export_id"])
+        flow_run_id = orchestration.start("drift_check", {"export_id": export.id})
+        return {"export_id": export.id, "flow_run_id": flow_run_id}
 
 
 @blp.route("/drift-targets")

@@ -140,3 +140,12 @@ class DriftTargetSchema(ma.Schema):
     organization_id = ma.fields.Integer()
     project_id = ma.fields.Integer()
     export_id = ma.fields.Integer()
+
+
+class DriftCheckCreateSchema(ma.Schema):
+    export_id = ma.fields.Integer(required=True, metadata={"description": "A deployed export"})
+
+
+class DriftCheckSchema(ma.Schema):
+    export_id = ma.fields.Integer()
+    flow_run_id = ma.fields.String(metadata={"description": "The drift-check run (the Prefect UI shows it)"})

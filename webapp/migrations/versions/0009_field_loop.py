@@ -136,6 +136,7 @@ def upgrade() -> None:
     op.add_column("projects", sa.Column("sampling", sa.JSON(), nullable=True))
     op.add_column("projects", sa.Column("sampling_boost", sa.JSON(), nullable=True))
     op.add_column("export_jobs", sa.Column("reference", sa.JSON(), nullable=True))
+    op.add_column("export_jobs", sa.Column("drift_check", sa.JSON(), nullable=True))
     op.add_column("devices", sa.Column("running_export_id", sa.Integer(), nullable=True))
     op.add_column("devices", sa.Column("model_error", sa.String(500), nullable=True))
     op.add_column("device_checkins", sa.Column("running_export_id", sa.Integer(), nullable=True))
@@ -148,6 +149,7 @@ def downgrade() -> None:
         ("device_checkins", "running_export_id"),
         ("devices", "model_error"),
         ("devices", "running_export_id"),
+        ("export_jobs", "drift_check"),
         ("export_jobs", "reference"),
         ("projects", "sampling_boost"),
         ("projects", "sampling"),

@@ -1,0 +1,207 @@
+"""The demo's second act: the field loop. The classifier the first phase deployed goes out to cameras;
+they report what it predicts and upload, under the project's sampling policy, the frames worth
+labelling. Then the cameras' world changes (the lighting inverts: dark digits on a pale, uneven
+ground), the drift check sees the field leave the model's reference, the sampling rises, the changed
+frames come in pre-labelled, annotators correct them, and a new version trains that beats the old
+model on changed frames no camera ever uploaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from PIL import Image as PILImage
+
+from clients.demo.api import POLL_S, DemoError
+from clients.demo.base import Phase
+from clients.demo.classification import digit_pngs
+from clients.device import DeviceClient
+
+CAMERAS = 2
+# Upload the frames the model is unsure of, at most 60 per predicted digit per camera and day.
+POLICY = {
+    "score_band": {"low": 0.0, "high": 0.7},
+    "class_quotas": {"*": 60},
+    "random_rate": 0.0,
+    "daily_budget": 600,
+}
+DRIFT_CHECK_TIMEOUT_S = 300
+
+
+def changed_lighting(png: bytes, seed: int) -> bytes:
+    """The same digit as the changed world shows it: inverted, lower contrast, lit unevenly."""
+    rng = np.random.default_rng(seed)
+    gray = np.asarray(PILImage.open(io.BytesIO(png)).convert("L"), np.float32)
+    ramp = np.linspace(0, 1, gray.shape[1], dtype=np.float32)[None, :] * rng.uniform(20, 60)
+    out = 235 - gray * 0.75 - ramp + rng.normal(0, 6, gray.shape)
+    buf = io.BytesIO()
+    PILImage.fromarray(out.clip(0, 255).astype(np.uint8)).convert("RGB").save(buf, "PNG")
+    return buf.getvalue()
+
+
+class FieldPhase(Phase):
+    """The field loop on the first phase's project, model and export (read from the summary's facts)."""
+
+    def run(self) -> None:
+        facts = self.summary.facts
+        o = self.options
+        project_id, export_id = facts["project_id"], facts["export_id"]
+        data = digit_pngs(o.images)
+        rng = np.random.default_rng(1)
+        order = rng.permutation(len(data))
+        held_back = int(len(data) * 0.15)
+        # Changed frames no camera uploads: what the old and the new model are judged on.
+        judged = [(changed_lighting(data[i][0], int(i)), data[i][1]) for i in order[:held_back]]
+        field = [data[i] for i in order[held_back:]]
+        normal = field[: len(field) // 4]
+        changed = [(changed_lighting(png, 10_000 + n), label) for n, (png, label) in enumerate(field)]
+        truth = {hashlib.sha256(png).hexdigest(): label for png, label in changed}
+
+        with self.step("field: cameras and sampling policy"):
+            self.api.call("PATCH", f"/data/projects/{project_id}", json={"sampling": POLICY})
+            cameras = self.cameras(project_id)
+        reported: dict[str, int] = {}
+        uploaded: list[dict[str, Any]] = []
+
+        with self.step("field: cameras run the model"), self.progress() as bar:
+            task = bar.add_task("cameras predict, report, upload what is uncertain", total=len(normal))
+            for n, camera in enumerate(cameras):
+                part = normal[n :: len(cameras)]
+                seen = camera.observe([png for png, _ in part])
+                self._count(reported, uploaded, seen, "before")
+                bar.advance(task, len(part))
+        before = self.field_metrics(export_id)
+        facts["field: predictions reported (before the change)"] = before["total_predictions"]
+        facts["field: low-confidence share (before)"] = before["summary"]["low_confidence_share"]
+        facts["field: low-confidence share on the reference"] = (before["reference"] or {}).get(
+            "low_confidence_share"
+        )
+
+        first = changed[: len(changed) // 2]
+        with self.step("field: the world changes"), self.progress() as bar:
+            task = bar.add_task("cameras see the changed world", total=len(first))
+            for n, camera in enumerate(cameras):
+                part = first[n :: len(cameras)]
+                seen = camera.observe([png for png, _ in part])
+                self._count(reported, uploaded, seen, "changed")
+                bar.advance(task, len(part))
+        after = self.field_metrics(export_id)
+        facts["field: low-confidence share (after the change)"] = after["summary"]["low_confidence_share"]
+
+        with self.step("field: drift check"):
+            check = self.drift_check(export_id)
+        facts["field: drift check"] = {
+            key: round(check[key], 3) if isinstance(check.get(key), float) else check.get(key)
+            for key in ("verdict", "class_psi", "confidence_psi", "threshold", "predictions")
+        }
+        if check["verdict"] != "drift":
+            raise DemoError(f"the drift check did not see the change: {check}")
+        events = self.api.call("GET", "/ml/drift-events", params={"export_id": export_id})
+        boost = events[0]["sampling_boost"] if events else None
+        facts["field: sampling raised after drift"] = boost
+
+        rest = changed[len(changed) // 2 :]
+        with self.step("field: cameras sample the changed world"), self.progress() as bar:
+            task = bar.add_task("cameras upload at the raised rate", total=len(rest))
+            for n, camera in enumerate(cameras):
+                config = camera.checkin(battery_pct=80)
+                if not (config.get("sampling") or {}).get("boost"):
+                    raise DemoError("a camera's check-in does not carry the raised sampling")
+                part = rest[n :: len(cameras)]
+                seen = camera.observe([png for png, _ in part])
+                self._count(reported, uploaded, seen, "boosted")
+                bar.advance(task, len(part))
+        facts["field: frames uploaded by the policy, by reason"] = reported
+
+        changed_images = [image for image in uploaded if image["sha256"] in truth and not image["duplicate"]]
+        with self.step("field: annotators correct the pre-labels"), self.progress() as bar:
+            task = bar.add_task("annotators label the active-learning batch", total=len(changed_images))
+            corrected = 0
+            for image in changed_images:
+                label = truth[image["sha256"]]
+                current = self.api.call("GET", f"/data/images/{image['id']}")
+                if current["label"] != label:
+                    corrected += 1
+                self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "label": label})
+                bar.advance(task)
+        batch = (
+            self.api.call("GET", f"/data/batches/{changed_images[0]['batch_id']}") if changed_images else {}
+        )
+        facts["field: active-learning batch"] = f"{batch.get('name')} ({batch.get('image_count')} frames)"
+        facts["field: pre-labels the annotators corrected"] = f"{corrected} of {len(changed_images)}"
+
+        body = {"project_id": project_id, "image_size": o.image_size, "seed": 0}
+        dataset = self.cut_version("field: dataset version", body)
+        facts["field: dataset version"] = (
+            f"v{dataset['version']} ({sum(dataset['counts']['splits'].values())} images)"
+        )
+        job = self.train("field: training", dataset["id"], {"epochs": o.epochs})
+        export = self.export("field: ONNX export", {"model_id": job["model_id"], "precision": o.precision})
+
+        with self.step("field: old and new model on changed frames"):
+            old = self.accuracy(project_id, judged, export_id)
+            self.api.call("PATCH", f"/data/projects/{project_id}", json={"deployed_export_id": export["id"]})
+            new = self.accuracy(project_id, judged, export["id"])
+        facts["field: changed frames judged (never uploaded)"] = len(judged)
+        facts["field: old model accuracy on changed frames"] = old
+        facts["field: new model accuracy on changed frames"] = new
+        facts["field: new export"] = export["id"]
+        if new <= old:
+            raise DemoError(f"the new model ({new:.3f}) does not beat the old ({old:.3f}) on changed frames")
+
+    def cameras(self, project_id: int, count: int = CAMERAS) -> list[DeviceClient]:
+        """Cameras provisioned into the project, each holding (and saying it runs) the project's model."""
+        run = uuid.uuid4().hex[:6]
+        token = self.api.call(
+            "POST",
+            "/provisioning-tokens",
+            json={"name": f"field {run}", "max_uses": count, "project_id": project_id, "expires_in_hours": 1},
+        )["token"]
+        cameras = []
+        for i in range(count):
+            camera = DeviceClient.provision(self.api.base, token, f"field-{run}-{i}", f"field camera {i}")
+            camera.model_dir = self.work_dir / f"field-camera-{i}"
+            camera.checkin(battery_pct=100)
+            if camera.fetch_model() is None:
+                raise DemoError("the field cameras were given no model")
+            camera.checkin(battery_pct=99)  # says which export it now runs
+            cameras.append(camera)
+        return cameras
+
+    def _count(self, reasons: dict[str, int], uploaded: list[dict[str, Any]], seen: Any, stage: str) -> None:
+        for reason, n in seen.reasons.items():
+            key = f"{stage}: {reason}"
+            reasons[key] = reasons.get(key, 0) + n
+        uploaded.extend(seen.uploaded)
+
+    def field_metrics(self, export_id: int) -> dict[str, Any]:
+        return dict(
+            self.api.call("GET", f"/ml/export-jobs/{export_id}/field-metrics", params={"bucket": "hour"})
+        )
+
+    def drift_check(self, export_id: int) -> dict[str, Any]:
+        """Ask for a drift check now and wait for its outcome on the export."""
+        asked = datetime.now(UTC)
+        self.api.call("POST", "/ml/drift-checks", json={"export_id": export_id})
+        deadline = time.monotonic() + DRIFT_CHECK_TIMEOUT_S
+        while time.monotonic() < deadline:
+            check = self.api.call("GET", f"/ml/export-jobs/{export_id}").get("drift_check")
+            if check and datetime.fromisoformat(check["at"]) >= asked.replace(microsecond=0):
+                return dict(check)
+            time.sleep(POLL_S)
+        raise DemoError(f"no drift check of export {export_id} within {DRIFT_CHECK_TIMEOUT_S} s")
+
+    def accuracy(self, project_id: int, judged: list[tuple[bytes, str]], export_id: int) -> float:
+        """A fresh camera's accuracy on the judged frames with the project's model, which must be
+        ``export_id``."""
+        camera = self.cameras(project_id, 1)[0]
+        if camera.model_info is None or camera.model_info["export_id"] != export_id:
+            raise DemoError(f"the project's cameras do not run export {export_id}")
+        predicted = camera.predict([png for png, _ in judged])
+        return float(np.mean([p == label for p, (_, label) in zip(predicted, judged, strict=True)]))
