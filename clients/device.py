@@ -150,12 +150,12 @@ class DeviceClient:
                 guess = {"detections": [_box(d, frame) for d in found[i]]}
             else:
                 guess = {"label": label, "score": score}
-            predictions.append(
-                {"export_id": export_id, "captured_at": at, "latency_ms": latency_ms, "image_sha256": sha256}
-                | guess
-            )
+            reported = {"export_id": export_id, "captured_at": at, "latency_ms": latency_ms} | guess
+            predictions.append(reported)
             decision = self.sampler.decide(label, score)
             if decision.upload:
+                # Only an uploaded frame is named: the platform links its prediction to the image.
+                reported["image_sha256"] = sha256
                 image = self.upload(
                     frame,
                     f"frame-{sha256[:12]}.png",

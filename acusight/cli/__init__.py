@@ -60,6 +60,7 @@ for command in (
     serve.worker,
     serve.up,
     maintenance.checkins,
+    maintenance.field,
     maintenance.reap,
     maintenance.fsck,
     demo.demo,

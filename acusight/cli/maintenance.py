@@ -1,4 +1,5 @@
-"""Upkeep meant for cron or a side process: pruning check-ins, reaping dead jobs, checking storage."""
+"""Upkeep meant for cron or a side process: pruning check-ins and field figures, reaping dead jobs,
+checking storage."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 
 from acusight.cli._datadir import DataDir, data_dir_option, platform
 from webapp.extensions import db
-from webapp.settings import get_settings
+from webapp.settings import Settings, get_settings
 from webapp.unit_of_work import unit_of_work
 
 
@@ -32,6 +33,38 @@ def checkins_prune(data_dir: DataDir) -> None:
         click.echo(f"removed {removed} check-ins older than {days} days")
 
 
+@click.group()
+def field() -> None:
+    """What devices report of their models in the field."""
+
+
+@field.command("prune")
+@data_dir_option
+def field_prune(data_dir: DataDir) -> None:
+    """Delete field sums past ACUSIGHT_FIELD_RETENTION_DAYS (hours) and ACUSIGHT_FIELD_MINUTE_RETENTION_DAYS
+    (minutes, samples, counted batch ids); `acusight reap --every` also does it hourly."""
+    with platform(data_dir, writes=True) as app:
+        removed = _prune_field(get_settings(app))
+        click.echo(f"removed {removed} rows of field figures past their retention")
+
+
+def _prune_field(settings: Settings) -> int:
+    from datetime import timedelta
+
+    from webapp.services import field_metrics
+
+    with unit_of_work(db.session):
+        return field_metrics.prune(
+            db.session,
+            retention=timedelta(days=settings.field_retention_days),
+            minute_retention=timedelta(days=settings.field_minute_retention_days),
+        )
+
+
+# How often `acusight reap --every` also prunes the field figures.
+FIELD_PRUNE_EVERY_S = 3600
+
+
 @click.command()
 @click.option(
     "--every",
@@ -49,7 +82,11 @@ def reap(every: int | None, data_dir: DataDir) -> None:
 
     with platform(data_dir, writes=True) as app:
         settings = get_settings(app)
+        pruned_at = 0.0
         while True:
+            if time.monotonic() - pruned_at >= FIELD_PRUNE_EVERY_S:
+                _prune_field(settings)
+                pruned_at = time.monotonic()
             if settings.zombie_after_s:
                 orchestration.ensure_zombie_detection(settings.zombie_after_s)
             with unit_of_work(db.session):  # each pass one unit of work

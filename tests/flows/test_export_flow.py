@@ -187,6 +187,41 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     assert device.fetch_model() == path
     assert downloads == [200, 304]
 
+    # The field: the export's reference is its own predictions on the held-out split; the device says
+    # it runs it, reports what it predicts, and a world of only dark frames is drift the flow records.
+    reference = fp32["reference"]
+    assert reference["predictions"] == dataset["counts"]["splits"]["test"]
+    assert sum(reference["class_counts"].values()) == sum(reference["confidence_histogram"])
+    device.checkin()
+    listed = client.get(f"/api/devices/{provisioned['device']['id']}", headers=admin_headers).get_json()
+    assert listed["data"]["running_export_id"] == fp32["id"]
+    rng_field = np.random.default_rng(99)
+    dark = [png_bytes(tiny_image(0, rng_field)) for _ in range(240)]
+    observed = device.observe(dark)
+    assert observed.reported == 240 and observed.uploaded == []  # no sampling policy yet
+    field = client.get(f"/api/ml/export-jobs/{fp32['id']}/field-metrics", headers=admin_headers).get_json()
+    assert field["data"]["total_predictions"] == 240 and field["data"]["reference"]["predictions"] > 0
+    resp = client.post("/api/ml/drift-checks", json={"export_id": fp32["id"]}, headers=admin_headers)
+    assert resp.status_code == 202, resp.get_json()
+
+    def checked() -> dict[str, Any] | None:
+        job = client.get(f"/api/ml/export-jobs/{fp32['id']}", headers=admin_headers).get_json()["data"]
+        return job["drift_check"]
+
+    check = wait_until(checked, 120, "the drift check", interval=0.5)
+    assert check["verdict"] == "drift" and check["class_psi"] > check["threshold"], check
+    [event] = client.get(
+        "/api/ml/drift-events", query_string={"export_id": fp32["id"]}, headers=admin_headers
+    ).get_json()["data"]
+    assert event["class_psi"] == pytest.approx(check["class_psi"]) and event["sampling_boost"]
+    # The raised sampling reaches the device, though the project set no policy: it now uploads some of
+    # what it sees, each frame pre-labelled with its prediction.
+    assert device.checkin()["sampling"]["random_rate"] == event["sampling_boost"]["random_rate"]
+    sampled = device.observe([png_bytes(tiny_image(1, np.random.default_rng(7 + i))) for i in range(40)])
+    assert sampled.uploaded and set(sampled.reasons) == {"random"}
+    image = client.get(f"/api/data/images/{sampled.uploaded[0]['id']}", headers=admin_headers).get_json()
+    assert image["data"]["annotation"]["source"] == "model"
+
     # Images the model never saw: the device's classes equal the PyTorch model's argmax.
     rng = np.random.default_rng(12345)
     fresh = [png_bytes(tiny_image(i % 3, rng, size=32)) for i in range(12)]

@@ -115,6 +115,7 @@ def test_reports_are_counted_once_and_summed_per_bucket(
 
     data = metrics(client, admin_headers, export_id, bucket="minute")
     assert data["total_predictions"] == 4 and data["devices_reporting"] == 1
+    assert data["from"] < data["to"] and data["bucket"] == "minute"
     assert [b["predictions"] for b in data["buckets"]] == [3, 1]
     first_bucket = data["buckets"][0]
     assert first_bucket["start"].startswith(minute.strftime("%Y-%m-%dT%H:%M"))

@@ -124,8 +124,8 @@ def metrics(
         "export_id": job.id,
         "project_id": job.project_id,
         "task": (job.signature or {}).get("task", "classification"),
-        "from": start,
-        "to": end,
+        "start": start,  # shown as from and to
+        "end": end,
         "bucket": bucket,
         "device_id": device_id,
         "low_confidence_threshold": threshold,
