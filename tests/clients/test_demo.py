@@ -82,10 +82,25 @@ def test_small_demo(tmp_path: Path) -> None:
     assert facts["detection: export"]["parity (frames whose detections match PyTorch's)"] == 1.0
     assert facts["detection: camera mAP@0.5 on unseen frames"] >= DETECTION_FLOOR
     assert facts["detection: test mAP@0.5"] >= DETECTION_FLOOR
+    # The field act: the cameras' world changes, the drift check sees it, the raised sampling brings the
+    # changed frames in, and the model trained on them beats the old one on changed frames never uploaded.
+    assert facts["field: drift check"]["verdict"] == "drift"
+    assert facts["field: sampling raised after drift"]["random_rate"] == 0.5
+    reasons = facts["field: frames uploaded by the policy, by reason"]
+    assert reasons.get("boosted: random", 0) > 0 and reasons.get("changed: uncertain", 0) > 0
+    assert (
+        facts["field: low-confidence share (after the change)"]
+        > facts["field: low-confidence share (before)"]
+    )
+    old, new = (
+        facts["field: old model accuracy on changed frames"],
+        facts["field: new model accuracy on changed frames"],
+    )
+    assert new > old and new >= 0.6, (old, new)
 
     # A second run on the same data dir works: the images are recognised as already stored.
     argv[argv.index("--small")] = "--images=100"
-    argv += ["--epochs", "1", "--devices", "1", "--no-detection"]
+    argv += ["--epochs", "1", "--devices", "1", "--no-detection", "--no-field"]
     again = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1200)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     facts = json.loads(summary_path.read_text())["facts"]
@@ -101,7 +116,7 @@ def test_small_demo_through_label_studio(tmp_path: Path, label_studio: LabelStud
     )
     # Learning is the first test's to prove; here a short run whose labels all go through Label Studio.
     argv[argv.index("--small")] = "--images=300"
-    argv += ["--epochs", "3", "--no-detection", "--label-studio", label_studio.env.url]
+    argv += ["--epochs", "3", "--no-detection", "--no-field", "--label-studio", label_studio.env.url]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = json.loads(summary_path.read_text())

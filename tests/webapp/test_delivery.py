@@ -85,6 +85,7 @@ def test_project_assignment_reaches_its_devices(
         "sha256": hashlib.sha256(ONNX).hexdigest(),
         "size": len(ONNX),
         "download_url": "/api/device/model/download",
+        "sampling": None,
         "exported_at": export["finished_at"],
     }
     assert checkin_model(client, fleet["key"]) == seen

@@ -39,6 +39,7 @@ from webapp.models import (
     DatasetVersion,
     Device,
     DomainRule,
+    DriftEvent,
     ExportJob,
     Image,
     Invitation,
@@ -57,6 +58,7 @@ from webapp.services import (
     annotations,
     datasets,
     devices,
+    drift,
     exports,
     projects,
     provisioning,
@@ -143,6 +145,7 @@ class Org:
     export_done: int = 0
     export_running: int = 0
     schedule: int = 0
+    drift_event: int = 0
     invitation: int = 0
     rule: int = 0
 
@@ -437,6 +440,15 @@ class World:
                 interval_seconds=3600,
                 min_new_annotations=10**6,
             ).id
+            window = {"window_from": utcnow() - timedelta(hours=1), "window_to": utcnow()}
+            event = {
+                "export_id": org.export_done,
+                "predictions": 500,
+                "class_psi": 0.4,
+                "confidence_psi": 0.1,
+            }
+            event |= {"threshold": 0.25, "figures": {}} | window
+            org.drift_event = drift.record(s, org.id, event, boost_rate=0.5, boost_for=timedelta(hours=1)).id
             admin = s.get(User, org.users["admin"])
             org.invitation = accounts.invite(s, org.id, f"invitee@{org.key}.iso.test", "viewer", admin, 7).id
             org.rule = accounts.add_domain_rule(s, f"{org.key}.iso.test", org.name, "viewer").id
@@ -563,6 +575,24 @@ OPS: dict[str, Op] = {
     "GET /api/device/self": Op(lambda w, o, c: Call("/api/device/self")),
     "POST /api/device/checkin": Op(lambda w, o, c: Call("/api/device/checkin", json={})),
     "GET /api/device/model": Op(lambda w, o, c: Call("/api/device/model")),
+    "POST /api/device/inferences": Op(
+        lambda w, o, c: Call(
+            "/api/device/inferences",
+            json={
+                "batch_id": f"batch-{w.serial()}",
+                "predictions": [
+                    {
+                        "export_id": o.export_done,
+                        "captured_at": utcnow().isoformat(),
+                        "latency_ms": 4.5,
+                        "label": "cat",
+                        "score": 0.9,
+                    }
+                ],
+            },
+            ok=(201,),
+        )
+    ),
     "GET /api/device/model/download": Op(lambda w, o, c: Call("/api/device/model/download")),
     "POST /api/device/images/upload": Op(
         lambda w, o, c: Call(
@@ -682,6 +712,31 @@ OPS: dict[str, Op] = {
     "GET /api/ml/export-jobs/{job_id}/download": Op(
         lambda w, o, c: Call(f"/api/ml/export-jobs/{o.export_done}/download")
     ),
+    "GET /api/ml/export-jobs/{job_id}/field-metrics": Op(
+        lambda w, o, c: Call(f"/api/ml/export-jobs/{o.export_done}/field-metrics")
+    ),
+    "GET /api/ml/drift-events": Op(lambda w, o, c: Call("/api/ml/drift-events")),
+    "POST /api/ml/drift-events": Op(
+        lambda w, o, c: Call(
+            "/api/ml/drift-events",
+            json={
+                "export_id": o.export_done,
+                "window_from": (utcnow() - timedelta(hours=1)).isoformat(),
+                "window_to": utcnow().isoformat(),
+                "predictions": 300,
+                "class_psi": 0.3,
+                "confidence_psi": 0.3,
+                "threshold": 0.25,
+                "figures": {},
+            },
+            ok=(201,),
+        )
+    ),
+    "GET /api/ml/drift-events/{event_id}": Op(lambda w, o, c: Call(f"/api/ml/drift-events/{o.drift_event}")),
+    "POST /api/ml/drift-checks": Op(
+        lambda w, o, c: Call("/api/ml/drift-checks", json={"export_id": o.export_done}, ok=(202,))
+    ),
+    "GET /api/ml/drift-targets": Op(lambda w, o, c: Call("/api/ml/drift-targets")),
     "GET /api/ml/schedules": Op(lambda w, o, c: Call("/api/ml/schedules")),
     "POST /api/ml/schedules": Op(
         lambda w, o, c: Call(
@@ -1098,6 +1153,7 @@ LISTS: dict[str, type[Any]] = {
     "GET /api/ml/models": ModelVersion,
     "GET /api/ml/export-jobs": ExportJob,
     "GET /api/ml/schedules": TrainingSchedule,
+    "GET /api/ml/drift-events": DriftEvent,
 }
 
 

@@ -313,39 +313,66 @@ def _sums(
     device_id: int, predictions: Iterable[Prediction]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The batch's counts per (export, minute) and (export, hour), as upsert rows, keys in a fixed order
-    (so concurrent batches of one device lock rows in the same order)."""
-    stats: dict[tuple[int, int, datetime], dict[str, Any]] = {}
-    classes: dict[tuple[int, int, datetime, str], int] = {}
+    (so concurrent batches of one device lock rows in the same order).
+
+    Each prediction is counted once, into its minute (an integer floor of its epoch second); the batch's
+    few minutes are then added into their hours. Measured on 500-prediction batches: 1.2 ms instead of
+    3-5 ms when every prediction was floored to both as datetimes (benchmarks/field.py).
+    """
+    minutes: dict[tuple[int, int], list[Any]] = {}
+    minute_classes: dict[tuple[int, int], dict[str, int]] = {}
     for p in predictions:
-        scored = p.scored()
-        for period in (MINUTE, HOUR):
-            key = (p.export_id, period, _floor(p.captured_at, period))
-            row = stats.get(key)
-            if row is None:
-                row = stats[key] = {"predictions": 0, "latency_sum": 0.0}
-                row.update(dict.fromkeys(SCORE_COLUMNS, 0))
-                row.update(dict.fromkeys(LATENCY_COLUMNS, 0))
-            row["predictions"] += 1
-            row["latency_sum"] += p.latency_ms
-            row[LATENCY_COLUMNS[latency_bin(p.latency_ms)]] += 1
-            for label, score in scored:
-                row[SCORE_COLUMNS[score_bin(score)]] += 1
-                classes[(*key, label)] = classes.get((*key, label), 0) + 1
-    stat_rows = [
-        {
-            "export_id": k[0],
-            "period_s": k[1],
-            "start": k[2],
+        at = int(p.captured_at.timestamp())
+        key = (p.export_id, at - at % MINUTE)
+        counts = minutes.get(key)
+        if counts is None:
+            counts = minutes[key] = [0, 0.0, [0] * len(SCORE_COLUMNS), [0] * len(LATENCY_COLUMNS)]
+            minute_classes[key] = {}
+        counts[0] += 1
+        counts[1] += p.latency_ms
+        counts[3][latency_bin(p.latency_ms)] += 1
+        mix = minute_classes[key]
+        for label, score in p.scored():
+            counts[2][score_bin(score)] += 1
+            mix[label] = mix.get(label, 0) + 1
+
+    stats: dict[tuple[int, int, int], list[Any]] = {}
+    classes: dict[tuple[int, int, int, str], int] = {}
+    for (export_id, minute), counts in minutes.items():
+        for period, start in ((MINUTE, minute), (HOUR, minute - minute % HOUR)):
+            total = stats.get((export_id, period, start))
+            if total is None:
+                stats[(export_id, period, start)] = [counts[0], counts[1], list(counts[2]), list(counts[3])]
+            else:
+                total[0] += counts[0]
+                total[1] += counts[1]
+                total[2] = [a + b for a, b in zip(total[2], counts[2], strict=True)]
+                total[3] = [a + b for a, b in zip(total[3], counts[3], strict=True)]
+            for label, n in minute_classes[(export_id, minute)].items():
+                classes[(export_id, period, start, label)] = (
+                    classes.get((export_id, period, start, label), 0) + n
+                )
+
+    def keyed(export_id: int, period: int, start: int) -> dict[str, Any]:
+        at = datetime.fromtimestamp(start, UTC)
+        return {
+            "export_id": export_id,
+            "period_s": period,
+            "start": at,
             "device_id": device_id,
-            "day": k[2].date(),
-            **row,
+            "day": at.date(),
         }
-        for k, row in sorted(stats.items())
+
+    stat_rows = [
+        keyed(*key)
+        | {"predictions": n, "latency_sum": latency}
+        | dict(zip(SCORE_COLUMNS, score_hist, strict=True))
+        | dict(zip(LATENCY_COLUMNS, latency_hist, strict=True))
+        for key, (n, latency, score_hist, latency_hist) in sorted(stats.items())
     ]
     class_rows = [
-        {"export_id": k[0], "period_s": k[1], "start": k[2], "device_id": device_id, "label": k[3]}
-        | {"day": k[2].date(), "count": n}
-        for k, n in sorted(classes.items())
+        keyed(export_id, period, start) | {"label": label, "count": n}
+        for (export_id, period, start, label), n in sorted(classes.items())
     ]
     return stat_rows, class_rows
 

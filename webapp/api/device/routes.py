@@ -53,6 +53,9 @@ class Checkin(MethodView):
     @device_required
     @blp.arguments(CheckinCreateSchema, required=False)
     @blp.response(200, CheckinResponseSchema)
+    @blp.alt_response(
+        404, response="NOT_FOUND", description="running_export_id names no export of the organization"
+    )
     def post(self, health: dict[str, Any]) -> Any:
         """Report health; the answer is the device's configuration (check-in interval, uploads, model)."""
         settings = _settings()
@@ -143,6 +146,9 @@ class ImageUpload(MethodView):
     )
     @blp.response(201, ImageUploadedSchema, description="Stored")
     @blp.alt_response(200, schema=ImageUploadedSchema, description="Already stored: the existing image")
+    @blp.alt_response(
+        404, response="NOT_FOUND", description="The prediction's export is not the organization's"
+    )
     @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
     @blp.alt_response(507, response="INSUFFICIENT_STORAGE")
     def post(self, files: dict[str, Any], form: dict[str, Any]) -> Any:

@@ -113,7 +113,7 @@ class ModelInputSchema(ma.Schema):
     std = ma.fields.List(ma.fields.Float(), metadata={"description": "…and divide by this"})
 
 
-class ScoreBandSchema(ma.Schema):
+class DeviceScoreBandSchema(ma.Schema):
     low = ma.fields.Float()
     high = ma.fields.Float()
 
@@ -128,7 +128,7 @@ class DeviceSamplingSchema(ma.Schema):
 
     enabled = ma.fields.Boolean()
     score_band = ma.fields.Nested(
-        ScoreBandSchema,
+        DeviceScoreBandSchema,
         allow_none=True,
         metadata={"description": "Upload when the top score is in [low, high]"},
     )
