@@ -19,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.client import PlatformClient
 from flows.config import FlowSettings
-from flows.pre_annotations import load_pre_annotator, predict
+from flows.pre_annotations import device_suggestions, load_pre_annotator, predict
 from flows.tasks import failure_hook, retried_task
 
 # What the labeling config and task data call things, and the config's hash: computed once, in pipelines
@@ -276,6 +276,8 @@ def push_to_label_studio(organization_id: int, project_id: int, batch_id: int) -
         annotator = load_pre_annotator(api, project_id, Path(scratch)) if plan["images"] else None
         while images := plan["images"]:
             predictions = predict(annotator, images) if annotator else {}
+            # A frame a camera sampled shows the camera's own prediction instead.
+            predictions |= device_suggestions(images, plan.get("labels") or [])
             tasks = import_images(ls, plan["label_studio_project_id"], images, predictions)
             reported = [_task_record(image, tasks[image["image_id"]]) for image in images]
             counts["tasks"] += record_tasks(api, project_id, reported)

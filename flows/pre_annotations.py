@@ -150,6 +150,48 @@ class PreAnnotator:
         return out
 
 
+def device_suggestions(images: list[dict[str, Any]], allowed: Sequence[str]) -> dict[int, dict[str, Any]]:
+    """image id → a Label Studio prediction made of what the camera's own model predicted, for frames
+    uploaded under the sampling policy (``device_prediction``): the annotators correct what the field
+    model saw, which is what the next version must learn."""
+    out = {}
+    for image in images:
+        guess = image.get("device_prediction")
+        if not guess:
+            continue
+        version = f"device: export {guess.get('export_id')}"
+        if "detections" in guess:
+            result = [
+                {
+                    "from_name": FROM_NAME,
+                    "to_name": IMAGE_KEY,
+                    "type": "rectanglelabels",
+                    "original_width": image["width"],
+                    "original_height": image["height"],
+                    "image_rotation": 0,
+                    "value": {
+                        **{k: round(float(box[k]) * 100, 4) for k in ("x", "y", "width", "height")},
+                        "rotation": 0,
+                        "rectanglelabels": [box["label"]],
+                    },
+                    "score": round(float(box["score"]), 6),
+                }
+                for box in guess["detections"]
+                if box["label"] in allowed
+            ]
+            scores = [float(box["score"]) for box in guess["detections"] if box["label"] in allowed]
+            score = sum(scores) / len(scores) if scores else 0.0
+        elif guess.get("label") in allowed:
+            value = {"choices": [guess["label"]]}
+            result = [{"from_name": FROM_NAME, "to_name": IMAGE_KEY, "type": "choices", "value": value}]
+            score = float(guess.get("score") or 0.0)
+        else:
+            continue
+        if result:
+            out[image["image_id"]] = {"model_version": version, "score": round(score, 6), "result": result}
+    return out
+
+
 @retried_task((5, 15), cache_policy=NO_CACHE)
 def load_pre_annotator(api: PlatformClient, project_id: int, into: Path) -> PreAnnotator | None:
     """The newest model version of the project, ready to predict; None when there is none to use."""

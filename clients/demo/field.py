@@ -24,12 +24,12 @@ from clients.demo.classification import digit_pngs
 from clients.device import DeviceClient
 
 CAMERAS = 2
-# Upload the frames the model is unsure of, at most 60 per predicted digit per camera and day.
+# Upload the frames the model is unsure of, at most 100 per predicted digit per camera and day.
 POLICY = {
     "score_band": {"low": 0.0, "high": 0.7},
-    "class_quotas": {"*": 60},
+    "class_quotas": {"*": 100},
     "random_rate": 0.0,
-    "daily_budget": 600,
+    "daily_budget": 800,
 }
 DRIFT_CHECK_TIMEOUT_S = 300
 

@@ -12,7 +12,13 @@ import pytest
 import torch
 from PIL import Image
 
-from flows.pre_annotations import BOX_IOU_THRESHOLD, BOX_SCORE_THRESHOLD, MAX_SUGGESTED_BOXES, PreAnnotator
+from flows.pre_annotations import (
+    BOX_IOU_THRESHOLD,
+    BOX_SCORE_THRESHOLD,
+    MAX_SUGGESTED_BOXES,
+    PreAnnotator,
+    device_suggestions,
+)
 from pipelines.detection.boxes import predict
 from pipelines.detection.model import Detector, DetectorConfig, save_detector
 from pipelines.frames import LETTERBOX, decode_frame, frame_boxes, frame_layout
@@ -93,3 +99,47 @@ def test_labels_the_project_dropped_are_not_suggested(checkpoint: Path) -> None:
     suggested = annotator.predictions([(1, jpeg(96, 72, 0)), (2, jpeg(50, 90, 1))])
     labels = {r["value"]["rectanglelabels"][0] for p in suggested.values() for r in p["result"]}
     assert labels <= {"car"}
+
+
+def test_frames_a_camera_sampled_suggest_the_cameras_own_prediction() -> None:
+    images = [
+        {
+            "image_id": 1,
+            "width": 200,
+            "height": 100,
+            "device_prediction": {"export_id": 4, "label": "car", "score": 0.41},
+        },
+        {"image_id": 2, "width": 200, "height": 100, "device_prediction": None},
+        {
+            "image_id": 3,
+            "width": 200,
+            "height": 100,
+            "device_prediction": {"export_id": 4, "label": "tram", "score": 0.5},
+        },
+        {
+            "image_id": 4,
+            "width": 200,
+            "height": 100,
+            "device_prediction": {
+                "export_id": 5,
+                "detections": [
+                    {"label": "person", "score": 0.6, "x": 0.1, "y": 0.2, "width": 0.25, "height": 0.5},
+                    {"label": "tram", "score": 0.9, "x": 0.5, "y": 0.5, "width": 0.1, "height": 0.1},
+                ],
+            },
+        },
+    ]
+    found = device_suggestions(images, LABELS)
+    assert set(found) == {1, 4}  # none for a frame not sampled, none for a label the project dropped
+    assert found[1]["model_version"] == "device: export 4" and found[1]["score"] == 0.41
+    assert found[1]["result"][0]["value"] == {"choices": ["car"]}
+    [box] = found[4]["result"]
+    assert box["value"] == {
+        "x": 10.0,
+        "y": 20.0,
+        "width": 25.0,
+        "height": 50.0,
+        "rotation": 0,
+        "rectanglelabels": ["person"],
+    }
+    assert (box["original_width"], box["original_height"], found[4]["score"]) == (200, 100, 0.6)

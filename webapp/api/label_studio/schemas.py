@@ -125,11 +125,16 @@ class PendingImageSchema(ma.Schema):
     url_expires_at = ma.fields.DateTime()
     width = ma.fields.Integer()
     height = ma.fields.Integer()
+    device_prediction = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "What the camera's model predicted, for a frame sampled by the policy"},
+    )
 
 
 class PendingSchema(ma.Schema):
     project_id = ma.fields.Integer()
     label_studio_project_id = ma.fields.Integer()
+    labels = ma.fields.List(ma.fields.String(), metadata={"description": "The project's labels"})
     images = ma.fields.List(ma.fields.Nested(PendingImageSchema))
 
 

@@ -13,7 +13,7 @@ from webapp import orchestration
 from webapp.errors import Conflict, ValidationError
 from webapp.integrations.label_studio.links import find_link, get_link
 from webapp.integrations.label_studio.signing import signed_image_url, url_ttl
-from webapp.models import Batch, Image, LabelStudioTask, utcnow
+from webapp.models import Batch, Image, LabelStudioTask, Project, utcnow
 from webapp.services import batches
 
 # Images annotators should not see: rejected ones are neither pushed nor waited for.
@@ -54,9 +54,11 @@ def pending_images(
         .limit(limit)
     ).all()
     expires_at = utcnow() + url_ttl()
+    project = session.get(Project, link.project_id)
     return {
         "project_id": link.project_id,
         "label_studio_project_id": link.ls_project_id,
+        "labels": list(project.labels) if project else [],
         "images": [
             {
                 "image_id": image.id,
@@ -64,6 +66,8 @@ def pending_images(
                 "url_expires_at": expires_at,
                 "width": image.width,
                 "height": image.height,
+                # What the camera's model predicted, for a frame it uploaded under the sampling policy.
+                "device_prediction": ((image.meta or {}).get("sampling") or {}).get("prediction"),
             }
             for image in rows
         ],
