@@ -159,3 +159,18 @@ def test_a_detector_from_boxes_to_the_device(
         matched = match_detections(ours, expected)
         # Within 1e-3 of the model input, which the letterbox stretches by up to SIZE / 36 in the frame.
         assert matched is not None and matched[0] <= 2e-3, (ours, expected)
+
+    # The field: the export's reference counts the detections it kept on the held-out split, and the
+    # camera's reports of the same frames count each detection, its boxes in fractions of the frame.
+    reference = export["reference"]
+    assert reference["predictions"] == export["parity"]["num_images"]
+    assert sum(reference["class_counts"].values()) == export["parity"]["num_detections"]["onnx"]
+    device.checkin()
+    observed = device.observe(held_out)
+    assert observed.reported == len(held_out)
+    field = client.get(f"/api/ml/export-jobs/{export['id']}/field-metrics", headers=admin_headers).get_json()[
+        "data"
+    ]
+    assert field["task"] == "detection" and field["total_predictions"] == len(held_out)
+    assert field["summary"]["scores"] == sum(len(d) for d in found)
+    assert set(field["summary"]["class_counts"]) <= set(LABELS)

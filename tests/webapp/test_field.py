@@ -432,3 +432,21 @@ def test_drift_events_raise_sampling_and_are_listed(
     rival = bearer(make_user(org="Rival"))
     assert client.get("/api/ml/drift-events", headers=rival).get_json()["data"] == []
     assert_error(client.get(f"/api/ml/drift-events/{event['id']}", headers=rival), 404, "NOT_FOUND")
+
+
+def test_late_reports_of_the_export_a_device_ran_before_a_switch_are_taken(
+    client: FlaskClient, admin_headers: dict[str, str], deployed: dict[str, Any], service: Any
+) -> None:
+    key, old = deployed["key"], deployed["export"]["id"]
+    assert report(client, key, [prediction(old)]).status_code == 201
+    new = make_export(client, admin_headers, service, deployed["model"]["id"])
+    resp = client.patch(
+        f"/api/data/projects/{deployed['project_id']}",
+        json={"deployed_export_id": new["id"]},
+        headers=admin_headers,
+    )
+    assert resp.status_code == 200
+    # Frames the old model saw before the switch, sent after it: still counted, to the old export.
+    assert report(client, key, [prediction(old), prediction(new["id"])]).status_code == 201
+    assert metrics(client, admin_headers, old)["total_predictions"] == 2
+    assert metrics(client, admin_headers, new["id"])["total_predictions"] == 1

@@ -247,7 +247,8 @@ def _check_device_runs(
                 exists().where(
                     field_stats.c.export_id == export_id,
                     field_stats.c.period_s == HOUR,
-                    field_stats.c.start >= _floor(now - timedelta(days=1), HOUR),
+                    # The hour row of a report a day old starts up to an hour earlier.
+                    field_stats.c.start >= now - timedelta(hours=25),
                     field_stats.c.device_id == device_id,
                 )
             )
@@ -302,11 +303,6 @@ def _check(
         raise ValidationError(
             "captured_at is too old", f"{where}: field figures are kept {retention.days} days"
         )
-
-
-def _floor(at: datetime, period_s: int) -> datetime:
-    at = at.astimezone(UTC)
-    return datetime.fromtimestamp(int(at.timestamp()) // period_s * period_s, UTC)
 
 
 def _sums(
