@@ -339,6 +339,13 @@ def test_frames_sampled_by_devices_land_prelabelled_in_the_active_learning_batch
     notes = client.get("/api/data/annotations", query_string={"image_id": image["id"]}, headers=admin_headers)
     [annotation] = notes.get_json()["data"]
     assert annotation["source"] == "model" and annotation["label"] == "dog"
+    # A report naming the frame links what the camera saw to the image.
+    linked = prediction(export_id, image_sha256=image["sha256"], label="dog", score=0.51)
+    assert report(client, key, [linked]).status_code == 201
+    seen = client.get(f"/api/data/images/{image['id']}/field-predictions", headers=admin_headers).get_json()
+    [field_prediction] = seen["data"]
+    assert field_prediction["prediction"] == {"label": "dog", "score": 0.51}
+    assert field_prediction["export_id"] == export_id and field_prediction["latency_ms"] == 12.0
     # The same frame again: the same image, no second pre-label.
     assert _upload(client, key, 901, prediction=json.dumps(guess)).status_code == 200
     notes = client.get("/api/data/annotations", query_string={"image_id": image["id"]}, headers=admin_headers)

@@ -631,6 +631,9 @@ OPS: dict[str, Op] = {
     ),
     "GET /api/data/images": Op(lambda w, o, c: Call("/api/data/images")),
     "GET /api/data/images/{image_id}": Op(lambda w, o, c: Call(f"/api/data/images/{o.images[0]['id']}")),
+    "GET /api/data/images/{image_id}/field-predictions": Op(
+        lambda w, o, c: Call(f"/api/data/images/{o.images[0]['id']}/field-predictions")
+    ),
     "PATCH /api/data/images/{image_id}": Op(
         lambda w, o, c: Call(f"/api/data/images/{o.images[0]['id']}", json={"notes": "sharp"})
     ),

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import and_, exists, insert, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from webapp.models import (
     MINUTE,
     Device,
     ExportJob,
+    Image,
     InferenceBatch,
     InferenceSample,
     ModelVersion,
@@ -39,6 +40,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.models.field import COUNTED_COLUMNS, LATENCY_COLUMNS, SCORE_COLUMNS
+from webapp.services.common import get_in_org
 
 MAX_PREDICTIONS = 1000
 MAX_DETECTIONS = 300
@@ -402,16 +404,17 @@ def _upsert(dialect: Any, table: Any, counted: tuple[str, ...]) -> Any:
     )
 
 
-def linked_prediction(session: Session, organization_id: int, sha256: str) -> dict[str, Any] | None:
-    """The latest reported prediction naming this frame, with its export; None when none does."""
-    row = session.execute(
-        select(InferenceSample.export_id, InferenceSample.prediction, InferenceSample.captured_at)
-        .where(
-            and_(InferenceSample.organization_id == organization_id, InferenceSample.image_sha256 == sha256)
+def of_image(session: Session, organization_id: int, image_id: int, limit: int = 50) -> list[InferenceSample]:
+    """What devices' models reported for this frame (predictions naming its sha256), newest first."""
+    image = get_in_org(session, Image, organization_id, image_id)
+    return list(
+        session.scalars(
+            select(InferenceSample)
+            .where(
+                InferenceSample.organization_id == organization_id,
+                InferenceSample.image_sha256 == image.sha256,
+            )
+            .order_by(InferenceSample.id.desc())
+            .limit(limit)
         )
-        .order_by(InferenceSample.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return {"export_id": row.export_id, "captured_at": row.captured_at, **row.prediction}
+    )

@@ -5,10 +5,15 @@ from typing import Any
 from flask.views import MethodView
 
 from webapp.api.envelope import Blueprint
-from webapp.api.images.schemas import ImageQueryArgsSchema, ImageSchema, ImageUpdateSchema
+from webapp.api.images.schemas import (
+    FieldPredictionSchema,
+    ImageQueryArgsSchema,
+    ImageSchema,
+    ImageUpdateSchema,
+)
 from webapp.auth import ANY_ROLE, MANAGERS, SERVICE_ROLE, current_org, user_required
 from webapp.extensions import db
-from webapp.services import images
+from webapp.services import images, inferences
 
 blp = Blueprint("images", __name__, url_prefix="/data/images", description="Images and their curation")
 
@@ -40,3 +45,12 @@ class ImageById(MethodView):
     def patch(self, changes: dict[str, Any], image_id: int) -> Any:
         """Accept or reject an image, tag it, or add notes."""
         return images.update(db.session, current_org().id, image_id, changes)
+
+
+@blp.route("/<int:image_id>/field-predictions")
+class ImageFieldPredictions(MethodView):
+    @user_required(READERS)
+    @blp.response(200, FieldPredictionSchema(many=True))
+    def get(self, image_id: int) -> Any:
+        """What devices' models predicted on this frame, as they reported it (newest first, at most 50)."""
+        return inferences.of_image(db.session, current_org().id, image_id)

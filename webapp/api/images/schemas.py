@@ -72,3 +72,13 @@ class ImageQueryArgsSchema(PageArgsSchema):
         metadata={"description": "created (default), or captured (the default with a captured_* range)"},
     )
     order = ma.fields.String(load_default="desc", validate=validate.OneOf(["desc", "asc"]))
+
+
+class FieldPredictionSchema(ma.Schema):
+    export_id = ma.fields.Integer()
+    device_id = ma.fields.Integer()
+    captured_at = ma.fields.DateTime()
+    latency_ms = ma.fields.Float(allow_none=True)
+    prediction = ma.fields.Dict(
+        metadata={"description": "label, score (and top_k) of a classifier; detections of a detector"}
+    )
