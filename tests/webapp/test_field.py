@@ -372,6 +372,7 @@ def test_drift_events_raise_sampling_and_are_listed(
     deployed: dict[str, Any],
     service: Any,
     make_user: Any,
+    provision: Any,
 ) -> None:
     export_id, key = deployed["export"]["id"], deployed["key"]
     with unit_of_work(db.session):
@@ -415,11 +416,20 @@ def test_drift_events_raise_sampling_and_are_listed(
     second = client.post("/api/ml/drift-events", json=body, headers=service).get_json()["data"]
     assert second["sampling_boost"] is None
 
-    # Devices of the project now sample at the raised rate, though the project set no policy.
-    sampling = client.post("/api/device/checkin", json={}, headers=key).get_json()["data"]["config"][
-        "sampling"
-    ]
+    # Devices that run the drifted export now sample at the raised rate, though the project set no policy.
+    config = client.post("/api/device/checkin", json={}, headers=key).get_json()["data"]["config"]
+    sampling = config["sampling"]
     assert sampling["random_rate"] == 0.5 and sampling["boost"]["until"] == event["sampling_boost"]["until"]
+    assert client.get("/api/device/model", headers=key).get_json()["data"]["sampling"] == sampling
+    # A device of the same project on another export of its own is not raised.
+    other = make_export(client, admin_headers, service, deployed["model"]["id"])
+    elsewhere = provision(admin_headers, "CAM-2", project_id=deployed["project_id"])
+    url = f"/api/devices/{elsewhere['device']['id']}"
+    assert (
+        client.patch(url, json={"deployed_export_id": other["id"]}, headers=admin_headers).status_code == 200
+    )
+    answer = client.post("/api/device/checkin", json={}, headers={"X-Device-Key": elsewhere["api_key"]})
+    assert answer.get_json()["data"]["config"]["sampling"] is None
 
     viewer = bearer(make_user(role="viewer"))
     listed = client.get(

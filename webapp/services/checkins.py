@@ -79,6 +79,7 @@ def list_(
 
 def device_config(session: Session, settings: Settings, device: Device) -> dict[str, Any]:
     """What a device is told at each check-in: when to call again, what to upload, which model."""
+    model = delivery.device_model(session, device)
     return {
         "checkin_interval_s": settings.checkin_interval_s,
         "upload_policy": {
@@ -89,7 +90,7 @@ def device_config(session: Session, settings: Settings, device: Device) -> dict[
             "project_id": device.project_id,
         },
         # The export the device should run (its own assignment, else its project's), or None.
-        "model": delivery.device_model(session, device),
+        "model": model,
         # Which frames to upload (services/sampling.py), or None.
-        "sampling": sampling.device_policy(device.project),
+        "sampling": model["sampling"] if model else sampling.device_policy(device.project, None),
     }

@@ -95,7 +95,7 @@ def device_model(session: Session, device: Device) -> dict[str, Any] | None:
         "size": job.artifact_size,
         "download_url": DOWNLOAD_PATH,
         "exported_at": job.finished_at,
-        "sampling": sampling.device_policy(device.project),
+        "sampling": sampling.device_policy(device.project, job.id),
     }
 
 

@@ -38,15 +38,21 @@ def check_policy(project: Project, policy: dict[str, Any] | None, labels: list[s
     return policy
 
 
-def device_policy(project: Project | None, now: datetime | None = None) -> dict[str, Any] | None:
-    """What a device of ``project`` is told to apply; null: no policy (it uploads as it did before).
+def device_policy(
+    project: Project | None, export_id: int | None, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """What a device of ``project`` that runs ``export_id`` is told to apply; null: no policy (it
+    uploads as it did before).
 
-    A drift boost gives a policy even to a project without one: the random rate alone, for a while.
-    A policy turned off (``enabled: false``) stays off, boost or not.
+    A drift boost reaches the devices that run the export that drifted, and gives them a policy even
+    in a project without one: the random rate alone, for a while. A policy turned off (``enabled:
+    false``) stays off, boost or not.
     """
     if project is None or (project.sampling is not None and not project.sampling.get("enabled", True)):
         return None
     boost = active_boost(project, now)
+    if boost is not None and boost.get("export_id") != export_id:
+        boost = None
     if project.sampling is None and boost is None:
         return None
     base = project.sampling or {}
