@@ -174,6 +174,7 @@ def test_bad_reports_store_nothing(
         ([prediction(export_id, unknown_field=1)], "unknown_field"),
         ([prediction(unassigned["id"])], "not this device's model"),
         ([prediction(export_id)] * 1001, "at most 1000"),
+        ([prediction(2**31)], "export_id"),
         ([], "predictions"),
         # One bad prediction in a good batch refuses the batch: nothing of it is counted.
         ([prediction(export_id)] * 5 + [prediction(export_id, score=float("nan"))], "score"),
@@ -357,6 +358,8 @@ def test_frames_sampled_by_devices_land_prelabelled_in_the_active_learning_batch
         ({"label": "dog", "score": 0.5}, 400),
         ({"export_id": export_id, "detections": []}, 400),
         ({"export_id": 10_000, "label": "dog", "score": 0.5}, 404),
+        ({"export_id": 2**31, "label": "dog", "score": 0.5}, 400),
+        ({"export_id": -(2**40), "label": "dog", "score": 0.5}, 400),
     ]:
         resp = _upload(client, key, 902, prediction=json.dumps(bad))
         assert resp.status_code == status, resp.get_json()
@@ -399,6 +402,10 @@ def test_drift_events_raise_sampling_and_are_listed(
         "figures": {"field": {"class_mix": {"cat": 0.9, "dog": 0.1}}},
     }
     assert_error(client.post("/api/ml/drift-events", json=body, headers=admin_headers), 403, "FORBIDDEN")
+    # Ids past the id columns' range, either way, are refused before any lookup (PostgreSQL cannot compare).
+    for far in (-(2**31) - 1, 2**31):
+        bad = client.post("/api/ml/drift-checks", json={"export_id": far}, headers=admin_headers)
+        assert_error(bad, 400, "VALIDATION_ERROR")
     assert_error(
         client.post("/api/ml/drift-events", json=body | {"export_id": 10_000}, headers=service),
         404,

@@ -12,7 +12,8 @@ from werkzeug.routing import IntegerConverter
 from webapp.models.base import MAX_ID
 
 # Any integer a request carries must fit a 64-bit column; one naming a record (``id``, ``*_id``,
-# ``*_ids``) must fit the id columns. Beyond that it can only be refused, never stored or looked up.
+# ``*_ids``) must fit the id columns, below as above (PostgreSQL refuses to compare an integer column
+# with a value past its range). Beyond that it can only be refused, never stored or looked up.
 MAX_INT = 2**63 - 1
 
 
@@ -22,7 +23,7 @@ def is_id_field(name: str | None) -> bool:
 
 def integer_bounds(name: str | None) -> tuple[int, int]:
     """The range an integer field named ``name`` (or a list field's items) accepts."""
-    return (-MAX_INT - 1, MAX_ID if is_id_field(name) else MAX_INT)
+    return (-MAX_ID - 1, MAX_ID) if is_id_field(name) else (-MAX_INT - 1, MAX_INT)
 
 
 class IdConverter(IntegerConverter):

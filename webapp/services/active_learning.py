@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import ValidationError
 from webapp.models import ExportJob, Project, utcnow
+from webapp.models.base import MAX_ID
 from webapp.services import annotations
 from webapp.services.common import get_in_org
 from webapp.services.ingest import Upload
@@ -47,7 +48,7 @@ def sampled(
     """Check the prediction sent with a frame and send the frame to the day's active-learning batch;
     VALIDATION_ERROR (NOT_FOUND for another organization's export) when it cannot be a pre-label."""
     export_id = prediction.get("export_id")
-    if not isinstance(export_id, int) or isinstance(export_id, bool):
+    if not isinstance(export_id, int) or isinstance(export_id, bool) or not 1 <= export_id <= MAX_ID:
         raise ValidationError(
             "Invalid prediction", "the prediction names the export that made it (export_id)"
         )

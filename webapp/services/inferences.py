@@ -39,6 +39,7 @@ from webapp.models import (
     field_stats,
     utcnow,
 )
+from webapp.models.base import MAX_ID
 from webapp.models.field import COUNTED_COLUMNS, LATENCY_COLUMNS, SCORE_COLUMNS
 from webapp.services.common import get_in_org
 
@@ -72,7 +73,7 @@ class Box(Scored):
 
 
 class Prediction(_Strict):
-    export_id: Annotated[int, Field(ge=1)]
+    export_id: Annotated[int, Field(ge=1, le=MAX_ID)]
     captured_at: AwareDatetime
     latency_ms: Annotated[float, Field(ge=0.0, le=MAX_LATENCY_MS, allow_inf_nan=False)]
     image_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")] | None = None
