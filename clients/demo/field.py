@@ -118,6 +118,8 @@ class FieldPhase(Phase):
                 self._count(reported, uploaded, seen, "boosted")
                 bar.advance(task, len(part))
         facts["field: frames uploaded by the policy, by reason"] = reported
+        # Digits the first phase uploaded, sent again by the policy: recognised, stored once.
+        facts["field: uploads already stored"] = sum(1 for image in uploaded if image["duplicate"])
 
         changed_images = [image for image in uploaded if image["sha256"] in truth and not image["duplicate"]]
         with self.step("field: annotators correct the pre-labels"), self.progress() as bar:
