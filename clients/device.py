@@ -56,7 +56,7 @@ class Observed:
     """What :meth:`DeviceClient.observe` did: predictions reported, frames uploaded and why."""
 
     reported: int = 0
-    tops: list[tuple[str | None, float]] = field(default_factory=list)
+    # Each uploaded image as the platform answered, with "prediction": what the model said of it.
     uploaded: list[dict[str, Any]] = field(default_factory=list)
     reasons: dict[str, int] = field(default_factory=dict)
 
@@ -144,7 +144,6 @@ class DeviceClient:
         observed = Observed()
         predictions = []
         for i, (frame, (label, score)) in enumerate(zip(frames, tops, strict=True)):
-            sha256 = hashlib.sha256(frame).hexdigest()
             guess: dict[str, Any]
             if model.task == "detection":
                 guess = {"detections": [_box(d, frame) for d in found[i]]}
@@ -154,18 +153,17 @@ class DeviceClient:
             predictions.append(reported)
             decision = self.sampler.decide(label, score)
             if decision.upload:
-                # Only an uploaded frame is named: the platform links its prediction to the image.
-                reported["image_sha256"] = sha256
                 image = self.upload(
                     frame,
-                    f"frame-{sha256[:12]}.png",
+                    f"frame-{i}.png",
                     captured_at=at,
                     prediction={"export_id": export_id, **guess},
                     sampling_reason=decision.reason,
                 )
-                observed.uploaded.append(image)
+                # Only an uploaded frame is named: the platform links its prediction to the image.
+                reported["image_sha256"] = image["sha256"]
+                observed.uploaded.append(image | {"prediction": guess})
                 observed.reasons[decision.reason] = observed.reasons.get(decision.reason, 0) + 1
-            observed.tops.append((label, score))
         for start in range(0, len(predictions), 1000):
             self.report(predictions[start : start + 1000])
         observed.reported = len(predictions)

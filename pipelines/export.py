@@ -44,6 +44,7 @@ from pipelines.predict import (
     META_PRECISION,
     META_SCALE,
     META_STD,
+    softmax,
 )
 
 PRECISIONS = ("fp32", "fp16", "int8")
@@ -313,9 +314,7 @@ def check_parity(
 
 def _reference(logits: np.ndarray, class_names: list[str] | None) -> dict[str, Any]:
     """The top-1 label and softmax score of each held-out image, as field_stats.reference counts them."""
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    probs = np.exp(shifted)
-    probs /= probs.sum(axis=1, keepdims=True)
+    probs = softmax(logits)
     top = probs.argmax(axis=1)
     names = class_names or [str(i) for i in range(logits.shape[1])]
     return field_stats.reference(

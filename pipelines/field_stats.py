@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # Fixed confidence bins of width 0.05: bin i holds [i/20, (i+1)/20); 1.0 falls in the last. A project's
@@ -91,15 +92,16 @@ def latency_percentile(latency_hist: Sequence[int], q: float) -> float | None:
     return float(LATENCY_EDGES_MS[-1])
 
 
+@dataclass
 class Tally:
-    """Counts predictions into the bins; ``figures()`` is what an API bucket and a reference show."""
+    """Counts of predictions in the bins: what a report batch adds per minute, what a bucket of field
+    metrics sums, what a reference holds. ``figures()`` is what the API shows of them."""
 
-    def __init__(self) -> None:
-        self.predictions = 0
-        self.latency_sum = 0.0
-        self.score_hist = [0] * SCORE_BINS
-        self.latency_hist = [0] * LATENCY_BINS
-        self.classes: dict[str, int] = {}
+    predictions: int = 0
+    latency_sum: float = 0.0
+    score_hist: list[int] = field(default_factory=lambda: [0] * SCORE_BINS)
+    latency_hist: list[int] = field(default_factory=lambda: [0] * LATENCY_BINS)
+    classes: dict[str, int] = field(default_factory=dict)
 
     def add(self, scored: Iterable[tuple[str, float]], latency_ms: float | None) -> None:
         """One frame: the (label, score) pairs it predicted (one for a classifier, 0..K for a
@@ -112,44 +114,35 @@ class Tally:
             self.latency_sum += latency_ms
             self.latency_hist[latency_bin(latency_ms)] += 1
 
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts into this one."""
+        self.predictions += other.predictions
+        self.latency_sum += other.latency_sum
+        self.score_hist = [a + b for a, b in zip(self.score_hist, other.score_hist, strict=True)]
+        self.latency_hist = [a + b for a, b in zip(self.latency_hist, other.latency_hist, strict=True)]
+        for label, n in other.classes.items():
+            self.classes[label] = self.classes.get(label, 0) + n
+
     def figures(self, low_confidence_threshold: float) -> dict[str, Any]:
-        return figures(
-            predictions=self.predictions,
-            score_hist=self.score_hist,
-            latency_hist=self.latency_hist,
-            latency_sum=self.latency_sum,
-            classes=self.classes,
-            low_confidence_threshold=low_confidence_threshold,
-        )
-
-
-def figures(
-    *,
-    predictions: int,
-    score_hist: Sequence[int],
-    latency_hist: Sequence[int],
-    latency_sum: float,
-    classes: Mapping[str, int],
-    low_confidence_threshold: float,
-) -> dict[str, Any]:
-    """The figures of one bucket (or of a reference) from its counts."""
-    scores = sum(score_hist)
-    timed = sum(latency_hist)
-    return {
-        "predictions": predictions,
-        "scores": scores,
-        "class_mix": {label: count / scores for label, count in sorted(classes.items())} if scores else {},
-        "class_counts": dict(sorted(classes.items())),
-        "confidence_histogram": list(score_hist),
-        "mean_confidence": _mean_score(score_hist),
-        "latency_ms": {
-            "mean": latency_sum / timed if timed else None,
-            "p50": latency_percentile(latency_hist, 0.50),
-            "p95": latency_percentile(latency_hist, 0.95),
-        },
-        "latency_histogram": list(latency_hist),
-        "low_confidence_share": share_below(score_hist, low_confidence_threshold),
-    }
+        """The counts as the API shows them, with the share of scores under the threshold."""
+        scores = sum(self.score_hist)
+        timed = sum(self.latency_hist)
+        classes = sorted(self.classes.items())
+        return {
+            "predictions": self.predictions,
+            "scores": scores,
+            "class_mix": {label: count / scores for label, count in classes} if scores else {},
+            "class_counts": dict(classes),
+            "confidence_histogram": list(self.score_hist),
+            "mean_confidence": _mean_score(self.score_hist),
+            "latency_ms": {
+                "mean": self.latency_sum / timed if timed else None,
+                "p50": latency_percentile(self.latency_hist, 0.50),
+                "p95": latency_percentile(self.latency_hist, 0.95),
+            },
+            "latency_histogram": list(self.latency_hist),
+            "low_confidence_share": share_below(self.score_hist, low_confidence_threshold),
+        }
 
 
 def _mean_score(score_hist: Sequence[int]) -> float | None:

@@ -48,6 +48,12 @@ def changed_lighting(png: bytes, seed: int) -> bytes:
 class FieldPhase(Phase):
     """The field loop on the first phase's project, model and export (read from the summary's facts)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the cameras uploaded under the policy, and how many for each stage and reason.
+        self.uploaded: list[dict[str, Any]] = []
+        self.reasons: dict[str, int] = {}
+
     def run(self) -> None:
         facts = self.summary.facts
         o = self.options
@@ -66,16 +72,14 @@ class FieldPhase(Phase):
         with self.step("field: cameras and sampling policy"):
             self.api.call("PATCH", f"/data/projects/{project_id}", json={"sampling": POLICY})
             cameras = self.cameras(project_id)
-        reported: dict[str, int] = {}
-        uploaded: list[dict[str, Any]] = []
 
-        with self.step("field: cameras run the model"), self.progress() as bar:
-            task = bar.add_task("cameras predict, report, upload what is uncertain", total=len(normal))
-            for n, camera in enumerate(cameras):
-                part = normal[n :: len(cameras)]
-                seen = camera.observe([png for png, _ in part])
-                self._count(reported, uploaded, seen, "before")
-                bar.advance(task, len(part))
+        self.observe(
+            "field: cameras run the model",
+            "cameras predict, report, upload what is uncertain",
+            cameras,
+            normal,
+            "before",
+        )
         before = self.field_metrics(export_id)
         facts["field: predictions reported (before the change)"] = before["total_predictions"]
         facts["field: low-confidence share (before)"] = before["summary"]["low_confidence_share"]
@@ -84,13 +88,7 @@ class FieldPhase(Phase):
         )
 
         first = changed[: len(changed) // 2]
-        with self.step("field: the world changes"), self.progress() as bar:
-            task = bar.add_task("cameras see the changed world", total=len(first))
-            for n, camera in enumerate(cameras):
-                part = first[n :: len(cameras)]
-                seen = camera.observe([png for png, _ in part])
-                self._count(reported, uploaded, seen, "changed")
-                bar.advance(task, len(part))
+        self.observe("field: the world changes", "cameras see the changed world", cameras, first, "changed")
         after = self.field_metrics(export_id)
         facts["field: low-confidence share (after the change)"] = after["summary"]["low_confidence_share"]
 
@@ -107,29 +105,29 @@ class FieldPhase(Phase):
         facts["field: sampling raised after drift"] = boost
 
         rest = changed[len(changed) // 2 :]
-        with self.step("field: cameras sample the changed world"), self.progress() as bar:
-            task = bar.add_task("cameras upload at the raised rate", total=len(rest))
-            for n, camera in enumerate(cameras):
-                config = camera.checkin(battery_pct=80)
-                if not (config.get("sampling") or {}).get("boost"):
-                    raise DemoError("a camera's check-in does not carry the raised sampling")
-                part = rest[n :: len(cameras)]
-                seen = camera.observe([png for png, _ in part])
-                self._count(reported, uploaded, seen, "boosted")
-                bar.advance(task, len(part))
-        facts["field: frames uploaded by the policy, by reason"] = reported
+        for camera in cameras:
+            if not (camera.checkin(battery_pct=80).get("sampling") or {}).get("boost"):
+                raise DemoError("a camera's check-in does not carry the raised sampling")
+        self.observe(
+            "field: cameras sample the changed world",
+            "cameras upload at the raised rate",
+            cameras,
+            rest,
+            "boosted",
+        )
+        facts["field: frames uploaded by the policy, by reason"] = self.reasons
         # Digits the first phase uploaded, sent again by the policy: recognised, stored once.
-        facts["field: uploads already stored"] = sum(1 for image in uploaded if image["duplicate"])
+        facts["field: uploads already stored"] = sum(1 for image in self.uploaded if image["duplicate"])
 
-        changed_images = [image for image in uploaded if image["sha256"] in truth and not image["duplicate"]]
+        changed_images = [
+            image for image in self.uploaded if image["sha256"] in truth and not image["duplicate"]
+        ]
         with self.step("field: annotators correct the pre-labels"), self.progress() as bar:
             task = bar.add_task("annotators label the active-learning batch", total=len(changed_images))
             corrected = 0
             for image in changed_images:
                 label = truth[image["sha256"]]
-                current = self.api.call("GET", f"/data/images/{image['id']}")
-                if current["label"] != label:
-                    corrected += 1
+                corrected += image["prediction"]["label"] != label  # the pre-label was the camera's guess
                 self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "label": label})
                 bar.advance(task)
         batch = (
@@ -176,11 +174,26 @@ class FieldPhase(Phase):
             cameras.append(camera)
         return cameras
 
-    def _count(self, reasons: dict[str, int], uploaded: list[dict[str, Any]], seen: Any, stage: str) -> None:
-        for reason, n in seen.reasons.items():
-            key = f"{stage}: {reason}"
-            reasons[key] = reasons.get(key, 0) + n
-        uploaded.extend(seen.uploaded)
+    def observe(
+        self,
+        step: str,
+        description: str,
+        cameras: list[DeviceClient],
+        frames: list[tuple[bytes, str]],
+        stage: str,
+    ) -> None:
+        """The cameras, each on its share of ``frames``, run the model, report, and upload what the policy
+        picks; the uploads and their reasons (prefixed with ``stage``) are kept."""
+        with self.step(step), self.progress() as bar:
+            task = bar.add_task(description, total=len(frames))
+            for n, camera in enumerate(cameras):
+                part = frames[n :: len(cameras)]
+                seen = camera.observe([png for png, _ in part])
+                for reason, count in seen.reasons.items():
+                    key = f"{stage}: {reason}"
+                    self.reasons[key] = self.reasons.get(key, 0) + count
+                self.uploaded.extend(seen.uploaded)
+                bar.advance(task, len(part))
 
     def field_metrics(self, export_id: int) -> dict[str, Any]:
         return dict(

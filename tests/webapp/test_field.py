@@ -234,6 +234,18 @@ def test_detector_reports_count_each_detection(
     summary = metrics(client, admin_headers, export_id)["summary"]
     assert summary["predictions"] == 2 and summary["scores"] == 2
     assert summary["class_counts"] == {"cat": 1, "dog": 1}
+    # A full batch of busy frames is megabytes of JSON, past the 1 MB other bodies are held to: taken.
+    busy = frames[1] | {"detections": [box] * 20}
+    big = json.dumps({"batch_id": "busy", "predictions": [busy] * 1000})
+    assert len(big) > 1024 * 1024
+    resp = client.post(INFERENCES, data=big, content_type="application/json", headers=key)
+    assert resp.status_code == 201, resp.get_json()
+    assert metrics(client, admin_headers, export_id)["summary"]["scores"] == 2 + 20_000
+    # Past the report's own limit (8 MB): refused before it is parsed, nothing counted.
+    huge = json.dumps({"batch_id": "huge", "predictions": [busy] * 6000})
+    assert len(huge) > 8 * 1024 * 1024
+    refused = client.post(INFERENCES, data=huge, content_type="application/json", headers=key)
+    assert_error(refused, 413, "PAYLOAD_TOO_LARGE")
     outside = frames[0] | {"detections": [box | {"x": 0.9}]}
     assert "outside" in assert_error(report(client, key, [outside]), 400, "VALIDATION_ERROR")["message"]
     classifier_style = prediction(export_id)

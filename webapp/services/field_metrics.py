@@ -71,21 +71,8 @@ def metrics(
             "shorter range",
         )
     period = MINUTE if bucket == "minute" else HOUR
-    where = [
-        field_stats.c.export_id == job.id,
-        field_stats.c.period_s == period,
-        field_stats.c.start >= start,
-        field_stats.c.start < end,
-    ]
-    class_where = [
-        field_class_counts.c.export_id == job.id,
-        field_class_counts.c.period_s == period,
-        field_class_counts.c.start >= start,
-        field_class_counts.c.start < end,
-    ]
-    if device_id is not None:
-        where.append(field_stats.c.device_id == device_id)
-        class_where.append(field_class_counts.c.device_id == device_id)
+    where = _window(field_stats, job.id, period, start, end, device_id)
+    class_where = _window(field_class_counts, job.id, period, start, end, device_id)
     group = field_stats.c.day if bucket == "day" else field_stats.c.start
     class_group = field_class_counts.c.day if bucket == "day" else field_class_counts.c.start
 
@@ -105,21 +92,19 @@ def metrics(
     devices = session.scalar(select(func.count(func.distinct(field_stats.c.device_id))).where(*where)) or 0
 
     buckets = []
-    total = _Sum()
+    total = bins.Tally()
     for key, reporting, predictions, latency_sum, *hists in rows:
-        score_hist = [int(n) for n in hists[: len(SCORE_COLUMNS)]]
-        latency_hist = [int(n) for n in hists[len(SCORE_COLUMNS) :]]
-        mix = classes.get(key, {})
-        total.add(int(predictions), float(latency_sum), score_hist, latency_hist, mix)
-        figures = bins.figures(
+        tally = bins.Tally(
             predictions=int(predictions),
-            score_hist=score_hist,
-            latency_hist=latency_hist,
             latency_sum=float(latency_sum),
-            classes=mix,
-            low_confidence_threshold=threshold,
+            score_hist=[int(n) for n in hists[: len(SCORE_COLUMNS)]],
+            latency_hist=[int(n) for n in hists[len(SCORE_COLUMNS) :]],
+            classes=classes.get(key, {}),
         )
-        buckets.append({"start": _bucket_start(key), "devices_reporting": int(reporting), **figures})
+        total.merge(tally)
+        buckets.append(
+            {"start": _bucket_start(key), "devices_reporting": int(reporting), **tally.figures(threshold)}
+        )
     return {
         "export_id": job.id,
         "project_id": job.project_id,
@@ -143,53 +128,31 @@ def reference_figures(reference: dict[str, Any] | None, threshold: float) -> dic
     batch-1 median on its CPU)."""
     if not reference:
         return None
-    figures = bins.figures(
+    tally = bins.Tally(
         predictions=int(reference.get("predictions", 0)),
-        score_hist=reference.get("confidence_histogram") or [0] * bins.SCORE_BINS,
-        latency_hist=[0] * bins.LATENCY_BINS,
-        latency_sum=0.0,
-        classes=reference.get("class_counts") or {},
-        low_confidence_threshold=threshold,
+        score_hist=list(reference.get("confidence_histogram") or [0] * bins.SCORE_BINS),
+        classes=dict(reference.get("class_counts") or {}),
     )
+    figures = tally.figures(threshold)
     figures["latency_ms"] = {"mean": None, "p50": (reference.get("latency_ms") or {}).get("p50"), "p95": None}
-    figures.pop("latency_histogram")
+    del figures["latency_histogram"]
     return {"split": reference.get("split"), **figures}
 
 
-class _Sum:
-    """The window's totals, summed from its buckets."""
-
-    def __init__(self) -> None:
-        self.predictions = 0
-        self.latency_sum = 0.0
-        self.score_hist = [0] * bins.SCORE_BINS
-        self.latency_hist = [0] * bins.LATENCY_BINS
-        self.classes: dict[str, int] = {}
-
-    def add(
-        self,
-        predictions: int,
-        latency_sum: float,
-        score_hist: list[int],
-        latency_hist: list[int],
-        classes: dict[str, int],
-    ) -> None:
-        self.predictions += predictions
-        self.latency_sum += latency_sum
-        self.score_hist = [a + b for a, b in zip(self.score_hist, score_hist, strict=True)]
-        self.latency_hist = [a + b for a, b in zip(self.latency_hist, latency_hist, strict=True)]
-        for label, n in classes.items():
-            self.classes[label] = self.classes.get(label, 0) + n
-
-    def figures(self, threshold: float) -> dict[str, Any]:
-        return bins.figures(
-            predictions=self.predictions,
-            score_hist=self.score_hist,
-            latency_hist=self.latency_hist,
-            latency_sum=self.latency_sum,
-            classes=self.classes,
-            low_confidence_threshold=threshold,
-        )
+def _window(
+    table: Any, export_id: int, period: int, start: datetime, end: datetime, device_id: int | None
+) -> list[Any]:
+    """The conditions that pick an export's rows of one resolution in [start, end) from ``table``
+    (field_stats or field_class_counts: the same key columns), of one device when given."""
+    where = [
+        table.c.export_id == export_id,
+        table.c.period_s == period,
+        table.c.start >= start,
+        table.c.start < end,
+    ]
+    if device_id is not None:
+        where.append(table.c.device_id == device_id)
+    return where
 
 
 def _score_edges() -> list[float]:
