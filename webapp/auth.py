@@ -55,10 +55,18 @@ SERVICE_KEY_KIND = "ask"
 ORG_HEADER = "X-Acusight-Organization"
 
 
-def _document(func: Any, scheme: str, responses: dict[int, str]) -> None:
+# The OpenAPI extension that marks an operation only the platform's own workers call (a service
+# account's key): client generators and the docs leave these out (sdk/generate.py).
+SERVICE_ONLY_EXTENSION = "x-acusight-service-only"
+
+
+def _document(func: Any, scheme: str, responses: dict[int, str], service_only: bool = False) -> None:
     """Put the security scheme and the auth failures in the operation's OpenAPI doc."""
     apidoc = deepcopy(getattr(func, "_apidoc", {}))
-    apidoc.setdefault("manual_doc", {})["security"] = [{scheme: []}]
+    manual = apidoc.setdefault("manual_doc", {})
+    manual["security"] = [{scheme: []}]
+    if service_only:
+        manual[SERVICE_ONLY_EXTENSION] = True
     documented = apidoc.setdefault("response", {}).setdefault("responses", {})
     for status, ref in responses.items():
         documented.setdefault(status, []).append(ref)
@@ -287,7 +295,8 @@ def user_required(roles: tuple[str, ...]) -> Callable[[F], F]:
             g.organization_id = user.organization_id
             return func(*args, **kwargs)
 
-        _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED", 403: "FORBIDDEN"})
+        only_services = tuple(roles) == (SERVICE_ROLE,)
+        _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED", 403: "FORBIDDEN"}, only_services)
         return cast(F, wrapper)
 
     return decorator
@@ -308,7 +317,7 @@ def service_required(func: F) -> F:
         g.user = None
         return func(*args, **kwargs)
 
-    _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED", 403: "FORBIDDEN"})
+    _document(wrapper, BEARER_SCHEME, {401: "UNAUTHORIZED", 403: "FORBIDDEN"}, service_only=True)
     return cast(F, wrapper)
 
 

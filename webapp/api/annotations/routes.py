@@ -28,6 +28,7 @@ class Annotations(MethodView):
     @blp.arguments(AnnotationQueryArgsSchema, location="query")
     @blp.response(200, AnnotationSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listAnnotations")
     def get(self, args: dict[str, Any]) -> Any:
         """List annotations newest first; with image_id, the image's history (the first is its label)."""
         return annotations.list_(db.session, current_org().id, **args)
@@ -37,6 +38,7 @@ class Annotations(MethodView):
     @blp.response(201, AnnotationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createAnnotation")
     def post(self, body: dict[str, Any]) -> Any:
         """Annotate an image: a label (classification) or boxes (detection); it becomes the image's label.
 
@@ -50,12 +52,14 @@ class Annotations(MethodView):
 class AnnotationById(MethodView):
     @user_required(READERS)
     @blp.response(200, AnnotationSchema)
+    @blp.doc(operationId="getAnnotation")
     def get(self, annotation_id: int) -> Any:
         """Get one annotation."""
         return annotations.get(db.session, current_org().id, annotation_id)
 
     @user_required(WRITERS)
     @blp.response(204)
+    @blp.doc(operationId="deleteAnnotation")
     def delete(self, annotation_id: int) -> None:
         """Delete an annotation (annotators: their own); the one before it becomes the image's label."""
         annotations.delete(db.session, current_org().id, annotation_id, calling_user())

@@ -26,6 +26,7 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign in with 
 class Login(MethodView):
     @blp.response(302)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="startLogin")
     def get(self) -> Response:
         """Start signing in: a redirect to the OpenID Connect provider (code flow with PKCE)."""
         return oidc.login_redirect()
@@ -38,6 +39,7 @@ class Callback(MethodView):
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="completeLogin")
     def get(self) -> Any:
         """Where the provider sends the browser back: verify the sign-in, answer with platform tokens."""
         try:
@@ -53,6 +55,7 @@ class Callback(MethodView):
 class Refresh(MethodView):
     @refresh_required
     @blp.response(200, TokensSchema)
+    @blp.doc(operationId="refreshTokens")
     def post(self) -> Any:
         """Trade a refresh token (sent as the Bearer token) for a new pair; each one works once."""
         claims = get_jwt()
@@ -65,6 +68,7 @@ class Logout(MethodView):
     @user_required(ANY_ROLE)
     @blp.arguments(LogoutSchema)
     @blp.response(204)
+    @blp.doc(operationId="logout")
     def post(self, body: dict[str, Any]) -> None:
         """End this sign-in: the access token in use and every other token of the same sign-in (its
         refresh tokens included) stop working now; a refresh token sent along is revoked too."""
@@ -76,6 +80,7 @@ class Logout(MethodView):
 class Me(MethodView):
     @user_required(ANY_ROLE)
     @blp.response(200, MeSchema)
+    @blp.doc(operationId="getMe")
     def get(self) -> Any:
         """Who is calling, with their organization."""
         return current_user()

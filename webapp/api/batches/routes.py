@@ -21,6 +21,7 @@ class Batches(MethodView):
     @blp.arguments(BatchQueryArgsSchema, location="query")
     @blp.response(200, BatchSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listBatches")
     def get(self, args: dict[str, Any]) -> Any:
         """List batches, newest first."""
         return batches.list_(db.session, current_org().id, **args)
@@ -30,6 +31,7 @@ class Batches(MethodView):
 class BatchById(MethodView):
     @user_required(READERS)
     @blp.response(200, BatchSchema)
+    @blp.doc(operationId="getBatch")
     def get(self, batch_id: int) -> Any:
         """Get a batch with its image and annotated counts."""
         return batches.get(db.session, current_org().id, batch_id)
@@ -38,6 +40,7 @@ class BatchById(MethodView):
     @blp.arguments(BatchUpdateSchema)
     @blp.response(200, BatchSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="updateBatch")
     def patch(self, changes: dict[str, Any], batch_id: int) -> Any:
         """Rename, add notes, move to a project, or change status (only along next_statuses)."""
         return batches.update(db.session, current_org().id, batch_id, changes)

@@ -42,6 +42,7 @@ class DatasetVersions(MethodView):
     @blp.arguments(DatasetVersionQueryArgsSchema, location="query")
     @blp.response(200, DatasetVersionSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listDatasetVersions")
     def get(self, args: dict[str, Any]) -> Any:
         """List dataset versions, newest first."""
         return datasets.list_(db.session, current_org().id, **args)
@@ -57,6 +58,7 @@ class DatasetVersions(MethodView):
         description="The organization's limit of these jobs is queued or running",
     )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="createDatasetVersion")
     def post(self, body: dict[str, Any]) -> Any:
         """Cut a dataset version: freeze the selection now and start the flow that versions it."""
         return datasets.create(db.session, current_org().id, calling_user(), **body)
@@ -66,6 +68,7 @@ class DatasetVersions(MethodView):
 class DatasetVersionById(MethodView):
     @user_required(READERS)
     @blp.response(200, DatasetVersionSchema)
+    @blp.doc(operationId="getDatasetVersion")
     def get(self, dataset_id: int) -> Any:
         """Get a dataset version, with how to check it out again."""
         return datasets.get(db.session, current_org().id, dataset_id)
@@ -73,6 +76,7 @@ class DatasetVersionById(MethodView):
     @user_required((*MANAGERS, SERVICE_ROLE))
     @blp.arguments(DatasetVersionUpdateSchema)
     @blp.response(200, DatasetVersionSchema)
+    @blp.doc(operationId="updateDatasetVersion")
     def patch(self, changes: dict[str, Any], dataset_id: int) -> Any:
         """Rename a version; the dataset flow reports status, progress and results here."""
         return datasets.update(
@@ -84,6 +88,7 @@ class DatasetVersionById(MethodView):
 class DatasetManifest(MethodView):
     @user_required(READERS)
     @blp.response(200, content_type="application/x-ndjson")
+    @blp.doc(operationId="getDatasetManifest")
     def get(self, dataset_id: int) -> Response:
         """The frozen selection as JSON lines: sha256, image_id, label or boxes (sha256 order)."""
         version = datasets.get(db.session, current_org().id, dataset_id)
@@ -110,6 +115,7 @@ class DatasetArchive(MethodView):
     @user_required((*MANAGERS, SERVICE_ROLE))
     @blp.arguments(ArchiveRequestSchema)
     @blp.response(200, content_type="application/x-tar")
+    @blp.doc(operationId="createDatasetArchive")
     def post(self, body: dict[str, Any], dataset_id: int) -> Response:
         """Stream the version's original image files as one tar (members named by sha256)."""
         org = current_org()

@@ -43,6 +43,7 @@ def _settings() -> Settings:
 class DeviceSelf(MethodView):
     @device_required
     @blp.response(200, DeviceSelfSchema)
+    @blp.doc(operationId="getDeviceSelf")
     def get(self) -> Any:
         """Get the calling device's own record."""
         return current_device()
@@ -56,6 +57,7 @@ class Checkin(MethodView):
     @blp.alt_response(
         404, response="NOT_FOUND", description="running_export_id names no export of the organization"
     )
+    @blp.doc(operationId="deviceCheckin")
     def post(self, health: dict[str, Any]) -> Any:
         """Report health; the answer is the device's configuration (check-in interval, uploads, model)."""
         settings = _settings()
@@ -76,6 +78,7 @@ class Checkin(MethodView):
 class DeviceModel(MethodView):
     @device_required
     @blp.response(200, DeviceModelSchema, description="The assigned model; data is null when none is")
+    @blp.doc(operationId="getDeviceModel")
     def get(self) -> Any:
         """Get the model export this device should run (its own assignment, else its project's)."""
         return delivery.device_model(db.session, current_device())
@@ -85,6 +88,7 @@ class DeviceModel(MethodView):
 class DeviceModelDownload(MethodView):
     @device_required
     @blp.doc(**binary_doc("application/octet-stream", "The assigned .onnx file"))
+    @blp.doc(operationId="downloadDeviceModel")
     def get(self) -> Response:
         """Download the assigned .onnx file; send If-None-Match with the sha256 held to get 304."""
         job = delivery.download(db.session, current_device())
@@ -110,6 +114,7 @@ class Inferences(MethodView):
     )
     @blp.alt_response(404, response="NOT_FOUND", description="An export of another organization, or none")
     @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    @blp.doc(operationId="reportInferences")
     def post(self) -> Any:
         """Report what the device's model predicted; a resent batch (same batch_id) counts once."""
         # Past the plain-body limit the app holds other JSON to: a detector's batch carries its boxes.
@@ -149,6 +154,7 @@ class ImageUpload(MethodView):
     )
     @blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
     @blp.alt_response(507, response="INSUFFICIENT_STORAGE")
+    @blp.doc(operationId="uploadImage")
     def post(self, files: dict[str, Any], form: dict[str, Any]) -> Any:
         """Upload one image (multipart); sending the same bytes again is safe and returns the same image."""
         file: FileStorage = files["file"]

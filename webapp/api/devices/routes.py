@@ -27,6 +27,7 @@ class Provision(MethodView):
     @blp.response(201, DeviceProvisionedSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="provisionDevice")
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Provision a device with a provisioning token (public); its key is shown once."""
         device, api_key = devices.provision(db.session, **body)
@@ -39,6 +40,7 @@ class Devices(MethodView):
     @blp.arguments(DeviceQueryArgsSchema, location="query")
     @blp.response(200, DeviceSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listDevices")
     def get(self, args: dict[str, Any]) -> Any:
         """List the organization's devices."""
         return devices.list_(db.session, current_org().id, **args)
@@ -48,6 +50,7 @@ class Devices(MethodView):
 class DeviceById(MethodView):
     @user_required(ANY_ROLE)
     @blp.response(200, DeviceSchema)
+    @blp.doc(operationId="getDevice")
     def get(self, device_id: int) -> Any:
         """Get one device."""
         return devices.get(db.session, current_org().id, device_id)
@@ -56,12 +59,14 @@ class DeviceById(MethodView):
     @blp.arguments(DeviceUpdateSchema)
     @blp.response(200, DeviceSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="updateDevice")
     def patch(self, changes: dict[str, Any], device_id: int) -> Any:
         """Rename a device, move it to a project, assign it a model export, or disable it."""
         return devices.update(db.session, current_org().id, device_id, changes)
 
     @user_required(MANAGERS)
     @blp.response(204)
+    @blp.doc(operationId="deleteDevice")
     def delete(self, device_id: int) -> None:
         """Delete a device; its key stops working at once."""
         devices.delete(db.session, current_org().id, device_id)
@@ -73,6 +78,7 @@ class DeviceCheckins(MethodView):
     @blp.arguments(CheckinQueryArgsSchema, location="query")
     @blp.response(200, CheckinSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listDeviceCheckins")
     def get(self, args: dict[str, Any], device_id: int) -> Any:
         """List a device's check-ins, newest first."""
         return checkins.list_(db.session, current_org().id, device_id, **args)

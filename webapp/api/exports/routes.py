@@ -34,6 +34,7 @@ class ExportJobs(MethodView):
     @blp.arguments(ExportJobQueryArgsSchema, location="query")
     @blp.response(200, ExportJobSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listExportJobs")
     def get(self, args: dict[str, Any]) -> Any:
         """List export jobs, newest first."""
         return exports.list_(db.session, current_org().id, **args)
@@ -49,6 +50,7 @@ class ExportJobs(MethodView):
         description="The organization's limit of these jobs is queued or running",
     )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="createExportJob")
     def post(self, body: dict[str, Any]) -> Any:
         """Export a model of a succeeded training job to ONNX (fp32, fp16 or int8), checked for parity."""
         settings = get_settings()
@@ -60,6 +62,7 @@ class ExportJobs(MethodView):
 class ExportJobById(MethodView):
     @user_required(READERS)
     @blp.response(200, ExportJobSchema)
+    @blp.doc(operationId="getExportJob")
     def get(self, job_id: int) -> Any:
         """Get an export job: status, parity and accuracy figures, latency, artifact."""
         return exports.get(db.session, current_org().id, job_id)
@@ -68,6 +71,7 @@ class ExportJobById(MethodView):
     @blp.arguments(ExportJobReportSchema)
     @blp.response(200, ExportJobSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="updateExportJob")
     def patch(self, changes: dict[str, Any], job_id: int) -> Any:
         """Report status, figures or the error (the export flow)."""
         return exports.report(db.session, current_org().id, job_id, changes)
@@ -79,6 +83,7 @@ class ExportJobArtifact(MethodView):
     @blp.multipart(ArtifactUploadFormSchema, ArtifactUploadSchema)
     @blp.response(201, ExportJobSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="uploadExportArtifact")
     def post(self, form: dict[str, Any], job_id: int) -> Any:
         """Upload the running job's .onnx file (multipart `file`, optional `sha256`) (the export flow)."""
         file = request.files.get("file")
@@ -94,6 +99,7 @@ class ExportJobDownload(MethodView):
     @user_required(READERS)
     @blp.doc(**binary_doc("application/octet-stream", "The .onnx file"))
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="downloadExport")
     def get(self, job_id: int) -> Response:
         """Download a succeeded export's .onnx file (ETag = its sha256)."""
         job = exports.downloadable(db.session, current_org().id, job_id)

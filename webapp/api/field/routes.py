@@ -32,6 +32,7 @@ class FieldMetrics(MethodView):
     @blp.arguments(FieldMetricsArgsSchema, location="query")
     @blp.response(200, FieldMetricsSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="getFieldMetrics")
     def get(self, args: dict[str, Any], job_id: int) -> Any:
         """How the export does on devices: predictions, class mix, confidence, latency per bucket, and
         the same figures on its model's held-out images (reference)."""
@@ -44,6 +45,7 @@ class DriftEvents(MethodView):
     @blp.arguments(DriftEventQueryArgsSchema, location="query")
     @blp.response(200, DriftEventSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listDriftEvents")
     def get(self, args: dict[str, Any]) -> Any:
         """List drift events, newest first."""
         return drift.list_(db.session, current_org().id, **args)
@@ -52,6 +54,7 @@ class DriftEvents(MethodView):
     @blp.arguments(DriftEventCreateSchema)
     @blp.response(201, DriftEventSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="createDriftEvent")
     def post(self, body: dict[str, Any]) -> Any:
         """Record drift (the drift-check flow); the project's sampling rises for a while."""
         settings = get_settings()
@@ -68,6 +71,7 @@ class DriftEvents(MethodView):
 class DriftEventById(MethodView):
     @user_required(READERS)
     @blp.response(200, DriftEventSchema)
+    @blp.doc(operationId="getDriftEvent")
     def get(self, event_id: int) -> Any:
         """Get a drift event."""
         return drift.get(db.session, current_org().id, event_id)
@@ -80,6 +84,7 @@ class DriftChecks(MethodView):
     @blp.response(202, DriftCheckSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="createDriftCheck")
     def post(self, body: dict[str, Any]) -> Any:
         """Check a deployed export for drift now, without waiting for the schedule (a drift-check run)."""
         export = exports.get(db.session, current_org().id, body["export_id"])
@@ -91,6 +96,7 @@ class DriftChecks(MethodView):
 class DriftTargets(MethodView):
     @service_required
     @blp.response(200, DriftTargetSchema(many=True))
+    @blp.doc(operationId="listDriftTargets")
     def get(self) -> Any:
         """Every deployed export of every organization (service accounts only: the drift-check flow)."""
         return drift.targets(db.session)

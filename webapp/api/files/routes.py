@@ -46,6 +46,7 @@ def _blob_response(store: BlobStore, key: str, mimetype: str, etag: str, filenam
 class ImageFile(MethodView):
     @user_required(ANY_ROLE)
     @blp.doc(**binary_doc("image/*", "The original bytes, as uploaded"))
+    @blp.doc(operationId="downloadImage")
     def get(self, image_id: int) -> Response:
         """Download an image's original file."""
         image = image_files.get(db.session, current_org().id, image_id)
@@ -66,6 +67,7 @@ class ImageFile(MethodView):
 class ImageThumbnail(MethodView):
     @user_required(ANY_ROLE)
     @blp.doc(**binary_doc("image/jpeg", f"A JPEG at most {image_files.THUMBNAIL_PX} px on its longer side"))
+    @blp.doc(operationId="getImageThumbnail")
     def get(self, image_id: int) -> Response:
         """Download an image's thumbnail (made on first request, then kept)."""
         image = image_files.get(db.session, current_org().id, image_id)

@@ -65,6 +65,7 @@ FLOWS = (SERVICE_ROLE,)
 class ProjectLink(MethodView):
     @user_required(READERS)
     @blp.response(200, LinkSchema)
+    @blp.doc(operationId="getLabelStudioLink")
     def get(self, project_id: int) -> Any:
         """The project's Label Studio link and sync status: tasks pushed and annotated, last pull, errors."""
         return links.status(db.session, current_org().id, project_id)
@@ -74,6 +75,7 @@ class ProjectLink(MethodView):
     @blp.response(201, LinkSchema)
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="linkLabelStudio")
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Link the project: create a Label Studio project with a labeling config made from its labels."""
         return linking.create_link(
@@ -87,6 +89,7 @@ class ProjectLink(MethodView):
 
     @user_required(MANAGERS)
     @blp.response(204)
+    @blp.doc(operationId="unlinkLabelStudio")
     def delete(self, project_id: int) -> None:
         """Unlink the project (the Label Studio project and its annotations stay in Label Studio)."""
         links.delete_link(db.session, current_org().id, project_id)
@@ -97,6 +100,7 @@ class ProjectPull(MethodView):
     @user_required(MANAGERS)
     @blp.response(202, PullResultSchema)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="pullFromLabelStudio")
     def post(self, project_id: int) -> Any:
         """Start pulling the project's new and changed annotations from Label Studio now."""
         return pull.start_pull(db.session, current_org().id, project_id)
@@ -108,6 +112,7 @@ class BatchPush(MethodView):
     @blp.response(202, PushResultSchema)
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="pushBatchToLabelStudio")
     def post(self, batch_id: int) -> Any:
         """Start importing the batch's images as Label Studio tasks; images pushed before are skipped."""
         return push.start_push(db.session, current_org().id, batch_id)
@@ -118,6 +123,7 @@ class SignedImage(MethodView):
     @blp.arguments(SignedArgsSchema, location="query")
     @blp.doc(**binary_doc("image/*", "The original bytes"), security=[])
     @blp.alt_response(401, response="UNAUTHORIZED", description="The signature is wrong or has expired")
+    @blp.doc(operationId="getSignedImageUrl")
     def get(self, args: dict[str, Any], image_id: int) -> Response:
         """An image's bytes through a signed, expiring URL: how Label Studio shows images, credential-free."""
         image = signing.signed_image(db.session, image_id, args["exp"], args["sig"])
@@ -156,6 +162,7 @@ class Webhook(MethodView):
     @integration_blp.alt_response(401, response="UNAUTHORIZED")
     @integration_blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @integration_blp.doc(security=[])
+    @integration_blp.doc(operationId="receiveLabelStudioWebhook")
     def post(self, payload: dict[str, Any]) -> Any:
         """Label Studio's webhook (the link's own secret in X-Acusight-Webhook-Secret): pull the tasks it
         names; an event of another project than the secret's link is refused."""
@@ -166,6 +173,7 @@ class Webhook(MethodView):
 class Links(MethodView):
     @service_required
     @integration_blp.response(200, LinkRefSchema(many=True))
+    @integration_blp.doc(operationId="listLabelStudioLinks")
     def get(self) -> Any:
         """Every linked project of every organization (service accounts only: the scheduled pull)."""
         return links.all_links(db.session)
@@ -176,6 +184,7 @@ class PendingImages(MethodView):
     @user_required(FLOWS)
     @integration_blp.arguments(PendingArgsSchema, location="query")
     @integration_blp.response(200, PendingSchema)
+    @integration_blp.doc(operationId="listPendingImages")
     def get(self, args: dict[str, Any], batch_id: int) -> Any:
         """The batch's next images without a task, with signed URLs (the push flow's work list)."""
         return push.pending_images(
@@ -193,6 +202,7 @@ class Connection(MethodView):
     @integration_blp.response(200, ConnectionSchema)
     @integration_blp.alt_response(409, response="CONFLICT")
     @integration_blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @integration_blp.doc(operationId="getLabelStudioConnection")
     def get(self, project_id: int) -> Any:
         """The Label Studio a linked project lives in and the token for it (service accounts only: the
         sync flows; 409 when the organization may not use it)."""
@@ -204,6 +214,7 @@ class Tasks(MethodView):
     @user_required(FLOWS)
     @integration_blp.arguments(TasksRecordSchema)
     @integration_blp.response(200, TasksRecordedSchema)
+    @integration_blp.doc(operationId="createLabelStudioTasks")
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Record which Label Studio task shows which image, and until when its URL works."""
         return {"new": push.record_tasks(db.session, current_org().id, project_id, body["tasks"])}
@@ -214,6 +225,7 @@ class StaleTasks(MethodView):
     @user_required(FLOWS)
     @integration_blp.arguments(PendingArgsSchema, location="query")
     @integration_blp.response(200, StaleTaskSchema(many=True))
+    @integration_blp.doc(operationId="listStaleLabelStudioTasks")
     def get(self, args: dict[str, Any], project_id: int) -> Any:
         """Tasks whose image URL is past half its life, with fresh URLs to put in their data."""
         return push.stale_tasks(
@@ -230,6 +242,7 @@ class Sync(MethodView):
     @user_required(FLOWS)
     @integration_blp.arguments(SyncSchema)
     @integration_blp.response(200, SyncResultSchema)
+    @integration_blp.doc(operationId="syncLabelStudioProject")
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Make these tasks' Label Studio annotations the images' label_studio annotations."""
         return sync.sync_tasks(db.session, current_org().id, project_id, body["tasks"])
@@ -240,6 +253,7 @@ class PullQueueTake(MethodView):
     @user_required(FLOWS)
     @integration_blp.arguments(PullQueueTakeSchema)
     @integration_blp.response(200, PullQueueSchema)
+    @integration_blp.doc(operationId="takePullQueue")
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """The oldest tasks webhooks queued for a pull; the claim's holder renews it (else: owned false)."""
         return pull.take_pull_queue(db.session, current_org().id, project_id, **body)
@@ -250,6 +264,7 @@ class PullQueueDone(MethodView):
     @user_required(FLOWS)
     @integration_blp.arguments(PullQueueDoneSchema)
     @integration_blp.response(200, PullQueueDoneResultSchema)
+    @integration_blp.doc(operationId="completePullQueue")
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """Drop synced queue entries; the claim's holder lets go when nothing is left (released)."""
         return pull.finish_pull_queue(db.session, current_org().id, project_id, **body)
@@ -260,6 +275,7 @@ class Report(MethodView):
     @user_required(FLOWS)
     @integration_blp.arguments(ReportSchema)
     @integration_blp.response(200, LinkSchema)
+    @integration_blp.doc(operationId="reportLabelStudioSync")
     def post(self, body: dict[str, Any], project_id: int) -> Any:
         """A push or pull flow reports that it runs, succeeded or failed."""
         return links.report(db.session, current_org().id, project_id, **body)

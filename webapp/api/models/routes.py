@@ -28,6 +28,7 @@ class ModelVersions(MethodView):
     @blp.arguments(ModelVersionQueryArgsSchema, location="query")
     @blp.response(200, ModelVersionSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listModelVersions")
     def get(self, args: dict[str, Any]) -> Any:
         """List model versions, newest first."""
         return models.list_(db.session, current_org().id, **args)
@@ -37,6 +38,7 @@ class ModelVersions(MethodView):
 class ModelVersionById(MethodView):
     @user_required(READERS)
     @blp.response(200, ModelVersionDetailSchema)
+    @blp.doc(operationId="getModelVersion")
     def get(self, model_id: int) -> Any:
         """Get a model version: metrics, params, dataset version, training job, artifact, exports."""
         return models.get(db.session, current_org().id, model_id)
@@ -46,6 +48,7 @@ class ModelVersionById(MethodView):
 class ModelVersionDownload(MethodView):
     @user_required(READERS)
     @blp.doc(**binary_doc("application/octet-stream", "The PyTorch checkpoint"))
+    @blp.doc(operationId="downloadModelVersion")
     def get(self, model_id: int) -> Response:
         """Download the model's PyTorch checkpoint (ETag = its sha256)."""
         model = models.get(db.session, current_org().id, model_id)

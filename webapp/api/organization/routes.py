@@ -17,6 +17,7 @@ blp = Blueprint("organization", __name__, url_prefix="/organization", descriptio
 class OrganizationView(MethodView):
     @user_required(ANY_ROLE)
     @blp.response(200, OrganizationSchema)
+    @blp.doc(operationId="getOrganization")
     def get(self) -> dict[str, Any]:
         """Get the caller's organization, with counts."""
         org = current_org()
@@ -25,6 +26,7 @@ class OrganizationView(MethodView):
     @user_required(ADMINS)
     @blp.arguments(OrganizationUpdateSchema)
     @blp.response(200, OrganizationSchema)
+    @blp.doc(operationId="updateOrganization")
     def patch(self, changes: dict[str, Any]) -> dict[str, Any]:
         """Update the caller's organization (admins)."""
         org = current_org()

@@ -32,6 +32,7 @@ class Projects(MethodView):
     @blp.arguments(ProjectQueryArgsSchema, location="query")
     @blp.response(200, ProjectSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listProjects")
     def get(self, args: dict[str, Any]) -> Any:
         """List projects by name."""
         return projects.list_(db.session, current_org().id, **args)
@@ -40,6 +41,7 @@ class Projects(MethodView):
     @blp.arguments(ProjectCreateSchema)
     @blp.response(201, ProjectSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="createProject")
     def post(self, body: dict[str, Any]) -> Any:
         """Create a project; its name is unique in the organization."""
         return projects.create(db.session, current_org().id, **body)
@@ -49,6 +51,7 @@ class Projects(MethodView):
 class ProjectById(MethodView):
     @user_required(READERS)
     @blp.response(200, ProjectSchema)
+    @blp.doc(operationId="getProject")
     def get(self, project_id: int) -> Any:
         """Get a project with its image counts."""
         return projects.get(db.session, current_org().id, project_id)
@@ -57,6 +60,7 @@ class ProjectById(MethodView):
     @blp.arguments(ProjectUpdateSchema)
     @blp.response(200, ProjectSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="updateProject")
     def patch(self, changes: dict[str, Any], project_id: int) -> Any:
         """Update a project or assign its devices a model export; removing a label in use is a conflict."""
         return projects.update(db.session, current_org().id, project_id, changes)
@@ -64,6 +68,7 @@ class ProjectById(MethodView):
     @user_required(MANAGERS)
     @blp.response(204)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="deleteProject")
     def delete(self, project_id: int) -> None:
         """Delete a project (one with images must be archived first); its annotations go with it."""
         projects.delete(db.session, current_org().id, project_id)
@@ -90,6 +95,7 @@ class ProjectExport(MethodView):
             }
         }
     )
+    @blp.doc(operationId="exportProject")
     def get(self, args: dict[str, Any], project_id: int) -> Response:
         """Download the current labels of the project's annotated images as a file."""
         export = label_formats.export(db.session, current_org().id, project_id, args["format"])
@@ -107,6 +113,7 @@ class ProjectImport(MethodView):
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, ImportReportSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="importProject")
     def post(self, form: dict[str, Any], files: dict[str, Any], project_id: int) -> Any:
         """Import labels from a file (multipart: file, format); all or nothing, with a match report."""
         return label_formats.import_labels(

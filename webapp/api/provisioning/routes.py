@@ -28,6 +28,7 @@ class ProvisioningTokens(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, ProvisioningTokenSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listProvisioningTokens")
     def get(self, args: dict[str, Any]) -> Any:
         """List provisioning tokens (never their secrets)."""
         return provisioning.list_(db.session, current_org().id, **args)
@@ -36,6 +37,7 @@ class ProvisioningTokens(MethodView):
     @blp.arguments(ProvisioningTokenCreateSchema)
     @blp.response(201, ProvisioningTokenCreatedSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
+    @blp.doc(operationId="createProvisioningToken")
     def post(self, body: dict[str, Any]) -> Any:
         """Create a provisioning token; its secret (apt_…) is shown once, as data.token."""
         token, secret = provisioning.create(db.session, current_user(), **body)
@@ -47,6 +49,7 @@ class ProvisioningTokens(MethodView):
 class ProvisioningTokenById(MethodView):
     @user_required(ADMINS)
     @blp.response(200, ProvisioningTokenSchema)
+    @blp.doc(operationId="revokeProvisioningToken")
     def delete(self, token_id: int) -> Any:
         """Revoke a provisioning token."""
         return provisioning.revoke(db.session, current_org().id, token_id)

@@ -27,6 +27,7 @@ class Schedules(MethodView):
     @blp.arguments(ScheduleQueryArgsSchema, location="query")
     @blp.response(200, ScheduleSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listSchedules")
     def get(self, args: dict[str, Any]) -> Any:
         """List training schedules (active as Prefect reports it)."""
         return schedules.list_(db.session, current_org().id, **args)
@@ -36,6 +37,7 @@ class Schedules(MethodView):
     @blp.response(201, ScheduleSchema)
     @blp.alt_response(404, response="NOT_FOUND", description="A referenced record does not exist")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="createSchedule")
     def post(self, body: dict[str, Any]) -> Any:
         """Schedule dataset versions + training for a project (a real Prefect schedule)."""
         return schedules.create(db.session, current_org().id, calling_user(), **body)
@@ -45,6 +47,7 @@ class Schedules(MethodView):
 class ScheduleById(MethodView):
     @user_required((*ANY_ROLE, SERVICE_ROLE))
     @blp.response(200, ScheduleSchema)
+    @blp.doc(operationId="getSchedule")
     def get(self, schedule_id: int) -> Any:
         """Get a schedule and what its last run did."""
         return schedules.get(db.session, current_org().id, schedule_id)
@@ -52,12 +55,14 @@ class ScheduleById(MethodView):
     @user_required(MANAGERS)
     @blp.arguments(ScheduleUpdateSchema)
     @blp.response(200, ScheduleSchema)
+    @blp.doc(operationId="updateSchedule")
     def patch(self, changes: dict[str, Any], schedule_id: int) -> Any:
         """Change a schedule, or pause / resume it."""
         return schedules.update(db.session, current_org().id, schedule_id, changes)
 
     @user_required(MANAGERS)
     @blp.response(204)
+    @blp.doc(operationId="deleteSchedule")
     def delete(self, schedule_id: int) -> None:
         """Delete a schedule (and its Prefect schedule)."""
         schedules.delete(db.session, current_org().id, schedule_id)
@@ -72,6 +77,7 @@ class ScheduleRunNow(MethodView):
         response="RATE_LIMITED",
         description="The organization's limit of dataset versions or training jobs",
     )
+    @blp.doc(operationId="runScheduleNow")
     def post(self, schedule_id: int) -> Any:
         """Run the schedule once now, as Prefect would at its next time."""
         return {"flow_run_id": schedules.run_now(db.session, current_org().id, schedule_id)}
@@ -81,6 +87,7 @@ class ScheduleRunNow(MethodView):
 class ScheduleRunStart(MethodView):
     @user_required((SERVICE_ROLE,))
     @blp.response(200, ScheduleRunStartSchema)
+    @blp.doc(operationId="startScheduleRun")
     def post(self, schedule_id: int) -> Any:
         """Begin a scheduled run: cut a dataset version if enough is new (the scheduled flow)."""
         return schedules.start_run(db.session, current_org().id, schedule_id)
@@ -91,6 +98,7 @@ class ScheduleOutcome(MethodView):
     @user_required((SERVICE_ROLE,))
     @blp.arguments(ScheduleOutcomeSchema)
     @blp.response(200, ScheduleSchema)
+    @blp.doc(operationId="recordScheduleOutcome")
     def patch(self, changes: dict[str, Any], schedule_id: int) -> Any:
         """Record what the scheduled run did (the scheduled flow)."""
         return schedules.record_outcome(db.session, current_org().id, schedule_id, changes)

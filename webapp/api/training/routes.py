@@ -30,6 +30,7 @@ class TrainingJobs(MethodView):
     @blp.arguments(TrainingJobQueryArgsSchema, location="query")
     @blp.response(200, TrainingJobSchema(many=True))
     @blp.paginated
+    @blp.doc(operationId="listTrainingJobs")
     def get(self, args: dict[str, Any]) -> Any:
         """List training jobs, newest first."""
         return training.list_(db.session, current_org().id, **args)
@@ -45,6 +46,7 @@ class TrainingJobs(MethodView):
         description="The organization's limit of these jobs is queued or running",
     )
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @blp.doc(operationId="createTrainingJob")
     def post(self, body: dict[str, Any]) -> Any:
         """Train a model on a ready dataset version (params override params.yaml's train section)."""
         return training.create(db.session, current_org().id, calling_user(), **body)
@@ -54,6 +56,7 @@ class TrainingJobs(MethodView):
 class TrainingJobById(MethodView):
     @user_required((*ANY_ROLE, SERVICE_ROLE))
     @blp.response(200, TrainingJobSchema)
+    @blp.doc(operationId="getTrainingJob")
     def get(self, job_id: int) -> Any:
         """Get a training job: live progress while it runs, metrics when done."""
         return training.get(db.session, current_org().id, job_id)
@@ -61,6 +64,7 @@ class TrainingJobById(MethodView):
     @user_required((SERVICE_ROLE,))
     @blp.arguments(TrainingJobReportSchema)
     @blp.response(200, TrainingJobSchema)
+    @blp.doc(operationId="updateTrainingJob")
     def patch(self, changes: dict[str, Any], job_id: int) -> Any:
         """Report status, progress, metrics or the error (the training flow)."""
         return training.report(db.session, current_org().id, job_id, changes)
@@ -71,6 +75,7 @@ class TrainingJobCancel(MethodView):
     @user_required(MANAGERS)
     @blp.response(200, TrainingJobSchema)
     @blp.alt_response(409, response="CONFLICT")
+    @blp.doc(operationId="cancelTrainingJob")
     def post(self, job_id: int) -> Any:
         """Cancel a queued or running job (its Prefect flow run is cancelled)."""
         return training.cancel(db.session, current_org().id, job_id)
@@ -81,6 +86,7 @@ class TrainingJobModel(MethodView):
     @user_required((SERVICE_ROLE,))
     @blp.multipart(ModelUploadFormSchema, ModelUploadSchema)
     @blp.response(201, ModelVersionSchema)
+    @blp.doc(operationId="registerTrainingModel")
     def post(self, form: dict[str, str], job_id: int) -> Any:
         """Upload the job's checkpoint (multipart `file`) and register its model version (the flow)."""
         file = request.files.get("file")
