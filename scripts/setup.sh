@@ -12,7 +12,7 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 VENV=.venv
 STAMP=$VENV/.stamp-install
 # The environment is rebuilt when what it is installed from changes.
-WANT=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
+WANT=$(cat pyproject.toml sdk/python/pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
 
 # --- The test OpenID Connect provider (tests/oidc, used by tests/webapp/test_oidc.py) ----------
 # `npm ci` (oidc-provider, pinned by tests/oidc/package-lock.json) runs only when node_modules is
@@ -72,6 +72,9 @@ if ! [ -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip
   # torch first and alone, pinned: a looser range would pull a multi-GB CUDA build.
   "$VENV/bin/python" -m pip install -q "torch==2.13.0"
+  # The SDK before the project that depends on it; without its [agent] extra, whose onnxruntime
+  # would sit beside the project's onnxruntime-gpu (one import name, two packages).
+  "$VENV/bin/python" -m pip install -q -e ./sdk/python
   "$VENV/bin/python" -m pip install -q -e ".[dev]"
   echo "$WANT" > "$STAMP"
   echo "environment ready in $VENV"
