@@ -64,8 +64,11 @@ class ScheduleSchema(ma.Schema):
     cron = ma.fields.String(allow_none=True)
     interval_seconds = ma.fields.Integer(allow_none=True)
     timezone = ma.fields.String()
-    dataset_params = ma.fields.Dict()
-    training_params = ma.fields.Dict()
+    # Named schemas (not free-form dicts), so the OpenAPI document refers to ScheduleDatasetParams and
+    # TrainingParams: a generated client then has one model of each, not a clashing inline copy. Stored
+    # values were loaded through these schemas, so dumping through them sends the same JSON.
+    dataset_params = ma.fields.Nested(ScheduleDatasetParamsSchema)
+    training_params = ma.fields.Nested(TrainingParamsSchema)
     device = ma.fields.String()
     min_new_annotations = ma.fields.Integer()
     active = ma.fields.Boolean(

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.device_envelope import DeviceEnvelope
+from ...models.device_update import DeviceUpdate
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    device_id: int,
+    *,
+    body: DeviceUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/devices/{device_id}".format(
+            device_id=quote(str(device_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DeviceEnvelope | ErrorEnvelope:
+    if response.status_code == 200:
+        response_200 = DeviceEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    response_default = ErrorEnvelope.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DeviceEnvelope | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    device_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: DeviceUpdate,
+) -> Response[DeviceEnvelope | ErrorEnvelope]:
+    """Rename a device, move it to a project, assign it a model export, or disable it.
+
+    Args:
+        device_id (int):
+        body (DeviceUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DeviceEnvelope | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        device_id=device_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    device_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: DeviceUpdate,
+) -> DeviceEnvelope | ErrorEnvelope | None:
+    """Rename a device, move it to a project, assign it a model export, or disable it.
+
+    Args:
+        device_id (int):
+        body (DeviceUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DeviceEnvelope | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        device_id=device_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    device_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: DeviceUpdate,
+) -> Response[DeviceEnvelope | ErrorEnvelope]:
+    """Rename a device, move it to a project, assign it a model export, or disable it.
+
+    Args:
+        device_id (int):
+        body (DeviceUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DeviceEnvelope | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        device_id=device_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    device_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: DeviceUpdate,
+) -> DeviceEnvelope | ErrorEnvelope | None:
+    """Rename a device, move it to a project, assign it a model export, or disable it.
+
+    Args:
+        device_id (int):
+        body (DeviceUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DeviceEnvelope | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            device_id=device_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.field_prediction_page_envelope import FieldPredictionPageEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    image_id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/data/images/{image_id}/field-predictions".format(
+            image_id=quote(str(image_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | FieldPredictionPageEnvelope:
+    if response.status_code == 200:
+        response_200 = FieldPredictionPageEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    response_default = ErrorEnvelope.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | FieldPredictionPageEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    image_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorEnvelope | FieldPredictionPageEnvelope]:
+    """What devices' models predicted on this frame, as they reported it (newest first, at most 50).
+
+    Args:
+        image_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | FieldPredictionPageEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        image_id=image_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    image_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorEnvelope | FieldPredictionPageEnvelope | None:
+    """What devices' models predicted on this frame, as they reported it (newest first, at most 50).
+
+    Args:
+        image_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | FieldPredictionPageEnvelope
+    """
+
+    return sync_detailed(
+        image_id=image_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    image_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorEnvelope | FieldPredictionPageEnvelope]:
+    """What devices' models predicted on this frame, as they reported it (newest first, at most 50).
+
+    Args:
+        image_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | FieldPredictionPageEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        image_id=image_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    image_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorEnvelope | FieldPredictionPageEnvelope | None:
+    """What devices' models predicted on this frame, as they reported it (newest first, at most 50).
+
+    Args:
+        image_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | FieldPredictionPageEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            image_id=image_id,
+            client=client,
+        )
+    ).parsed

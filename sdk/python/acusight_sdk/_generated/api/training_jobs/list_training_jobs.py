@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.error_envelope import ErrorEnvelope
+from ...models.list_training_jobs_status import ListTrainingJobsStatus
+from ...models.training_job_page_envelope import TrainingJobPageEnvelope
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    page: int | Unset = 1,
+    per_page: int | Unset = 20,
+    project_id: int | Unset = UNSET,
+    dataset_id: int | Unset = UNSET,
+    status: ListTrainingJobsStatus | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["page"] = page
+
+    params["per_page"] = per_page
+
+    params["project_id"] = project_id
+
+    params["dataset_id"] = dataset_id
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/ml/training-jobs",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | TrainingJobPageEnvelope:
+    if response.status_code == 200:
+        response_200 = TrainingJobPageEnvelope.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    response_default = ErrorEnvelope.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorEnvelope | TrainingJobPageEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    per_page: int | Unset = 20,
+    project_id: int | Unset = UNSET,
+    dataset_id: int | Unset = UNSET,
+    status: ListTrainingJobsStatus | Unset = UNSET,
+) -> Response[ErrorEnvelope | TrainingJobPageEnvelope]:
+    """List training jobs, newest first.
+
+    Args:
+        page (int | Unset):  Default: 1.
+        per_page (int | Unset):  Default: 20.
+        project_id (int | Unset):
+        dataset_id (int | Unset):
+        status (ListTrainingJobsStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | TrainingJobPageEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        project_id=project_id,
+        dataset_id=dataset_id,
+        status=status,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    per_page: int | Unset = 20,
+    project_id: int | Unset = UNSET,
+    dataset_id: int | Unset = UNSET,
+    status: ListTrainingJobsStatus | Unset = UNSET,
+) -> ErrorEnvelope | TrainingJobPageEnvelope | None:
+    """List training jobs, newest first.
+
+    Args:
+        page (int | Unset):  Default: 1.
+        per_page (int | Unset):  Default: 20.
+        project_id (int | Unset):
+        dataset_id (int | Unset):
+        status (ListTrainingJobsStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | TrainingJobPageEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        page=page,
+        per_page=per_page,
+        project_id=project_id,
+        dataset_id=dataset_id,
+        status=status,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    per_page: int | Unset = 20,
+    project_id: int | Unset = UNSET,
+    dataset_id: int | Unset = UNSET,
+    status: ListTrainingJobsStatus | Unset = UNSET,
+) -> Response[ErrorEnvelope | TrainingJobPageEnvelope]:
+    """List training jobs, newest first.
+
+    Args:
+        page (int | Unset):  Default: 1.
+        per_page (int | Unset):  Default: 20.
+        project_id (int | Unset):
+        dataset_id (int | Unset):
+        status (ListTrainingJobsStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | TrainingJobPageEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        project_id=project_id,
+        dataset_id=dataset_id,
+        status=status,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    per_page: int | Unset = 20,
+    project_id: int | Unset = UNSET,
+    dataset_id: int | Unset = UNSET,
+    status: ListTrainingJobsStatus | Unset = UNSET,
+) -> ErrorEnvelope | TrainingJobPageEnvelope | None:
+    """List training jobs, newest first.
+
+    Args:
+        page (int | Unset):  Default: 1.
+        per_page (int | Unset):  Default: 20.
+        project_id (int | Unset):
+        dataset_id (int | Unset):
+        status (ListTrainingJobsStatus | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | TrainingJobPageEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            page=page,
+            per_page=per_page,
+            project_id=project_id,
+            dataset_id=dataset_id,
+            status=status,
+        )
+    ).parsed

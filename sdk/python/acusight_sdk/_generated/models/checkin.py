@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
+
+from attrs import define as _attrs_define
+from typing_extensions import Self
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.checkin_metrics_type_0 import CheckinMetricsType0
+
+
+T = TypeVar("T", bound="Checkin")
+
+
+@_attrs_define
+class Checkin:
+    """
+    Attributes:
+        battery_pct (float | None | Unset):
+        created_at (datetime.datetime | Unset):
+        disk_free_mb (float | None | Unset):
+        firmware_version (None | str | Unset):
+        id (int | Unset):
+        ip_address (None | str | Unset):
+        metrics (CheckinMetricsType0 | None | Unset):
+        model_error (None | str | Unset):
+        running_export_id (int | None | Unset):
+        temperature_c (float | None | Unset):
+        uptime_s (int | None | Unset):
+    """
+
+    battery_pct: float | None | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
+    disk_free_mb: float | None | Unset = UNSET
+    firmware_version: None | str | Unset = UNSET
+    id: int | Unset = UNSET
+    ip_address: None | str | Unset = UNSET
+    metrics: CheckinMetricsType0 | None | Unset = UNSET
+    model_error: None | str | Unset = UNSET
+    running_export_id: int | None | Unset = UNSET
+    temperature_c: float | None | Unset = UNSET
+    uptime_s: int | None | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.checkin_metrics_type_0 import CheckinMetricsType0
+
+        battery_pct: float | None | Unset
+        if isinstance(self.battery_pct, Unset):
+            battery_pct = UNSET
+        else:
+            battery_pct = self.battery_pct
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        disk_free_mb: float | None | Unset
+        if isinstance(self.disk_free_mb, Unset):
+            disk_free_mb = UNSET
+        else:
+            disk_free_mb = self.disk_free_mb
+
+        firmware_version: None | str | Unset
+        if isinstance(self.firmware_version, Unset):
+            firmware_version = UNSET
+        else:
+            firmware_version = self.firmware_version
+
+        id = self.id
+
+        ip_address: None | str | Unset
+        if isinstance(self.ip_address, Unset):
+            ip_address = UNSET
+        else:
+            ip_address = self.ip_address
+
+        metrics: dict[str, Any] | None | Unset
+        if isinstance(self.metrics, Unset):
+            metrics = UNSET
+        elif isinstance(self.metrics, CheckinMetricsType0):
+            metrics = self.metrics.to_dict()
+        else:
+            metrics = self.metrics
+
+        model_error: None | str | Unset
+        if isinstance(self.model_error, Unset):
+            model_error = UNSET
+        else:
+            model_error = self.model_error
+
+        running_export_id: int | None | Unset
+        if isinstance(self.running_export_id, Unset):
+            running_export_id = UNSET
+        else:
+            running_export_id = self.running_export_id
+
+        temperature_c: float | None | Unset
+        if isinstance(self.temperature_c, Unset):
+            temperature_c = UNSET
+        else:
+            temperature_c = self.temperature_c
+
+        uptime_s: int | None | Unset
+        if isinstance(self.uptime_s, Unset):
+            uptime_s = UNSET
+        else:
+            uptime_s = self.uptime_s
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if battery_pct is not UNSET:
+            field_dict["battery_pct"] = battery_pct
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if disk_free_mb is not UNSET:
+            field_dict["disk_free_mb"] = disk_free_mb
+        if firmware_version is not UNSET:
+            field_dict["firmware_version"] = firmware_version
+        if id is not UNSET:
+            field_dict["id"] = id
+        if ip_address is not UNSET:
+            field_dict["ip_address"] = ip_address
+        if metrics is not UNSET:
+            field_dict["metrics"] = metrics
+        if model_error is not UNSET:
+            field_dict["model_error"] = model_error
+        if running_export_id is not UNSET:
+            field_dict["running_export_id"] = running_export_id
+        if temperature_c is not UNSET:
+            field_dict["temperature_c"] = temperature_c
+        if uptime_s is not UNSET:
+            field_dict["uptime_s"] = uptime_s
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.checkin_metrics_type_0 import CheckinMetricsType0
+
+        d = dict(src_dict)
+
+        def _parse_battery_pct(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[float, None, Unset], data)
+
+        battery_pct = _parse_battery_pct(d.pop("battery_pct", UNSET))
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        def _parse_disk_free_mb(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[float, None, Unset], data)
+
+        disk_free_mb = _parse_disk_free_mb(d.pop("disk_free_mb", UNSET))
+
+        def _parse_firmware_version(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        firmware_version = _parse_firmware_version(d.pop("firmware_version", UNSET))
+
+        id = d.pop("id", UNSET)
+
+        def _parse_ip_address(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        ip_address = _parse_ip_address(d.pop("ip_address", UNSET))
+
+        def _parse_metrics(data: object) -> CheckinMetricsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metrics_type_0 = CheckinMetricsType0.from_dict(data)
+
+                return metrics_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Union[CheckinMetricsType0, None, Unset], data)
+
+        metrics = _parse_metrics(d.pop("metrics", UNSET))
+
+        def _parse_model_error(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        model_error = _parse_model_error(d.pop("model_error", UNSET))
+
+        def _parse_running_export_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[int, None, Unset], data)
+
+        running_export_id = _parse_running_export_id(d.pop("running_export_id", UNSET))
+
+        def _parse_temperature_c(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[float, None, Unset], data)
+
+        temperature_c = _parse_temperature_c(d.pop("temperature_c", UNSET))
+
+        def _parse_uptime_s(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[int, None, Unset], data)
+
+        uptime_s = _parse_uptime_s(d.pop("uptime_s", UNSET))
+
+        checkin = cls(
+            battery_pct=battery_pct,
+            created_at=created_at,
+            disk_free_mb=disk_free_mb,
+            firmware_version=firmware_version,
+            id=id,
+            ip_address=ip_address,
+            metrics=metrics,
+            model_error=model_error,
+            running_export_id=running_export_id,
+            temperature_c=temperature_c,
+            uptime_s=uptime_s,
+        )
+
+        return checkin

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ExportJobStatus(StrEnum):
+    FAILED = "failed"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)

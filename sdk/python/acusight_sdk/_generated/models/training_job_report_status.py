@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TrainingJobReportStatus(StrEnum):
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)
