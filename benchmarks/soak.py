@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 import psutil
 import requests
+from acusight_sdk.device import DeviceClient
 from PIL import Image
 
 from acusight.stack import free_port, serve_child, wait_http
-from clients.device import DeviceClient
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from acusight_sdk.device import DeviceClient
 from PIL import Image as PILImage
 from rich.console import Console
 
 from clients.demo.api import POLL_S, Api, ApiCallError, DemoError
 from clients.demo.base import DemoOptions, Phase, Summary
 from clients.demo.label_studio import LabelStudioAnnotators
-from clients.device import DeviceClient
 
 PROJECT = "Handwritten digits (demo)"
 LABELS = [str(d) for d in range(10)]

@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+from acusight_sdk.device import DeviceClient
 from PIL import Image as PILImage
 
 from clients.demo.api import DemoError
 from clients.demo.base import Phase
-from clients.device import DeviceClient
 from pipelines.detection.evaluate import coco_evaluate
 from pipelines.detection.scenes import Scenes, make_scenes, manifest_boxes
 

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from acusight_sdk.device import DeviceClient
 from PIL import Image as PILImage
 
 from clients.demo.api import POLL_S, DemoError
 from clients.demo.base import Phase
 from clients.demo.classification import digit_pngs
-from clients.device import DeviceClient
 
 CAMERAS = 2
 # Upload the frames the model is unsure of, at most 100 per predicted digit per camera and day.

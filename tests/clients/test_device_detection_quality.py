@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from acusight_sdk.model import DeviceModel
 from PIL import Image
 
-from clients.device_model import DeviceModel
 from pipelines.dataset import write_dataset
 from pipelines.detection.evaluate import coco_evaluate
 from pipelines.detection.scenes import Scenes, make_scenes, manifest_boxes

@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from acusight_sdk.device import DeviceClient
 from flask.testing import FlaskClient
 from PIL import Image
 
-from clients.device import DeviceClient
 from pipelines.dataset import assign_split
 from pipelines.detection.export import DetectorWithNMS, match_detections
 from pipelines.detection.model import load_detector

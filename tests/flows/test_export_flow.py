@@ -11,9 +11,9 @@ import numpy as np
 import onnx
 import pytest
 import torch
+from acusight_sdk.device import DeviceClient
 from flask.testing import FlaskClient
 
-from clients.device import DeviceClient
 from pipelines.dataset import assign_split
 from pipelines.frames import decode_resize
 from pipelines.model import load_checkpoint, predict_logits
@@ -171,8 +171,8 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     provisioned = provision(admin_headers, "CAM-EDGE", project_id=project_id)
     device = DeviceClient(api_url=live_api, key=provisioned["api_key"], model_dir=tmp_path / "models")
     downloads: list[int] = []
-    device.session.hooks["response"].append(
-        lambda r, *_a, **_k: downloads.append(r.status_code) if r.url.endswith("/model/download") else None
+    device.http.client.event_hooks["response"].append(
+        lambda r: downloads.append(r.status_code) if r.url.path.endswith("/model/download") else None
     )
     assert device.checkin()["model"] is None and device.fetch_model() is None and downloads == []
     client.patch(

@@ -23,11 +23,12 @@ from typing import Any
 import psutil
 import pytest
 import requests
+from acusight_sdk.device import DeviceClient
+from acusight_sdk.transport import RetryPolicy
 from flask import Flask
 from sqlalchemy import func, select
 
 from acusight.stack import free_port, serve_child, wait_http
-from clients.device import DeviceClient
 from tests.conftest import png_bytes
 from webapp.extensions import db
 from webapp.models import Batch, Image, User
@@ -126,9 +127,7 @@ def upload_all(fleet: Fleet, api_url: str, *, retrying: bool) -> None:
     """
 
     def device(index: int) -> None:
-        client = DeviceClient(api_url, fleet.keys[index])
-        if not retrying:
-            client.session = requests.Session()
+        client = DeviceClient(api_url, fleet.keys[index], retry=None if retrying else RetryPolicy(attempts=1))
         for sha in fleet.plan[index]:
             if sha in fleet.acks:
                 continue

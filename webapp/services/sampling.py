@@ -1,7 +1,7 @@
 """Active learning: which frames a project's devices upload, and what happens to those they do.
 
 A project's ``sampling`` policy (``PATCH /data/projects/{id}``) is decided on the device, so a fleet
-on a thin uplink sends only what matters (clients/sampling.py implements it):
+on a thin uplink sends only what matters (acusight_sdk/sampling.py in sdk/python implements it):
 
 - ``score_band``: upload a frame whose top score lies in ``[low, high]`` (the model is unsure);
 - ``random_rate``: and this share of the others, at random (an unbiased view of the field);

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 ANY_CLASS = "*"
@@ -43,7 +43,7 @@ class Sampler:
         policy = self.policy
         if not policy or not policy.get("enabled", True):
             return Decision(False, "no policy")
-        today = (now or datetime.now(UTC)).date()
+        today = (now or datetime.now(timezone.utc)).date()
         if today != self.day:
             self.day, self.uploads, self.per_class = today, 0, {}
         budget = policy.get("daily_budget")

@@ -15,9 +15,9 @@ import numpy as np
 import onnx
 import pytest
 import torch
+from acusight_sdk.model import DeviceModel, decode, resize
 from PIL import Image
 
-from clients.device_model import DeviceModel, decode, resize
 from pipelines.detection.export import DetectorWithNMS, annotate, build_onnx, output_spec
 from pipelines.detection.model import Detector, DetectorConfig
 from pipelines.device_contract import input_spec

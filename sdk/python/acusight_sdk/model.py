@@ -1,4 +1,5 @@
-"""A device running its exported model from the model's own metadata: Pillow, numpy and onnxruntime.
+"""A device running its exported model from the model's own metadata: Pillow, numpy and onnxruntime
+(the ``[agent]`` extra; nothing else in the SDK imports them).
 
 Nothing here imports the platform's or the pipelines' preprocessing: the resize vocabulary of
 docs/device-model.md is implemented from its description, as a device in another language would.
@@ -18,11 +19,13 @@ import numpy as np
 import onnxruntime as ort
 from PIL import Image, ImageOps
 
+# Pillow 9.1 moved the filters into Image.Resampling; older releases have them on Image itself.
+_RESAMPLING: Any = getattr(Image, "Resampling", Image)
 FILTERS = {
-    "nearest": Image.Resampling.NEAREST,
-    "bilinear": Image.Resampling.BILINEAR,
-    "bicubic": Image.Resampling.BICUBIC,
-    "lanczos": Image.Resampling.LANCZOS,
+    "nearest": _RESAMPLING.NEAREST,
+    "bilinear": _RESAMPLING.BILINEAR,
+    "bicubic": _RESAMPLING.BICUBIC,
+    "lanczos": _RESAMPLING.LANCZOS,
 }
 
 
@@ -224,17 +227,15 @@ class DeviceModel:
             return []
         x, placements = self.preprocess(frames)
         names = [o.name for o in self.session.get_outputs()]
-        out = dict(zip(names, self._run(x), strict=True))
+        out = dict(zip(names, self._run(x)))
         results = []
-        for i, (frame, placement) in enumerate(zip(frames, placements, strict=True)):
+        for i, (frame, placement) in enumerate(zip(frames, placements)):
             keep = out["scores"][i] > 0
             boxes = placement.to_frame(out["boxes"][i][keep], self.width, self.height, *original_size(frame))
             results.append(
                 [
                     Detection(self.labels[int(label)], int(label), float(score), tuple(map(float, box)))
-                    for box, score, label in zip(
-                        boxes, out["scores"][i][keep], out["labels"][i][keep], strict=True
-                    )
+                    for box, score, label in zip(boxes, out["scores"][i][keep], out["labels"][i][keep])
                 ]
             )
         return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from clients.sampling import Sampler
+from acusight_sdk.sampling import Sampler
 
 DAY = datetime(2026, 12, 7, 12, tzinfo=UTC)
 
