@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from acusight_sdk.streams import response_reader
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
@@ -95,8 +96,10 @@ def download_and_decode(
         for start in range(0, len(hashes), ARCHIVE_REQUEST):
             body = {"sha256": hashes[start : start + ARCHIVE_REQUEST]}
             with (
-                api.stream("POST", f"/data/datasets/{dataset_id}/archive", body) as resp,
-                tarfile.open(fileobj=resp.raw, mode="r|") as archive,
+                api.stream(
+                    "POST", f"/data/datasets/{dataset_id}/archive", json=body, idempotent=True
+                ) as resp,
+                tarfile.open(fileobj=response_reader(resp), mode="r|") as archive,
             ):
                 for member in archive:
                     f = archive.extractfile(member)

@@ -30,7 +30,7 @@ def fetch_checkpoint(api: PlatformClient, model: dict[str, Any], into: Path) -> 
     """The model's PyTorch checkpoint, verified against the sha256 the registry holds."""
     digest = hashlib.sha256()
     with api.stream("GET", f"/ml/models/{model['id']}/download") as resp, open(into, "wb") as f:
-        for chunk in resp.iter_content(CHUNK):
+        for chunk in resp.iter_bytes(CHUNK):
             digest.update(chunk)
             f.write(chunk)
     if digest.hexdigest() != model["artifact_sha256"]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import requests
+import httpx
 from prefect import get_run_logger
 from prefect.cache_policies import NO_CACHE
 
@@ -214,7 +214,7 @@ def load_pre_annotator(api: PlatformClient, project_id: int, into: Path) -> PreA
         return None
     path = into / f"model-{model['id']}.pt"
     with api.stream("GET", f"/ml/models/{model['id']}/download") as resp, open(path, "wb") as f:
-        for block in resp.iter_content(1 << 20):
+        for block in resp.iter_bytes(1 << 20):
             f.write(block)
     if hashlib.sha256(path.read_bytes()).hexdigest() != model["artifact_sha256"]:
         raise RuntimeError(
@@ -228,7 +228,7 @@ def load_pre_annotator(api: PlatformClient, project_id: int, into: Path) -> PreA
 def predict(annotator: PreAnnotator, images: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """Fetch the images through their signed URLs, as Label Studio will, and predict."""
     fetched = []
-    with requests.Session() as http:
+    with httpx.Client() as http:
         for image in images:
             resp = http.get(image["url"], timeout=IMAGE_TIMEOUT_S)
             resp.raise_for_status()

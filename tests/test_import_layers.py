@@ -1,13 +1,15 @@
 """Every import arrow between the top-level packages points down.
 
 acusight (the command line, local supervision)
-    -> webapp (the API), flows (the workers), clients (devices, the demo: HTTP only)
-    -> pipelines (ML), acusight_settings (the ACUSIGHT_* variables): they import none of the others.
+    -> webapp (the API), flows (the workers), clients (the demo: HTTP only)
+    -> pipelines (ML), acusight_settings (the ACUSIGHT_* variables), acusight_sdk (the API's client and
+       the device agent, its own distribution in sdk/python): they import none of the others.
 
 webapp never imports flows nor clients (it starts flows through Prefect); flows reach the platform over
-REST, never through webapp; clients talk HTTP (a device runs its model with pipelines); pipelines, the
-ML library anyone may use, run on their own (DVC stages, a training process) and import none of the
-others. Imports inside functions count as much as those at the top.
+REST through the SDK, never through webapp; the demo talks HTTP through the SDK; pipelines, the ML
+library anyone may use, run on their own (DVC stages, a training process) and import none of the
+others; the SDK is installed on devices and laptops without the platform, so it imports none of it.
+Imports inside functions count as much as those at the top.
 """
 
 from __future__ import annotations
@@ -18,16 +20,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("acusight", "acusight_settings", "webapp", "flows", "clients", "pipelines")
+PACKAGES = ("acusight", "acusight_settings", "webapp", "flows", "clients", "pipelines", "acusight_sdk")
+# Where each package's source lives, from the repository's root.
+SOURCES = {package: Path(package) for package in PACKAGES} | {"acusight_sdk": Path("sdk/python/acusight_sdk")}
 
 # What each package may import among PACKAGES (besides itself).
 ALLOWED: dict[str, set[str]] = {
-    "acusight": {"acusight_settings", "webapp", "flows", "clients", "pipelines"},
+    "acusight": {"acusight_settings", "webapp", "flows", "clients", "pipelines", "acusight_sdk"},
     "webapp": {"acusight_settings", "pipelines"},
-    "flows": {"acusight_settings", "pipelines"},
-    "clients": {"pipelines"},
+    "flows": {"acusight_settings", "pipelines", "acusight_sdk"},
+    "clients": {"pipelines", "acusight_sdk"},
     "pipelines": set(),
     "acusight_settings": set(),
+    "acusight_sdk": set(),
 }
 
 
@@ -50,7 +55,7 @@ def imported_packages(path: Path) -> dict[str, int]:
 def test_imports_point_down(package: str) -> None:
     wrong = [
         f"{path.relative_to(ROOT)}:{line} imports {imported}"
-        for path in sorted((ROOT / package).rglob("*.py"))
+        for path in sorted((ROOT / SOURCES[package]).rglob("*.py"))
         for imported, line in imported_packages(path).items()
         if imported in PACKAGES and imported != package and imported not in ALLOWED[package]
     ]

@@ -279,7 +279,7 @@ class _Download:
     def __exit__(self, *_exc: object) -> None:
         pass
 
-    def iter_content(self, size: int) -> Any:
+    def iter_bytes(self, size: int) -> Any:
         return iter([self.data[i : i + size] for i in range(0, len(self.data), size)])
 
 

@@ -135,11 +135,18 @@ class Http:
         *,
         json: Any = None,
         headers: dict[str, str] | None = None,
+        idempotent: bool = False,
         **params: Any,
     ) -> Iterator[httpx.Response]:
-        """A streamed answer (files, archives, JSON lines), its status already checked."""
+        """A streamed answer (files, archives, JSON lines), its status already checked.
+        ``idempotent``: a POST that only reads (an archive of listed files), so retrying it is safe."""
         request = self.client.build_request(
-            method, path.lstrip("/"), params=_clean(params), json=json, headers=headers
+            method,
+            path.lstrip("/"),
+            params=_clean(params),
+            json=json,
+            headers=headers,
+            extensions={IDEMPOTENT: True} if idempotent else None,
         )
         response = self.client.send(request, stream=True)
         try:
