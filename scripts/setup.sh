@@ -29,6 +29,13 @@ if [ ! -f "$OIDC_STAMP" ] || [ "$(cat "$OIDC_STAMP")" != "$OIDC_WANT" ]; then
     echo "warning: npm not found; the sign-in tests need Node.js 20+ and npm" >&2
   fi
 fi
+# The TypeScript SDK's toolchain (tests/sdk/test_typescript.py builds it): the same, for sdk/typescript.
+TS_STAMP=sdk/typescript/node_modules/.stamp-lock
+TS_WANT=$(sha256sum sdk/typescript/package-lock.json | cut -c1-16)
+if [ "$(cat "$TS_STAMP" 2>/dev/null)" != "$TS_WANT" ] && command -v npm >/dev/null; then
+  npm ci --prefix sdk/typescript --no-audit --no-fund --loglevel=error
+  echo "$TS_WANT" > "$TS_STAMP"
+fi
 
 # --- Caddy for tests/deploy/test_caddy.py (deploy/Caddyfile run by a real Caddy) ----------------
 # Debian's package (Caddy 2.6 in bookworm), installed only when no caddy is on the PATH.
