@@ -601,6 +601,15 @@ OPS: dict[str, Op] = {
             ok=(201,),
         )
     ),
+    "POST /api/device/images/batch": Op(
+        lambda w, o, c: Call(
+            "/api/device/images/batch",
+            form={
+                "files": [(io.BytesIO(png_bytes(10**6 + w.serial())), f"new{i}.png") for i in range(2)],
+                "manifest": '[{"metadata": {"lux": 3}}, null]',
+            },
+        )
+    ),
     # data
     "GET /api/data/projects": Op(lambda w, o, c: Call("/api/data/projects")),
     "POST /api/data/projects": Op(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from webapp.db import autocommit_connection
 from webapp.errors import InsufficientStorage, ValidationError
 from webapp.models import Batch, Device, Image, utcnow
 from webapp.services import quotas
-from webapp.services.image_check import inspect_image
+from webapp.services.image_check import ImageInfo, inspect_image
 from webapp.storage import BlobStore, StagedFile, blob_key
 from webapp.unit_of_work import commit_now
 
@@ -37,17 +37,25 @@ _WRITTEN = (
 )
 # Built once: constructing statements costs a hot path more than executing their cached compiled form.
 _INSERT_IMAGE = insert(_IMAGES).returning(_IMAGES.c.id)
-_COUNT_INTO_BATCH = (
-    update(_BATCHES)
-    .where(
-        _BATCHES.c.ingest_key == bindparam("key"),
-        _BATCHES.c.status == OPEN,
-        # A batch users moved to another project no longer takes this device's uploads.
-        _BATCHES.c.project_id.is_not_distinct_from(bindparam("device_project_id")),
+
+
+def _counting(amount: Any) -> Update:
+    """Count ``amount`` more images into the open batch under a key, in the device's project."""
+    return (
+        update(_BATCHES)
+        .where(
+            _BATCHES.c.ingest_key == bindparam("key"),
+            _BATCHES.c.status == OPEN,
+            # A batch users moved to another project no longer takes this device's uploads.
+            _BATCHES.c.project_id.is_not_distinct_from(bindparam("device_project_id")),
+        )
+        .values(image_count=_BATCHES.c.image_count + amount, updated_at=bindparam("now"))
+        .returning(_BATCHES.c.id)
     )
-    .values(image_count=_BATCHES.c.image_count + 1, updated_at=bindparam("now"))
-    .returning(_BATCHES.c.id)
-)
+
+
+_COUNT_INTO_BATCH = _counting(1)
+_COUNT_SEVERAL_INTO_BATCH = _counting(bindparam("added"))
 # PostgreSQL: count into the batch and insert the row in one statement (a data-modifying CTE), so an
 # upload's write is a single round trip and, in autocommit, its own transaction. No open batch under
 # the key: nothing is counted or inserted. A duplicate: the unique key fails the whole statement.
@@ -70,6 +78,10 @@ _MARK_SEEN = (
 )
 _FIND = select(*(_IMAGES.c[name] for name in _ANSWER_COLUMNS)).where(
     _IMAGES.c.organization_id == bindparam("organization_id"), _IMAGES.c.sha256 == bindparam("sha256")
+)
+_FIND_MANY = select(*(_IMAGES.c[name] for name in _ANSWER_COLUMNS)).where(
+    _IMAGES.c.organization_id == bindparam("organization_id"),
+    _IMAGES.c.sha256.in_(bindparam("sha256s", expanding=True)),
 )
 
 
@@ -117,6 +129,18 @@ def find(session: Session, organization_id: int, sha256: str) -> Mapping[str, An
     return row.mappings().first()
 
 
+def find_many(
+    session: Session, organization_id: int, sha256s: Collection[str]
+) -> dict[str, Mapping[str, Any]]:
+    """The answer columns of the organization's images of these bytes, by sha256 (those there are)."""
+    if not sha256s:
+        return {}
+    rows = autocommit_connection(session).execute(
+        _FIND_MANY, {"organization_id": organization_id, "sha256s": sorted(sha256s)}
+    )
+    return {row["sha256"]: row for row in rows.mappings()}
+
+
 def ingest(
     session: Session,
     store: BlobStore,
@@ -136,34 +160,65 @@ def ingest(
     transaction (see :func:`insert_image`); the unique (organization_id, sha256) key, not a lookup
     before, is what makes duplicates, concurrent ones included, come back as the existing image.
     An upload without a capture time is taken as captured when it arrived.
+
+    The steps are public on their own (:func:`verify_sha256`, :func:`check_quota`,
+    :func:`store_blob`, :func:`new_row`, :func:`write_row`): a batch upload
+    (:mod:`webapp.services.batch_ingest`) runs the same ones per file and amortizes the last.
     """
-    staged = upload.staged
-    sha256 = staged.sha256
+    verify_sha256(upload)
+    existing = check_quota(session, device, upload)
+    if existing is not None:
+        return existing
+    info = store_blob(store, upload, max_pixels)
+    row = new_row(device, upload, info, now or utcnow())
+    result = write_row(session, device, upload.batch_name, row)
+    if not result.duplicate:
+        quotas.count_stored(device.organization_id, upload.staged.size)
+    return result
+
+
+def verify_sha256(upload: Upload) -> None:
+    """Refuse (400) bytes that are not what the device says it sent."""
+    sha256 = upload.staged.sha256
     if upload.declared_sha256 and upload.declared_sha256.lower() != sha256:
         raise ValidationError(
             "sha256 does not match the uploaded bytes",
             f"declared {upload.declared_sha256.lower()}, received {sha256}",
         )
+
+
+def check_quota(session: Session, device: UploadingDevice, upload: Upload) -> Ingested | None:
+    """Refuse (507) an upload past the organization's storage quota, before anything is decoded or
+    stored; None when there is room. A retry of an upload already stored takes no room: it gets its
+    image (as a duplicate), as below the quota."""
     try:
-        # Before anything is decoded or stored: past the quota, an upload changes nothing.
-        quotas.check_storage(session, device.organization_id, staged.size)
+        quotas.check_storage(session, device.organization_id, upload.staged.size)
     except InsufficientStorage:
-        # A retry of an upload already stored takes no room: it gets its image, as below the quota.
-        existing = find(session, device.organization_id, sha256)
+        existing = find(session, device.organization_id, upload.staged.sha256)
         if existing is None:
             raise
         return Ingested(existing, duplicate=True)
+    return None
+
+
+def store_blob(store: BlobStore, upload: Upload, max_pixels: int) -> ImageInfo:
+    """Check the staged bytes are an image we accept (400 otherwise), then put them durably in the
+    blob store under their hash; returns what the check found (format, size)."""
+    staged = upload.staged
     staged.flush()
     info = inspect_image(staged.path, max_pixels)
-    store.put_file(blob_key(sha256), staged.path)
+    store.put_file(blob_key(staged.sha256), staged.path)
+    return info
 
-    now = now or utcnow()
-    row: dict[str, Any] = {
+
+def new_row(device: UploadingDevice, upload: Upload, info: ImageInfo, now: datetime) -> dict[str, Any]:
+    """The image's row (the ``_WRITTEN`` columns), ready to insert; ``now`` is its creation time."""
+    return {
         "organization_id": device.organization_id,
         "project_id": device.project_id,
         "device_id": device.id,
-        "sha256": sha256,
-        "byte_size": staged.size,
+        "sha256": upload.staged.sha256,
+        "byte_size": upload.staged.size,
         "width": info.width,
         "height": info.height,
         "format": info.format,
@@ -176,10 +231,17 @@ def ingest(
         "created_at": now,
         "updated_at": now,
     }
+
+
+def write_row(
+    session: Session, device: UploadingDevice, batch_name: str | None, row: dict[str, Any]
+) -> Ingested:
+    """Count the image into its batch, insert its row and commit (the blob must be in place already);
+    a row of the same bytes, there before or committed a moment before ours, comes back instead."""
+    now = row["created_at"]
     try:
-        row["id"], row["batch_id"] = insert_image(session, device, upload.batch_name, row, now)
-        if device.last_seen_at is None or now - device.last_seen_at > _SEEN_RESOLUTION:
-            session.connection().execute(_MARK_SEEN, {"device_id": device.id, "now": now})
+        row["id"], row["batch_id"] = insert_image(session, device, batch_name, row, now)
+        mark_seen(session, device, now)
         # Committed here, not by the request: an upload is acknowledged only once its row is durable,
         # and a duplicate's refusal must come back as the existing image below.
         commit_now(session)
@@ -188,13 +250,18 @@ def ingest(
         # a moment before ours: nothing of ours stays (not the count in the batch either); answer with
         # that image.
         session.rollback()
-        existing = find(session, device.organization_id, sha256)
+        existing = find(session, device.organization_id, row["sha256"])
         if existing is None:
             raise
         return Ingested(existing, duplicate=True)
-    quotas.count_stored(device.organization_id, staged.size)
     # The row as inserted, without reading it back.
     return Ingested(row, duplicate=False)
+
+
+def mark_seen(session: Session, device: UploadingDevice, now: datetime) -> None:
+    """Refresh the device's last_seen_at, at most every ``_SEEN_RESOLUTION``, in the open transaction."""
+    if device.last_seen_at is None or now - device.last_seen_at > _SEEN_RESOLUTION:
+        session.connection().execute(_MARK_SEEN, {"device_id": device.id, "now": now})
 
 
 def insert_image(
@@ -223,19 +290,23 @@ def insert_image(
     return int(image_id), batch_id
 
 
-def count_into_batch(session: Session, device: UploadingDevice, name: str | None, now: datetime) -> int:
-    """Count one more image into the open batch an upload joins, creating the batch when needed.
+def count_into_batch(
+    session: Session, device: UploadingDevice, name: str | None, now: datetime, count: int = 1
+) -> int:
+    """Count ``count`` more images into the open batch an upload joins, creating the batch when
+    needed; returns the batch's id.
 
-    The count is one UPDATE in SQL, so concurrent uploads into one batch never lose increments.
+    The count is one UPDATE in SQL, so concurrent uploads into one batch never lose increments; it
+    holds the batch's row until the transaction ends.
     """
+    statement = _COUNT_INTO_BATCH if count == 1 else _COUNT_SEVERAL_INTO_BATCH
 
-    def count(key: str) -> int | None:
-        batch_id = session.connection().scalar(
-            _COUNT_INTO_BATCH, {"key": key, "now": now, "device_project_id": device.project_id}
-        )
+    def attempt(key: str) -> int | None:
+        params = {"key": key, "now": now, "device_project_id": device.project_id, "added": count}
+        batch_id = session.connection().scalar(statement, params)
         return None if batch_id is None else int(batch_id)
 
-    return _join_batch(session, device, name, now, count)
+    return _join_batch(session, device, name, now, attempt)
 
 
 def _join_batch(

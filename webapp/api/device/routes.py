@@ -1,9 +1,12 @@
 """Routes of the device API."""
 
+from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from werkzeug.datastructures import FileStorage
 
@@ -13,24 +16,32 @@ from webapp.api.device.schemas import (
     CheckinResponseSchema,
     DeviceModelSchema,
     DeviceSelfSchema,
+    ImageBatchFormSchema,
+    ImageBatchSchema,
+    ImagesUploadedSchema,
     ImageUploadedSchema,
     ImageUploadFileSchema,
     ImageUploadFormSchema,
     ImageUploadSchema,
     InferenceReportedSchema,
     InferenceReportSchema,
+    manifest_entries,
 )
 from webapp.api.envelope import Blueprint
 from webapp.auth import calling_device, current_device, device_key_required, device_required
 from webapp.errors import ValidationError
 from webapp.extensions import db
-from webapp.services import active_learning, checkins, delivery, exports, inferences, ingest
+from webapp.services import active_learning, batch_ingest, checkins, delivery, exports, inferences, ingest
 from webapp.services.models import artifact_key
 from webapp.settings import Settings, get_settings
 from webapp.storage import StagedFile, get_store
 
 # A batch of 1,000 predictions is ~110 KB from a classifier; a detector's boxes make up to megabytes.
 MAX_REPORT_BYTES = 8 * 1024 * 1024
+# A batch upload's whole body: 32 camera frames of up to 2 MB each. Every part streams to disk, so the
+# limit bounds a request's time and disk, not memory; a file past ACUSIGHT_MAX_UPLOAD_MB refuses the
+# request (413) as well, since the body is parsed as it arrives.
+MAX_BATCH_BODY_BYTES = 64 * 1024 * 1024
 
 blp = Blueprint("device", __name__, url_prefix="/device", description="Calls a device makes")
 
@@ -170,19 +181,108 @@ class ImageUpload(MethodView):
         sampled = None
         if form.get("prediction") is not None:
             # Checked before anything is stored: a prediction that cannot be a pre-label refuses the upload.
-            sampled = active_learning.sampled(
-                db.session, device.organization_id, device.project_id, form["prediction"], upload
+            sampled = batch_ingest.sample(
+                db.session, device, upload, form["prediction"], form.get("sampling_reason")
             )
-            upload.metadata = {
-                **(upload.metadata or {}),
-                "sampling": sampled.metadata(form.get("sampling_reason")),
-            }
         result = ingest.ingest(
             db.session, get_store(), device, upload, max_pixels=_settings().max_image_pixels
         )
         if sampled is not None and not result.duplicate:
             active_learning.pre_label(db.session, device.organization_id, result.image["id"], sampled)
         return _uploaded(result), 200 if result.duplicate else 201
+
+
+def _body_limit(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Hold a batch's body to :data:`MAX_BATCH_BODY_BYTES` (or the single upload's limit, when an
+    operator set that higher), before its parts are read."""
+
+    @wraps(view)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        request.max_content_length = max(MAX_BATCH_BODY_BYTES, current_app.config["MAX_CONTENT_LENGTH"])
+        return view(*args, **kwargs)
+
+    return limited
+
+
+@blp.route("/images/batch")
+class ImageBatchUpload(MethodView):
+    @device_key_required
+    @_body_limit
+    @blp.multipart(ImageBatchFormSchema, ImageBatchSchema)
+    @blp.response(200, ImagesUploadedSchema, description="Each file's outcome, in the order sent")
+    @blp.alt_response(
+        400,
+        response="VALIDATION_ERROR",
+        description="No files, more than the maximum, a part not named files, or a bad manifest or "
+        "batch: nothing stored",
+    )
+    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE", description="A file or the body past its limit")
+    @blp.doc(operationId="uploadImages")
+    def post(self, form: dict[str, Any]) -> Any:
+        """Upload several images (multipart, parts named files) with an optional JSON manifest; each
+        file is stored, found already stored or refused on its own, as the single upload would."""
+        files = _batch_files(form)
+        device = calling_device()
+        outcomes = batch_ingest.ingest_batch(
+            db.session, get_store(), device, files, max_pixels=_settings().max_image_pixels
+        )
+        results = [_outcome(outcome) for outcome in outcomes]
+        counts = Counter(outcome.status for outcome in outcomes)
+        return {
+            "results": results,
+            "created": counts[batch_ingest.CREATED],
+            "duplicates": counts[batch_ingest.DUPLICATE],
+            "errors": counts[batch_ingest.ERROR],
+        }
+
+
+def _batch_files(form: dict[str, Any]) -> list[batch_ingest.BatchFile]:
+    """The request's files with their manifest entries; VALIDATION_ERROR for what refuses the whole
+    request (nothing is stored then)."""
+    others = sorted(name for name in request.files if name != "files")
+    if others:
+        raise ValidationError(
+            "File parts of a batch are named files", f"got parts named {', '.join(others)[:200]}"
+        )
+    parts = request.files.getlist("files")
+    if not parts:
+        raise ValidationError("No files", "send each image as a multipart part named files")
+    if len(parts) > batch_ingest.MAX_FILES:
+        raise ValidationError(
+            f"At most {batch_ingest.MAX_FILES} files in one batch",
+            f"got {len(parts)}; send the rest in another request",
+        )
+    entries = manifest_entries(form.get("manifest"), len(parts))
+    files = []
+    for part, entry in zip(parts, entries, strict=True):
+        fields = entry if isinstance(entry, dict) else {}
+        upload = ingest.Upload(
+            staged=_staged(part),
+            filename=_filename(part.filename),
+            declared_sha256=fields.get("sha256"),
+            captured_at=fields.get("captured_at"),
+            batch_name=form.get("batch"),
+            metadata=fields.get("metadata"),
+        )
+        files.append(
+            batch_ingest.BatchFile(
+                upload,
+                prediction=fields.get("prediction"),
+                sampling_reason=fields.get("sampling_reason"),
+                refused=entry if isinstance(entry, ValidationError) else None,
+            )
+        )
+    return files
+
+
+def _outcome(outcome: batch_ingest.Outcome) -> dict[str, Any]:
+    result: dict[str, Any] = {"index": outcome.index, "status": outcome.status}
+    if outcome.image is not None:
+        result["image"] = {"duplicate": outcome.status == batch_ingest.DUPLICATE, **outcome.image}
+    if outcome.error is not None:
+        error = outcome.error
+        result["error"] = {"code": error.code, "message": error.message, "details": error.details}
+    return result
 
 
 def _staged(file: FileStorage) -> StagedFile:

@@ -11,7 +11,9 @@ from marshmallow import validate
 from webapp.api.datasets.schemas import ResizeSchema
 from webapp.api.devices.schemas import DeviceSchema
 from webapp.api.fields import optional_text, text_problem
+from webapp.errors import ValidationError
 from webapp.services.active_learning import SAMPLING_REASONS
+from webapp.services.batch_ingest import MAX_FILES as MAX_BATCH_FILES
 from webapp.services.common import loads_json
 from webapp.services.inferences import MAX_PREDICTIONS
 
@@ -29,6 +31,15 @@ def _check_json_size(limit: int) -> Any:
     return check
 
 
+def _check_object(parsed: Any) -> dict[str, Any]:
+    if not isinstance(parsed, dict):
+        raise ma.ValidationError("must be a JSON object")
+    problem = text_problem(parsed)
+    if problem:
+        raise ma.ValidationError(f"text in it {problem}")
+    return parsed
+
+
 class JSONObjectString(ma.fields.String):
     """A JSON object sent as a form field's text (multipart forms carry only strings)."""
 
@@ -44,12 +55,25 @@ class JSONObjectString(ma.fields.String):
             parsed = loads_json(value)
         except ValueError as exc:
             raise ma.ValidationError("is not valid JSON") from exc
-        if not isinstance(parsed, dict):
-            raise ma.ValidationError("must be a JSON object")
-        problem = text_problem(parsed)
-        if problem:
-            raise ma.ValidationError(f"text in it {problem}")
+        return _check_object(parsed)
+
+
+class JSONObject(ma.fields.Field):
+    """A JSON object inside a JSON document (a batch manifest's entry), held to the same limits as
+    :class:`JSONObjectString` holds a form field's text: ``max_bytes`` as compact JSON."""
+
+    def __init__(self, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        parsed = _check_object(value)
+        if len(json.dumps(parsed, separators=(",", ":"), ensure_ascii=False).encode()) > self.max_bytes:
+            raise ma.ValidationError(f"must be at most {self.max_bytes} bytes as JSON")
         return parsed
+
+    def _jsonschema_type_mapping(self) -> dict[str, Any]:
+        return {"type": "object"}
 
 
 class ProjectRefSchema(ma.Schema):
@@ -321,3 +345,113 @@ class ImageUploadedSchema(ma.Schema):
     duplicate = ma.fields.Boolean(
         metadata={"description": "True when these bytes were already stored: this is that image"}
     )
+
+
+class ImageBatchFormSchema(ma.Schema):
+    """The text fields of a batch upload (its files are read from ``request.files``)."""
+
+    batch = ImageUploadFormSchema._declared_fields["batch"]
+    manifest = ma.fields.String(
+        metadata={
+            "description": "A JSON list, one entry per file in the order of the files: null or an object "
+            "of the file's optional sha256, captured_at, metadata (an object), prediction (an object) and "
+            "sampling_reason, meaning what the single upload's fields of those names mean. An entry with "
+            "other keys or bad values refuses its file only; a manifest that is not such a list, or not "
+            "one entry per file, refuses the request (400). At most 1 MB"
+        }
+    )
+
+
+class ImageBatchSchema(ImageBatchFormSchema):
+    """The whole multipart body of a batch upload, for the OpenAPI document."""
+
+    files = ma.fields.List(
+        Upload(),
+        required=True,
+        metadata={"description": f"1 to {MAX_BATCH_FILES} JPEG, PNG or WebP images, each a part named files"},
+    )
+
+
+class ManifestEntrySchema(ma.Schema):
+    """One file's entry in a batch's manifest: the single upload's form fields, as JSON values."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    captured_at = ImageUploadFormSchema._declared_fields["captured_at"]
+    sha256 = ImageUploadFormSchema._declared_fields["sha256"]
+    metadata = JSONObject(MAX_METADATA_BYTES, allow_none=True)
+    prediction = JSONObject(MAX_METADATA_BYTES, allow_none=True)
+    sampling_reason = ImageUploadFormSchema._declared_fields["sampling_reason"]
+
+
+class BatchFileErrorSchema(ma.Schema):
+    code = ma.fields.String(metadata={"example": "VALIDATION_ERROR"})
+    message = ma.fields.String()
+    details = ma.fields.String(allow_none=True)
+
+
+class BatchFileResultSchema(ma.Schema):
+    index = ma.fields.Integer(metadata={"description": "The file's position in the request, from 0"})
+    status = ma.fields.String(metadata={"enum": ["created", "duplicate", "error"]})
+    image = ma.fields.Nested(
+        ImageUploadedSchema, metadata={"description": "created and duplicate: the single upload's answer"}
+    )
+    error = ma.fields.Nested(
+        BatchFileErrorSchema, metadata={"description": "error: why this file was not stored (nothing was)"}
+    )
+
+
+class ImagesUploadedSchema(ma.Schema):
+    results = ma.fields.List(
+        ma.fields.Nested(BatchFileResultSchema), metadata={"description": "One per file, in order"}
+    )
+    created = ma.fields.Integer()
+    duplicates = ma.fields.Integer()
+    errors = ma.fields.Integer()
+
+
+def manifest_entries(text: str | None, count: int) -> list[dict[str, Any] | ValidationError]:
+    """Each file's manifest entry, loaded (``{}`` for none), or why that entry refuses its file.
+
+    A manifest that is not a JSON list of ``count`` entries raises VALIDATION_ERROR: it refuses the
+    whole request, since which entry belongs to which file is then unknown.
+    """
+    if text is None:
+        return [{} for _ in range(count)]
+    try:
+        entries = loads_json(text)
+    except ValueError as exc:
+        raise ValidationError("Invalid manifest", "the manifest is not valid JSON") from exc
+    if not isinstance(entries, list):
+        raise ValidationError("Invalid manifest", "the manifest is a JSON list, one entry per file")
+    if len(entries) != count:
+        raise ValidationError(
+            "Invalid manifest", f"the manifest has {len(entries)} entries for {count} files: one per file"
+        )
+    return [_manifest_entry(entry) for entry in entries]
+
+
+def _manifest_entry(entry: Any) -> dict[str, Any] | ValidationError:
+    if entry is None:
+        return {}
+    if not isinstance(entry, dict):
+        return ValidationError("Invalid manifest entry", "an entry is a JSON object or null")
+    try:
+        loaded: dict[str, Any] = ManifestEntrySchema().load(entry)
+    except ma.ValidationError as exc:
+        return ValidationError("Invalid manifest entry", "; ".join(_messages(exc.messages)))
+    return loaded
+
+
+def _messages(messages: Any, path: str = "") -> list[str]:
+    """marshmallow's nested messages as "field: message" lines."""
+    if isinstance(messages, dict):
+        return [
+            line
+            for key, value in messages.items()
+            for line in _messages(value, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(messages, list):
+        return [line for message in messages for line in _messages(message, path)]
+    return [f"{path}: {messages}" if path else str(messages)]
