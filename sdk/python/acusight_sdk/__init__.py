@@ -1,7 +1,9 @@
-"""Acusight's Python client: the REST API (generated models and calls under ``acusight_sdk._generated``,
-and the hand-written layer here) and the device agent (``acusight_sdk.agent``, ``acusight-agent``)."""
+"""Acusight's Python client: the REST API (``Acusight``: resource namespaces, every generated operation
+of ``acusight_sdk._generated``, downloads, waiting for jobs) and the device agent (``acusight_sdk.agent``,
+``acusight-agent``)."""
 
 from acusight_sdk.auth import DeviceKeyAuth, ServiceKeyAuth, TokenAuth
+from acusight_sdk.client import Acusight
 from acusight_sdk.errors import (
     AcusightError,
     ApiError,
@@ -14,10 +16,13 @@ from acusight_sdk.errors import (
     ServerError,
     Unauthorized,
 )
+from acusight_sdk.files import IntegrityError
 from acusight_sdk.http import Http
+from acusight_sdk.jobs import JobFailed, JobTimeout
 from acusight_sdk.transport import RetryPolicy
 
 __all__ = [
+    "Acusight",
     "AcusightError",
     "ApiError",
     "BadRequest",
@@ -25,6 +30,9 @@ __all__ = [
     "DeviceKeyAuth",
     "Forbidden",
     "Http",
+    "IntegrityError",
+    "JobFailed",
+    "JobTimeout",
     "NotFound",
     "PayloadTooLarge",
     "RateLimited",

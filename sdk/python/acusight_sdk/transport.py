@@ -14,6 +14,7 @@ at once does not come back at once), or is what the server's ``Retry-After`` ask
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -59,13 +60,21 @@ def _retry_after(state: RetryCallState) -> float:
     return 0.0
 
 
+def _jittered_backoff(policy: RetryPolicy) -> Any:
+    # tenacity 9.1 renamed wait_exponential_jitter's ``initial`` to ``multiplier`` (the old name warns).
+    start = (
+        "multiplier" if "multiplier" in inspect.signature(wait_exponential_jitter).parameters else "initial"
+    )
+    return wait_exponential_jitter(**{start: policy.initial, "max": policy.maximum})
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps another transport (by default httpx's own) and retries what is safe to retry."""
 
     def __init__(self, policy: RetryPolicy | None = None, inner: httpx.BaseTransport | None = None) -> None:
         self.policy = policy or RetryPolicy()
         self.inner = inner or httpx.HTTPTransport()
-        backoff = wait_exponential_jitter(initial=self.policy.initial, max=self.policy.maximum)
+        backoff = _jittered_backoff(self.policy)
         self._wait = lambda state: max(backoff(state), min(_retry_after(state), 60.0))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
