@@ -118,7 +118,15 @@ def run_demo(
     summary_json: Path | None,
 ) -> int:
     """Start the embedded platform, run the demo through its API, print the summary; the exit code."""
-    from clients.demo import Api, Demo, DemoError, LabelStudioAnnotators, count_by, flow_runs, summary_table
+    from clients.demo import (
+        Demo,
+        DemoError,
+        LabelStudioAnnotators,
+        connect,
+        count_by,
+        flow_runs,
+        summary_table,
+    )
 
     console = Console()
     settings = get_settings(app)
@@ -153,7 +161,7 @@ def run_demo(
         "Prefect UI (flow runs)": f"{stack.prefect_ui_url}/runs",
     }
     try:
-        demo = Demo(Api(stack.api_url, token), console, settings.data_dir / "demo", options, label_studio)
+        demo = Demo(connect(stack.api_url, token), console, settings.data_dir / "demo", options, label_studio)
         demo.summary.steps["start the platform"] = time.perf_counter() - t0
         summary = demo.run()
         urls.update(demo.urls)

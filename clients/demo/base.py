@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from acusight_sdk import Acusight, JobFailed, JobTimeout
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -19,7 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from clients.demo.api import Api, DemoError
+from clients.demo.api import POLL_S, DemoError
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Phase:
     """A part of the demo: talks to the API, shows progress, records its facts and step times."""
 
     def __init__(
-        self, api: Api, console: Console, work_dir: Path, options: DemoOptions, summary: Summary
+        self, api: Acusight, console: Console, work_dir: Path, options: DemoOptions, summary: Summary
     ) -> None:
         self.api = api
         self.console = console
@@ -75,51 +76,49 @@ class Phase:
         yield
         self.summary.steps[name] = time.perf_counter() - t0
 
+    @contextmanager
+    def job(self, step: str) -> Iterator[None]:
+        """A job's step: its failure or a wait past its deadline is the demo's error, naming the step."""
+        try:
+            yield
+        except (JobFailed, JobTimeout) as exc:
+            raise DemoError(f"{step}: {exc}") from exc
+
     def cut_version(self, step: str, body: dict[str, Any]) -> dict[str, Any]:
         """A dataset version, followed to ready (DemoError if it fails)."""
-        with self.step(step), self.progress() as bar:
-            dataset = self.api.call("POST", "/data/datasets", json=body)
+        with self.step(step), self.job(step), self.progress() as bar:
+            dataset = self.api.datasets.create(**body)
             task = bar.add_task(f"{step} v{dataset['version']} (DVC)", total=100)
-            dataset = self.api.wait(
-                f"/data/datasets/{dataset['id']}",
-                lambda d: d["status"] in ("ready", "failed"),
-                1800,
-                lambda d: bar.update(task, completed=100 * (d.get("progress") or 0)),
+            return self.api.datasets.wait(
+                dataset["id"],
+                timeout=1800,
+                interval=POLL_S,
+                on_progress=lambda d: bar.update(task, completed=100 * (d.get("progress") or 0)),
             )
-        if dataset["status"] != "ready":
-            raise DemoError(f"{step} failed: {dataset['error']}")
-        return dataset
 
     def train(self, step: str, dataset_id: int, params: dict[str, Any]) -> dict[str, Any]:
         """A training job, its epochs on a progress bar, followed to succeeded (DemoError otherwise)."""
-        with self.step(step), self.progress() as bar:
-            body = {"dataset_id": dataset_id, "params": params, "device": "auto"}
-            job = self.api.call("POST", "/ml/training-jobs", json=body)
+        with self.step(step), self.job(step), self.progress() as bar:
+            job = self.api.training_jobs.create(dataset_id, params=params, device="auto")
             task = bar.add_task(f"{step}: job {job['id']} (epochs)", total=params["epochs"])
-            job = self.api.wait(
-                f"/ml/training-jobs/{job['id']}",
-                lambda j: j["status"] in ("succeeded", "failed", "cancelled"),
-                3600,
-                lambda j: bar.update(task, completed=(j.get("progress") or {}).get("epoch", 0)),
+            return self.api.training_jobs.wait(
+                job["id"],
+                timeout=3600,
+                interval=POLL_S,
+                on_progress=lambda j: bar.update(task, completed=(j.get("progress") or {}).get("epoch", 0)),
             )
-        if job["status"] != "succeeded":
-            raise DemoError(f"{step} {job['status']}: {job['error']}")
-        return job
 
     def export(self, step: str, body: dict[str, Any]) -> dict[str, Any]:
         """An export job, its current stage on a spinner, followed to succeeded (DemoError otherwise)."""
-        with self.step(step), self.progress() as bar:
-            export = self.api.call("POST", "/ml/export-jobs", json=body)
-            task = bar.add_task(f"export job {export['id']}", total=None)
+        with self.step(step), self.job(step), self.progress() as bar:
+            export = self.api.export_jobs.create(**body)
             name = f"export job {export['id']}"
-            export = self.api.wait(
-                f"/ml/export-jobs/{export['id']}",
-                lambda e: e["status"] in ("succeeded", "failed"),
-                1800,
-                lambda e: bar.update(
+            task = bar.add_task(name, total=None)
+            return self.api.export_jobs.wait(
+                export["id"],
+                timeout=1800,
+                interval=POLL_S,
+                on_progress=lambda e: bar.update(
                     task, description=f"{name}: {(e.get('progress') or {}).get('stage', '')}"
                 ),
             )
-        if export["status"] != "succeeded":
-            raise DemoError(f"{step} failed: {export['error']}")
-        return export

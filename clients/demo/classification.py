@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from acusight_sdk import Acusight, ApiError
 from acusight_sdk.device import DeviceClient
 from PIL import Image as PILImage
 from rich.console import Console
 
-from clients.demo.api import POLL_S, Api, ApiCallError, DemoError
+from clients.demo.api import POLL_S, DemoError
 from clients.demo.base import DemoOptions, Phase, Summary
 from clients.demo.label_studio import LabelStudioAnnotators
 
@@ -52,7 +53,7 @@ class ClassificationPhase(Phase):
 
     def __init__(
         self,
-        api: Api,
+        api: Acusight,
         console: Console,
         work_dir: Path,
         options: DemoOptions,
@@ -75,7 +76,7 @@ class ClassificationPhase(Phase):
 
         with self.step("project and devices"):
             project = self.project()
-            token = self.api.call(
+            token = self.api.http.request(
                 "POST",
                 "/provisioning-tokens",
                 json={
@@ -87,7 +88,7 @@ class ClassificationPhase(Phase):
             )["token"]
             devices = [
                 DeviceClient.provision(
-                    self.api.base, token, f"demo-{self.run_id}-{i}", f"demo camera {i}", model="sim"
+                    self.api.base_url, token, f"demo-{self.run_id}-{i}", f"demo camera {i}", model="sim"
                 )
                 for i in range(o.devices)
             ]
@@ -117,7 +118,9 @@ class ClassificationPhase(Phase):
             with self.step("annotators label"), self.progress() as bar:
                 task = bar.add_task("annotators label images", total=len(uploaded))
                 for image, label in uploaded:
-                    self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "label": label})
+                    self.api.http.request(
+                        "POST", "/data/annotations", json={"image_id": image["id"], "label": label}
+                    )
                     bar.advance(task)
         else:
             self.label_in_label_studio(project, uploaded, self.label_studio)
@@ -139,7 +142,7 @@ class ClassificationPhase(Phase):
         facts["export_id"] = export["id"]
 
         with self.step("deploy and run on a device"):
-            self.api.call(
+            self.api.http.request(
                 "PATCH", f"/data/projects/{project['id']}", json={"deployed_export_id": export["id"]}
             )
             device = devices[0]
@@ -187,7 +190,7 @@ class ClassificationPhase(Phase):
         facts["Label Studio tasks"] = len(tasks)
 
         todo = [(tasks[image_id][0], label) for image_id, label in labels.items() if not tasks[image_id][1]]
-        link = self.api.call("GET", f"/data/projects/{project['id']}/label-studio")
+        link = self.api.http.request("GET", f"/data/projects/{project['id']}/label-studio")
         before = link["tasks_annotated"]
         with self.step("annotators label in Label Studio"), self.progress() as bar:
             task = bar.add_task(f"{ANNOTATORS} annotators label in Label Studio", total=len(todo))
@@ -202,7 +205,7 @@ class ClassificationPhase(Phase):
             moved_at, last = time.monotonic(), -1
             deadline = time.monotonic() + 1800
             while True:
-                link = self.api.call("GET", f"/data/projects/{project['id']}/label-studio")
+                link = self.api.http.request("GET", f"/data/projects/{project['id']}/label-studio")
                 arrived = link["tasks_annotated"] - before
                 bar.update(task, completed=min(arrived, len(todo)))
                 if arrived >= len(todo) and link["pull_queued"] == 0:
@@ -213,7 +216,7 @@ class ClassificationPhase(Phase):
                     moved_at, last = time.monotonic(), arrived
                 elif time.monotonic() - moved_at > PULL_STALL_S:
                     # Labels stopped arriving: webhooks that can't reach this API, say. Pull now.
-                    self.api.call("POST", f"/data/projects/{project['id']}/label-studio/pull")
+                    self.api.http.request("POST", f"/data/projects/{project['id']}/label-studio/pull")
                     facts["pulls asked for"] += 1
                     moved_at = time.monotonic()
                 if time.monotonic() > deadline:
@@ -226,28 +229,30 @@ class ClassificationPhase(Phase):
         path = f"/data/projects/{project['id']}/label-studio"
         ls.check()
         try:
-            link = self.api.call("GET", path)
-        except ApiCallError as exc:
+            link = self.api.http.request("GET", path)
+        except ApiError as exc:
             if exc.status != 404:
                 raise
         else:
             if ls.has_project(link["label_studio_project_id"]):
                 return dict(link)
-            self.api.call("DELETE", path)  # linked to a Label Studio project that is gone: link afresh
-        return dict(self.api.call("POST", path, json={}))
+            self.api.http.request(
+                "DELETE", path
+            )  # linked to a Label Studio project that is gone: link afresh
+        return dict(self.api.http.request("POST", path, json={}))
 
     def push_batch(self, batch_id: int) -> None:
         """Moving a batch to annotating pushes it; a batch past that is pushed by hand (idempotent)."""
-        batch = self.api.call("GET", f"/data/batches/{batch_id}")
+        batch = self.api.http.request("GET", f"/data/batches/{batch_id}")
         if batch["status"] in ("open", "ready"):
             if batch["status"] == "open":
-                self.api.call("PATCH", f"/data/batches/{batch_id}", json={"status": "ready"})
-            self.api.call("PATCH", f"/data/batches/{batch_id}", json={"status": "annotating"})
+                self.api.http.request("PATCH", f"/data/batches/{batch_id}", json={"status": "ready"})
+            self.api.http.request("PATCH", f"/data/batches/{batch_id}", json={"status": "annotating"})
         else:
-            self.api.call("POST", f"/data/batches/{batch_id}/label-studio/push")
+            self.api.http.request("POST", f"/data/batches/{batch_id}/label-studio/push")
 
     def raise_if_sync_failed(self, project_id: int, since: float) -> None:
-        link = self.api.call("GET", f"/data/projects/{project_id}/label-studio")
+        link = self.api.http.request("GET", f"/data/projects/{project_id}/label-studio")
         failed_at = link["last_error_at"]
         if (
             link["sync_status"] == "failed"
@@ -259,17 +264,17 @@ class ClassificationPhase(Phase):
     def labeled_through_label_studio(self, project_id: int, labels: dict[int, str]) -> int:
         """How many of these images carry, as their current label, the right one from Label Studio."""
         count = 0
-        for image in self.api.all_pages("/data/images", project_id=project_id):
+        for image in self.api.pages("/data/images", project_id=project_id):
             annotation = image.get("annotation") or {}
             if image["id"] in labels and annotation.get("source") == "label_studio":
                 count += image["label"] == labels[image["id"]]
         return count
 
     def project(self) -> dict[str, Any]:
-        for project in self.api.call("GET", "/data/projects", params={"per_page": 100}):
+        for project in self.api.http.request("GET", "/data/projects", params={"per_page": 100}):
             if project["name"] == PROJECT:
                 return project
-        return self.api.call(
+        return self.api.http.request(
             "POST",
             "/data/projects",
             json={
@@ -287,10 +292,8 @@ class ClassificationPhase(Phase):
         from pipelines.frames import decode_resize
         from pipelines.model import load_checkpoint, predict_logits
 
-        resp = self.api.session.get(f"{self.api.base}/ml/models/{model_id}/download", timeout=300)
-        resp.raise_for_status()
         path = self.work_dir / f"model-{model_id}.pt"
-        path.write_bytes(resp.content)
+        self.api.models.download(model_id, path)  # checked against its sha256
         model, checkpoint = load_checkpoint(path)
         size = int(checkpoint["image_size"])
         batch = (

@@ -56,7 +56,7 @@ class DetectionPhase(Phase):
 
         with self.step("detection: project and cameras"):
             project = self.project(scenes.label_names)
-            token = self.api.call(
+            token = self.api.http.request(
                 "POST",
                 "/provisioning-tokens",
                 json={
@@ -68,7 +68,7 @@ class DetectionPhase(Phase):
             )["token"]
             cameras = [
                 DeviceClient.provision(
-                    self.api.base, token, f"line-{run_id}-{i}", f"line camera {i}", model="sim"
+                    self.api.base_url, token, f"line-{run_id}-{i}", f"line camera {i}", model="sim"
                 )
                 for i in range(CAMERAS)
             ]
@@ -96,7 +96,9 @@ class DetectionPhase(Phase):
             boxes = 0
             for image, b, k in zip(uploaded, scenes.boxes, scenes.labels, strict=True):
                 drawn = manifest_boxes(b, k, scenes.label_names)
-                self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "boxes": drawn})
+                self.api.http.request(
+                    "POST", "/data/annotations", json={"image_id": image["id"], "boxes": drawn}
+                )
                 boxes += len(drawn)
                 bar.advance(task)
         facts["detection: boxes annotated"] = boxes
@@ -125,7 +127,7 @@ class DetectionPhase(Phase):
         facts["detection_export_id"] = export["id"]
 
         with self.step("detection: deploy and detect on a camera"):
-            self.api.call(
+            self.api.http.request(
                 "PATCH", f"/data/projects/{project['id']}", json={"deployed_export_id": export["id"]}
             )
             camera = cameras[0]
@@ -141,7 +143,7 @@ class DetectionPhase(Phase):
     def project(self, labels: list[str]) -> dict[str, Any]:
         """The demo's detection project for these labels: found by name, or made now."""
         name = f"{PROJECT}, digits {labels[0]}-{labels[-1]}"
-        for project in self.api.call("GET", "/data/projects", params={"per_page": 100}):
+        for project in self.api.http.request("GET", "/data/projects", params={"per_page": 100}):
             if project["name"] == name:
                 return dict(project)
         body = {
@@ -150,7 +152,7 @@ class DetectionPhase(Phase):
             "labels": labels,
             "description": "handwritten digits scattered over textures, framed by simulated line cameras",
         }
-        return dict(self.api.call("POST", "/data/projects", json=body))
+        return dict(self.api.http.request("POST", "/data/projects", json=body))
 
 
 def device_map50(found: list[list[Any]], truth: Scenes) -> float:

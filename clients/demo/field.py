@@ -70,7 +70,7 @@ class FieldPhase(Phase):
         truth = {hashlib.sha256(png).hexdigest(): label for png, label in changed}
 
         with self.step("field: cameras and sampling policy"):
-            self.api.call("PATCH", f"/data/projects/{project_id}", json={"sampling": POLICY})
+            self.api.http.request("PATCH", f"/data/projects/{project_id}", json={"sampling": POLICY})
             cameras = self.cameras(project_id)
 
         self.observe(
@@ -100,7 +100,7 @@ class FieldPhase(Phase):
         }
         if check["verdict"] != "drift":
             raise DemoError(f"the drift check did not see the change: {check}")
-        events = self.api.call("GET", "/ml/drift-events", params={"export_id": export_id})
+        events = self.api.http.request("GET", "/ml/drift-events", params={"export_id": export_id})
         boost = events[0]["sampling_boost"] if events else None
         facts["field: sampling raised after drift"] = boost
 
@@ -128,10 +128,14 @@ class FieldPhase(Phase):
             for image in changed_images:
                 label = truth[image["sha256"]]
                 corrected += image["prediction"]["label"] != label  # the pre-label was the camera's guess
-                self.api.call("POST", "/data/annotations", json={"image_id": image["id"], "label": label})
+                self.api.http.request(
+                    "POST", "/data/annotations", json={"image_id": image["id"], "label": label}
+                )
                 bar.advance(task)
         batch = (
-            self.api.call("GET", f"/data/batches/{changed_images[0]['batch_id']}") if changed_images else {}
+            self.api.http.request("GET", f"/data/batches/{changed_images[0]['batch_id']}")
+            if changed_images
+            else {}
         )
         facts["field: active-learning batch"] = f"{batch.get('name')} ({batch.get('image_count')} frames)"
         facts["field: pre-labels the annotators corrected"] = f"{corrected} of {len(changed_images)}"
@@ -146,7 +150,9 @@ class FieldPhase(Phase):
 
         with self.step("field: old and new model on changed frames"):
             old = self.accuracy(project_id, judged, export_id)
-            self.api.call("PATCH", f"/data/projects/{project_id}", json={"deployed_export_id": export["id"]})
+            self.api.http.request(
+                "PATCH", f"/data/projects/{project_id}", json={"deployed_export_id": export["id"]}
+            )
             new = self.accuracy(project_id, judged, export["id"])
         facts["field: changed frames judged (never uploaded)"] = len(judged)
         facts["field: old model accuracy on changed frames"] = old
@@ -158,14 +164,14 @@ class FieldPhase(Phase):
     def cameras(self, project_id: int, count: int = CAMERAS) -> list[DeviceClient]:
         """Cameras provisioned into the project, each holding (and saying it runs) the project's model."""
         run = uuid.uuid4().hex[:6]
-        token = self.api.call(
+        token = self.api.http.request(
             "POST",
             "/provisioning-tokens",
             json={"name": f"field {run}", "max_uses": count, "project_id": project_id, "expires_in_hours": 1},
         )["token"]
         cameras = []
         for i in range(count):
-            camera = DeviceClient.provision(self.api.base, token, f"field-{run}-{i}", f"field camera {i}")
+            camera = DeviceClient.provision(self.api.base_url, token, f"field-{run}-{i}", f"field camera {i}")
             camera.model_dir = self.work_dir / f"field-camera-{i}"
             camera.checkin(battery_pct=100)
             if camera.fetch_model() is None:
@@ -197,16 +203,18 @@ class FieldPhase(Phase):
 
     def field_metrics(self, export_id: int) -> dict[str, Any]:
         return dict(
-            self.api.call("GET", f"/ml/export-jobs/{export_id}/field-metrics", params={"bucket": "hour"})
+            self.api.http.request(
+                "GET", f"/ml/export-jobs/{export_id}/field-metrics", params={"bucket": "hour"}
+            )
         )
 
     def drift_check(self, export_id: int) -> dict[str, Any]:
         """Ask for a drift check now and wait for its outcome on the export."""
         asked = datetime.now(UTC)
-        self.api.call("POST", "/ml/drift-checks", json={"export_id": export_id})
+        self.api.http.request("POST", "/ml/drift-checks", json={"export_id": export_id})
         deadline = time.monotonic() + DRIFT_CHECK_TIMEOUT_S
         while time.monotonic() < deadline:
-            check = self.api.call("GET", f"/ml/export-jobs/{export_id}").get("drift_check")
+            check = self.api.http.request("GET", f"/ml/export-jobs/{export_id}").get("drift_check")
             if check and datetime.fromisoformat(check["at"]) >= asked.replace(microsecond=0):
                 return dict(check)
             time.sleep(POLL_S)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from acusight_sdk import Acusight
 from rich.console import Console
 
-from clients.demo.api import Api
 from clients.demo.base import DemoOptions, Summary
 from clients.demo.classification import ClassificationPhase
 from clients.demo.detection import DetectionPhase
@@ -23,7 +23,7 @@ from clients.demo.label_studio import LabelStudioAnnotators
 class Demo:
     def __init__(
         self,
-        api: Api,
+        api: Acusight,
         console: Console,
         work_dir: Path,
         options: DemoOptions,
