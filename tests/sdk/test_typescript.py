@@ -1,9 +1,10 @@
 """The TypeScript SDK (sdk/typescript) against a real `acusight serve`: `npm run build` (tsc), then
 its node tests — the hand-written layer on a fake fetch, and the smoke test (test/smoke.test.mjs) on this
 server: list devices, provision one with a provisioning token, upload as it, page, and a 404's error.
+The generated Go client (sdk/go) runs its own smoke test (smoke_test.go) on the same server.
 
 Needs Node.js 20+ and sdk/typescript/node_modules (`scripts/setup.sh --tests`): skipped without them,
-failed under CI."""
+failed under CI. The Go test needs Go 1.19+ (no module is downloaded); skipped without it."""
 
 from __future__ import annotations
 
@@ -51,8 +52,7 @@ def acusight(data_dir: Path, *args: str) -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """`acusight serve` on a fresh data dir, an admin's token and a provisioning token: the smoke
-    test's environment."""
-    require_node()
+    tests' environment."""
     tmp = tmp_path_factory.mktemp("sdk-ts")
     data_dir = tmp / "data"
     port = free_port()
@@ -69,7 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         token = acusight(data_dir, "users", "token", "admin@acme.test")
         answer = requests.post(
             f"{url}/api/provisioning-tokens",
-            json={"name": "sdk smoke", "expires_in_hours": 1},
+            json={"name": "sdk smoke", "expires_in_hours": 1, "max_uses": 2},  # a device per SDK
             headers={"Authorization": f"Bearer {token}"},
             timeout=10,
         )
@@ -83,15 +83,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         child.stop(30)
 
 
-def run(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+def run(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"{' '.join(argv)} failed:\n{done.stdout}\n{done.stderr}"
     return done
 
 
 def test_the_typescript_sdk_against_a_live_server(server: dict[str, str]) -> None:
+    require_node()
     run(["npm", "--prefix", "sdk/typescript", "run", "build", "--silent"])
     done = run(["node", "--test", "sdk/typescript/test/"], {**os.environ, **server})
     # Every node test ran: the smoke test skips itself only when the environment above is missing.
     assert "# fail 0" in done.stdout and "# skipped 0" in done.stdout, done.stdout
     assert "ok " in done.stdout and "a person and a device through the SDK" in done.stdout
+
+
+def test_the_go_client_against_a_live_server(server: dict[str, str]) -> None:
+    if shutil.which("go") is None:
+        pytest.skip("go not found: the Go client's smoke test needs Go 1.19+ (apt-get install golang-go)")
+    # Standard library only: nothing may be fetched.
+    env = {**os.environ, **server, "GOFLAGS": "-mod=mod", "GOPROXY": "off"}
+    done = run(["go", "test", "-count=1", "-v", "-run", "TestSmoke", "."], env, ROOT / "sdk" / "go")
+    assert "--- PASS: TestSmoke" in done.stdout, done.stdout
