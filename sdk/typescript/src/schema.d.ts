@@ -513,6 +513,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/device/images/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload several images (multipart, parts named files) with an optional JSON manifest; each
+         *     file is stored, found already stored or refused on its own, as the single upload would.
+         */
+        post: operations["uploadImages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/device/images/upload": {
         parameters: {
             query?: never;
@@ -1250,6 +1270,22 @@ export interface components {
             /** @example true */
             success?: boolean;
         };
+        BatchFileError: {
+            /** @example VALIDATION_ERROR */
+            code?: string;
+            details?: string | null;
+            message?: string;
+        };
+        BatchFileResult: {
+            /** @description error: why this file was not stored (nothing was) */
+            error?: components["schemas"]["BatchFileError"];
+            /** @description created and duplicate: the single upload's answer */
+            image?: components["schemas"]["ImageUploaded"];
+            /** @description The file's position in the request, from 0 */
+            index?: number;
+            /** @enum {string} */
+            status?: "created" | "duplicate" | "error";
+        };
         BatchPageEnvelope: {
             data?: components["schemas"]["Batch"][];
             meta?: components["schemas"]["Meta"];
@@ -1921,6 +1957,14 @@ export interface components {
             updated_at?: string;
             width?: number;
         };
+        ImageBatch: {
+            /** @description Group the upload into this named batch instead of the day's */
+            batch?: string;
+            /** @description 1 to 32 JPEG, PNG or WebP images, each a part named files */
+            files: string[];
+            /** @description A JSON list, one entry per file in the order of the files: null or an object of the file's optional sha256, captured_at, metadata (an object), prediction (an object) and sampling_reason, meaning what the single upload's fields of those names mean. An entry with other keys or bad values refuses its file only; a manifest that is not such a list, or not one entry per file, refuses the request (400). At most 1 MB */
+            manifest?: string;
+        };
         ImageEnvelope: {
             data?: components["schemas"]["Image"];
             /** @example true */
@@ -1981,6 +2025,18 @@ export interface components {
         };
         ImageUploadedEnvelope: {
             data?: components["schemas"]["ImageUploaded"];
+            /** @example true */
+            success?: boolean;
+        };
+        ImagesUploaded: {
+            created?: number;
+            duplicates?: number;
+            errors?: number;
+            /** @description One per file, in order */
+            results?: components["schemas"]["BatchFileResult"][];
+        };
+        ImagesUploadedEnvelope: {
+            data?: components["schemas"]["ImagesUploaded"];
             /** @example true */
             success?: boolean;
         };
@@ -4231,6 +4287,34 @@ export interface operations {
             400: components["responses"]["VALIDATION_ERROR"];
             401: components["responses"]["UNAUTHORIZED"];
             404: components["responses"]["NOT_FOUND"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    uploadImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImageBatch"];
+            };
+        };
+        responses: {
+            /** @description Each file's outcome, in the order sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagesUploadedEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
             413: components["responses"]["PAYLOAD_TOO_LARGE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };

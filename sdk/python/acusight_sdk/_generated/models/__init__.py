@@ -12,6 +12,9 @@ from .archive_request import ArchiveRequest
 from .artifact_upload import ArtifactUpload
 from .batch import Batch
 from .batch_envelope import BatchEnvelope
+from .batch_file_error import BatchFileError
+from .batch_file_result import BatchFileResult
+from .batch_file_result_status import BatchFileResultStatus
 from .batch_page_envelope import BatchPageEnvelope
 from .batch_status import BatchStatus
 from .batch_update import BatchUpdate
@@ -134,6 +137,7 @@ from .get_field_metrics_bucket import GetFieldMetricsBucket
 from .id import Id
 from .image import Image
 from .image_annotation_type_1_type_0 import ImageAnnotationType1Type0
+from .image_batch import ImageBatch
 from .image_envelope import ImageEnvelope
 from .image_metadata_type_0 import ImageMetadataType0
 from .image_page_envelope import ImagePageEnvelope
@@ -144,6 +148,8 @@ from .image_upload import ImageUpload
 from .image_upload_sampling_reason import ImageUploadSamplingReason
 from .image_uploaded import ImageUploaded
 from .image_uploaded_envelope import ImageUploadedEnvelope
+from .images_uploaded import ImagesUploaded
+from .images_uploaded_envelope import ImagesUploadedEnvelope
 from .import_ import Import
 from .import_format import ImportFormat
 from .import_report import ImportReport
@@ -327,6 +333,9 @@ __all__ = (
     "ArtifactUpload",
     "Batch",
     "BatchEnvelope",
+    "BatchFileError",
+    "BatchFileResult",
+    "BatchFileResultStatus",
     "BatchPageEnvelope",
     "BatchStatus",
     "BatchUpdate",
@@ -443,6 +452,7 @@ __all__ = (
     "Id",
     "Image",
     "ImageAnnotationType1Type0",
+    "ImageBatch",
     "ImageEnvelope",
     "ImageMetadataType0",
     "ImagePageEnvelope",
@@ -453,6 +463,8 @@ __all__ = (
     "ImageUploadSamplingReason",
     "ImageUploaded",
     "ImageUploadedEnvelope",
+    "ImagesUploaded",
+    "ImagesUploadedEnvelope",
     "Import",
     "ImportFormat",
     "ImportReport",
