@@ -100,7 +100,7 @@ class Observed:
     reasons: dict[str, int] = field(default_factory=dict)
 
 
-def _box(detection: Detection, frame: bytes) -> dict[str, Any]:
+def box_fractions(detection: Detection, frame: bytes) -> dict[str, Any]:
     """A detection as the platform takes it: label, score and the box as fractions of the frame."""
     from acusight_sdk.model import original_size
 
@@ -200,7 +200,7 @@ class DeviceClient:
         for i, (frame, (label, score)) in enumerate(zip(frames, tops)):
             guess: dict[str, Any]
             if model.task == "detection":
-                guess = {"detections": [_box(d, frame) for d in found[i]]}
+                guess = {"detections": [box_fractions(d, frame) for d in found[i]]}
             else:
                 guess = {"label": label, "score": score}
             reported = {"export_id": export_id, "captured_at": at, "latency_ms": latency_ms, **guess}
@@ -265,13 +265,15 @@ class DeviceClient:
 
         A frame the platform refuses (a corrupt image, a prediction that cannot be a pre-label) is an
         ``error`` result, not an exception; a failure of the whole request (connection, 5xx, 401) raises,
-        and resending every frame is then safe: each carries its sha256. On a server without the batch
-        route the frames go one by one through ``/device/images/upload``, with the same results.
+        and resending every frame is then safe: each carries its sha256. A lone frame, and every frame on
+        a server without the batch route, goes through ``/device/images/upload``, with the same results.
         """
         results: list[FrameResult] = []
         for start in range(0, len(frames), MAX_BATCH):
             chunk = list(frames[start : start + MAX_BATCH])
-            answered = self._batch(chunk, batch) if self._batch_route is not False else None
+            # One frame alone takes the single upload: no manifest, the same answer.
+            many = len(chunk) > 1 and self._batch_route is not False
+            answered = self._batch(chunk, batch) if many else None
             if answered is None:
                 answered = [self._single(i, frame, batch) for i, frame in enumerate(chunk)]
             results.extend(FrameResult(start + r.index, r.status, r.image, r.error) for r in answered)
