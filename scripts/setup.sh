@@ -29,7 +29,7 @@ if [ ! -f "$OIDC_STAMP" ] || [ "$(cat "$OIDC_STAMP")" != "$OIDC_WANT" ]; then
     echo "warning: npm not found; the sign-in tests need Node.js 20+ and npm" >&2
   fi
 fi
-# The TypeScript SDK's toolchain (tests/sdk/test_typescript.py builds it): the same, for sdk/typescript.
+# The TypeScript SDK's toolchain (tests/sdk/test_typescript_and_go.py builds it): the same, for sdk/typescript.
 TS_STAMP=sdk/typescript/node_modules/.stamp-lock
 TS_WANT=$(sha256sum sdk/typescript/package-lock.json | cut -c1-16)
 if [ "$(cat "$TS_STAMP" 2>/dev/null)" != "$TS_WANT" ] && command -v npm >/dev/null; then
@@ -37,16 +37,21 @@ if [ "$(cat "$TS_STAMP" 2>/dev/null)" != "$TS_WANT" ] && command -v npm >/dev/nu
   echo "$TS_WANT" > "$TS_STAMP"
 fi
 
-# --- Caddy for tests/deploy/test_caddy.py (deploy/Caddyfile run by a real Caddy) ----------------
-# Debian's package (Caddy 2.6 in bookworm), installed only when no caddy is on the PATH.
-if ! command -v caddy >/dev/null; then
+# --- Debian packages the tests run: Caddy 2.6 (tests/deploy/test_caddy.py runs deploy/Caddyfile),
+# Go 1.19 (the Go client's smoke test, tests/sdk/test_typescript_and_go.py) and Java 17 (sdk/generate.py
+# --check runs openapi-generator for the Go client). Installed only when missing from the PATH.
+PACKAGES=()
+command -v caddy >/dev/null || PACKAGES+=(caddy)
+command -v go >/dev/null || PACKAGES+=(golang-go)
+command -v java >/dev/null || PACKAGES+=(default-jre-headless)
+if [ ${#PACKAGES[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     SUDO=""
     [ "$(id -u)" = 0 ] || SUDO=sudo
     $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends caddy >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
   else
-    echo "warning: caddy not found; tests/deploy/test_caddy.py needs Caddy 2.6+" >&2
+    echo "warning: ${PACKAGES[*]} not found; some tests need them (see scripts/setup.sh)" >&2
   fi
 fi
 

@@ -10,7 +10,12 @@ Steps:
    with no operation go too. Written with sorted keys, so the same server gives the same bytes.
 2. Run openapi-python-client on it into a temporary directory, make the output importable on
    Python 3.9 (see ``make_py39``), and swap it into ``sdk/python/acusight_sdk/_generated``.
-3. When ``sdk/typescript/package.json`` exists, ``npm --prefix sdk/typescript run generate``.
+3. The TypeScript types: ``npm --prefix sdk/typescript run generate`` (openapi-typescript).
+4. The Go client: ``sdk/go/generate.sh`` (openapi-generator's Go generator, from the dev extra's
+   openapi-generator-cli; it needs Java and Go). Skipped, saying so, where those are missing.
+
+``--check`` regenerates each into a temporary place and compares; the Go client is compared when its
+tools are here (always in CI, where their absence is an error).
 
 The generator's warnings are reported; the only ones expected are binary responses (image bytes),
 which the generated client omits and the hand-written layer downloads. Any other warning fails.
@@ -35,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OPENAPI = ROOT / "sdk" / "openapi.json"
 GENERATED = ROOT / "sdk" / "python" / "acusight_sdk" / "_generated"
 TYPESCRIPT = ROOT / "sdk" / "typescript"
+GO = ROOT / "sdk" / "go"
 VENV_BIN = ROOT / ".venv" / "bin"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SERVICE_ONLY = "x-acusight-service-only"
@@ -101,6 +107,38 @@ def public_document(document: dict[str, Any]) -> dict[str, Any]:
         if any(key in METHODS for key in kept):
             paths[path] = kept
     document["paths"] = paths
+    return prune_schemas(document)
+
+
+def _refs(node: Any) -> set[str]:
+    """The component schemas ``node`` refers to (``#/components/schemas/<name>``), at any depth."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                found.add(ref.rsplit("/", 1)[1])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def prune_schemas(document: dict[str, Any]) -> dict[str, Any]:
+    """Drop the component schemas no public operation reaches (those of the service-only routes), so
+    the generated clients carry no model a user cannot meet."""
+    components = document.get("components", {})
+    schemas = components.get("schemas", {})
+    outside = {key: value for key, value in components.items() if key != "schemas"}
+    wanted = _refs(document["paths"]) | _refs(outside)
+    todo = list(wanted)
+    while todo:
+        for name in _refs(schemas.get(todo.pop(), {})) - wanted:
+            wanted.add(name)
+            todo.append(name)
+    components["schemas"] = {name: schema for name, schema in schemas.items() if name in wanted}
     return document
 
 
@@ -363,6 +401,67 @@ def swap_in(fresh: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def _tool(name: str) -> str | None:
+    """``name`` from the project's .venv, else from PATH."""
+    local = VENV_BIN / name
+    return str(local) if local.exists() else shutil.which(name)
+
+
+def typescript(check: bool) -> list[str]:
+    """openapi-typescript's types for sdk/typescript, from sdk/openapi.json; in check mode, what is stale."""
+    if not (TYPESCRIPT / "package.json").exists():
+        return []
+    npm = shutil.which("npm")
+    if npm is None:
+        raise GenerationError("sdk/typescript needs npm (Node.js 20+) on PATH")
+    if not (TYPESCRIPT / "node_modules").is_dir():
+        raise GenerationError("sdk/typescript has no node_modules: run `npm ci --prefix sdk/typescript`")
+    done = subprocess.run(
+        [npm, "--prefix", str(TYPESCRIPT), "run", "check" if check else "generate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 0:
+        return []
+    if check:
+        return [f"differs: {(TYPESCRIPT / 'src' / 'schema.d.ts').relative_to(ROOT)}"]
+    raise GenerationError(f"npm run generate failed in sdk/typescript:\n{done.stdout}{done.stderr}")
+
+
+def go(check: bool) -> list[str]:
+    """The Go client by sdk/go/generate.sh; in check mode made in a copy and compared with sdk/go."""
+    if not (GO / "generate.sh").exists():
+        return []
+    generator, missing = _tool("openapi-generator-cli"), []
+    if generator is None:
+        missing.append("openapi-generator-cli (the dev extra)")
+    missing += [f"{tool} on PATH" for tool in ("java", "go", "gofmt") if shutil.which(tool) is None]
+    if missing:
+        why = f"the Go client needs {', '.join(missing)}"
+        if os.environ.get("CI"):
+            raise GenerationError(why)
+        print(f"generate.py: sdk/go left as it is: {why}", file=sys.stderr)
+        return []
+    env = {**os.environ, "OPENAPI_GENERATOR": str(generator)}
+    with tempfile.TemporaryDirectory(prefix="acusight-sdk-go-") as work:
+        target = GO
+        if check:
+            target = Path(work) / "sdk" / "go"
+            shutil.copytree(GO, target)
+            shutil.copy(OPENAPI, target.parent / "openapi.json")
+        done = subprocess.run(["bash", str(target / "generate.sh")], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise GenerationError(f"sdk/go/generate.sh failed:\n{done.stdout}{done.stderr}")
+        if not check:
+            return []
+        where = GO.relative_to(ROOT)
+        return [
+            f"{line.split(': ', 1)[0]}: {where}/{line.split(': ', 1)[1]}"
+            for line in tree_differences(target, GO)
+        ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -375,10 +474,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             fresh, warnings = generate_python(spec_text, Path(work))
             check_warnings(warnings)
-        except GenerationError as exc:
-            print(f"generate.py: {exc}", file=sys.stderr)
-            return 2
-        if args.check:
+            if not args.check:
+                OPENAPI.write_text(spec_text)
+                swap_in(fresh, GENERATED)
+                typescript(check=False)
+                go(check=False)
+                print("wrote sdk/openapi.json and the Python, TypeScript and Go clients made from it")
+                return 0
             stale: list[str] = []
             if not OPENAPI.exists() or OPENAPI.read_text() != spec_text:
                 stale.append(f"differs: {OPENAPI.relative_to(ROOT)}")
@@ -387,27 +489,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"{line.split(': ', 1)[0]}: {generated}/{line.split(': ', 1)[1]}"
                 for line in tree_differences(fresh, GENERATED)
             ]
-            if stale:
-                print(
-                    "generate.py --check: the SDK is out of date with the server's OpenAPI document "
-                    "(run .venv/bin/python sdk/generate.py):\n  " + "\n  ".join(stale),
-                    file=sys.stderr,
-                )
-                return 1
-            print("generate.py --check: sdk/openapi.json and the generated Python client are up to date")
-            return 0
-        OPENAPI.write_text(spec_text)
-        swap_in(fresh, GENERATED)
-    print(f"wrote {OPENAPI.relative_to(ROOT)} and {GENERATED.relative_to(ROOT)}")
-    if (TYPESCRIPT / "package.json").exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            print("generate.py: sdk/typescript exists but npm is not on PATH", file=sys.stderr)
+            if not stale:  # the other two are made from sdk/openapi.json: compare them once it is current
+                stale += typescript(check=True) + go(check=True)
+        except GenerationError as exc:
+            print(f"generate.py: {exc}", file=sys.stderr)
             return 2
-        done = subprocess.run([npm, "--prefix", str(TYPESCRIPT), "run", "generate"], cwd=ROOT)
-        if done.returncode != 0:
-            print("generate.py: npm run generate failed in sdk/typescript", file=sys.stderr)
-            return done.returncode
+    if stale:
+        print(
+            "generate.py --check: the SDKs are out of date with the server's OpenAPI document "
+            "(run .venv/bin/python sdk/generate.py):\n  " + "\n  ".join(stale),
+            file=sys.stderr,
+        )
+        return 1
+    print("generate.py --check: sdk/openapi.json and the Python, TypeScript and Go clients are up to date")
     return 0
 
 

@@ -1236,15 +1236,6 @@ export interface components {
              */
             sha256?: string[] | null;
         };
-        ArtifactUpload: {
-            /**
-             * Format: binary
-             * @description The .onnx file
-             */
-            file: string;
-            /** @description The flow's SHA-256 of the file; a mismatch refuses the upload */
-            sha256?: string;
-        };
         Batch: {
             /** @description Images of the batch with an annotation */
             annotated_count?: number;
@@ -1387,19 +1378,6 @@ export interface components {
         };
         CheckinResponseEnvelope: {
             data?: components["schemas"]["CheckinResponse"];
-            /** @example true */
-            success?: boolean;
-        };
-        Connection: {
-            label_studio_project_id?: number;
-            project_id?: number;
-            /** @description The organization's token for it */
-            token?: string;
-            /** @description The Label Studio the project lives in */
-            url?: string;
-        };
-        ConnectionEnvelope: {
-            data?: components["schemas"]["Connection"];
             /** @example true */
             success?: boolean;
         };
@@ -1688,20 +1666,6 @@ export interface components {
             /** Format: date-time */
             window_to?: string;
         };
-        DriftEventCreate: {
-            class_psi: number;
-            confidence_psi: number;
-            export_id: number;
-            figures: {
-                [key: string]: unknown;
-            };
-            predictions: number;
-            threshold: number;
-            /** Format: date-time */
-            window_from: string;
-            /** Format: date-time */
-            window_to: string;
-        };
         DriftEventEnvelope: {
             data?: components["schemas"]["DriftEvent"];
             /** @example true */
@@ -1709,17 +1673,6 @@ export interface components {
         };
         DriftEventPageEnvelope: {
             data?: components["schemas"]["DriftEvent"][];
-            meta?: components["schemas"]["Meta"];
-            /** @example true */
-            success?: boolean;
-        };
-        DriftTarget: {
-            export_id?: number;
-            organization_id?: number;
-            project_id?: number;
-        };
-        DriftTargetPageEnvelope: {
-            data?: components["schemas"]["DriftTarget"][];
             meta?: components["schemas"]["Meta"];
             /** @example true */
             success?: boolean;
@@ -1832,32 +1785,6 @@ export interface components {
             meta?: components["schemas"]["Meta"];
             /** @example true */
             success?: boolean;
-        };
-        ExportJobReport: {
-            accuracy?: {
-                [key: string]: unknown;
-            } | null;
-            drift_check?: {
-                [key: string]: unknown;
-            } | null;
-            error?: string | null;
-            latency_ms?: {
-                [key: string]: unknown;
-            } | null;
-            parity?: {
-                [key: string]: unknown;
-            } | null;
-            progress?: {
-                [key: string]: unknown;
-            } | null;
-            reference?: {
-                [key: string]: unknown;
-            } | null;
-            signature?: {
-                [key: string]: unknown;
-            } | null;
-            /** @enum {string} */
-            status?: "queued" | "running" | "succeeded" | "failed";
         };
         FieldMetrics: {
             bins?: components["schemas"]["Bins"];
@@ -2224,16 +2151,6 @@ export interface components {
             /** @example true */
             success?: boolean;
         };
-        LinkRef: {
-            organization_id?: number;
-            project_id?: number;
-        };
-        LinkRefPageEnvelope: {
-            data?: components["schemas"]["LinkRef"][];
-            meta?: components["schemas"]["Meta"];
-            /** @example true */
-            success?: boolean;
-        };
         Logout: {
             /** @description Revoke this refresh token of yours as well */
             refresh_token?: string;
@@ -2288,18 +2205,6 @@ export interface components {
             std?: number[];
             /** @description Of the model input, in pixels */
             width?: number;
-        };
-        ModelUpload: {
-            /**
-             * Format: binary
-             * @description The checkpoint
-             */
-            file: string;
-            metrics: string;
-            /** @default {} */
-            params?: string;
-            /** @default {} */
-            preprocessing?: string;
         };
         ModelVersion: {
             artifact_sha256?: string;
@@ -2360,11 +2265,6 @@ export interface components {
             /** @example true */
             success?: boolean;
         };
-        ModelVersionEnvelope: {
-            data?: components["schemas"]["ModelVersion"];
-            /** @example true */
-            success?: boolean;
-        };
         ModelVersionPageEnvelope: {
             data?: components["schemas"]["ModelVersion"][];
             meta?: components["schemas"]["Meta"];
@@ -2416,47 +2316,6 @@ export interface components {
             jobs?: components["schemas"]["OrganizationJobs"];
             /** @description Of each kind below, at most this many queued or running */
             max_jobs?: number | null;
-        };
-        PaginationMetadata: {
-            /** @description First available page number. */
-            first_page?: number;
-            /** @description Last available page number. */
-            last_page?: number;
-            /** @description Next page number. */
-            next_page?: number;
-            /** @description Current page number. */
-            page?: number;
-            /** @description Previous page number. */
-            previous_page?: number;
-            /** @description Total number of items. */
-            total?: number;
-            /** @description Total number of pages. */
-            total_pages?: number;
-        };
-        Pending: {
-            images?: components["schemas"]["PendingImage"][];
-            label_studio_project_id?: number;
-            /** @description The project's labels */
-            labels?: string[];
-            project_id?: number;
-        };
-        PendingEnvelope: {
-            data?: components["schemas"]["Pending"];
-            /** @example true */
-            success?: boolean;
-        };
-        PendingImage: {
-            /** @description What the camera's model predicted, for a frame sampled by the policy */
-            device_prediction?: {
-                [key: string]: unknown;
-            } | null;
-            height?: number;
-            image_id?: number;
-            /** @description Signed, expiring URL of the image's bytes */
-            url?: string;
-            /** Format: date-time */
-            url_expires_at?: string;
-            width?: number;
         };
         Project: {
             /** @description Of those, images with an annotation */
@@ -2590,46 +2449,6 @@ export interface components {
             /** @example true */
             success?: boolean;
         };
-        PullQueue: {
-            entries?: components["schemas"]["PullQueueEntry"][];
-            /** @description Whether the claim is still this run's */
-            owned?: boolean;
-        };
-        PullQueueDone: {
-            /** @default null */
-            claim?: string | null;
-            entry_ids: number[];
-        };
-        PullQueueDoneResult: {
-            owned?: boolean;
-            /** @description The queue was empty: the claim is let go */
-            released?: boolean;
-            /** @description Entries still queued (queued meanwhile) */
-            remaining?: number;
-        };
-        PullQueueDoneResultEnvelope: {
-            data?: components["schemas"]["PullQueueDoneResult"];
-            /** @example true */
-            success?: boolean;
-        };
-        PullQueueEntry: {
-            id?: number;
-            task_id?: number;
-        };
-        PullQueueEnvelope: {
-            data?: components["schemas"]["PullQueue"];
-            /** @example true */
-            success?: boolean;
-        };
-        PullQueueTake: {
-            /**
-             * @description The claim the webhook gave this pull run; none for the scheduled pull
-             * @default null
-             */
-            claim?: string | null;
-            /** @default 500 */
-            limit?: number;
-        };
         PullResult: {
             flow_run_id?: string;
             project_id?: number;
@@ -2671,26 +2490,6 @@ export interface components {
             scores?: number;
             /** @description The images it was computed on (held-out: test, else val) */
             split?: string;
-        };
-        Report: {
-            /**
-             * @description A failed webhook pull's claim, let go so the next webhook starts a pull
-             * @default null
-             */
-            claim?: string | null;
-            /** @default null */
-            error?: string | null;
-            /** @default null */
-            label_config_hash?: string | null;
-            /**
-             * Format: date-time
-             * @default null
-             */
-            pull_cursor?: string | null;
-            /** @enum {string} */
-            stage: "push" | "pull";
-            /** @enum {string} */
-            state: "running" | "succeeded" | "failed";
         };
         Resize: {
             /** @enum {string} */
@@ -2781,10 +2580,6 @@ export interface components {
             /** @example true */
             success?: boolean;
         };
-        ScheduleOutcome: {
-            last_outcome?: string;
-            last_training_job_id?: number | null;
-        };
         SchedulePageEnvelope: {
             data?: components["schemas"]["Schedule"][];
             meta?: components["schemas"]["Meta"];
@@ -2796,17 +2591,6 @@ export interface components {
         };
         ScheduleRunEnvelope: {
             data?: components["schemas"]["ScheduleRun"];
-            /** @example true */
-            success?: boolean;
-        };
-        ScheduleRunStart: {
-            dataset_id?: number;
-            new_annotations?: number;
-            reason?: string;
-            started?: boolean;
-        };
-        ScheduleRunStartEnvelope: {
-            data?: components["schemas"]["ScheduleRunStart"];
             /** @example true */
             success?: boolean;
         };
@@ -2834,69 +2618,6 @@ export interface components {
             test: number;
             train: number;
             val: number;
-        };
-        StaleTask: {
-            image_id?: number;
-            task_id?: number;
-            url?: string;
-            /** Format: date-time */
-            url_expires_at?: string;
-        };
-        StaleTaskPageEnvelope: {
-            data?: components["schemas"]["StaleTask"][];
-            meta?: components["schemas"]["Meta"];
-            /** @example true */
-            success?: boolean;
-        };
-        Sync: {
-            tasks: components["schemas"]["SyncTask"][];
-        };
-        SyncAnnotation: {
-            /** @default null */
-            completed_by_email?: string | null;
-            id: number;
-            result?: {
-                [key: string]: unknown;
-            }[];
-            /** @default false */
-            was_cancelled?: boolean;
-        };
-        SyncResult: {
-            batches_completed?: number[];
-            created?: number;
-            deleted?: number;
-            errors?: string[];
-            unchanged?: number;
-            /** @description Tasks that show no Acusight image */
-            unknown_tasks?: number;
-            updated?: number;
-        };
-        SyncResultEnvelope: {
-            data?: components["schemas"]["SyncResult"];
-            /** @example true */
-            success?: boolean;
-        };
-        SyncTask: {
-            annotations?: components["schemas"]["SyncAnnotation"][];
-            id: number;
-        };
-        TaskRecord: {
-            image_id: number;
-            task_id: number;
-            /** Format: date-time */
-            url_expires_at: string;
-        };
-        TasksRecord: {
-            tasks: components["schemas"]["TaskRecord"][];
-        };
-        TasksRecorded: {
-            /** @description Tasks not recorded before */
-            new?: number;
-        };
-        TasksRecordedEnvelope: {
-            data?: components["schemas"]["TasksRecorded"];
-            /** @example true */
-            success?: boolean;
         };
         Tokens: {
             /** @description Send as 'Authorization: Bearer <token>' */
@@ -2963,17 +2684,6 @@ export interface components {
             meta?: components["schemas"]["Meta"];
             /** @example true */
             success?: boolean;
-        };
-        TrainingJobReport: {
-            error?: string | null;
-            metrics?: {
-                [key: string]: unknown;
-            } | null;
-            progress?: {
-                [key: string]: unknown;
-            } | null;
-            /** @enum {string} */
-            status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         };
         TrainingParams: {
             batch_size?: number;

@@ -9,7 +9,6 @@ from .annotation_envelope import AnnotationEnvelope
 from .annotation_page_envelope import AnnotationPageEnvelope
 from .annotation_source import AnnotationSource
 from .archive_request import ArchiveRequest
-from .artifact_upload import ArtifactUpload
 from .batch import Batch
 from .batch_envelope import BatchEnvelope
 from .batch_file_error import BatchFileError
@@ -32,8 +31,6 @@ from .checkin_page_envelope import CheckinPageEnvelope
 from .checkin_ref import CheckinRef
 from .checkin_response import CheckinResponse
 from .checkin_response_envelope import CheckinResponseEnvelope
-from .connection import Connection
-from .connection_envelope import ConnectionEnvelope
 from .dataset_version import DatasetVersion
 from .dataset_version_counts_type_0 import DatasetVersionCountsType0
 from .dataset_version_create import DatasetVersionCreate
@@ -87,14 +84,10 @@ from .drift_check import DriftCheck
 from .drift_check_create import DriftCheckCreate
 from .drift_check_envelope import DriftCheckEnvelope
 from .drift_event import DriftEvent
-from .drift_event_create import DriftEventCreate
-from .drift_event_create_figures import DriftEventCreateFigures
 from .drift_event_envelope import DriftEventEnvelope
 from .drift_event_figures import DriftEventFigures
 from .drift_event_page_envelope import DriftEventPageEnvelope
 from .drift_event_sampling_boost_type_0 import DriftEventSamplingBoostType0
-from .drift_target import DriftTarget
-from .drift_target_page_envelope import DriftTargetPageEnvelope
 from .error_body import ErrorBody
 from .error_body_fields import ErrorBodyFields
 from .error_envelope import ErrorEnvelope
@@ -111,15 +104,6 @@ from .export_job_page_envelope import ExportJobPageEnvelope
 from .export_job_parity_type_0 import ExportJobParityType0
 from .export_job_progress_type_0 import ExportJobProgressType0
 from .export_job_reference_type_0 import ExportJobReferenceType0
-from .export_job_report import ExportJobReport
-from .export_job_report_accuracy_type_0 import ExportJobReportAccuracyType0
-from .export_job_report_drift_check_type_0 import ExportJobReportDriftCheckType0
-from .export_job_report_latency_ms_type_0 import ExportJobReportLatencyMsType0
-from .export_job_report_parity_type_0 import ExportJobReportParityType0
-from .export_job_report_progress_type_0 import ExportJobReportProgressType0
-from .export_job_report_reference_type_0 import ExportJobReportReferenceType0
-from .export_job_report_signature_type_0 import ExportJobReportSignatureType0
-from .export_job_report_status import ExportJobReportStatus
 from .export_job_signature_type_0 import ExportJobSignatureType0
 from .export_job_status import ExportJobStatus
 from .export_project_format import ExportProjectFormat
@@ -172,8 +156,6 @@ from .latency import Latency
 from .link import Link
 from .link_create import LinkCreate
 from .link_envelope import LinkEnvelope
-from .link_ref import LinkRef
-from .link_ref_page_envelope import LinkRefPageEnvelope
 from .link_sync_status import LinkSyncStatus
 from .list_batches_status import ListBatchesStatus
 from .list_dataset_versions_status import ListDatasetVersionsStatus
@@ -193,7 +175,6 @@ from .me_role import MeRole
 from .meta import Meta
 from .model_input import ModelInput
 from .model_input_resize_type_0_type_0 import ModelInputResizeType0Type0
-from .model_upload import ModelUpload
 from .model_version import ModelVersion
 from .model_version_detail import ModelVersionDetail
 from .model_version_detail_envelope import ModelVersionDetailEnvelope
@@ -201,7 +182,6 @@ from .model_version_detail_metrics import ModelVersionDetailMetrics
 from .model_version_detail_params import ModelVersionDetailParams
 from .model_version_detail_preprocessing import ModelVersionDetailPreprocessing
 from .model_version_detail_task_type import ModelVersionDetailTaskType
-from .model_version_envelope import ModelVersionEnvelope
 from .model_version_metrics import ModelVersionMetrics
 from .model_version_page_envelope import ModelVersionPageEnvelope
 from .model_version_params import ModelVersionParams
@@ -214,11 +194,6 @@ from .organization_envelope import OrganizationEnvelope
 from .organization_jobs import OrganizationJobs
 from .organization_update import OrganizationUpdate
 from .organization_usage import OrganizationUsage
-from .pagination_metadata import PaginationMetadata
-from .pending import Pending
-from .pending_envelope import PendingEnvelope
-from .pending_image import PendingImage
-from .pending_image_device_prediction_type_0 import PendingImageDevicePredictionType0
 from .project import Project
 from .project_create import ProjectCreate
 from .project_create_task_type import ProjectCreateTaskType
@@ -239,13 +214,6 @@ from .provisioning_token_created_status import ProvisioningTokenCreatedStatus
 from .provisioning_token_envelope import ProvisioningTokenEnvelope
 from .provisioning_token_page_envelope import ProvisioningTokenPageEnvelope
 from .provisioning_token_status import ProvisioningTokenStatus
-from .pull_queue import PullQueue
-from .pull_queue_done import PullQueueDone
-from .pull_queue_done_result import PullQueueDoneResult
-from .pull_queue_done_result_envelope import PullQueueDoneResultEnvelope
-from .pull_queue_entry import PullQueueEntry
-from .pull_queue_envelope import PullQueueEnvelope
-from .pull_queue_take import PullQueueTake
 from .pull_result import PullResult
 from .pull_result_envelope import PullResultEnvelope
 from .push_result import PushResult
@@ -253,9 +221,6 @@ from .push_result_envelope import PushResultEnvelope
 from .reference import Reference
 from .reference_class_counts import ReferenceClassCounts
 from .reference_class_mix import ReferenceClassMix
-from .report import Report
-from .report_stage import ReportStage
-from .report_state import ReportState
 from .resize import Resize
 from .resize_filter import ResizeFilter
 from .resize_mode import ResizeMode
@@ -272,28 +237,13 @@ from .schedule_dataset_params_image_statuses_item import (
     ScheduleDatasetParamsImageStatusesItem,
 )
 from .schedule_envelope import ScheduleEnvelope
-from .schedule_outcome import ScheduleOutcome
 from .schedule_page_envelope import SchedulePageEnvelope
 from .schedule_run import ScheduleRun
 from .schedule_run_envelope import ScheduleRunEnvelope
-from .schedule_run_start import ScheduleRunStart
-from .schedule_run_start_envelope import ScheduleRunStartEnvelope
 from .schedule_update import ScheduleUpdate
 from .schedule_update_device import ScheduleUpdateDevice
 from .score_band import ScoreBand
 from .splits import Splits
-from .stale_task import StaleTask
-from .stale_task_page_envelope import StaleTaskPageEnvelope
-from .sync import Sync
-from .sync_annotation import SyncAnnotation
-from .sync_annotation_result_item import SyncAnnotationResultItem
-from .sync_result import SyncResult
-from .sync_result_envelope import SyncResultEnvelope
-from .sync_task import SyncTask
-from .task_record import TaskRecord
-from .tasks_record import TasksRecord
-from .tasks_recorded import TasksRecorded
-from .tasks_recorded_envelope import TasksRecordedEnvelope
 from .tokens import Tokens
 from .tokens_envelope import TokensEnvelope
 from .training_job import TrainingJob
@@ -304,10 +254,6 @@ from .training_job_metrics_type_0 import TrainingJobMetricsType0
 from .training_job_page_envelope import TrainingJobPageEnvelope
 from .training_job_params import TrainingJobParams
 from .training_job_progress_type_0 import TrainingJobProgressType0
-from .training_job_report import TrainingJobReport
-from .training_job_report_metrics_type_0 import TrainingJobReportMetricsType0
-from .training_job_report_progress_type_0 import TrainingJobReportProgressType0
-from .training_job_report_status import TrainingJobReportStatus
 from .training_job_status import TrainingJobStatus
 from .training_params import TrainingParams
 from .upload_policy import UploadPolicy
@@ -330,7 +276,6 @@ __all__ = (
     "AnnotationPageEnvelope",
     "AnnotationSource",
     "ArchiveRequest",
-    "ArtifactUpload",
     "Batch",
     "BatchEnvelope",
     "BatchFileError",
@@ -353,8 +298,6 @@ __all__ = (
     "CheckinRef",
     "CheckinResponse",
     "CheckinResponseEnvelope",
-    "Connection",
-    "ConnectionEnvelope",
     "DatasetVersion",
     "DatasetVersionCountsType0",
     "DatasetVersionCreate",
@@ -402,14 +345,10 @@ __all__ = (
     "DriftCheckCreate",
     "DriftCheckEnvelope",
     "DriftEvent",
-    "DriftEventCreate",
-    "DriftEventCreateFigures",
     "DriftEventEnvelope",
     "DriftEventFigures",
     "DriftEventPageEnvelope",
     "DriftEventSamplingBoostType0",
-    "DriftTarget",
-    "DriftTargetPageEnvelope",
     "ErrorBody",
     "ErrorBodyFields",
     "ErrorEnvelope",
@@ -426,15 +365,6 @@ __all__ = (
     "ExportJobParityType0",
     "ExportJobProgressType0",
     "ExportJobReferenceType0",
-    "ExportJobReport",
-    "ExportJobReportAccuracyType0",
-    "ExportJobReportDriftCheckType0",
-    "ExportJobReportLatencyMsType0",
-    "ExportJobReportParityType0",
-    "ExportJobReportProgressType0",
-    "ExportJobReportReferenceType0",
-    "ExportJobReportSignatureType0",
-    "ExportJobReportStatus",
     "ExportJobSignatureType0",
     "ExportJobStatus",
     "ExportProjectFormat",
@@ -487,8 +417,6 @@ __all__ = (
     "Link",
     "LinkCreate",
     "LinkEnvelope",
-    "LinkRef",
-    "LinkRefPageEnvelope",
     "LinkSyncStatus",
     "ListBatchesStatus",
     "ListDatasetVersionsStatus",
@@ -508,7 +436,6 @@ __all__ = (
     "Meta",
     "ModelInput",
     "ModelInputResizeType0Type0",
-    "ModelUpload",
     "ModelVersion",
     "ModelVersionDetail",
     "ModelVersionDetailEnvelope",
@@ -516,7 +443,6 @@ __all__ = (
     "ModelVersionDetailParams",
     "ModelVersionDetailPreprocessing",
     "ModelVersionDetailTaskType",
-    "ModelVersionEnvelope",
     "ModelVersionMetrics",
     "ModelVersionPageEnvelope",
     "ModelVersionParams",
@@ -529,11 +455,6 @@ __all__ = (
     "OrganizationJobs",
     "OrganizationUpdate",
     "OrganizationUsage",
-    "PaginationMetadata",
-    "Pending",
-    "PendingEnvelope",
-    "PendingImage",
-    "PendingImageDevicePredictionType0",
     "Project",
     "ProjectCreate",
     "ProjectCreateTaskType",
@@ -554,13 +475,6 @@ __all__ = (
     "ProvisioningTokenEnvelope",
     "ProvisioningTokenPageEnvelope",
     "ProvisioningTokenStatus",
-    "PullQueue",
-    "PullQueueDone",
-    "PullQueueDoneResult",
-    "PullQueueDoneResultEnvelope",
-    "PullQueueEntry",
-    "PullQueueEnvelope",
-    "PullQueueTake",
     "PullResult",
     "PullResultEnvelope",
     "PushResult",
@@ -568,9 +482,6 @@ __all__ = (
     "Reference",
     "ReferenceClassCounts",
     "ReferenceClassMix",
-    "Report",
-    "ReportStage",
-    "ReportState",
     "Resize",
     "ResizeFilter",
     "ResizeMode",
@@ -585,28 +496,13 @@ __all__ = (
     "ScheduleDatasetParams",
     "ScheduleDatasetParamsImageStatusesItem",
     "ScheduleEnvelope",
-    "ScheduleOutcome",
     "SchedulePageEnvelope",
     "ScheduleRun",
     "ScheduleRunEnvelope",
-    "ScheduleRunStart",
-    "ScheduleRunStartEnvelope",
     "ScheduleUpdate",
     "ScheduleUpdateDevice",
     "ScoreBand",
     "Splits",
-    "StaleTask",
-    "StaleTaskPageEnvelope",
-    "Sync",
-    "SyncAnnotation",
-    "SyncAnnotationResultItem",
-    "SyncResult",
-    "SyncResultEnvelope",
-    "SyncTask",
-    "TaskRecord",
-    "TasksRecord",
-    "TasksRecorded",
-    "TasksRecordedEnvelope",
     "Tokens",
     "TokensEnvelope",
     "TrainingJob",
@@ -617,10 +513,6 @@ __all__ = (
     "TrainingJobPageEnvelope",
     "TrainingJobParams",
     "TrainingJobProgressType0",
-    "TrainingJobReport",
-    "TrainingJobReportMetricsType0",
-    "TrainingJobReportProgressType0",
-    "TrainingJobReportStatus",
     "TrainingJobStatus",
     "TrainingParams",
     "UploadPolicy",

@@ -3,8 +3,8 @@ its node tests — the hand-written layer on a fake fetch, and the smoke test (t
 server: list devices, provision one with a provisioning token, upload as it, page, and a 404's error.
 The generated Go client (sdk/go) runs its own smoke test (smoke_test.go) on the same server.
 
-Needs Node.js 20+ and sdk/typescript/node_modules (`scripts/setup.sh --tests`): skipped without them,
-failed under CI. The Go test needs Go 1.19+ (no module is downloaded); skipped without it."""
+Needs Node.js 20+ and sdk/typescript/node_modules, and Go 1.19+ (no module is downloaded), which
+`scripts/setup.sh --tests` installs: skipped without them, failed under CI."""
 
 from __future__ import annotations
 
@@ -30,15 +30,19 @@ PACKAGE = ROOT / "sdk" / "typescript"
 FOREIGN = ("ACUSIGHT_DATABASE_URL", "ACUSIGHT_BLOB_BACKEND", "ACUSIGHT_WEB_WORKERS", "ACUSIGHT_SECRET_KEY")
 
 
+def require(reason: str) -> None:
+    """Skip for want of a tool, or fail under CI, where setup.sh --tests has installed it."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def require_node() -> None:
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if not missing and not (PACKAGE / "node_modules" / ".bin" / "tsc").exists():
         missing = ["sdk/typescript/node_modules"]
     if missing:
-        reason = f"{' and '.join(missing)} not found: install Node.js 20+ and run scripts/setup.sh --tests"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        require(f"{' and '.join(missing)} not found: install Node.js 20+ and run scripts/setup.sh --tests")
 
 
 def acusight(data_dir: Path, *args: str) -> str:
@@ -102,7 +106,7 @@ def test_the_typescript_sdk_against_a_live_server(server: dict[str, str]) -> Non
 
 def test_the_go_client_against_a_live_server(server: dict[str, str]) -> None:
     if shutil.which("go") is None:
-        pytest.skip("go not found: the Go client's smoke test needs Go 1.19+ (apt-get install golang-go)")
+        require("go not found: the Go client's smoke test needs Go 1.19+ (scripts/setup.sh --tests)")
     # Standard library only: nothing may be fetched.
     env = {**os.environ, **server, "GOFLAGS": "-mod=mod", "GOPROXY": "off"}
     done = run(["go", "test", "-count=1", "-v", "-run", "TestSmoke", "."], env, ROOT / "sdk" / "go")
