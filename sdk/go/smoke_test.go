@@ -1,7 +1,7 @@
 package acusight
 
 // Against a running server: ACUSIGHT_URL, an admin's ACUSIGHT_TOKEN and an unused
-// ACUSIGHT_PROVISIONING_TOKEN (tests/sdk/test_typescript.py starts one). Skipped without them.
+// ACUSIGHT_PROVISIONING_TOKEN (tests/sdk/test_typescript_and_go.py starts one). Skipped without them.
 
 import (
 	"bytes"

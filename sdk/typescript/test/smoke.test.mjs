@@ -1,4 +1,4 @@
-// Against a running server (tests/sdk/test_typescript.py starts one): ACUSIGHT_URL, an admin's
+// Against a running server (tests/sdk/test_typescript_and_go.py starts one): ACUSIGHT_URL, an admin's
 // ACUSIGHT_TOKEN and an unused ACUSIGHT_PROVISIONING_TOKEN. Skipped without them.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
