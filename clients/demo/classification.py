@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from acusight_sdk import Acusight, ApiError
-from acusight_sdk.device import DeviceClient
+from acusight_sdk.device import DeviceClient, Frame, FrameResult
 from PIL import Image as PILImage
 from rich.console import Console
 
@@ -31,6 +31,8 @@ LABELS = [str(d) for d in range(10)]
 # asks for a pull itself (as when Label Studio's webhooks cannot reach this API).
 ANNOTATORS = 4
 PULL_STALL_S = 30
+# Frames per upload request, as a camera with a backlog sends them (the batch route takes up to 32).
+BATCH = 16
 
 
 def digit_pngs(limit: int | None) -> list[tuple[bytes, str]]:
@@ -100,19 +102,29 @@ class ClassificationPhase(Phase):
         with self.step("devices upload images"), self.progress() as bar:
             task = bar.add_task("devices upload digits", total=len(seen))
 
-            def upload(item: tuple[int, tuple[bytes, str]]) -> tuple[dict[str, Any], str]:
-                i, (png, label) = item
-                return devices[i % len(devices)].upload(
-                    png, f"digit-{i}.png", batch=f"demo {self.run_id}"
-                ), label
+            # As cameras with a backlog send it: BATCH frames a request (POST /device/images/batch).
+            indexed = list(enumerate(seen))
+            chunks = [indexed[i : i + BATCH] for i in range(0, len(indexed), BATCH)]
 
-            uploaded = []
+            def upload(
+                item: tuple[int, list[tuple[int, tuple[bytes, str]]]],
+            ) -> list[tuple[FrameResult, str]]:
+                n, chunk = item
+                frames = [Frame(png, f"digit-{i}.png") for i, (png, _) in chunk]
+                results = devices[n % len(devices)].upload_batch(frames, batch=f"demo {self.run_id}")
+                refused = [r.error for r in results if not r.stored]
+                if refused:
+                    raise DemoError(f"the platform refused {len(refused)} digits, e.g. {refused[0]}")
+                return [(r, label) for r, (_, (_, label)) in zip(results, chunk, strict=True)]
+
+            answers: list[tuple[FrameResult, str]] = []
             with ThreadPoolExecutor(max_workers=len(devices)) as pool:
-                for result in pool.map(upload, enumerate(seen)):
-                    uploaded.append(result)
-                    bar.advance(task)
+                for done in pool.map(upload, enumerate(chunks)):
+                    answers += done
+                    bar.advance(task, len(done))
+            uploaded = [(result.image or {}, label) for result, label in answers]
         facts["images uploaded"] = len(uploaded)
-        facts["duplicates (already stored)"] = sum(1 for image, _ in uploaded if image["duplicate"])
+        facts["duplicates (already stored)"] = sum(1 for result, _ in answers if result.status == "duplicate")
 
         if self.label_studio is None:
             with self.step("annotators label"), self.progress() as bar:
