@@ -1,15 +1,17 @@
-"""Ingest throughput: simulated devices upload ~100 KB JPEGs to `acusight serve` (gunicorn, PostgreSQL).
+"""Ingest throughput: simulated devices upload ~100 KB JPEGs to `acusight serve` (gunicorn, PostgreSQL),
+one per request (POST /api/device/images/upload) and in batches (POST /api/device/images/batch).
 
 The same run, under the same server, also measures the ceiling: a bare endpoint that only reads the
 request body and writes it to a file (registered because ACUSIGHT_BENCHMARK_ENDPOINTS=1 is set for
-this server only). Phases alternate (ceiling, ingest, ceiling, ingest, ...) so that noise from other
-work on the machine falls on both alike. Everything is made fresh and removed afterwards: a data dir,
-a PostgreSQL database, the server.
+this server only). Phases alternate (ceiling, ceiling+fsync, ingest, batch, then again) so that noise
+from other work on the machine falls on all alike; a batch phase counts images, not requests.
+Everything is made fresh and removed afterwards: a data dir, a PostgreSQL database, the server.
 
 Run from the repository root:  .venv/bin/python -m benchmarks.ingest [--seconds 15] [--devices 32]
+[--batch-size 16]  (--batch-size 0: no batch phase)
 
 Each phase also reports the CPU time it cost the server (the gunicorn processes) and the database
-(the backends of the benchmark's database) per request: on a shared machine a steadier figure than
+(the backends of the benchmark's database) per image: on a shared machine a steadier figure than
 requests per second. ``--against CHECKOUT`` compares two versions of the code, served side by side.
 """
 
@@ -45,6 +47,7 @@ from acusight.cli.serve import default_web_shape
 from acusight.stack import Child, free_port, serve_child, wait_http
 
 UPLOAD_PATH = "/api/device/images/upload"
+BATCH_PATH = "/api/device/images/batch"
 SINK_PATH = "/api/_benchmark/sink"
 BOUNDARY = "acusight-bench-boundary-7d1f"
 
@@ -88,12 +91,13 @@ def unique_variant(jpeg: bytes, tag: str) -> bytes:
     return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
 
 
-def multipart_request(path: str, port: int, key: str, jpeg: bytes) -> bytes:
+def multipart_request(path: str, port: int, key: str, jpeg: bytes, *more: bytes, name: str = "file") -> bytes:
+    """A multipart upload of ``jpeg`` (and ``more``: a batch's other files), each a part named ``name``."""
     head_part = (
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="frame.jpg"\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="frame.jpg"\r\n'
         "Content-Type: image/jpeg\r\n\r\n"
     ).encode()
-    body = head_part + jpeg + f"\r\n--{BOUNDARY}--\r\n".encode()
+    body = b"".join(head_part + data + b"\r\n" for data in (jpeg, *more)) + f"--{BOUNDARY}--\r\n".encode()
     headers = (
         f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Device-Key: {key}\r\n"
         f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
@@ -122,6 +126,8 @@ class PhaseResult:
     latencies: list[float]
     statuses: dict[int, int]
     seconds: float
+    # Images each request carries (a batch phase: the batch size); rates count images.
+    images_per_request: int = 1
     # CPU seconds the phase cost the server (gunicorn master and workers) and the database (the
     # backends of the benchmark's database), and the database sessions opened meanwhile.
     server_cpu: float = 0.0
@@ -134,7 +140,8 @@ class PhaseResult:
 
     @property
     def rate(self) -> float:
-        return self.ok / self.seconds
+        """Images (a single upload, a sink request: one each) answered 2xx per second."""
+        return self.ok * self.images_per_request / self.seconds
 
     @property
     def requests(self) -> int:
@@ -142,12 +149,12 @@ class PhaseResult:
 
     @property
     def server_ms(self) -> float:
-        """Server CPU per request, in ms: what one request costs, whatever else runs on the machine."""
-        return self.server_cpu * 1000 / max(1, self.requests)
+        """Server CPU per image, in ms: what one image costs, whatever else runs on the machine."""
+        return self.server_cpu * 1000 / max(1, self.requests * self.images_per_request)
 
     @property
     def db_ms(self) -> float:
-        return self.db_cpu * 1000 / max(1, self.requests)
+        return self.db_cpu * 1000 / max(1, self.requests * self.images_per_request)
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -161,6 +168,16 @@ def upload_request(job: dict[str, Any], index: int, key: str, n: int) -> bytes:
     """Device ``index``'s ``n``-th request of a phase: one of the JPEGs, made unique, as an upload."""
     jpeg = unique_variant(_JPEGS[(index + n) % len(_JPEGS)], f"{job['tag']}-{index}-{n}")
     return multipart_request(job["path"], job["port"], key, jpeg)
+
+
+def batch_request(job: dict[str, Any], index: int, key: str, n: int) -> bytes:
+    """Device ``index``'s ``n``-th batch: ``job["batch_size"]`` of the JPEGs, each made unique."""
+    size = job["batch_size"]
+    jpegs = [
+        unique_variant(_JPEGS[(index + n * size + i) % len(_JPEGS)], f"{job['tag']}-{index}-{n}-{i}")
+        for i in range(size)
+    ]
+    return multipart_request(job["path"], job["port"], key, *jpegs, name="files")
 
 
 def _client_process(job: dict[str, Any]) -> list[tuple[float, float, int]]:
@@ -204,14 +221,16 @@ def run_phase(
     tag: str,
     bench: Bench | None = None,
     build: Callable[[dict[str, Any], int, str, int], bytes] = upload_request,
+    batch_size: int = 1,
 ) -> PhaseResult:
     """``build(job, index, key, n)``: the bytes of device ``index``'s ``n``-th request (a module-level
-    function: it travels to the client processes by name)."""
+    function: it travels to the client processes by name); ``batch_size``: images per request."""
     start_at = time.monotonic() + 1.0
     before = bench.cpu() if bench else None
     jobs = [
         {
             "build": build,
+            "batch_size": batch_size,
             "path": path,
             "port": port,
             "tag": f"{tag}-p{p}",
@@ -227,7 +246,7 @@ def run_phase(
     statuses: dict[int, int] = {}
     for _, _, status in samples:
         statuses[status] = statuses.get(status, 0) + 1
-    result = PhaseResult(name, [s[1] - s[0] for s in samples], statuses, end - start_at)
+    result = PhaseResult(name, [s[1] - s[0] for s in samples], statuses, end - start_at, batch_size)
     if bench and before:
         after = bench.cpu()
         result.server_cpu = after.server - before.server
@@ -402,6 +421,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each measured phase")
     parser.add_argument("--rounds", type=int, default=2, help="ceiling + ingest pairs, alternating")
     parser.add_argument("--image-kb", type=int, default=100, help="approximate JPEG size")
+    parser.add_argument(
+        "--batch-size", type=int, default=16, help="images per batch upload (0: no batch phase)"
+    )
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="admin URL")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
     parser.add_argument(
@@ -439,21 +461,43 @@ def main() -> None:
         keys = seed(bench, args.devices)
         run_phase("warm-up", UPLOAD_PATH, bench.port, keys, 2, args.processes, "warm-up")
         run_phase("warm-up", SINK_PATH, bench.port, keys, 1, args.processes, "warm-up-sink")
+        batching = args.batch_size > 0
+        if batching:
+            run_phase(
+                "warm-up", BATCH_PATH, bench.port, keys, 2, args.processes, "warm-up-batch",
+                build=batch_request, batch_size=args.batch_size,
+            )  # fmt: skip
         before = bench.count("SELECT count(*) FROM images")
 
         phases = [("ceiling", SINK_PATH), ("ceiling+fsync", SINK_PATH + "?fsync=1"), ("ingest", UPLOAD_PATH)]
+        if batching:
+            # The sink fed batch bodies: what reading and writing a batch's bytes alone allows, per image.
+            phases += [("batch-ceiling", SINK_PATH), ("batch", BATCH_PATH)]
         results: list[PhaseResult] = []
         for r in range(args.rounds):
             for name, path in phases:
+                shape: dict[str, Any] = {}
+                if name.startswith("batch"):
+                    shape = {"build": batch_request, "batch_size": args.batch_size}
                 results.append(
-                    run_phase(name, path, bench.port, keys, args.seconds, args.processes, f"{name}{r}", bench)
+                    run_phase(
+                        name,
+                        path,
+                        bench.port,
+                        keys,
+                        args.seconds,
+                        args.processes,
+                        f"{name}{r}",
+                        bench,
+                        **shape,
+                    )
                 )
         stored = bench.count("SELECT count(*) FROM images") - before
         counted = bench.count("SELECT coalesce(sum(image_count), 0) FROM batches")
         total_images = bench.count("SELECT count(*) FROM images")
 
     print(
-        f"\n{'phase':<15}{'round':>6}{'ok':>8}{'errors':>8}{'seconds':>9}{'req/s':>9}"
+        f"\n{'phase':<15}{'round':>6}{'ok':>8}{'errors':>8}{'seconds':>9}{'images/s':>9}"
         f"{'p50 ms':>9}{'p99 ms':>9}{'srv cpu ms':>12}{'db cpu ms':>11}{'db conns':>10}"
     )
     for i, res in enumerate(results):
@@ -464,7 +508,10 @@ def main() -> None:
             f"{res.pct(0.5):>9.1f}{res.pct(0.99):>9.1f}"
             f"{res.server_ms:>12.2f}{res.db_ms:>11.2f}{res.db_sessions:>10}"
         )
-    print("(srv/db cpu ms: CPU time per request of the gunicorn processes / of the database's backends)")
+    print(
+        "(ok/errors: requests; images/s: images in 2xx answers per second (a sink request counts one); "
+        "srv/db cpu ms: CPU time per image of the gunicorn processes / of the database's backends)"
+    )
 
     def median_of(name: str, metric: Any) -> float:
         return statistics.median(metric(r) for r in results if r.name == name)
@@ -472,7 +519,7 @@ def main() -> None:
     ingest_rate = median_of("ingest", lambda r: r.rate)
     ceiling_rate = median_of("ceiling", lambda r: r.rate)
     durable_rate = median_of("ceiling+fsync", lambda r: r.rate)
-    uploaded = sum(r.ok for r in results if r.name == "ingest")
+    uploaded = sum(r.ok * r.images_per_request for r in results if r.name in ("ingest", "batch"))
     print(
         f"\ningest          {ingest_rate:.0f} uploads/s (median of rounds), "
         f"p50 {median_of('ingest', lambda r: r.pct(0.5)):.1f} ms, "
@@ -487,10 +534,34 @@ def main() -> None:
     print(f"ceiling+fsync   {durable_rate:.0f} req/s (the same, then fsync the file)")
     print(
         f"ratio           {ingest_rate / ceiling_rate:.2f} of the ceiling, "
-        f"{ingest_rate / durable_rate:.2f} of ceiling+fsync"
+        f"{ingest_rate / durable_rate:.2f} of ceiling+fsync (single uploads)"
     )
+    batch_rate = median_of("batch", lambda r: r.rate) if batching else 0.0
+    if batching:
+        print(
+            f"batch           {batch_rate:.0f} images/s in batches of {args.batch_size} (median of rounds), "
+            f"p50 {median_of('batch', lambda r: r.pct(0.5)):.1f} ms, "
+            f"p99 {median_of('batch', lambda r: r.pct(0.99)):.1f} ms per request; server "
+            f"{median_of('batch', lambda r: r.server_ms):.2f} ms + database "
+            f"{median_of('batch', lambda r: r.db_ms):.2f} ms per image"
+        )
+        batch_ceiling = median_of("batch-ceiling", lambda r: r.rate)
+        print(
+            f"batch ceiling   {batch_ceiling:.0f} images/s (the sink, fed the same bodies of "
+            f"{args.batch_size} images), server {median_of('batch-ceiling', lambda r: r.server_ms):.2f} ms "
+            "per image"
+        )
+        print(
+            f"batch ratio     {batch_rate / ingest_rate:.2f}x the single-upload rate, "
+            f"{batch_rate / batch_ceiling:.2f} of the batch ceiling"
+        )
+        print(
+            f"targets         batches >= 1000 images/s: {'met' if batch_rate >= 1000 else 'NOT met'}; "
+            f">= 2.5x single: {'met' if batch_rate >= 2.5 * ingest_rate else 'NOT met'}; "
+            f"single >= 400 uploads/s: {'met' if ingest_rate >= 400 else 'NOT met'}"
+        )
     print(
-        f"check           {uploaded} uploads answered 2xx, {stored} new image rows, "
+        f"check           {uploaded} images in 2xx answers, {stored} new image rows, "
         f"batch counters sum to {counted} of {total_images} images"
     )
     if args.json:
@@ -501,6 +572,10 @@ def main() -> None:
                     "ceiling_per_s": ceiling_rate,
                     "ceiling_fsync_per_s": durable_rate,
                     "ratio": ingest_rate / ceiling_rate,
+                    "batch_size": args.batch_size,
+                    "batch_images_per_s": batch_rate,
+                    "batch_to_single": batch_rate / ingest_rate if batching else None,
+                    "batch_ceiling_per_s": median_of("batch-ceiling", lambda r: r.rate) if batching else None,
                     "phases": [
                         {
                             "name": r.name,

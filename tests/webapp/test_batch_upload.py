@@ -401,9 +401,13 @@ def test_when_the_shared_write_fails_each_file_is_written_on_its_own(
     """The rows of a request go in together; should that statement fail (not a duplicate: anything
     else), each file is written as a single upload writes it, and only a file whose own write fails is
     answered with an error."""
-    dialect = db.engine.dialect.name
-    broken = batch_ingest._INSERTS[dialect].values(byte_size=None)  # NOT NULL: the whole statement fails
-    monkeypatch.setitem(batch_ingest._INSERTS, dialect, broken)
+    insert_new = batch_ingest._insert_new
+
+    def broken(conn: Any, rows: list[dict[str, Any]], batch_id: int) -> dict[str, int]:
+        # byte_size is NOT NULL: the database refuses the whole statement.
+        return insert_new(conn, [{**row, "byte_size": None} for row in rows], batch_id)
+
+    monkeypatch.setattr(batch_ingest, "_insert_new", broken)
     before = png_bytes(300)
     assert post_image(client, key, before).status_code == 201
     images = [png_bytes(301), before, png_bytes(302)]

@@ -31,7 +31,7 @@ _DEVICES = Device.__table__
 _ANSWER_COLUMNS = ("id", "sha256", "batch_id", "project_id", "width", "height", "format", "byte_size")
 _ANSWER_COLUMNS += ("captured_at", "created_at")
 # The columns an upload writes, besides id and batch_id; the row dicts use these (table) names.
-_WRITTEN = (
+WRITTEN = (
     *("organization_id", "project_id", "device_id", "sha256", "byte_size", "width", "height", "format"),
     *("filename", "captured_at", "status", "labeled", "tags", "metadata", "created_at", "updated_at"),
 )
@@ -63,9 +63,9 @@ _COUNTED = _COUNT_INTO_BATCH.cte("counted")
 _INSERT_COUNTED_IMAGE = (
     insert(_IMAGES)
     .from_select(
-        [*_WRITTEN, "batch_id"],
+        [*WRITTEN, "batch_id"],
         # Parameters named like the batch's columns would become SET clauses of the UPDATE: prefixed.
-        select(*(bindparam(f"new_{name}", type_=_IMAGES.c[name].type) for name in _WRITTEN), _COUNTED.c.id),
+        select(*(bindparam(f"new_{name}", type_=_IMAGES.c[name].type) for name in WRITTEN), _COUNTED.c.id),
         include_defaults=False,
     )
     .returning(_IMAGES.c.id, _IMAGES.c.batch_id)
@@ -204,15 +204,24 @@ def check_quota(session: Session, device: UploadingDevice, upload: Upload) -> In
 def store_blob(store: BlobStore, upload: Upload, max_pixels: int) -> ImageInfo:
     """Check the staged bytes are an image we accept (400 otherwise), then put them durably in the
     blob store under their hash; returns what the check found (format, size)."""
-    staged = upload.staged
-    staged.flush()
-    info = inspect_image(staged.path, max_pixels)
-    store.put_file(blob_key(staged.sha256), staged.path)
+    info = check_image(upload, max_pixels)
+    put_blob(store, upload)
     return info
 
 
+def check_image(upload: Upload, max_pixels: int) -> ImageInfo:
+    """Refuse (400) staged bytes that are not an image we accept; what the check found otherwise."""
+    upload.staged.flush()
+    return inspect_image(upload.staged.path, max_pixels)
+
+
+def put_blob(store: BlobStore, upload: Upload) -> None:
+    """Put the staged bytes durably in the blob store under their hash (before any row names them)."""
+    store.put_file(blob_key(upload.staged.sha256), upload.staged.path)
+
+
 def new_row(device: UploadingDevice, upload: Upload, info: ImageInfo, now: datetime) -> dict[str, Any]:
-    """The image's row (the ``_WRITTEN`` columns), ready to insert; ``now`` is its creation time."""
+    """The image's row (the ``WRITTEN`` columns), ready to insert; ``now`` is its creation time."""
     return {
         "organization_id": device.organization_id,
         "project_id": device.project_id,
@@ -267,14 +276,14 @@ def mark_seen(session: Session, device: UploadingDevice, now: datetime) -> None:
 def insert_image(
     session: Session, device: UploadingDevice, batch_name: str | None, row: dict[str, Any], now: datetime
 ) -> tuple[int, int]:
-    """Count one image into its batch and insert its row (``row``: the ``_WRITTEN`` columns); returns
+    """Count one image into its batch and insert its row (``row``: the ``WRITTEN`` columns); returns
     the image's and the batch's ids. Not committed, unless the connection is in autocommit.
 
     On PostgreSQL both are one statement, its own transaction unless the session had one open;
     elsewhere two, in the session's transaction.
     """
     if session.get_bind().dialect.name == "postgresql":
-        params = {f"new_{name}": row[name] for name in _WRITTEN}
+        params = {f"new_{name}": row[name] for name in WRITTEN}
 
         def count_and_insert(key: str) -> tuple[int, int] | None:
             got = autocommit_connection(session).execute(
