@@ -98,16 +98,6 @@ def test_small_demo(tmp_path: Path) -> None:
     )
     assert new > old and new >= 0.6, (old, new)
 
-    # A second run on the same data dir works: the images are recognised as already stored.
-    argv[argv.index("--small")] = "--images=100"
-    argv += ["--epochs", "1", "--devices", "1", "--no-detection", "--no-field"]
-    again = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1200)
-    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    facts = json.loads(summary_path.read_text())["facts"]
-    assert facts["duplicates (already stored)"] == facts["images uploaded"] > 0
-    # v1 and v2 (the field act's) came from the first run.
-    assert facts["dataset version"].startswith("v3 ")
-
 
 @pytest.mark.slow
 def test_small_demo_through_label_studio(tmp_path: Path, label_studio: LabelStudioServer) -> None:
@@ -116,15 +106,15 @@ def test_small_demo_through_label_studio(tmp_path: Path, label_studio: LabelStud
         tmp_path, ACUSIGHT_LABEL_STUDIO_TOKEN=label_studio.env.token, ACUSIGHT_LABEL_STUDIO_PULL_MINUTES="0"
     )
     # Learning is the first test's to prove; here a short run whose labels all go through Label Studio.
-    argv[argv.index("--small")] = "--images=300"
-    argv += ["--epochs", "3", "--no-detection", "--no-field", "--label-studio", label_studio.env.url]
+    argv[argv.index("--small")] = "--images=160"
+    argv += ["--epochs", "2", "--no-detection", "--no-field", "--label-studio", label_studio.env.url]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     summary = json.loads(summary_path.read_text())
     facts = summary["facts"]
     _check_summary(facts, done.stdout)
     uploaded = facts["images uploaded"]
-    assert uploaded > 200
+    assert uploaded > 100
     assert facts["Label Studio tasks"] == facts["annotations made in Label Studio"] == uploaded
     assert facts["labels through Label Studio"] == uploaded
     # Webhooks coalesce: far fewer pull runs than annotations, every one completed (checked above).
