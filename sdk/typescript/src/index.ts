@@ -71,6 +71,13 @@ export interface AcusightOptions {
   baseUrl: string;
   /** A person's access token (`acusight users token EMAIL`, or the sign-in's). */
   token?: string;
+  /**
+   * The sign-in's refresh token: when a call answers 401, it is traded once at
+   * `POST /api/auth/refresh` for a new pair and the call is made again with the new access token.
+   */
+  refreshToken?: string;
+  /** Told each new pair a refresh brought (to save it: the old refresh token no longer works). */
+  onRefresh?: (tokens: { accessToken: string; refreshToken: string }) => void;
   /** A service account's key (`ask_…`), acting for `organizationId`. */
   serviceKey?: string;
   organizationId?: number;
@@ -201,6 +208,51 @@ export function retryingFetch(inner: Fetch, policy: RetryPolicy, idempotent = fa
   };
 }
 
+const REFRESH_PATH = "/api/auth/refresh";
+
+/**
+ * `inner` sending a person's access token, refreshed on a 401: the refresh token is traded once for a
+ * new pair (calls that fail at the same moment share one trade: the API revokes a sign-in whose refresh
+ * token is presented twice) and the request is sent again. Without a refresh token, the 401 stands.
+ */
+export function refreshingFetch(
+  inner: Fetch,
+  baseUrl: string,
+  tokens: { accessToken: string; refreshToken?: string },
+  onRefresh?: AcusightOptions["onRefresh"],
+): Fetch {
+  const refreshUrl = `${baseUrl.replace(/\/+$/, "")}${REFRESH_PATH}`;
+  let trading: Promise<boolean> | null = null;
+
+  async function trade(): Promise<boolean> {
+    const response = await inner(
+      new Request(refreshUrl, { method: "POST", headers: { Authorization: `Bearer ${tokens.refreshToken}` } }),
+    );
+    if (!response.ok) return false;
+    const pair = ((await response.json()) as { data: { access_token: string; refresh_token: string } }).data;
+    tokens.accessToken = pair.access_token;
+    tokens.refreshToken = pair.refresh_token;
+    onRefresh?.({ accessToken: pair.access_token, refreshToken: pair.refresh_token });
+    return true;
+  }
+
+  return async (request) => {
+    const used = tokens.accessToken;
+    const again = tokens.refreshToken ? request.clone() : null;
+    request.headers.set("Authorization", `Bearer ${used}`);
+    const response = await inner(request);
+    if (response.status !== 401 || again === null || new URL(request.url).pathname.endsWith(REFRESH_PATH))
+      return response;
+    if (tokens.accessToken === used) {
+      trading ??= trade().finally(() => (trading = null));
+      if (!(await trading)) return response; // the sign-in is over: the 401 stands
+    }
+    await response.body?.cancel();
+    again.headers.set("Authorization", `Bearer ${tokens.accessToken}`);
+    return inner(again);
+  };
+}
+
 async function toError(response: Response, body: unknown): Promise<AcusightError> {
   const error = (body as { error?: Partial<Schemas["ErrorBody"]> } | null)?.error;
   if (error && typeof error === "object" && typeof error.code === "string") {
@@ -219,9 +271,10 @@ async function toError(response: Response, body: unknown): Promise<AcusightError
 
 function authHeaders(options: AcusightOptions): Record<string, string> {
   if (options.token && options.serviceKey) throw new TypeError("give either token or serviceKey, not both");
+  if (options.refreshToken && !options.token) throw new TypeError("a refreshToken goes with a token");
   const headers: Record<string, string> = {};
-  const bearer = options.token ?? options.serviceKey;
-  if (bearer) headers["Authorization"] = `Bearer ${bearer}`;
+  // A person's token is set on each request by refreshingFetch (it may change); a service key here.
+  if (options.serviceKey) headers["Authorization"] = `Bearer ${options.serviceKey}`;
   if (options.organizationId !== undefined)
     headers["X-Acusight-Organization"] = String(options.organizationId);
   if (options.deviceKey) headers["X-Device-Key"] = options.deviceKey;
@@ -236,11 +289,13 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
 export function createAcusight(options: AcusightOptions): Acusight {
   const policy: RetryPolicy = { attempts: 4, initialDelayMs: 200, maxDelayMs: 5000, ...options.retry };
   const baseFetch: Fetch = options.fetch ?? ((request) => globalThis.fetch(request));
-  const client = createClient<paths>({
-    baseUrl: options.baseUrl,
-    headers: authHeaders(options),
-    fetch: retryingFetch(baseFetch, policy),
-  });
+  const headers = authHeaders(options);
+  let fetch = retryingFetch(baseFetch, policy);
+  if (options.token) {
+    const tokens = { accessToken: options.token, refreshToken: options.refreshToken };
+    fetch = refreshingFetch(fetch, options.baseUrl, tokens, options.onRefresh);
+  }
+  const client = createClient<paths>({ baseUrl: options.baseUrl, headers, fetch });
 
   // openapi-fetch's result, unwrapped: `data` from the envelope, or the error thrown.
   async function call(method: string, path: string, init: object | undefined): Promise<any> {

@@ -128,3 +128,37 @@ test("wait polls until a terminal state, and times out", async () => {
   );
   assert.equal(new URL(slow.requests[0].url).pathname, "/api/data/datasets/5");
 });
+
+test("an expired access token is refreshed once, shared by calls that fail together", async () => {
+  const expired = () => json(401, { success: false, error: { code: "UNAUTHORIZED", message: "The token has expired" } });
+  const pair = ok({ access_token: "access-2", refresh_token: "refresh-2" });
+  const refreshed = [];
+  const answers = (request) => {
+    const path = new URL(request.url).pathname;
+    const auth = request.headers.get("Authorization");
+    if (path === "/api/auth/refresh") return auth === "Bearer refresh-1" ? pair : expired();
+    return auth === "Bearer access-2" ? ok({ id: 1 }) : expired();
+  };
+  const { acusight, requests } = fake(Array(10).fill(answers), {
+    token: "access-1",
+    refreshToken: "refresh-1",
+    onRefresh: (tokens) => refreshed.push(tokens),
+  });
+  const both = await Promise.all([acusight.get("/api/organization"), acusight.get("/api/auth/me")]);
+  assert.deepEqual(both, [{ id: 1 }, { id: 1 }]);
+  assert.deepEqual(refreshed, [{ accessToken: "access-2", refreshToken: "refresh-2" }]);
+  const trades = requests.filter((r) => new URL(r.url).pathname === "/api/auth/refresh");
+  assert.equal(trades.length, 1);
+  // Later calls go with the new token at once.
+  assert.deepEqual(await acusight.get("/api/organization"), { id: 1 });
+  assert.equal(requests.at(-1).headers.get("Authorization"), "Bearer access-2");
+});
+
+test("a refresh the API refuses leaves the 401 standing", async () => {
+  const expired = json(401, { success: false, error: { code: "UNAUTHORIZED", message: "expired" } });
+  const { acusight } = fake([expired, json(401, { success: false, error: { code: "UNAUTHORIZED", message: "over" } })], {
+    token: "a",
+    refreshToken: "r",
+  });
+  await assert.rejects(acusight.get("/api/organization"), (e) => e instanceof AcusightError && e.status === 401);
+});
