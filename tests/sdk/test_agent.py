@@ -365,6 +365,27 @@ def test_the_next_checkin_reports_the_model_error(tmp_path: Path) -> None:
     agent.queue.close()
 
 
+def test_the_upload_policy_holds_frames_back(tmp_path: Path) -> None:
+    agent = Agent(AgentConfig(api="http://unused", state_dir=tmp_path))
+    stand_in = StandIn()
+    agent.client = stand_in  # type: ignore[assignment]
+    agent.queue = FrameQueue(tmp_path / "q.sqlite3")
+    stand_in.config = {"checkin_interval_s": 5, "model": None, "upload_policy": {"enabled": True}}
+    agent.checkin()
+    assert agent.upload_due() and agent.upload_min_interval_s == 0
+    stand_in.config["upload_policy"] = {"enabled": True, "min_interval_s": 3600}
+    agent.checkin()
+    assert agent.upload_due()  # nothing sent yet
+    agent._last_upload = time.monotonic()
+    assert not agent.upload_due()  # an hour must pass first
+    agent._last_upload = time.monotonic() - 3601
+    assert agent.upload_due()
+    stand_in.config["upload_policy"] = {"enabled": False, "min_interval_s": 0}
+    agent.checkin()
+    assert not agent.upload_due()
+    agent.queue.close()
+
+
 def test_captures_run_the_model_and_follow_the_sampling_policy(tmp_path: Path) -> None:
     agent = Agent(AgentConfig(api="http://unused", state_dir=tmp_path, queue_max_frames=2))
     agent.queue = FrameQueue(tmp_path / "q.sqlite3", max_bytes=None, max_frames=2)

@@ -42,6 +42,9 @@ class Agent:
         self.fatal: str | None = None
         self.checkin_interval_s = config.checkin_interval_s
         self.upload_enabled = True
+        # The platform's upload policy: frames go up at most once per this many seconds (0: as they come).
+        self.upload_min_interval_s = 0.0
+        self._last_upload: float | None = None
         self.sampler = Sampler(None)
         self.models = ModelSlot(config.model_dir)
         self.client: DeviceClient | None = None
@@ -171,7 +174,9 @@ class Agent:
                 raise KeyRejected(exc.message) from exc
             raise
         self.checkin_interval_s = float(config.get("checkin_interval_s") or self.config.checkin_interval_s)
-        self.upload_enabled = bool((config.get("upload_policy") or {}).get("enabled", True))
+        policy = config.get("upload_policy") or {}
+        self.upload_enabled = bool(policy.get("enabled", True))
+        self.upload_min_interval_s = float(policy.get("min_interval_s") or 0)
         self.sampler.update(config.get("sampling"))
         info = config["model"] if "model" in config else self.client.assigned_model()
         self.models.update(self.client, info)
@@ -225,7 +230,11 @@ class Agent:
         backoff = Backoff(self.config.backoff_initial_s, self.config.backoff_max_s)
         while not self.stopping.is_set():
             try:
-                sent = self.sender.send_frames() if self.upload_enabled else 0
+                sent = 0
+                if self.upload_due():
+                    sent = self.sender.send_frames()
+                    if sent:
+                        self._last_upload = time.monotonic()
                 sent += self.sender.send_report()
             except KeyRejected as exc:
                 self._fatal(exc)
@@ -246,6 +255,14 @@ class Agent:
             if not sent:
                 self._wake.wait(IDLE_S)
                 self._wake.clear()
+
+    def upload_due(self) -> bool:
+        """Whether frames may go up now: uploads are on, and the policy's least interval since the last
+        upload request has passed (the frames wait in the queue meanwhile; reports are not held)."""
+        if not self.upload_enabled:
+            return False
+        last = self._last_upload
+        return last is None or time.monotonic() - last >= self.upload_min_interval_s
 
     def drain(self, timeout: float) -> bool:
         """Wait until the queue is empty (frames and predictions); True when it is. For tests and for a
