@@ -36,7 +36,8 @@ import psycopg
 import requests
 
 from acusight.cli.serve import default_web_shape
-from benchmarks.ingest import SINK_PATH, Bench, PhaseResult, run_phase, seed
+from benchmarks.ingest import SINK_PATH, Bench, seed
+from benchmarks.load import PhaseResult, run_phase
 from pipelines import field_stats as bins
 from webapp import create_app
 from webapp.extensions import db
