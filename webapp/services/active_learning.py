@@ -29,9 +29,6 @@ class Sampled:
     label: str | None
     boxes: list[dict[str, Any]] | None
 
-    def metadata(self, reason: str | None) -> dict[str, Any]:
-        return {"reason": reason, "prediction": self.prediction}
-
 
 def batch_name(day: datetime) -> str:
     return ACTIVE_LEARNING_BATCH.format(day=day.date().isoformat())
@@ -42,11 +39,14 @@ def sampled(
     organization_id: int,
     project_id: int | None,
     prediction: dict[str, Any],
+    reason: str | None,
     upload: Upload,
     now: datetime | None = None,
 ) -> Sampled:
-    """Check the prediction sent with a frame and send the frame to the day's active-learning batch;
-    VALIDATION_ERROR (NOT_FOUND for another organization's export) when it cannot be a pre-label."""
+    """Check the prediction sent with a frame (single and batch uploads alike), send the frame to the
+    day's active-learning batch and keep the prediction and ``reason`` in its metadata; VALIDATION_ERROR
+    (NOT_FOUND for another organization's export) when it cannot be a pre-label, before anything is
+    stored."""
     export_id = prediction.get("export_id")
     if not isinstance(export_id, int) or isinstance(export_id, bool) or not 1 <= export_id <= MAX_ID:
         raise ValidationError(
@@ -56,6 +56,7 @@ def sampled(
     project = session.get(Project, project_id) if project_id is not None else None
     label, boxes = check_prediction(project, prediction)
     upload.batch_name = batch_name(now or utcnow())
+    upload.metadata = {**(upload.metadata or {}), "sampling": {"reason": reason, "prediction": prediction}}
     return Sampled(prediction, label, boxes)
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -56,7 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from webapp.errors import AppError, InsufficientStorage
+from webapp.errors import AppError
 from webapp.models import Batch, Image, utcnow
 from webapp.services import active_learning, ingest, quotas
 from webapp.services.ingest import Ingested, Upload, UploadingDevice
@@ -194,24 +194,6 @@ class _Run:
     pending_bytes: int = 0  # of the files in ``writing``: checked and stored, their rows not yet committed
 
 
-def sample(
-    session: Session,
-    device: UploadingDevice,
-    upload: Upload,
-    prediction: dict[str, Any],
-    reason: str | None,
-    now: datetime | None = None,
-) -> active_learning.Sampled:
-    """Check a frame's prediction (VALIDATION_ERROR, or NOT_FOUND for another organization's export,
-    before anything is stored), send the frame to the day's active-learning batch and keep the
-    prediction and ``reason`` in its metadata. For single and batch uploads alike."""
-    sampled = active_learning.sampled(
-        session, device.organization_id, device.project_id, prediction, upload, now
-    )
-    upload.metadata = {**(upload.metadata or {}), "sampling": sampled.metadata(reason)}
-    return sampled
-
-
 def ingest_batch(
     session: Session,
     store: BlobStore,
@@ -276,7 +258,16 @@ def _check_and_store(
     upload = file.upload
     sampled = None
     if file.prediction is not None:
-        sampled = sample(session, run.device, upload, file.prediction, file.sampling_reason, now)
+        device = run.device
+        sampled = active_learning.sampled(
+            session,
+            device.organization_id,
+            device.project_id,
+            file.prediction,
+            file.sampling_reason,
+            upload,
+            now,
+        )
     ingest.verify_sha256(upload)
     sha256 = upload.staged.sha256
     if sha256 in run.stored:
@@ -287,11 +278,10 @@ def _check_and_store(
     if sha256 in run.writing:
         run.repeats[index] = run.writing[sha256]  # the same bytes twice in one request
         return
-    existing = ingest.check_quota(session, run.device, upload)
+    existing = ingest.check_quota(session, run.device, upload, run.pending_bytes, len(run.writing))
     if existing is not None:
         run.outcomes[index] = Outcome(index, DUPLICATE, image=existing.image)
         return
-    _check_pending_quota(run, upload)
     info = ingest.check_image(upload, max_pixels)
     row = ingest.new_row(run.device, upload, info, now)
     run.new.setdefault(upload.batch_name, []).append(_New(index, upload, row, sampled))
@@ -320,30 +310,6 @@ def _put_blobs(session: Session, store: BlobStore, run: _Run) -> None:
             run.new[batch_name] = kept
         else:
             del run.new[batch_name]
-
-
-def _check_pending_quota(run: _Run, upload: Upload) -> None:
-    """Refuse (507) a file that fits the quota alone but not with the request's earlier files, which
-    are not committed yet: the usage figure the single check used (``quotas``' per-process figure,
-    fresh or just counted) plus them. Files past the quota are refused in order, as single uploads
-    sent one after another would be."""
-    pending = len(run.writing)
-    if not pending:
-        return
-    # quotas keeps the figure check_storage just used; it has no argument for uploads in flight.
-    usage = quotas._cache().get(run.device.organization_id)
-    if usage is None:
-        return
-    with_pending = replace(
-        usage, image_bytes=usage.image_bytes + run.pending_bytes, images=usage.images + pending
-    )
-    if with_pending.past(upload.staged.size):
-        raise InsufficientStorage(
-            "Your organization's storage quota is used up; this file was not stored",
-            f"stored: {usage.images} images, {usage.image_bytes} bytes, and {pending} earlier files of "
-            f"this request ({run.pending_bytes} bytes); this file: {upload.staged.size} bytes. An "
-            "operator raises the quota (acusight orgs quota set)",
-        )
 
 
 def _write(

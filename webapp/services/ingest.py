@@ -187,12 +187,17 @@ def verify_sha256(upload: Upload) -> None:
         )
 
 
-def check_quota(session: Session, device: UploadingDevice, upload: Upload) -> Ingested | None:
+def check_quota(
+    session: Session, device: UploadingDevice, upload: Upload, pending_bytes: int = 0, pending_images: int = 0
+) -> Ingested | None:
     """Refuse (507) an upload past the organization's storage quota, before anything is decoded or
     stored; None when there is room. A retry of an upload already stored takes no room: it gets its
-    image (as a duplicate), as below the quota."""
+    image (as a duplicate), as below the quota. ``pending_*``: a batch's earlier files not committed
+    yet (see :func:`quotas.check_storage`)."""
     try:
-        quotas.check_storage(session, device.organization_id, upload.staged.size)
+        quotas.check_storage(
+            session, device.organization_id, upload.staged.size, pending_bytes, pending_images
+        )
     except InsufficientStorage:
         existing = find(session, device.organization_id, upload.staged.sha256)
         if existing is None:

@@ -155,10 +155,11 @@ class Usage:
     quota_images: int
     at: float
 
-    def past(self, size: int, share: float = 1.0) -> bool:
-        """Whether one more image of ``size`` bytes takes usage past ``share`` of either quota."""
+    def past(self, size: int, share: float = 1.0, extra_images: int = 0) -> bool:
+        """Whether one more image of ``size`` bytes (after ``extra_images`` others, whose bytes ``size``
+        includes) takes usage past ``share`` of either quota."""
         return (self.quota_bytes > 0 and self.image_bytes + size > self.quota_bytes * share) or (
-            self.quota_images > 0 and self.images + 1 > self.quota_images * share
+            self.quota_images > 0 and self.images + extra_images + 1 > self.quota_images * share
         )
 
 
@@ -189,16 +190,31 @@ def _cache() -> dict[int, Usage]:
     return current_app.extensions.setdefault(_USAGE_KEY, {})  # type: ignore[no-any-return]
 
 
-def check_storage(session: Session, organization_id: int, size: int) -> None:
-    """Refuse (507) an upload of ``size`` bytes that would take the organization past a quota."""
+def check_storage(
+    session: Session, organization_id: int, size: int, pending_bytes: int = 0, pending_images: int = 0
+) -> None:
+    """Refuse (507) an upload of ``size`` bytes that would take the organization past a quota.
+
+    ``pending_bytes``/``pending_images``: the files of the same request checked before this one, not
+    committed yet (a batch upload), counted as stored; files past the quota are then refused in order,
+    as single uploads sent one after another would be.
+    """
     cache = _cache()
     usage = cache.get(organization_id)
-    if usage is None or time.monotonic() - usage.at > (NEAR_TTL_S if usage.past(size, NEAR) else USAGE_TTL_S):
+    counted = size + pending_bytes
+    if usage is None or time.monotonic() - usage.at > (
+        NEAR_TTL_S if usage.past(counted, NEAR, pending_images) else USAGE_TTL_S
+    ):
         usage = cache[organization_id] = measure(session, organization_id)
-    if usage.past(size):
+    if usage.past(counted, extra_images=pending_images):
+        earlier = (
+            f", and {pending_images} earlier files of this request ({pending_bytes} bytes)"
+            if pending_images
+            else ""
+        )
         raise InsufficientStorage(
             "Your organization's storage quota is used up; nothing was stored",
-            f"stored: {usage.images} images, {usage.image_bytes} bytes; quota: "
+            f"stored: {usage.images} images, {usage.image_bytes} bytes{earlier}; quota: "
             f"{_quota_text(usage.quota_images, 'images')}, {_quota_text(usage.quota_bytes, 'bytes')}; "
             f"this upload: {size} bytes. An operator raises it (acusight orgs quota set)",
         )

@@ -181,8 +181,13 @@ class ImageUpload(MethodView):
         sampled = None
         if form.get("prediction") is not None:
             # Checked before anything is stored: a prediction that cannot be a pre-label refuses the upload.
-            sampled = batch_ingest.sample(
-                db.session, device, upload, form["prediction"], form.get("sampling_reason")
+            sampled = active_learning.sampled(
+                db.session,
+                device.organization_id,
+                device.project_id,
+                form["prediction"],
+                form.get("sampling_reason"),
+                upload,
             )
         result = ingest.ingest(
             db.session, get_store(), device, upload, max_pixels=_settings().max_image_pixels
