@@ -50,6 +50,26 @@ def _settings() -> Settings:
     return get_settings()
 
 
+def body_limit(limit: Callable[[], int]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Hold a route's body to ``limit()`` bytes instead of the app's plain-body limit, set before
+    anything (an arguments decorator parsing a multipart body) reads it; past it: 413."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def limited(*args: Any, **kwargs: Any) -> Any:
+            request.max_content_length = limit()
+            return view(*args, **kwargs)
+
+        return limited
+
+    return decorator
+
+
+def _batch_body_limit() -> int:
+    # 32 frames of up to 2 MB, or the single upload's limit when an operator set that higher.
+    return max(MAX_BATCH_BODY_BYTES, current_app.config["MAX_CONTENT_LENGTH"])
+
+
 @blp.route("/self")
 class DeviceSelf(MethodView):
     @device_required
@@ -116,6 +136,8 @@ class DeviceModelDownload(MethodView):
 @blp.route("/inferences")
 class Inferences(MethodView):
     @device_key_required
+    # Past the plain-body limit the app holds other JSON to: a detector's batch carries its boxes.
+    @body_limit(lambda: MAX_REPORT_BYTES)
     @blp.doc(
         requestBody={"content": {"application/json": {"schema": InferenceReportSchema}}, "required": True}
     )
@@ -128,8 +150,6 @@ class Inferences(MethodView):
     @blp.doc(operationId="reportInferences")
     def post(self) -> Any:
         """Report what the device's model predicted; a resent batch (same batch_id) counts once."""
-        # Past the plain-body limit the app holds other JSON to: a detector's batch carries its boxes.
-        request.max_content_length = MAX_REPORT_BYTES
         if not request.is_json:
             raise ValidationError(
                 "Invalid inference report", "send a JSON body (Content-Type: application/json)"
@@ -197,22 +217,10 @@ class ImageUpload(MethodView):
         return _uploaded(result), 200 if result.duplicate else 201
 
 
-def _body_limit(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Hold a batch's body to :data:`MAX_BATCH_BODY_BYTES` (or the single upload's limit, when an
-    operator set that higher), before its parts are read."""
-
-    @wraps(view)
-    def limited(*args: Any, **kwargs: Any) -> Any:
-        request.max_content_length = max(MAX_BATCH_BODY_BYTES, current_app.config["MAX_CONTENT_LENGTH"])
-        return view(*args, **kwargs)
-
-    return limited
-
-
 @blp.route("/images/batch")
 class ImageBatchUpload(MethodView):
     @device_key_required
-    @_body_limit
+    @body_limit(_batch_body_limit)
     @blp.multipart(ImageBatchFormSchema, ImageBatchSchema)
     @blp.response(200, ImagesUploadedSchema, description="Each file's outcome, in the order sent")
     @blp.alt_response(
