@@ -116,9 +116,30 @@ def box_fractions(detection: Detection, frame: bytes) -> dict[str, Any]:
     }
 
 
-def _permanent(exc: ApiError) -> bool:
-    """A refusal of the frame itself (bad image, bad prediction, too large): resending cannot help."""
-    return exc.status in (400, 404, 413, 415, 422)
+def predictions(
+    model: DeviceModel, frames: Sequence[bytes]
+) -> list[tuple[str | None, float, dict[str, Any]]]:
+    """Per frame: the top label (None: a detector found nothing), its score, and the prediction as the
+    platform takes it (a classifier's label and score, or a detector's boxes as fractions of the frame)."""
+    if model.task == "detection":
+        found = model.detect(list(frames))
+        return [
+            (
+                boxes[0].label if boxes else None,
+                float(boxes[0].score) if boxes else 0.0,
+                {"detections": [box_fractions(box, frame) for box in boxes]},
+            )
+            for boxes, frame in zip(found, frames)
+        ]
+    labels, probabilities = model.classify(list(frames))
+    return [
+        (label, float(p.max()), {"label": label, "score": float(p.max())})
+        for label, p in zip(labels, probabilities)
+    ]
+
+
+# Answers that refuse the request itself (a bad image or prediction, too large): resending cannot help.
+PERMANENT_STATUSES = frozenset({400, 404, 413, 415, 422})
 
 
 @dataclass
@@ -185,26 +206,15 @@ class DeviceClient:
         if self.model_info is None:
             raise DeviceError("no model: call fetch_model() first")
         export_id = int(self.model_info["export_id"])
-        model = self.model()
         t0 = time.perf_counter()
-        if model.task == "detection":
-            found = model.detect(list(frames))
-            tops = [(d[0].label, d[0].score) if d else (None, 0.0) for d in found]
-        else:
-            labels, probabilities = model.classify(list(frames))
-            tops = [(label, float(p.max())) for label, p in zip(labels, probabilities)]
+        predicted = predictions(self.model(), frames)
         latency_ms = (time.perf_counter() - t0) * 1000 / max(len(frames), 1)
         at = (captured_at or datetime.now(timezone.utc)).isoformat()
         observed = Observed()
-        predictions = []
-        for i, (frame, (label, score)) in enumerate(zip(frames, tops)):
-            guess: dict[str, Any]
-            if model.task == "detection":
-                guess = {"detections": [box_fractions(d, frame) for d in found[i]]}
-            else:
-                guess = {"label": label, "score": score}
+        reports = []
+        for i, (frame, (label, score, guess)) in enumerate(zip(frames, predicted)):
             reported = {"export_id": export_id, "captured_at": at, "latency_ms": latency_ms, **guess}
-            predictions.append(reported)
+            reports.append(reported)
             decision = self.sampler.decide(label, score)
             if decision.upload:
                 image = self.upload(
@@ -218,9 +228,9 @@ class DeviceClient:
                 reported["image_sha256"] = image["sha256"]
                 observed.uploaded.append({**image, "prediction": guess})
                 observed.reasons[decision.reason] = observed.reasons.get(decision.reason, 0) + 1
-        for start in range(0, len(predictions), 1000):
-            self.report(predictions[start : start + 1000])
-        observed.reported = len(predictions)
+        for start in range(0, len(reports), 1000):
+            self.report(reports[start : start + 1000])
+        observed.reported = len(reports)
         return observed
 
     def upload(
@@ -317,7 +327,7 @@ class DeviceClient:
                 sampling_reason=frame.sampling_reason,
             )
         except ApiError as exc:
-            if not _permanent(exc):
+            if exc.status not in PERMANENT_STATUSES:
                 raise
             error = {"code": exc.code, "message": exc.message, "details": exc.details}
             return FrameResult(index, "error", error=error)

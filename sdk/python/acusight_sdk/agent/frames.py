@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from acusight_sdk.agent.models import Held
-from acusight_sdk.device import Frame
+from acusight_sdk.device import Frame, predictions
 from acusight_sdk.sampling import Sampler
 
 
@@ -27,20 +27,6 @@ class Outcome:
     frame: Frame | None
     prediction: dict[str, Any] | None
     reason: str
-
-
-def predict(held: Held, data: bytes) -> tuple[str | None, float, dict[str, Any]]:
-    """(top label, its score, the prediction as the platform takes it) of one encoded frame."""
-    model = held.model
-    if model.task == "detection":
-        from acusight_sdk.device import box_fractions
-
-        found = model.detect([data])[0]
-        top = (found[0].label, found[0].score) if found else (None, 0.0)
-        return top[0], float(top[1]), {"detections": [box_fractions(d, data) for d in found]}
-    labels, probabilities = model.classify([data])
-    score = float(probabilities[0].max())
-    return labels[0], score, {"label": labels[0], "score": score}
 
 
 def decide(
@@ -54,7 +40,7 @@ def decide(
     if held is None:
         return Outcome(Frame(data, filename, captured_at, metadata), None, "no model")
     started = time.perf_counter()
-    label, score, guess = predict(held, data)
+    label, score, guess = predictions(held.model, [data])[0]
     latency_ms = (time.perf_counter() - started) * 1000
     report: dict[str, Any] = {
         "export_id": held.export_id,

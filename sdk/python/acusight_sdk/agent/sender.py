@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import httpx
 
 from acusight_sdk.agent.queue import FrameQueue, Queued
-from acusight_sdk.device import DeviceClient, Frame, FrameResult
+from acusight_sdk.device import PERMANENT_STATUSES, DeviceClient, Frame, FrameResult
 from acusight_sdk.errors import ApiError
 
 log = logging.getLogger("acusight_sdk.agent")
@@ -26,8 +26,6 @@ log = logging.getLogger("acusight_sdk.agent")
 TRANSIENT_CODES = frozenset(
     {"INSUFFICIENT_STORAGE", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "RATE_LIMITED", "TOO_MANY_REQUESTS"}
 )
-# Whole-request answers that say the request, not the server, is wrong.
-REFUSED = (400, 404, 413, 415, 422)
 
 
 class KeyRejected(Exception):
@@ -71,7 +69,7 @@ class Sender:
             except ApiError as exc:
                 if exc.status == 401:
                     raise KeyRejected(exc.message) from exc
-                if exc.status not in REFUSED or len(waiting) == 1:
+                if exc.status not in PERMANENT_STATUSES or len(waiting) == 1:
                     raise
                 # The whole batch was refused (too large, say): each frame on its own finds the culprit.
                 log.warning("a batch of %d was refused (%s): sending them one by one", len(waiting), exc)
@@ -81,15 +79,8 @@ class Sender:
             return self._settle(waiting, results)
 
     def _upload(self, waiting: list[Queued]) -> list[FrameResult]:
-        frames = [q.frame for q in waiting]
-        try:
-            return self.client.upload_batch(frames)
-        except ApiError as exc:
-            if len(frames) == 1 and exc.status in REFUSED:
-                # One frame refused as a whole request: a refusal of that frame.
-                error = {"code": exc.code, "message": exc.message, "details": exc.details}
-                return [FrameResult(0, "error", error=error)]
-            raise
+        # A lone frame goes by the single upload, which answers its permanent refusal as an error result.
+        return self.client.upload_batch([q.frame for q in waiting])
 
     def _settle(self, waiting: list[Queued], results: list[FrameResult]) -> int:
         acked, dropped = [], []
@@ -123,7 +114,7 @@ class Sender:
             except ApiError as exc:
                 if exc.status == 401:
                     raise KeyRejected(exc.message) from exc
-                if exc.status not in REFUSED:
+                if exc.status not in PERMANENT_STATUSES:
                     raise
                 log.warning("inference report %s refused for good, dropped: %s", batch_id, exc)
                 self.queue.reported(batch_id, dropped=True)
