@@ -15,9 +15,8 @@ from typing import IO, Any, Union
 
 import httpx
 
-from acusight_sdk.errors import AcusightError, error_from_response
-from acusight_sdk.http import Http, _clean
-from acusight_sdk.transport import IDEMPOTENT
+from acusight_sdk.errors import AcusightError
+from acusight_sdk.http import Http
 
 Destination = Union[str, "os.PathLike[str]", IO[bytes]]
 Source = Union[str, "os.PathLike[str]", IO[bytes], bytes]
@@ -49,42 +48,30 @@ def download(
     given and differs (a partial file at a path is removed), :class:`~acusight_sdk.errors.ApiError`
     for an error answer. A POST here only reads (an archive), so it is retried like a GET.
     """
-    request = http.client.build_request(
-        method,
-        path.lstrip("/"),
-        params=_clean(params),
-        json=json,
-        extensions={IDEMPOTENT: True},
-    )
-    if isinstance(dest, (str, os.PathLike)):
+    what = f"{method} {path}"
+    with http.stream(method, path, json=json, idempotent=True, **(params or {})) as response:
+        if not isinstance(dest, (str, os.PathLike)):
+            return _receive(response, dest, sha256, what)
         target = Path(dest)
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
         try:
             with os.fdopen(fd, "wb") as out:
-                digest = _receive(http, request, out, sha256)
+                digest = _receive(response, out, sha256, what)
             os.replace(partial, target)
         except BaseException:
             Path(partial).unlink(missing_ok=True)
             raise
         return digest
-    return _receive(http, request, dest, sha256)
 
 
-def _receive(http: Http, request: httpx.Request, out: IO[bytes], expected: str | None) -> str:
+def _receive(response: httpx.Response, out: IO[bytes], expected: str | None, what: str) -> str:
     hasher = hashlib.sha256()
-    response = http.client.send(request, stream=True)
-    try:
-        if not response.is_success:
-            response.read()
-            raise error_from_response(response)
-        for chunk in response.iter_bytes(CHUNK):
-            hasher.update(chunk)
-            out.write(chunk)
-    finally:
-        response.close()
+    for chunk in response.iter_bytes(CHUNK):
+        hasher.update(chunk)
+        out.write(chunk)
     digest = hasher.hexdigest()
     if expected and digest != expected.lower():
-        raise IntegrityError(f"{request.method} {request.url}", expected, digest)
+        raise IntegrityError(what, expected, digest)
     return digest
 
 
