@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 import uuid
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from acusight_sdk import files
 from acusight_sdk.auth import DeviceKeyAuth
 from acusight_sdk.errors import AcusightError, ApiError
 from acusight_sdk.http import Http
@@ -339,25 +339,18 @@ class DeviceClient:
         return dict(info) if info is not None else None
 
     def download_model(self, info: dict[str, Any], path: Path) -> bool:
-        """The file of ``info`` at ``path``: streamed to ``path.part``, checked against its sha256, then
-        renamed into place (a reader never sees half a model). False when ``path`` already holds it
-        (the server answered 304 to its ETag). :class:`ChecksumMismatch` leaves ``path`` as it was."""
+        """The file of ``info`` at ``path``: streamed beside it, checked against its sha256, then renamed
+        into place (a reader never sees half a model). False when ``path`` already holds it (the server
+        answered 304 to its ETag). :class:`ChecksumMismatch` leaves ``path`` as it was."""
         sha = str(info["sha256"])
         headers = {"If-None-Match": f'"{sha}"'} if path.exists() else None
-        part = path.with_name(path.name + ".part")
-        digest = hashlib.sha256()
-        with self.http.stream("GET", "/device/model/download", headers=headers) as response:
-            if response.status_code == 304:
-                return False
-            with part.open("wb") as out:
-                for chunk in response.iter_bytes(1 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
-        if digest.hexdigest() != sha:
-            part.unlink()
-            raise ChecksumMismatch(f"export {info['export_id']}: the download does not match its sha256")
-        os.replace(part, path)
-        return True
+        try:
+            got = files.download(self.http, "/device/model/download", path, sha256=sha, headers=headers)
+        except files.IntegrityError as exc:
+            raise ChecksumMismatch(
+                f"export {info['export_id']}: the download does not match its sha256"
+            ) from exc
+        return got is not None
 
     def fetch_model(self) -> Path | None:
         """Download the assigned model unless the one held is current; verify its checksum."""

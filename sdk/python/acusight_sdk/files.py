@@ -41,15 +41,20 @@ def download(
     method: str = "GET",
     json: Any = None,
     params: dict[str, Any] | None = None,
-) -> str:
+    headers: dict[str, str] | None = None,
+) -> str | None:
     """Stream ``path``'s answer into ``dest`` (a path, or a binary file object left open).
 
-    Answers the hex SHA-256 of what was written; raises :class:`IntegrityError` when ``sha256`` is
-    given and differs (a partial file at a path is removed), :class:`~acusight_sdk.errors.ApiError`
-    for an error answer. A POST here only reads (an archive), so it is retried like a GET.
+    Answers the hex SHA-256 of what was written, or None when the server answered 304 Not Modified
+    (to an ``If-None-Match`` in ``headers``: ``dest`` is left as it was); raises
+    :class:`IntegrityError` when ``sha256`` is given and differs (a partial file at a path is
+    removed, the path keeps what it held), :class:`~acusight_sdk.errors.ApiError` for an error
+    answer. A POST here only reads (an archive), so it is retried like a GET.
     """
     what = f"{method} {path}"
-    with http.stream(method, path, json=json, idempotent=True, **(params or {})) as response:
+    with http.stream(method, path, json=json, headers=headers, idempotent=True, **(params or {})) as response:
+        if response.status_code == 304:
+            return None
         if not isinstance(dest, (str, os.PathLike)):
             return _receive(response, dest, sha256, what)
         target = Path(dest)

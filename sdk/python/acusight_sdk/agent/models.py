@@ -1,10 +1,10 @@
 """The model the agent runs, and its replacement when the platform assigns another.
 
-An update is: download to ``<sha256>.onnx.part``, check the sha256, rename into place, load it with
-onnxruntime, and only then record it as current (``current.json``, itself written by rename). Until that
-last step the previous model keeps running; a download that does not match its checksum, or a file that
-will not load, leaves it running and is said at the next check-in as ``model_error``. A file that failed
-to load is not fetched again until the platform assigns another.
+An update is: download beside ``<sha256>.onnx`` (a hidden ``.part`` file), check the sha256, rename
+into place, load it with onnxruntime, and only then record it as current (``current.json``, itself
+written by rename). Until that last step the previous model keeps running; a download that does not
+match its checksum, or a file that will not load, leaves it running and is said at the next check-in
+as ``model_error``. A file that failed to load is not fetched again until the platform assigns another.
 """
 
 from __future__ import annotations
@@ -121,8 +121,9 @@ class ModelSlot:
         os.replace(part, self.directory / POINTER)
 
     def _prune(self, keep: set[Path]) -> None:
-        """Remove older model files, keeping the current one and the one it replaced."""
-        for path in self.directory.glob("*.onnx"):
+        """Remove older model files, keeping the current one and the one it replaced, and downloads a
+        crash left half done (hidden ``.part`` files: the one in flight is this thread's own)."""
+        for path in [*self.directory.glob("*.onnx"), *self.directory.glob(".*.onnx.*.part")]:
             if path not in keep:
                 path.unlink(missing_ok=True)
 
