@@ -10,6 +10,7 @@ from marshmallow import validate
 
 from webapp.api.datasets.schemas import ResizeSchema
 from webapp.api.devices.schemas import DeviceSchema
+from webapp.api.envelope.errors import flatten_messages
 from webapp.api.fields import optional_text, text_problem
 from webapp.errors import ValidationError
 from webapp.services.active_learning import SAMPLING_REASONS
@@ -440,18 +441,5 @@ def _manifest_entry(entry: Any) -> dict[str, Any] | ValidationError:
     try:
         loaded: dict[str, Any] = ManifestEntrySchema().load(entry)
     except ma.ValidationError as exc:
-        return ValidationError("Invalid manifest entry", "; ".join(_messages(exc.messages)))
+        return ValidationError("Invalid manifest entry", "; ".join(flatten_messages(exc.messages)))
     return loaded
-
-
-def _messages(messages: Any, path: str = "") -> list[str]:
-    """marshmallow's nested messages as "field: message" lines."""
-    if isinstance(messages, dict):
-        return [
-            line
-            for key, value in messages.items()
-            for line in _messages(value, f"{path}.{key}" if path else str(key))
-        ]
-    if isinstance(messages, list):
-        return [line for message in messages for line in _messages(message, path)]
-    return [f"{path}: {messages}" if path else str(messages)]

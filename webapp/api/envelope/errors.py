@@ -69,7 +69,7 @@ def http_error_response(error: HTTPException) -> tuple[Response, int]:
     data = getattr(error, "data", None) or {}
     messages = data.get("errors") or data.get("messages")
     if status in (400, 422) and messages:
-        lines = _flatten(messages)
+        lines = flatten_messages(messages)
         return error_response(
             400, "Invalid request body or parameters", "; ".join(lines), _strip_locations(messages)
         )
@@ -87,18 +87,18 @@ def http_error_response(error: HTTPException) -> tuple[Response, int]:
     return response, code
 
 
-def _flatten(messages: Any, path: str = "") -> list[str]:
+def flatten_messages(messages: Any, path: str = "") -> list[str]:
     """Turn marshmallow's nested messages into 'field: message' lines."""
     if isinstance(messages, dict):
         out: list[str] = []
         for key, value in messages.items():
             inner = path if key in _LOCATIONS else (f"{path}.{key}" if path else str(key))
-            out += _flatten(value, inner)
+            out += flatten_messages(value, inner)
         return out
     if isinstance(messages, list | tuple):
         out = []
         for m in messages:
-            out += _flatten(m, path)
+            out += flatten_messages(m, path)
         return out
     return [f"{path}: {messages}" if path else str(messages)]
 
