@@ -1,0 +1,79 @@
+// /fleet: every device, its status (from its last check-in), and the model it should run vs runs.
+
+import { all } from '../api.js';
+import { fmtNum, h, when } from '../dom.js';
+import { exportLink, projectLink, projects as loadProjects } from '../lookups.js';
+import { setQuery } from '../router.js';
+import { card, link, mount, pageHeader, pill, select, stats, table } from '../ui.js';
+
+// The export a device should run: its own, else its project's.
+export function assignedExport(device, projectMap) {
+  if (device.deployed_export_id) return { id: device.deployed_export_id, from: 'device' };
+  const project = projectMap.get(device.project_id);
+  if (project?.deployed_export_id) return { id: project.deployed_export_id, from: 'project' };
+  return { id: null, from: null };
+}
+
+export function exportCells(device, projectMap) {
+  const assigned = assignedExport(device, projectMap);
+  const running = device.running_export_id;
+  const mismatch = assigned.id !== null && running !== assigned.id;
+  return {
+    assigned: assigned.id
+      ? h('span', {}, exportLink(assigned.id), h('small', { class: 'muted' }, ` (${assigned.from})`))
+      : h('span', { class: 'muted' }, 'none'),
+    running: h('span', { testid: 'running-export' },
+      running ? exportLink(running) : h('span', { class: 'muted' }, 'none'),
+      mismatch && device.status !== 'never_seen' ? pill('pending', { label: 'updating', testid: 'export-mismatch' }) : null,
+      device.model_error ? pill('failed', { label: 'model error', testid: 'model-error' }) : null),
+  };
+}
+
+export async function fleetPage(ctx, outlet) {
+  await mount(outlet, async () => {
+    const projectId = ctx.query.project || '';
+    const [devices, projectMap] = await Promise.all([
+      all('/devices', { project_id: projectId || undefined }),
+      loadProjects(),
+    ]);
+    const count = (status) => devices.filter((d) => d.status === status).length;
+    const updating = devices.filter((d) => {
+      const a = assignedExport(d, projectMap).id;
+      return a !== null && d.running_export_id !== a && d.status !== 'never_seen';
+    }).length;
+
+    const filter = select([...projectMap.values()].map((p) => [p.id, p.name]), {
+      value: projectId, blank: 'All projects', testid: 'filter-project',
+      onchange: (e) => {
+        setQuery({ project: e.target.value });
+        fleetPage({ ...ctx, query: { project: e.target.value } }, outlet);
+      },
+    });
+
+    const columns = [
+      { title: 'Device', cell: (d) => h('div', {}, link(`/devices/${d.id}`, d.name, { testid: 'device-link' }),
+        h('div', { class: 'muted small' }, d.serial_number)) },
+      { title: 'Project', cell: (d) => projectLink(projectMap, d.project_id) },
+      { title: 'Status', cell: (d) => pill(d.status, { testid: 'device-status' }) },
+      { title: 'Last check-in', cell: (d) => when(d.last_seen_at) },
+      { title: 'Hardware', cell: (d) => h('div', {}, d.model || '—', h('div', { class: 'muted small' }, d.firmware_version ? `fw ${d.firmware_version}` : '')) },
+      { title: 'Assigned model', cell: (d) => exportCells(d, projectMap).assigned },
+      { title: 'Running', cell: (d) => exportCells(d, projectMap).running },
+    ];
+
+    return h('div', { class: 'page', testid: 'fleet-page' },
+      pageHeader('Fleet', { subtitle: 'Cameras, their health and the model each one runs.', actions: [filter] }),
+      stats([
+        { label: 'Devices', value: fmtNum(devices.length) },
+        { label: 'Online', value: fmtNum(count('online')), tone: 'ok' },
+        { label: 'Offline', value: fmtNum(count('offline')), tone: count('offline') ? 'warn' : null },
+        { label: 'Never seen', value: fmtNum(count('never_seen')) },
+        { label: 'Disabled', value: fmtNum(count('disabled')) },
+        { label: 'Updating model', value: fmtNum(updating), hint: 'runs another export than assigned' },
+      ], 'fleet-stats'),
+      card(null, table(columns, devices, {
+        testid: 'devices-table', rowTestid: 'device-row',
+        empty: 'No devices yet. Create a provisioning token (Admin) and provision a camera with it.',
+      }), { wide: true }));
+  });
+}
