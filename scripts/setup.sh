@@ -38,12 +38,14 @@ if [ "$(cat "$TS_STAMP" 2>/dev/null)" != "$TS_WANT" ] && command -v npm >/dev/nu
 fi
 
 # --- Debian packages the tests run: Caddy 2.6 (tests/deploy/test_caddy.py runs deploy/Caddyfile),
-# Go 1.19 (the Go client's smoke test, tests/sdk/test_typescript_and_go.py) and Java 17 (sdk/generate.py
-# --check runs openapi-generator for the Go client). Installed only when missing from the PATH.
+# Go 1.19 (the Go client's smoke test, tests/sdk/test_typescript_and_go.py), Java 17 (sdk/generate.py
+# --check runs openapi-generator for the Go client) and Chromium (the console's browser tests,
+# tests/console, drive it with Playwright). Installed only when missing from the PATH.
 PACKAGES=()
 command -v caddy >/dev/null || PACKAGES+=(caddy)
 command -v go >/dev/null || PACKAGES+=(golang-go)
 command -v java >/dev/null || PACKAGES+=(default-jre-headless)
+command -v chromium >/dev/null || PACKAGES+=(chromium)
 if [ ${#PACKAGES[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     SUDO=""

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response
 from sqlalchemy.exc import IntegrityError
 
-from webapp import oidc, ratelimit, security, storage, unit_of_work
+from webapp import console, oidc, ratelimit, security, storage, unit_of_work
 from webapp.api import docs_assets
 from webapp.api import register as register_api
 from webapp.api.benchmark import register as register_benchmark_endpoints
@@ -80,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Integrations follow the core's signals (webapp/services/events.py); the core knows none of them.
     label_studio_subscribers.subscribe()
     docs_assets.register(app)
+    console.register(app)
     if settings.benchmark_endpoints:
         register_benchmark_endpoints(app)
 

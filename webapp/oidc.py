@@ -25,6 +25,8 @@ CLOCK_SKEW_S = 60
 # Every call to the provider (discovery, JWKS, token, userinfo) gives up after this.
 PROVIDER_TIMEOUT_S = 10
 SESSION_COOKIE = "acusight_session"
+# In the sign-in cookie: whether the callback hands the tokens to the console (see login_redirect).
+RETURN_TO_CONSOLE = "acusight_to_console"
 # Sign-ins started in one browser and not finished yet that keep their state in its cookie.
 MAX_PENDING_LOGINS = 3
 FAILED = "Sign-in failed"
@@ -83,6 +85,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.extensions[EXTENSION] = client
 
 
+def configured() -> bool:
+    """Whether sign-in with OpenID Connect is set up (ACUSIGHT_OIDC_ISSUER and the client)."""
+    return current_app.extensions.get(EXTENSION) is not None
+
+
 def _client() -> FlaskOAuth2App:
     client = current_app.extensions.get(EXTENSION)
     if client is None:
@@ -109,13 +116,19 @@ def _metadata(client: FlaskOAuth2App) -> dict[str, Any]:
     return cast(dict[str, Any], metadata)
 
 
-def login_redirect() -> Response:
-    """A redirect to the provider: authorization code flow with PKCE (S256), state and nonce."""
+def login_redirect(to_console: bool = False) -> Response:
+    """A redirect to the provider: authorization code flow with PKCE (S256), state and nonce.
+
+    ``to_console``: the callback sends the browser on to the web console (this origin's ``/login``)
+    rather than answering JSON; the choice rides in the signed cookie, never in a URL an attacker
+    could craft (no open redirect).
+    """
     client = _client()
     _metadata(client)
     settings = get_settings()
     redirect_uri = settings.oidc_redirect_url or url_for("auth.Callback", _external=True)
     _forget_old_logins()
+    session[RETURN_TO_CONSOLE] = to_console
     # Authlib keeps state, nonce, code_verifier and redirect_uri in the signed session cookie.
     return cast(Response, client.authorize_redirect(redirect_uri))
 
@@ -130,6 +143,11 @@ def _forget_old_logins() -> None:
     pending = sorted((k for k in session if k.startswith(prefix)), key=lambda k: session[k].get("exp", 0))
     for key in pending[: max(0, len(pending) - MAX_PENDING_LOGINS + 1)]:
         session.pop(key)
+
+
+def returns_to_console() -> bool:
+    """Whether the sign-in being completed was started from the console (read once)."""
+    return bool(session.pop(RETURN_TO_CONSOLE, False))
 
 
 def complete_login() -> Identity:

@@ -51,6 +51,43 @@ def users_token(email: str, data_dir: DataDir) -> None:
         click.echo(issue_access_token(user))
 
 
+@users.command("login-link")
+@click.argument("email")
+@click.option(
+    "--minutes",
+    default=15,
+    show_default=True,
+    type=click.IntRange(1, 24 * 60),
+    help="How long the link works",
+)
+@click.option(
+    "--url",
+    "base_url",
+    default=None,
+    help="Where browsers reach the console [default: ACUSIGHT_PUBLIC_URL, else http://127.0.0.1:8080]",
+)
+@data_dir_option
+def users_login_link(email: str, minutes: int, base_url: str | None, data_dir: DataDir) -> None:
+    """Print a one-time sign-in link to the web console for a user (the last line of the output).
+
+    The link works once, for --minutes; its secret rides in the URL's #fragment, which browsers send
+    to no server. No password is stored anywhere: whoever holds the link signs in as EMAIL, so hand it
+    over as you would a password.
+    """
+    from datetime import timedelta
+
+    from webapp.services import login_links
+    from webapp.services import users as users_service
+    from webapp.settings import get_settings
+
+    with accounts_session(data_dir) as session:
+        user = users_service.by_email(session, email)
+        secret = login_links.issue(session, user, timedelta(minutes=minutes))
+        base = (base_url or get_settings().public_url or "http://127.0.0.1:8080").rstrip("/")
+    click.echo(f"sign-in link for {user.email} ({user.role}), valid {minutes} min, once:", err=True)
+    click.echo(f"{base}/login#token={secret}")
+
+
 @users.command("unlink")
 @click.argument("email")
 @data_dir_option

@@ -38,6 +38,35 @@ def test_users_create_and_token(env: dict[str, str], app: object) -> None:
     assert jwt.count(".") == 2
 
 
+def test_users_login_link_prints_a_link_that_signs_in_once(
+    env: dict[str, str], app: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flask import Flask
+
+    assert isinstance(app, Flask)
+    runner = CliRunner()
+    assert runner.invoke(main, ["orgs", "create", "Acme"]).exit_code == 0
+    made = runner.invoke(main, ["users", "create", "v@acme.test", "--org", "acme", "--role", "viewer"])
+    assert made.exit_code == 0, made.output
+    made = runner.invoke(main, ["users", "login-link", "V@acme.test", "--minutes", "5"])
+    assert made.exit_code == 0, made.output
+    url = made.output.strip().splitlines()[-1]
+    assert url.startswith("http://127.0.0.1:8080/login#token=alk_"), url
+    monkeypatch.setenv("ACUSIGHT_PUBLIC_URL", "https://acusight.example.test/")
+    other = runner.invoke(main, ["users", "login-link", "v@acme.test"]).output.strip().splitlines()[-1]
+    assert other.startswith("https://acusight.example.test/login#token=alk_"), other
+    client = app.test_client()
+    token = url.split("#token=")[1]
+    assert client.post("/api/auth/login-link", json={"token": token}).status_code == 200
+    assert client.post("/api/auth/login-link", json={"token": token}).status_code == 401
+    for args, message in (
+        (["users", "login-link", "ghost@acme.test"], "No user"),
+        (["users", "login-link", "v@acme.test", "--minutes", "0"], "0 is not in the range"),
+    ):
+        refused = runner.invoke(main, args)
+        assert refused.exit_code != 0 and message in refused.output and "Traceback" not in refused.output
+
+
 def test_cli_errors_are_clear(env: dict[str, str], app: object) -> None:
     runner = CliRunner()
     bad_role = runner.invoke(main, ["users", "create", "a@b.c", "--org", "A", "--role", "root"])

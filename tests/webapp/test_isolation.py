@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from flask import Flask
@@ -60,6 +61,8 @@ from webapp.services import (
     devices,
     drift,
     exports,
+    image_urls,
+    login_links,
     projects,
     provisioning,
     schedules,
@@ -91,7 +94,7 @@ def read_roles_doc(path: Path = ROLES_DOC) -> dict[str, dict[str, str]]:
             header = cells
             assert tuple(header[1 : 1 + len(CALLERS)]) == CALLERS, f"columns of roles.md: {header}"
             continue
-        match = re.fullmatch(r"`(GET|POST|PATCH|PUT|DELETE) (/api/\S*)`", cells[0])
+        match = re.fullmatch(r"`(GET|POST|PATCH|PUT|DELETE) (/\S*)`", cells[0])
         if match is None:
             continue
         operation = f"{match[1]} {match[2]}"
@@ -250,6 +253,17 @@ class World:
             assert link is not None
             expires = int((utcnow() + timedelta(hours=1)).timestamp())
             return {"exp": expires, "sig": signing.image_signature(link, image_id, expires)}
+
+    def view_query(self, org: Org, image_id: int) -> dict[str, Any]:
+        """A console image URL's query for an image, signed for ``org``'s viewer."""
+        with in_job(self.app):
+            url = image_urls.signed_url(db.session.get(User, org.users["viewer"]), image_id, "thumbnail")
+        return dict(parse_qsl(urlsplit(url).query))
+
+    def login_link(self, org: Org) -> str:
+        """A fresh one-time sign-in link's secret for ``org``'s viewer."""
+        with in_job(self.app):
+            return login_links.issue(db.session, db.session.get(User, org.users["viewer"]))
 
     def webhook_headers(self, org: Org) -> dict[str, str]:
         return {webhooks.WEBHOOK_HEADER: org.webhook_secret}
@@ -522,6 +536,10 @@ OPS: dict[str, Op] = {
     # sign-in and people
     "GET /api/auth/login": Op(lambda w, o, c: Call("/api/auth/login", ok=(503,))),
     "GET /api/auth/callback": Op(lambda w, o, c: Call("/api/auth/callback", ok=(503,))),
+    "GET /api/auth/methods": Op(lambda w, o, c: Call("/api/auth/methods")),
+    "POST /api/auth/login-link": Op(
+        lambda w, o, c: Call("/api/auth/login-link", json={"token": w.login_link(o)})
+    ),
     "POST /api/auth/refresh": Op(lambda w, o, c: Call("/api/auth/refresh"), refresh=True),
     "POST /api/auth/logout": Op(lambda w, o, c: Call("/api/auth/logout", json={}, ok=(204,))),
     "GET /api/auth/me": Op(lambda w, o, c: Call("/api/auth/me")),
@@ -655,6 +673,11 @@ OPS: dict[str, Op] = {
     "GET /api/data/images/{image_id}/signed": Op(
         lambda w, o, c: Call(
             f"/api/data/images/{o.images[0]['id']}/signed", query=w.signed_query(o.images[0]["id"])
+        )
+    ),
+    "GET /api/data/images/{image_id}/view": Op(
+        lambda w, o, c: Call(
+            f"/api/data/images/{o.images[0]['id']}/view", query=w.view_query(o, o.images[0]["id"])
         )
     ),
     "GET /api/data/annotations": Op(lambda w, o, c: Call("/api/data/annotations")),
@@ -850,6 +873,9 @@ OPS: dict[str, Op] = {
     "GET /api/openapi.json": Op(lambda w, o, c: Call("/api/openapi.json")),
     "GET /api/docs": Op(lambda w, o, c: Call("/api/docs")),
     "GET /api/docs/assets/{filename}": Op(lambda w, o, c: Call("/api/docs/assets/swagger-ui.css")),
+    "GET /": Op(lambda w, o, c: Call("/")),
+    "GET /{path}": Op(lambda w, o, c: Call("/fleet")),
+    "GET /assets/{filename}": Op(lambda w, o, c: Call("/assets/index.html")),
     "POST /api/_benchmark/sink": Op(lambda w, o, c: Call("/api/_benchmark/sink", raw=b"bytes", ok=(201,))),
 }
 
@@ -932,11 +958,17 @@ def test_role_matrix(world: World, operation: str, caller: str) -> None:
 
 # --- isolation: every route with an id, called with another organization's ids -------------------------
 
-# Every route with a record's id in its path ({filename} names a file of the public docs page).
-ID_OPERATIONS = [operation for operation in ROLES_TABLE if "{" in operation and "{filename}" not in operation]
-# The one route whose id is not scoped to a tenant: a signed URL names its image, and a signature made
+# Every route with a record's id in its path ({filename} names a file of the public docs page or the
+# console, {path} a page of the console).
+ID_OPERATIONS = [
+    operation
+    for operation in ROLES_TABLE
+    if "{" in operation and "{filename}" not in operation and "{path}" not in operation
+]
+# The routes whose id is not scoped to a tenant: a signed URL names its image, and a signature made
 # for another image (A's) does not open B's.
 SIGNATURE_SCOPED = "GET /api/data/images/{image_id}/signed"
+VIEW_SIGNATURE_SCOPED = "GET /api/data/images/{image_id}/view"
 
 
 @pytest.mark.parametrize("operation", ID_OPERATIONS)
@@ -945,6 +977,15 @@ def test_other_organizations_ids_are_not_found(world: World, operation: str) -> 
     if operation == SIGNATURE_SCOPED:
         b_image = world.b.images[0]["id"]
         call = Call(f"/api/data/images/{b_image}/signed", query=world.signed_query(world.a.images[0]["id"]))
+        assert_refused(world, method, call, {}, 401)
+        return
+    if operation == VIEW_SIGNATURE_SCOPED:
+        b_image = world.b.images[0]["id"]
+        a_query = world.view_query(world.a, world.a.images[0]["id"])
+        call = Call(f"/api/data/images/{b_image}/view", query=a_query)
+        assert_refused(world, method, call, {}, 401)
+        # Signed for B's image by A's user: the signature holds, the organization does not.
+        call = Call(f"/api/data/images/{b_image}/view", query=world.view_query(world.a, b_image))
         assert_refused(world, method, call, {}, 401)
         return
     callers = [c for c in (*ROLES, "service") if ROLES_TABLE[operation][c] in ALLOWED]

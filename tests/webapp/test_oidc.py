@@ -216,8 +216,8 @@ def visit_provider(authorize_url: str, login: str, password: str) -> ProviderVis
     return ProviderVisit(callback_url=None, page=resp.text)
 
 
-def start_login(client: FlaskClient) -> str:
-    resp = client.get("/api/auth/login")
+def start_login(client: FlaskClient, query: str = "") -> str:
+    resp = client.get(f"/api/auth/login{query}")
     assert resp.status_code == 302, resp.get_data(as_text=True)
     return resp.headers["Location"]
 
@@ -349,6 +349,26 @@ def test_post_login_url_gets_tokens_in_the_fragment(
     assert set(tokens) == {"access_token", "refresh_token", "token_type", "expires_in"}
     me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.status_code == 200 and me.get_json()["data"]["email"] == "alice@acme.test"
+
+
+def test_a_sign_in_started_from_the_console_returns_to_it(client: FlaskClient, invite: Any) -> None:
+    assert client.get("/api/auth/methods").get_json()["data"] == {"oidc": True, "login_link": True}
+    invite("alice@acme.test")
+    visit = visit_provider(start_login(client, "?return_to=console"), "alice", PEOPLE["alice"]["password"])
+    assert visit.callback_url, visit.page
+    resp = callback(client, visit.callback_url, accept="text/html")
+    assert resp.status_code == 302
+    location = urlsplit(resp.headers["Location"])
+    # This origin's console, whatever the request said: the target is never taken from a parameter.
+    assert (location.path, location.query) == ("/login", "")
+    assert location.netloc in ("", "localhost")
+    tokens = {k: v[0] for k, v in parse_qs(location.fragment).items()}
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert me.status_code == 200 and me.get_json()["data"]["email"] == "alice@acme.test"
+    # The next sign-in of the same browser, started without it, answers JSON as before.
+    assert sign_in(client, "alice").status_code == 200
+    for bad in ("?return_to=https://evil.test", "?return_to=", "?return_to=Console"):
+        assert_error(client.get(f"/api/auth/login{bad}"), 400, "VALIDATION_ERROR")
 
 
 def test_email_served_by_userinfo_only(

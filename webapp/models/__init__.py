@@ -1,6 +1,6 @@
 """The platform's tables; import models from here."""
 
-from webapp.models.accounts import DomainRule, Invitation, RevokedToken
+from webapp.models.accounts import DomainRule, Invitation, LoginLink, RevokedToken
 from webapp.models.base import Base, UTCDateTime, utcnow
 from webapp.models.core import (
     ROLES,
@@ -90,6 +90,7 @@ __all__ = [
     "LabelStudioLink",
     "LabelStudioPullRequest",
     "LabelStudioTask",
+    "LoginLink",
     "ModelVersion",
     "Organization",
     "Project",

@@ -56,3 +56,21 @@ class RevokedToken(Base):
     # Rows past this are useless (the token fails its own expiry check) and get purged.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginLink(Base):
+    """A one-time sign-in link (`acusight users login-link`): its secret's prefix and hash, never the secret.
+
+    Redeemed once, before ``expires_at``, by a user who is still enabled; the row then keeps
+    ``used_at`` so that the same link cannot work twice.
+    """
+
+    __tablename__ = "login_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

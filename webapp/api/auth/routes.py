@@ -11,25 +11,57 @@ from jwt.exceptions import PyJWTError
 from markupsafe import escape
 
 from webapp import oidc
-from webapp.api.auth.schemas import LogoutSchema, MeSchema, TokensSchema
+from webapp.api.auth.schemas import (
+    LoginArgsSchema,
+    LoginLinkSchema,
+    LogoutSchema,
+    MeSchema,
+    SignInMethodsSchema,
+    TokensSchema,
+)
 from webapp.api.envelope import Blueprint
 from webapp.auth import ANY_ROLE, current_user, issue_tokens, refresh_required, user_required
 from webapp.errors import AppError, ValidationError
 from webapp.extensions import db
-from webapp.services import accounts
+from webapp.services import accounts, login_links
 from webapp.settings import get_settings
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign in with OpenID Connect")
 
 
+@blp.route("/methods")
+class Methods(MethodView):
+    @blp.response(200, SignInMethodsSchema)
+    @blp.doc(operationId="getSignInMethods", security=[])
+    def get(self) -> Any:
+        """How people can sign in here: with the OpenID Connect provider when one is configured, and
+        always with a one-time link an operator makes (`acusight users login-link EMAIL`)."""
+        return {"oidc": oidc.configured(), "login_link": True}
+
+
 @blp.route("/login")
 class Login(MethodView):
+    @blp.arguments(LoginArgsSchema, location="query")
     @blp.response(302)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @blp.doc(operationId="startLogin")
-    def get(self) -> Response:
+    def get(self, args: dict[str, Any]) -> Response:
         """Start signing in: a redirect to the OpenID Connect provider (code flow with PKCE)."""
-        return oidc.login_redirect()
+        return oidc.login_redirect(to_console=args.get("return_to") == "console")
+
+
+@blp.route("/login-link")
+class LoginLink(MethodView):
+    @blp.arguments(LoginLinkSchema)
+    @blp.response(200, TokensSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED", description="The link is unknown, used, or expired")
+    @blp.doc(operationId="redeemLoginLink", security=[])
+    def post(self, body: dict[str, Any]) -> Any:
+        """Trade a one-time sign-in link's secret (the `token` in its #fragment) for a token pair.
+
+        Each link works once, until it expires (15 minutes unless its maker said otherwise)."""
+        user = login_links.redeem(db.session, body["token"])
+        return {**issue_tokens(user), "user": user}
 
 
 @blp.route("/callback")
@@ -42,13 +74,14 @@ class Callback(MethodView):
     @blp.doc(operationId="completeLogin")
     def get(self) -> Any:
         """Where the provider sends the browser back: verify the sign-in, answer with platform tokens."""
+        to_console = oidc.returns_to_console()
         try:
             user = accounts.sign_in(db.session, oidc.complete_login())
         except AppError as exc:
             if _wants_html():
                 return _refusal_page(exc)
             raise
-        return _deliver({**issue_tokens(user), "user": user})
+        return _deliver({**issue_tokens(user), "user": user}, to_console)
 
 
 @blp.route("/refresh")
@@ -97,13 +130,14 @@ def _decode_refresh(token: str) -> dict[str, Any]:
         raise ValidationError("Invalid refresh_token", str(exc)) from exc
 
 
-def _deliver(tokens: dict[str, Any]) -> Any:
-    """The tokens as JSON, or a redirect to the configured front end with them in the fragment.
+def _deliver(tokens: dict[str, Any], to_console: bool) -> Any:
+    """The tokens as JSON, or a redirect to the console or the configured front end with them in
+    the fragment.
 
-    The target is a setting, never a request parameter (no open redirect), and a fragment is not
-    sent to any server nor in a Referer header.
+    The target is this origin's console or a setting, never a request parameter (no open
+    redirect), and a fragment is not sent to any server nor in a Referer header.
     """
-    target = get_settings().oidc_post_login_url
+    target = "/login" if to_console else get_settings().oidc_post_login_url
     if not target:
         return tokens
     fragment = urlencode({k: v for k, v in tokens.items() if k != "user"})

@@ -31,3 +31,25 @@ class LogoutSchema(ma.Schema):
         validate=validate.Length(min=1, max=4096),
         metadata={"description": "Revoke this refresh token of yours as well"},
     )
+
+
+class LoginArgsSchema(ma.Schema):
+    return_to = ma.fields.String(
+        validate=validate.OneOf(["console"]),
+        metadata={"description": "`console`: the browser comes back to the web console, signed in"},
+    )
+
+
+class LoginLinkSchema(ma.Schema):
+    token = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "The secret in the sign-in link's #fragment (`token=`)"},
+    )
+
+
+class SignInMethodsSchema(ma.Schema):
+    oidc = ma.fields.Boolean(metadata={"description": "Sign-in with the OpenID Connect provider is set up"})
+    login_link = ma.fields.Boolean(
+        metadata={"description": "One-time links from `acusight users login-link`"}
+    )

@@ -8,9 +8,11 @@ from flask.views import MethodView
 
 from webapp.api.binary import binary_doc
 from webapp.api.envelope import Blueprint
+from webapp.api.images.schemas import SignedViewArgsSchema
 from webapp.auth import ANY_ROLE, current_org, user_required
 from webapp.extensions import db
-from webapp.services import image_files
+from webapp.models import Image, utcnow
+from webapp.services import image_files, image_urls
 from webapp.services.image_check import CONTENT_TYPES
 from webapp.storage import BlobStore, blob_key, get_store
 
@@ -49,18 +51,7 @@ class ImageFile(MethodView):
     @blp.doc(operationId="downloadImage")
     def get(self, image_id: int) -> Response:
         """Download an image's original file."""
-        image = image_files.get(db.session, current_org().id, image_id)
-        store = get_store()
-        return _conditional(
-            image.sha256,
-            lambda: _blob_response(
-                store,
-                blob_key(image.sha256),
-                CONTENT_TYPES[image.format],
-                image.sha256,
-                f"{image.id}.{image.format}",
-            ),
-        )
+        return _original(image_files.get(db.session, current_org().id, image_id))
 
 
 @blp.route("/<int:image_id>/thumbnail")
@@ -70,16 +61,48 @@ class ImageThumbnail(MethodView):
     @blp.doc(operationId="getImageThumbnail")
     def get(self, image_id: int) -> Response:
         """Download an image's thumbnail (made on first request, then kept)."""
-        image = image_files.get(db.session, current_org().id, image_id)
-        store = get_store()
-        etag = f"{image.sha256}-thumb{image_files.THUMBNAIL_PX}"
-        return _conditional(
+        return _thumbnail(image_files.get(db.session, current_org().id, image_id))
+
+
+@blp.route("/<int:image_id>/view")
+class SignedImageView(MethodView):
+    @blp.arguments(SignedViewArgsSchema, location="query")
+    @blp.doc(**binary_doc("image/*", "The original bytes, or the JPEG thumbnail"), security=[])
+    @blp.alt_response(401, response="UNAUTHORIZED", description="The signature is wrong or has expired")
+    @blp.doc(operationId="viewSignedImage")
+    def get(self, args: dict[str, Any], image_id: int) -> Response:
+        """An image or its thumbnail through a signed, expiring URL (an image's `signed_file_url` or
+        `signed_thumbnail_url`): what a browser's `<img src>` loads, with no Authorization header."""
+        image = image_urls.verify(db.session, image_id, args["variant"], args["u"], args["exp"], args["sig"])
+        response = _original(image) if args["variant"] == "file" else _thumbnail(image)
+        # The browser may keep the bytes as long as the URL that fetched them is valid.
+        response.cache_control.max_age = max(0, args["exp"] - int(utcnow().timestamp()))
+        return response
+
+
+def _original(image: Image) -> Response:
+    return _conditional(
+        image.sha256,
+        lambda: _blob_response(
+            get_store(),
+            blob_key(image.sha256),
+            CONTENT_TYPES[image.format],
+            image.sha256,
+            f"{image.id}.{image.format}",
+        ),
+    )
+
+
+def _thumbnail(image: Image) -> Response:
+    store = get_store()
+    etag = f"{image.sha256}-thumb{image_files.THUMBNAIL_PX}"
+    return _conditional(
+        etag,
+        lambda: _blob_response(
+            store,
+            image_files.ensure_thumbnail(store, image),
+            "image/jpeg",
             etag,
-            lambda: _blob_response(
-                store,
-                image_files.ensure_thumbnail(store, image),
-                "image/jpeg",
-                etag,
-                f"{image.id}-thumbnail.jpg",
-            ),
-        )
+            f"{image.id}-thumbnail.jpg",
+        ),
+    )
