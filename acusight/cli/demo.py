@@ -108,6 +108,19 @@ def demo(
     sys.exit(code)
 
 
+def _sign_in_link(app: Any, user_id: int, console_url: str) -> str:
+    """A one-time sign-in link to the console for the demo's admin."""
+    from datetime import timedelta
+
+    from webapp.models import User
+    from webapp.services import login_links
+    from webapp.unit_of_work import unit_of_work
+
+    with app.app_context(), unit_of_work(db.session) as session:
+        secret = login_links.issue(session, session.get(User, user_id), timedelta(hours=1))
+    return f"{console_url}/login#token={secret}"
+
+
 def run_demo(
     app: Any,
     options: DemoOptions,
@@ -156,7 +169,9 @@ def run_demo(
             stack.start(key)
         except RuntimeError as exc:
             raise DemoError(str(exc)) from exc
+    console_url = stack.api_url.removesuffix("/api")
     urls = {
+        "Web console": f"{console_url}/",
         "API docs": f"{stack.api_url}/docs",
         "Prefect UI (flow runs)": f"{stack.prefect_ui_url}/runs",
     }
@@ -176,6 +191,10 @@ def run_demo(
                 )
             )
         if keep_running:
+            link = _sign_in_link(app, user.id, console_url)
+            console.print(f"Sign in to the web console as {user.email} (this link works once, for an hour):")
+            console.print(link, soft_wrap=True, highlight=False)
+            console.print(f"Another link: .venv/bin/acusight users login-link {user.email}")
             console.print("The platform keeps running; Ctrl-C stops it.")
             return stack.supervise()
         return 0
