@@ -42,7 +42,7 @@ export function lineChart(host, { series, data, time = false, height = 240, yLab
         stroke: s.color || COLORS[i % COLORS.length],
         width: 2,
         spanGaps: true,
-        points: { show: s.points ?? 'auto', size: 5 },
+        points: s.points === false ? { show: false } : { size: 5 },
         value: (u, v) => (v === null || v === undefined ? '—' : Number(v).toPrecision(4)),
       })),
     ],
@@ -75,7 +75,7 @@ function normalise(data, count) {
 // A chart in a titled box; the box stays even when there is no data (it says so).
 export function chartBox(title, build, { empty = 'No data yet.' } = {}) {
   const host = h('div', {});
-  const box = h('div', { class: 'chart-box' }, h('h3', {}, title), host);
+  const box = h('div', { class: 'chart-box' }, title ? h('h3', {}, title) : null, host);
   const chart = build ? build(host) : null;
   if (!chart) host.append(h('p', { class: 'empty' }, empty));
   box.chart = chart;
@@ -87,7 +87,7 @@ export const epochSeconds = (iso) => new Date(iso).getTime() / 1000;
 
 // Labelled horizontal bars, e.g. a class balance: rows [{label, values: [n, …]}], keys: series names.
 export function barRows(rows, keys, { testid = 'bars', format = (v) => String(v) } = {}) {
-  const max = Math.max(1, ...rows.flatMap((r) => r.values.map((v) => v || 0)));
+  const max = Math.max(0, ...rows.flatMap((r) => r.values.map((v) => v || 0))) || 1;
   return h('div', { class: 'hbars', testid },
     keys.length > 1 ? h('div', { class: 'hbars-legend' }, keys.map((k, i) => h('span', { class: `swatch swatch-${i}` }, k))) : null,
     rows.map((r) => h('div', { class: 'hbar-row', testid: 'bar-row' },
@@ -95,6 +95,6 @@ export function barRows(rows, keys, { testid = 'bars', format = (v) => String(v)
       h('span', { class: 'hbar-values' }, r.values.map((v, i) => {
         const fill = h('span', { class: `hbar-fill swatch-bg-${i}` });
         fill.style.width = `${((v || 0) / max) * 100}%`;
-        return h('span', { class: 'hbar-line' }, fill, h('span', { class: 'hbar-num' }, format(v || 0)));
+        return h('span', { class: 'hbar-line' }, h('span', { class: 'hbar-track' }, fill), h('span', { class: 'hbar-num' }, format(v || 0)));
       })))));
 }

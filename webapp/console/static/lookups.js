@@ -52,7 +52,7 @@ export function datasetLink(map, id) {
 export function modelLink(map, id) {
   if (id === null || id === undefined) return '—';
   const m = map.get(id);
-  return link(`/models/${id}`, m ? `${m.name} v${m.version}` : `Model ${id}`);
+  return link(`/models/${id}`, m ? (m.name.endsWith(`v${m.version}`) ? m.name : `${m.name} v${m.version}`) : `Model ${id}`);
 }
 
 export function exportLink(id) {

@@ -13,6 +13,11 @@ import {
 } from '../ui.js';
 import { exportColumns } from './exports.js';
 
+// "digits v3", without repeating a version its name already holds.
+export function modelName(m) {
+  return m.name.endsWith(`v${m.version}`) ? m.name : `${m.name} v${m.version}`;
+}
+
 // The model's headline test figure.
 export function testFigure(model) {
   const t = model.metrics?.test || {};
@@ -24,7 +29,7 @@ export function testFigure(model) {
 
 export function modelColumns(projectMap, datasetMap) {
   return [
-    { title: 'Model', cell: (m) => link(`/models/${m.id}`, `${m.name} v${m.version}`, { testid: 'model-link' }) },
+    { title: 'Model', cell: (m) => link(`/models/${m.id}`, modelName(m), { testid: 'model-link' }) },
     { title: 'Project', cell: (m) => projectLink(projectMap, m.project_id) },
     { title: 'Dataset', cell: (m) => datasetLink(datasetMap, m.dataset_id) },
     { title: 'Task', cell: (m) => h('span', { class: 'tag' }, m.task_type) },
@@ -84,8 +89,8 @@ function perClassTable(perClass, detection) {
 }
 
 function prCurve(curve) {
-  return chartBox('Precision–recall (IoU 0.5)', (host) => lineChart(host, {
-    series: [{ label: 'Precision' }], data: [curve.recall, curve.precision], xLabel: 'Recall',
+  return chartBox(null, (host) => lineChart(host, {
+    series: [{ label: 'Precision', points: false }], data: [curve.recall, curve.precision], xLabel: 'Recall',
     yRange: [0, 1], testid: 'pr-curve', height: 260,
   }));
 }
@@ -102,10 +107,10 @@ function testFigures(model) {
   const parts = [stats(figures, 'test-figures')];
   const side = [];
   if (t.confusion_matrix?.matrix) side.push(card('Confusion matrix', confusionMatrix(t.confusion_matrix)));
-  if (t.pr_curve?.recall) side.push(card('Precision–recall', prCurve(t.pr_curve)));
+  if (t.pr_curve?.recall) side.push(card('Precision–recall (IoU 0.5)', prCurve(t.pr_curve)));
   side.push(card(detection ? 'Average precision per class' : 'Per class', perClassTable(t.per_class, detection)));
   parts.push(grid(...side));
-  return h('div', { testid: 'model-test' }, parts);
+  return h('div', { class: 'stack', testid: 'model-test' }, parts);
 }
 
 function newExportButton(model, onDone) {
@@ -150,7 +155,7 @@ export async function modelPage(ctx, outlet) {
     { wide: true, actions: manager ? [newExportButton(model, rerender)] : [] });
     const m = model.metrics || {};
     return h('div', { class: 'page', testid: 'model-page' },
-      pageHeader(`${model.name} v${model.version}`, {
+      pageHeader(modelName(model), {
         crumbs: [{ href: '/models', text: 'Models' }],
         subtitle: `${model.task_type} · ${model.labels.length} classes · ${model.image_size} px`,
       }),

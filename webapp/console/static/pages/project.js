@@ -3,9 +3,9 @@
 
 import { all, get, getOptional, patch } from '../api.js';
 import { isManager } from '../auth.js';
-import { fmtNum, fmtPct, h, when } from '../dom.js';
+import { fmtDate, fmtNum, fmtPct, h, when } from '../dom.js';
 import { assignButton } from '../deploy.js';
-import { deviceLink, devices as loadDevices, exportLink } from '../lookups.js';
+import { deviceLink, devices as loadDevices, exportLink, modelLink } from '../lookups.js';
 import {
   bar, button, card, errorBox, grid, kv, link, mount, pageHeader, pill, stats, table, toast,
 } from '../ui.js';
@@ -105,7 +105,7 @@ export async function projectPage(ctx, outlet) {
           ['Deployed export', exportLink(project.deployed_export_id)],
           ['Low-confidence threshold', fmtNum(project.low_confidence_threshold)],
           ['Sampling', project.sampling?.enabled ? `on · random ${fmtPct(project.sampling.random_rate, 0)}` : 'off'],
-          project.sampling_boost ? ['Sampling boost', `random ${fmtPct(project.sampling_boost.random_rate, 0)} until ${project.sampling_boost.until}`] : null,
+          project.sampling_boost ? ['Sampling boost', `random ${fmtPct(project.sampling_boost.random_rate, 0)} until ${fmtDate(project.sampling_boost.until)}`] : null,
         ], 'project-details')),
         labelStudioCard(ls),
       ),
@@ -115,7 +115,7 @@ export async function projectPage(ctx, outlet) {
       card('Models', table(modelColumns(projectMap, datasetMap), models, { testid: 'project-models', empty: 'No models yet.' }), { wide: true }),
       card('Exports', table([
         { title: 'Export', cell: (e) => exportLink(e.id) },
-        { title: 'Model', cell: (e) => link(`/models/${e.model_id}`, modelMap.get(e.model_id) ? `${modelMap.get(e.model_id).name} v${modelMap.get(e.model_id).version}` : `Model ${e.model_id}`) },
+        { title: 'Model', cell: (e) => modelLink(modelMap, e.model_id) },
         { title: 'Precision', cell: (e) => e.precision },
         { title: 'Status', cell: (e) => pill(e.status) },
         { title: 'Deployed', cell: (e) => (e.id === project.deployed_export_id ? pill('active', { label: 'project' }) : null) },
