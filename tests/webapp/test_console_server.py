@@ -63,6 +63,9 @@ def test_paths_under_api_and_file_names_keep_the_envelope_404(client: FlaskClien
         assert_error(resp, 404, "NOT_FOUND")
     # Only GET: the console's paths take nothing else.
     assert client.post("/fleet").status_code == 405
+    # No API path is a console path too: its Allow header lists the API's methods alone.
+    allow = client.options("/api/auth/login-link").headers["Allow"]
+    assert "GET" not in allow and "POST" in allow
 
 
 # --- sign-in methods and links ---------------------------------------------------------------------

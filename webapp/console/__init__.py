@@ -16,8 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, send_from_directory
-
-from webapp.errors import NotFound
+from werkzeug.routing import PathConverter
 
 STATIC_DIR = Path(__file__).parent / "static"
 ASSETS_URL = "/assets/"
@@ -28,20 +27,25 @@ POLICY = (
 )
 
 
+class ConsolePathConverter(PathConverter):
+    """A console page's path: not under ``/api`` and without a dot (``/fleet``, ``/images/12``).
+
+    So a mistyped API call, or a file name (``/favicon.ico``), matches no console route and gets
+    the API's 404 envelope, and no API path's ``Allow`` header lists the console's GET.
+    """
+
+    regex = r"(?!api(?:/|$))[^/.][^.]*"
+
+
 def register(app: Flask) -> None:
+    app.url_map.converters["console_path"] = ConsolePathConverter
     app.add_url_rule(f"{ASSETS_URL}<path:filename>", "console_asset", _asset, methods=["GET"])
     app.add_url_rule("/", "console", _page, defaults={"path": ""}, methods=["GET"])
-    app.add_url_rule("/<path:path>", "console", _page, methods=["GET"])
+    app.add_url_rule("/<console_path:path>", "console", _page, methods=["GET"])
 
 
 def _page(path: str) -> Response:
-    """The app's page for any console path (``/``, ``/fleet``, ``/images/12``…).
-
-    Paths under ``/api/`` that no route took, and paths naming a file (a dot in the last segment),
-    get the API's 404 envelope instead: a mistyped API call must not be answered with HTML.
-    """
-    if path == "api" or path.startswith("api/") or "." in path.rsplit("/", 1)[-1]:
-        raise NotFound("Resource not found", f"no route for /{path}")
+    """The app's page for any console path (``/``, ``/fleet``, ``/images/12``…)."""
     response = send_from_directory(STATIC_DIR, "index.html", max_age=0)
     return _console(response)
 
