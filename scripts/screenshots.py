@@ -29,7 +29,7 @@ PAGES = [
     ("device", "/devices/{devices[0]}", "health-battery_pct"),
     ("images", "/images?project={project}", "image-tile"),
     ("image-boxes", "/images/{boxed_image}", "box"),
-    ("training-job", "/training/{job}", "training-curve"),
+    ("training", "/training/{job}", "training-curve"),
     ("model", "/models/{model}", "confusion-matrix"),
     ("field", "/exports/{export}", "field-predictions-chart"),
 ]

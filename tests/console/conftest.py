@@ -121,5 +121,13 @@ def open_tab(context: Any, platform: Platform) -> Iterator[Callable[..., Tab]]:
 
 
 @pytest.fixture(scope="module")
-def admin_tab(open_tab: Callable[..., Tab]) -> Tab:
+def _admin_tab(open_tab: Callable[..., Tab]) -> Tab:
     return open_tab("admin")
+
+
+@pytest.fixture
+def admin_tab(_admin_tab: Tab) -> Tab:
+    """The admin's tab, shared by the module's tests, brought to the front (a background tab's
+    animation frames are throttled, which slows every action's checks)."""
+    _admin_tab.page.bring_to_front()
+    return _admin_tab

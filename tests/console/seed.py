@@ -6,7 +6,9 @@ Shared by the browser tests (tests/console/) and scripts/screenshots.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import io
 import json
 import math
@@ -114,28 +116,66 @@ def png(pixels: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def digit_images(n: int) -> list[tuple[bytes, str]]:
-    """Real handwritten digits (scikit-learn's 8x8 scans) as 32 px RGB PNGs, with their labels."""
-    from sklearn.datasets import load_digits
+@functools.cache
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1797 handwritten digits (8x8, 0-1) and their classes, read from the file the
+    package ships (importing scikit-learn would cost seconds)."""
+    spec = importlib.util.find_spec("sklearn")
+    assert spec is not None and spec.origin is not None, "scikit-learn is not installed"
+    data = np.loadtxt(Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz", delimiter=",")
+    return (data[:, :-1] / 16.0).reshape(-1, 8, 8), data[:, -1].astype(int)
 
-    digits = load_digits()
+
+def digit_images(n: int) -> list[tuple[bytes, str]]:
+    """Real handwritten digits as 32 px RGB PNGs (dark ink on white), with their labels."""
+    images, targets = digits()
     out = []
     for i in range(n):
-        gray = (255 - digits.images[i] * 255 / 16).astype(np.uint8)
+        gray = (255 - images[i] * 255).astype(np.uint8)
         big = np.kron(gray, np.ones((4, 4), np.uint8))
-        out.append((png(np.stack([big] * 3, -1)), str(digits.target[i])))
+        out.append((png(np.stack([big] * 3, -1)), str(targets[i])))
     return out
 
 
-def scene_images(n: int) -> list[tuple[bytes, list[dict[str, Any]]]]:
-    """Frames of digits scattered over textured backgrounds, with their boxes (the demo's scenes)."""
-    from pipelines.detection.scenes import make_scenes, manifest_boxes
-
-    scenes = make_scenes(n, image_size=320, height=240, seed=7, min_objects=3, max_objects=5)
-    return [
-        (png(scenes.images[i]), manifest_boxes(scenes.boxes[i], scenes.labels[i], scenes.label_names))
-        for i in range(n)
-    ]
+def scene_images(n: int, width: int = 320, height: int = 240) -> list[tuple[bytes, list[dict[str, Any]]]]:
+    """Frames of 3-5 digits scattered over smooth colour backgrounds with grain, each with the tight box
+    of its ink (fractions of the frame): what the demo's line cameras send."""
+    images, targets = digits()
+    rng = np.random.default_rng(7)
+    out = []
+    for _ in range(n):
+        coarse = rng.uniform(0, 115, (3, 4, 3)).astype(np.uint8)
+        frame = np.asarray(PILImage.fromarray(coarse).resize((width, height), PILImage.BILINEAR), np.float32)
+        frame += rng.normal(0, 12, (height, width, 1))
+        taken = np.zeros((height, width), bool)
+        boxes = []
+        for _ in range(int(rng.integers(3, 6))):
+            k = int(rng.integers(0, len(images)))
+            side = int(rng.integers(48, 97))
+            glyph = PILImage.fromarray((images[k] * 255).astype(np.uint8)).resize(
+                (side, side), PILImage.BILINEAR
+            )
+            alpha = np.asarray(glyph, np.float32)[..., None] / 255
+            ink = np.argwhere(alpha[..., 0] > 0.25)
+            (r0, c0), (r1, c1) = ink.min(0), ink.max(0) + 1
+            y, x = int(rng.integers(0, height - side)), int(rng.integers(0, width - side))
+            if taken[y + r0 : y + r1, x + c0 : x + c1].any():
+                continue
+            taken[y + r0 : y + r1, x + c0 : x + c1] = True
+            colour = rng.uniform(140, 255, 3)
+            region = frame[y : y + side, x : x + side]
+            region[:] = region * (1 - alpha) + colour * alpha
+            boxes.append(
+                {
+                    "label": str(targets[k]),
+                    "x": (x + c0) / width,
+                    "y": (y + r0) / height,
+                    "width": (c1 - c0) / width,
+                    "height": (r1 - r0) / height,
+                }
+            )
+        out.append((png(frame.clip(0, 255).astype(np.uint8)), boxes))
+    return out
 
 
 # --- the seed ------------------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_live_training_curve_gains_points(admin_tab: Tab, platform: Platform) ->
     chart = page.locator("[data-testid=training-curve][data-points='1']")
     chart.wait_for()
     page.evaluate("document.querySelector('[data-testid=training-curve] canvas').dataset.mark = 'first'")
-    for upto in (2, 3):
+    for upto in (3,):  # two epochs at once, as a slow poll would see them
         platform.call(
             "PATCH",
             path,
@@ -259,3 +259,43 @@ def test_console_headers(platform: Platform) -> None:
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     asset: Any = requests.get(f"{platform.url}/assets/app.js", timeout=10)
     assert asset.status_code == 200 and "javascript" in asset.headers["Content-Type"]
+
+
+SPOIL_ACCESS = """(which) => {
+  const s = JSON.parse(sessionStorage.getItem('acusight.session'));
+  for (const key of which) s[key] = 'spoiled';
+  sessionStorage.setItem('acusight.session', JSON.stringify(s));
+}"""
+
+
+def test_a_refused_token_is_refreshed_once_then_the_session_ends(
+    open_tab: Callable[..., Tab], platform: Platform
+) -> None:
+    tab = open_tab("viewer")
+    tab.allowed.append(lambda text, url: "status of 401" in text)
+    page = tab.page
+    before = page.evaluate("JSON.parse(sessionStorage.getItem('acusight.session'))")
+    page.evaluate(SPOIL_ACCESS, ["access_token"])
+    # The fleet page makes two calls at once: both are refused, one refresh serves them both.
+    page.goto("/fleet")
+    page.get_by_test_id("device-row").first.wait_for()
+    after = page.evaluate("JSON.parse(sessionStorage.getItem('acusight.session'))")
+    assert after["access_token"] not in ("spoiled", before["access_token"])
+    assert after["refresh_token"] != before["refresh_token"]
+    assert page.get_by_test_id("error").count() == 0
+
+    page.evaluate(SPOIL_ACCESS, ["access_token", "refresh_token"])
+    page.goto("/models")
+    page.get_by_test_id("session-ended").wait_for()
+    assert "/login?expired=1&next=%2Fmodels" in page.url
+    tab.assert_clean()
+
+
+def test_a_manager_moves_a_batch_on(open_tab: Callable[..., Tab], platform: Platform) -> None:
+    engineer = open_tab("ml_engineer")
+    page = engineer.page
+    page.goto(f"/projects/{platform.ids['project']}")
+    row = page.get_by_test_id("batch-row").first
+    row.get_by_test_id("batch-to-ready").click()
+    page.get_by_test_id("batch-row").first.get_by_test_id("batch-status").filter(has_text="Ready").wait_for()
+    engineer.assert_clean()

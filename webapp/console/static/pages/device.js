@@ -15,6 +15,7 @@ const HEALTH = [
   { key: 'battery_pct', title: 'Battery (%)', color: '#059669', range: [0, 100] },
   { key: 'temperature_c', title: 'Temperature (°C)', color: '#dc2626' },
   { key: 'disk_free_mb', title: 'Disk free (MB)', color: '#2563eb' },
+  { key: 'uptime_s', title: 'Uptime (h)', color: '#7c3aed', scale: 1 / 3600 },
 ];
 
 function healthChart(spec, checkins) {
@@ -22,7 +23,7 @@ function healthChart(spec, checkins) {
   return chartBox(spec.title, points.length ? (host) => lineChart(host, {
     time: true, height: 180, testid: `health-${spec.key}`,
     series: [{ label: spec.title, color: spec.color }],
-    data: [points.map((c) => epochSeconds(c.created_at)), points.map((c) => c[spec.key])],
+    data: [points.map((c) => epochSeconds(c.created_at)), points.map((c) => c[spec.key] * (spec.scale || 1))],
     yRange: spec.range,
   }) : null, { empty: 'Not reported.' });
 }
@@ -75,7 +76,7 @@ export async function devicePage(ctx, outlet) {
       ),
       card(`Health over time (last ${fmtNum(checkins.length)} check-ins)`,
         checkins.length
-          ? h('div', { class: 'charts-3' }, HEALTH.map((spec) => healthChart(spec, checkins)))
+          ? h('div', { class: 'charts-2' }, HEALTH.map((spec) => healthChart(spec, checkins)))
           : h('p', { class: 'empty' }, 'This device has not checked in yet.'),
         { wide: true, testid: 'device-health' }),
       card('Recent check-ins', table([
