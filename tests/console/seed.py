@@ -31,7 +31,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from acusight.stack import free_port
 from pipelines import field_stats
 from webapp import create_app, orchestration
-from webapp.auth import issue_access_token
+from webapp.auth import issue_access_token, issue_tokens
 from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Device, DeviceCheckin, User
@@ -59,6 +59,12 @@ class Platform:
             user = db.session.scalar(select(User).where(User.email == self.users[role]))
             secret = login_links.issue(db.session, user)
         return f"{self.url}/login#token={secret}"
+
+    def tokens(self, role: str) -> dict[str, Any]:
+        """A token pair for the seeded user of ``role``, as a sign-in answers it."""
+        with self.app.app_context(), self.app.test_request_context():
+            user = db.session.scalar(select(User).where(User.email == self.users[role]))
+            return issue_tokens(user)
 
     def headers(self, role: str = "admin") -> dict[str, str]:
         with self.app.app_context():

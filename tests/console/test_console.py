@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -49,6 +50,23 @@ def test_sign_in_by_link(open_tab: Callable[..., Tab], platform: Platform) -> No
     tab.page.goto("/models")
     tab.page.get_by_test_id("login").wait_for()
     assert "/login?next=%2Fmodels" in tab.page.url
+
+
+def test_sign_in_with_the_organization_provider_comes_back_signed_in(
+    open_tab: Callable[..., Tab], platform: Platform
+) -> None:
+    """Where the OpenID Connect callback sends the browser (GET /api/auth/login?return_to=console):
+    /login with the tokens in the fragment, which the console keeps and removes from the address."""
+    tab = open_tab()
+    tokens = platform.tokens("annotator")
+    fragment = urlencode(
+        {k: tokens[k] for k in ("access_token", "refresh_token", "token_type", "expires_in")}
+    )
+    tab.page.goto(f"/login?next=%2Fprojects#{fragment}")
+    tab.page.get_by_test_id("projects-page").wait_for()
+    assert tab.page.url.endswith("/projects") and "access_token" not in tab.page.url
+    assert tab.page.get_by_test_id("whoami").inner_text().startswith(platform.users["annotator"])
+    tab.assert_clean()
 
 
 # (path, the page's test id, a test id that must show at least `count` times)
@@ -299,3 +317,34 @@ def test_a_manager_moves_a_batch_on(open_tab: Callable[..., Tab], platform: Plat
     row.get_by_test_id("batch-to-ready").click()
     page.get_by_test_id("batch-row").first.get_by_test_id("batch-status").filter(has_text="Ready").wait_for()
     engineer.assert_clean()
+
+
+def test_a_linked_label_studio_project_is_one_click_away(admin_tab: Tab, platform: Platform) -> None:
+    """The link as GET /api/data/projects/{id}/label-studio describes it (no Label Studio runs here:
+    the browser is handed the API's answer)."""
+    pid = platform.ids["project"]
+    link = {
+        "project_id": pid,
+        "label_studio_project_id": 7,
+        "label_studio_project_url": "http://label-studio.example:8081/projects/7",
+        "sync_status": "synced",
+        "tasks_pushed": 52,
+        "tasks_annotated": 40,
+        "last_push_at": "2026-01-05T10:00:00+00:00",
+        "last_pull_at": "2026-01-05T11:00:00+00:00",
+        "label_config_in_sync": True,
+        "last_error": None,
+    }
+    page = admin_tab.page
+    url = f"**/api/data/projects/{pid}/label-studio"
+    page.route(url, lambda route: route.fulfill(json={"success": True, "data": link}))
+    try:
+        page.goto(f"/projects/{pid}")
+        anchor = page.get_by_test_id("label-studio-link")
+        anchor.wait_for()
+        assert anchor.get_attribute("href") == link["label_studio_project_url"]
+        assert anchor.get_attribute("target") == "_blank"
+        assert "Synced" in page.get_by_test_id("label-studio").inner_text()
+    finally:
+        page.unroute(url)
+    admin_tab.assert_clean()

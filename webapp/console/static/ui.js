@@ -17,6 +17,13 @@ export function pill(status, { testid, label } = {}) {
   return h('span', { class: `pill pill-${PILL_TONES[status] || 'muted'}`, testid: testid || 'pill' }, text);
 }
 
+// A link out of the console (Prefect, Label Studio): http(s) only, opened in a new tab; null for
+// anything else (a javascript: URL in data must never become a link).
+export function externalLink(url, text, testid, className) {
+  if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) return null;
+  return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', testid, class: className }, text);
+}
+
 export function link(href, text, props = {}) {
   return h('a', { href, ...props }, text);
 }

@@ -8,7 +8,7 @@ import { fmtBytes, fmtDate, fmtDuration, fmtNum, fmtPct, h, titleCase, when } fr
 import { deployExportButton } from '../deploy.js';
 import { projectLink, projects as loadProjects } from '../lookups.js';
 import { setQuery } from '../router.js';
-import { card, grid, kv, link, mount, pageHeader, pill, select, stats, table } from '../ui.js';
+import { card, externalLink, grid, kv, link, mount, pageHeader, pill, select, stats, table } from '../ui.js';
 
 // "cpu b1 0.21 ms · b32 2.5 ms"
 export function latencyText(latency) {
@@ -126,7 +126,7 @@ export async function exportPage(ctx, outlet) {
           ['Options', job.options ? Object.entries(job.options).map(([k, v]) => `${k} ${v}`).join(' · ') : null],
           ['Size', fmtBytes(job.artifact_size)],
           ['Took', job.started_at ? fmtDuration(job.started_at, job.finished_at) : null],
-          ['Prefect run', job.flow_run_url ? h('a', { href: job.flow_run_url, target: '_blank', rel: 'noopener', testid: 'flow-run-link' }, 'Open in Prefect ↗') : null],
+          ['Prefect run', externalLink(job.flow_run_url, 'Open in Prefect ↗', 'flow-run-link')],
           job.error ? ['Error', h('span', { class: 'text-bad' }, job.error)] : null,
         ], 'export-details')),
         card('Last drift check', dc ? kv([

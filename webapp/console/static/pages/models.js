@@ -70,7 +70,7 @@ function confusionMatrix(cm) {
     const total = row.reduce((a, b) => a + b, 0) || 1;
     return h('tr', {}, h('th', { class: 'cm-row' }, labels[i]), row.map((n, j) => {
       const share = n / total;
-      const cell = h('td', { class: ['cm-cell', i === j ? 'cm-diag' : n ? 'cm-off' : null], title: `${labels[i]} → ${labels[j]}: ${n} (${fmtPct(share, 0)})` }, n ? String(n) : '');
+      const cell = h('td', { class: ['cm-cell', i === j ? 'cm-diag' : n ? 'cm-off' : null, share > 0.55 && 'cm-strong'], title: `${labels[i]} → ${labels[j]}: ${n} (${fmtPct(share, 0)})` }, n ? String(n) : '');
       cell.style.setProperty('--share', share.toFixed(3));
       return cell;
     }));

@@ -7,7 +7,7 @@ import { fmtDate, fmtNum, fmtPct, h, when } from '../dom.js';
 import { assignButton } from '../deploy.js';
 import { deviceLink, devices as loadDevices, exportLink, modelLink } from '../lookups.js';
 import {
-  bar, button, card, errorBox, grid, kv, link, mount, pageHeader, pill, stats, table, toast,
+  bar, button, card, errorBox, externalLink, grid, kv, link, mount, pageHeader, pill, stats, table, toast,
 } from '../ui.js';
 import { datasetColumns } from './datasets.js';
 import { modelColumns } from './models.js';
@@ -28,10 +28,7 @@ function labelStudioCard(ls) {
       ['Labeling config', ls.label_config_in_sync ? 'in sync' : 'out of date'],
       ls.last_error ? ['Last error', h('span', { class: 'text-bad' }, ls.last_error)] : null,
     ]),
-    h('a', {
-      class: 'btn btn-primary', href: ls.label_studio_project_url, target: '_blank', rel: 'noopener',
-      testid: 'label-studio-link',
-    }, 'Open in Label Studio ↗'),
+    externalLink(ls.label_studio_project_url, 'Open in Label Studio ↗', 'label-studio-link', 'btn btn-primary'),
   ], { testid: 'label-studio' });
 }
 

@@ -8,7 +8,7 @@ import { fmtDate, fmtDuration, fmtNum, fmtPct, h, replace, titleCase, when } fro
 import { datasetLink, datasets as loadDatasets, projectLink, projects as loadProjects } from '../lookups.js';
 import { setQuery } from '../router.js';
 import {
-  bar, button, card, confirmDialog, errorBox, grid, kv, link, mount, notice, pageHeader, pill, select, table,
+  bar, button, card, confirmDialog, errorBox, externalLink, grid, kv, link, mount, notice, pageHeader, pill, select, table,
 } from '../ui.js';
 
 const POLL_MS = 2000;
@@ -137,9 +137,8 @@ function summary(job) {
     ['Device', job.device],
     ['Created', fmtDate(job.created_at)],
     ['Ran for', job.started_at ? fmtDuration(job.started_at, job.finished_at) : null],
-    ['Prefect run', job.flow_run_url
-      ? h('a', { href: job.flow_run_url, target: '_blank', rel: 'noopener', testid: 'flow-run-link' }, 'Open in Prefect ↗')
-      : (job.flow_run_id ? h('code', {}, job.flow_run_id) : null)],
+    ['Prefect run', externalLink(job.flow_run_url, 'Open in Prefect ↗', 'flow-run-link')
+      || (job.flow_run_id ? h('code', {}, job.flow_run_id) : null)],
     ['Model', job.model_id ? link(`/models/${job.model_id}`, `Model ${job.model_id}`, { testid: 'job-model' }) : null],
   ], 'job-summary');
 }
