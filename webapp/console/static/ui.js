@@ -1,7 +1,7 @@
 // Shared pieces of every page: headers, cards, tables, pills, dialogs, notices.
 
 import { ApiError } from './api.js';
-import { clear, fmtNum, h, replace, titleCase } from './dom.js';
+import { clear, h, replace, titleCase } from './dom.js';
 
 const PILL_TONES = {
   online: 'ok', succeeded: 'ok', ready: 'ok', active: 'ok', accepted: 'ok', annotated: 'ok', synced: 'ok',
@@ -87,30 +87,6 @@ function appendRows(body, columns, rows, rowTestid) {
     body.append(h('tr', { testid: rowTestid },
       columns.map((c) => h('td', { class: [c.align === 'right' && 'num', c.className] }, c.cell(row) ?? '—'))));
   }
-}
-
-// A paged list with a "Load more" button under it, following the API's pages.
-export async function pagedTable(columns, pagerObj, options = {}) {
-  const wrap = table(columns, await pagerObj.next(), options);
-  const more = h('button', { class: 'btn btn-ghost', testid: 'load-more' }, 'Load more');
-  const footer = h('div', { class: 'table-footer' });
-  const refreshFooter = () => {
-    replace(footer, pagerObj.total !== null ? h('span', { class: 'muted' }, `${fmtNum(pagerObj.total)} in all`) : null,
-      pagerObj.done ? null : more);
-  };
-  more.addEventListener('click', async () => {
-    more.disabled = true;
-    try {
-      wrap.addRows(await pagerObj.next());
-    } catch (err) {
-      footer.append(errorBox(err));
-    }
-    more.disabled = false;
-    refreshFooter();
-  });
-  refreshFooter();
-  wrap.append(footer);
-  return wrap;
 }
 
 export function errorBox(err, { title = 'Something went wrong' } = {}) {
