@@ -227,6 +227,12 @@ class Settings(CommonSettings):
         "Prefect marks a flow run CRASHED after this long without a heartbeat (an automation the reaper "
         "sets up; `0`: none)",
     )
+    prefect_ui_url: str = setting(
+        "",
+        "the Prefect UI people reach, e.g. `https://prefect.example.com`: the API links each job to its flow "
+        "run there (`flow_run_url`)",
+        shown="empty: Prefect's `PREFECT_UI_URL`, else `PREFECT_API_URL` without its `/api`",
+    )
     proxy_hops: int = setting(
         0,
         "reverse proxies in front of the API whose `X-Forwarded-For/-Proto/-Host` are trusted (`1` behind "

@@ -20,6 +20,7 @@ from prefect.utilities.annotations import quote
 from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import Commit, DvcRepo
+from flows.prefect_ui import RunName
 from flows.tasks import failure_hook, mark_failed, retried_task
 from pipelines.dataset import SPLITS, assign_split, reusable_locations, source_sizes, write_dataset_gathered
 from pipelines.frames import decode_frame, frame_boxes, resize_spec
@@ -232,6 +233,7 @@ _report_failure = failure_hook(mark_failed("/data/datasets/{dataset_id}"), "the 
 
 @flow(
     name="build-dataset-version",
+    flow_run_name=RunName("dataset", (("dataset", "dataset_id"),)),
     on_failure=[_report_failure],
     on_crashed=[_report_failure],
 )

@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger, task
 
 from flows.client import PlatformClient
 from flows.config import FlowSettings
+from flows.prefect_ui import RunName
 from pipelines.field_stats import compare
 
 
@@ -70,7 +71,10 @@ def _distributions(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@flow(name="drift-check")
+@flow(
+    name="drift-check",
+    flow_run_name=RunName("drift check", (("export", "export_id"),), otherwise="every deployed export"),
+)
 def drift_check(export_id: int | None = None) -> list[dict[str, Any]]:
     """Check every deployed export (or only ``export_id``) for drift; returns each check's outcome."""
     log = get_run_logger()

@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.client import PlatformClient
 from flows.config import FlowSettings
+from flows.prefect_ui import RunName, artifact_key, markdown_figures, publish_markdown, warn_unpublished
 from flows.tasks import failure_hook, mark_failed, retried_task
 from flows.training import checkout_dataset
 from pipelines.export import EXPORT_STAGES, ParityError, export_onnx
@@ -103,13 +104,42 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def publish_figures(job: dict[str, Any], report: dict[str, Any], outcome: str) -> None:
+    """The export's parity, accuracy and latency figures as a markdown artifact (``export-job-7``), for
+    the Prefect UI; a failure is logged, not raised."""
+    key = artifact_key("export-job", job["id"])
+    try:
+        markdown = markdown_figures(
+            f"Export job {job['id']}",
+            [
+                ("Parity with PyTorch", report.get("parity") or {}),
+                ("Accuracy on held-out images", report.get("accuracy") or {}),
+                ("Latency (ms)", report.get("latency_ms") or {}),
+                ("Artifact", {k: report[k] for k in ("size_bytes", "sha256") if k in report}),
+            ],
+            intro=(
+                f"Project {job['project_id']}, model version {job['model_id']}: ONNX opset {job['opset']}, "
+                f"{job['precision']}. {outcome}"
+            ),
+        )
+    except Exception as exc:  # figures of an unexpected shape: the job's outcome stands all the same
+        warn_unpublished(key, exc)
+        return
+    publish_markdown(key, markdown, f"Export job {job['id']}: parity and latency")
+
+
 # A failed or crashed run marks its job failed, with the error, through the API (unless already final).
 _report_failure = failure_hook(
     mark_failed("/ml/export-jobs/{job_id}", final_is_done=True), "the export failed"
 )
 
 
-@flow(name="export-model", on_failure=[_report_failure], on_crashed=[_report_failure])
+@flow(
+    name="export-model",
+    flow_run_name=RunName("export", (("job", "job_id"),)),
+    on_failure=[_report_failure],
+    on_crashed=[_report_failure],
+)
 def export_model(job_id: int, organization_id: int) -> dict[str, Any]:
     """Export a model version to ONNX, prove it matches PyTorch, store the artifact, report the figures."""
     log = get_run_logger()
@@ -135,10 +165,12 @@ def export_model(job_id: int, organization_id: int) -> dict[str, Any]:
                 f"/ml/export-jobs/{job_id}",
                 {"parity": exc.report["parity"], "accuracy": exc.report["accuracy"]},
             )
+            publish_figures(job, exc.report, f"Refused: {exc}")
             raise
         stage("uploading")
         upload_artifact(api, job_id, out, report["sha256"])
     done = api.patch(f"/ml/export-jobs/{job_id}", {"status": "succeeded", **figures(report)})
+    publish_figures(job, report, "Parity and accuracy checks passed.")
     log.info(
         "export %s of model %s: %s, %d bytes, accuracy %s",
         job_id,

@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.pre_annotations import device_suggestions, load_pre_annotator, predict
+from flows.prefect_ui import RunName
 from flows.tasks import failure_hook, retried_task
 
 # What the labeling config and task data call things, and the config's hash: computed once, in pipelines
@@ -261,7 +262,12 @@ _report_push_failure = failure_hook(
 )
 
 
-@flow(name="push-to-label-studio", on_failure=[_report_push_failure], on_crashed=[_report_push_failure])
+@flow(
+    name="push-to-label-studio",
+    flow_run_name=RunName("label-studio push", (("project", "project_id"), ("batch", "batch_id"))),
+    on_failure=[_report_push_failure],
+    on_crashed=[_report_push_failure],
+)
 def push_to_label_studio(organization_id: int, project_id: int, batch_id: int) -> dict[str, int]:
     """Import a batch's images as Label Studio tasks, each once, with pre-annotations when a model exists."""
     log = get_run_logger()
@@ -454,7 +460,14 @@ _report_pull_failure = failure_hook(
 )
 
 
-@flow(name="pull-from-label-studio", on_failure=[_report_pull_failure], on_crashed=[_report_pull_failure])
+@flow(
+    name="pull-from-label-studio",
+    flow_run_name=RunName(
+        "label-studio pull", (("project", "project_id"),), otherwise="every linked project"
+    ),
+    on_failure=[_report_pull_failure],
+    on_crashed=[_report_pull_failure],
+)
 def pull_from_label_studio(
     organization_id: int | None = None, project_id: int | None = None, claim: str | None = None
 ) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from prefect import flow, get_run_logger, task
 
 from flows.client import ApiError, PlatformClient
 from flows.config import FlowSettings
+from flows.prefect_ui import RunName
 
 POLL_SECONDS = 2.0
 DATASET_TIMEOUT_S = 6 * 3600
@@ -53,7 +54,7 @@ def start_training(
             sleep(min(exc.retry_after or POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
 
 
-@flow(name="scheduled-training")
+@flow(name="scheduled-training", flow_run_name=RunName("scheduled training", (("schedule", "schedule_id"),)))
 def scheduled_training(schedule_id: int, organization_id: int) -> dict[str, Any]:
     """One tick of a training schedule: new dataset version when enough is new, then a training job."""
     log = get_run_logger()

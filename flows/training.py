@@ -19,6 +19,15 @@ import pipelines
 from flows.client import PlatformClient
 from flows.config import FlowSettings
 from flows.dvc_repo import DvcRepo
+from flows.prefect_ui import (
+    RunName,
+    artifact_key,
+    epoch_table,
+    markdown_figures,
+    publish_markdown,
+    publish_table,
+    warn_unpublished,
+)
 from flows.tasks import failure_hook, mark_failed, retried_task
 from pipelines.device_contract import resize_spec as device_resize_spec
 from pipelines.frames import resize_spec as frame_resize_spec
@@ -77,8 +86,9 @@ def checkout_dataset(settings: FlowSettings, dataset: dict[str, Any], into: Path
     return repo.checkout(dataset["git_tag"], dataset["dvc_path"], into)
 
 
-def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
-    """`dvc repro`, streaming each epoch's figures to the API as the train stage prints them.
+def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> list[dict[str, Any]]:
+    """`dvc repro`, streaming each epoch's figures to the API as the train stage prints them; returns
+    every epoch's figures.
 
     The job's progress is the latest epoch's figures plus `history`, every epoch's so far (a few
     hundred bytes an epoch; the API bounds epochs).
@@ -109,6 +119,7 @@ def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> None:
         log.info(line.rstrip())
     if proc.wait() != 0:
         raise RuntimeError("the pipeline failed:\n" + "\n".join(tail))
+    return history
 
 
 def preprocessing(dataset: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +140,34 @@ def preprocessing(dataset: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def publish_artifacts(
+    job: dict[str, Any],
+    dataset: dict[str, Any],
+    model: dict[str, Any],
+    history: list[dict[str, Any]],
+    metrics: dict[str, Any],
+) -> None:
+    """What the Prefect UI shows of the run: every epoch's figures (a table, ``training-job-12-epochs``)
+    and the final metrics (markdown, ``training-job-12``). A failure is logged, not raised."""
+    key = artifact_key("training-job", job["id"])
+    try:
+        table = epoch_table(history)
+        final = {k: v for k, v in metrics.items() if k != "test"}
+        markdown = markdown_figures(
+            f"Training job {job['id']}",
+            [("Training", final), ("Held-out test", metrics.get("test") or {})],
+            intro=(
+                f"Project {job['project_id']}, dataset version {dataset.get('version', dataset['id'])} "
+                f"({dataset['task_type']}), {len(history)} epochs: model version {model['id']}."
+            ),
+        )
+    except Exception as exc:  # figures of an unexpected shape: the job succeeded all the same
+        warn_unpublished(key, exc)
+        return
+    publish_table(f"{key}-epochs", table, f"Training job {job['id']}: every epoch's figures")
+    publish_markdown(key, markdown, f"Training job {job['id']}: the final metrics")
+
+
 # A failed or crashed run marks its job failed, with the error, through the API (unless already
 # cancelled or final).
 _report_failure = failure_hook(
@@ -136,7 +175,12 @@ _report_failure = failure_hook(
 )
 
 
-@flow(name="train-model", on_failure=[_report_failure], on_crashed=[_report_failure])
+@flow(
+    name="train-model",
+    flow_run_name=RunName("train", (("job", "job_id"),)),
+    on_failure=[_report_failure],
+    on_crashed=[_report_failure],
+)
 def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
     """Train on a dataset version through DVC, report progress and metrics, register the model."""
     settings = FlowSettings.from_env()
@@ -149,7 +193,7 @@ def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
         dataset_dir = checkout_dataset(settings, dataset, scratch_dir / "dataset-repo")
         workspace = scratch_dir / "workspace"
         prepare_workspace(workspace, dataset_dir, job["params"], job["device"], task)
-        run_pipeline(workspace, api, job_id)
+        history = run_pipeline(workspace, api, job_id)
         metrics = json.loads((workspace / "models" / "train" / "metrics.json").read_text())
         evaluated = workspace / "models" / "eval"
         metrics["test"] = json.loads((evaluated / "eval.json").read_text())
@@ -170,4 +214,5 @@ def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
             )
     api.patch(f"/ml/training-jobs/{job_id}", {"status": "succeeded", "metrics": metrics})
     get_run_logger().info("job %s: model version %s registered", job_id, model["id"])
+    publish_artifacts(job, dataset, model, history, metrics)
     return {"model_id": model["id"], "metrics": metrics}

@@ -16,6 +16,7 @@ from flows.datasets import build_dataset_version
 from flows.drift import drift_check
 from flows.export import export_model
 from flows.label_studio import pull_from_label_studio, push_to_label_studio
+from flows.prefect_ui import deployment_tags
 from flows.schedules import scheduled_training
 from flows.training import train_model
 
@@ -29,10 +30,18 @@ def deployments(only: set[str] | None = None) -> list:  # type: ignore[type-arg]
     serves only ``train-model`` (ACUSIGHT_WORKER_FLOWS=train-model) and CPU machines the rest.
     """
     flows = (build_dataset_version, train_model, export_model, push_to_label_studio, scheduled_training)
+    # Tagged `acusight` and `kind:…`: Prefect puts a deployment's tags on each of its runs, the ones its
+    # schedules start included.
     chosen = [
-        *(flow.to_deployment(name=DEPLOYMENT_NAME) for flow in flows),
-        pull_from_label_studio.to_deployment(name=DEPLOYMENT_NAME, interval=label_studio_pull_interval()),
-        drift_check.to_deployment(name=DEPLOYMENT_NAME, interval=drift_check_interval()),
+        *(flow.to_deployment(name=DEPLOYMENT_NAME, tags=deployment_tags(flow)) for flow in flows),
+        pull_from_label_studio.to_deployment(
+            name=DEPLOYMENT_NAME,
+            interval=label_studio_pull_interval(),
+            tags=deployment_tags(pull_from_label_studio),
+        ),
+        drift_check.to_deployment(
+            name=DEPLOYMENT_NAME, interval=drift_check_interval(), tags=deployment_tags(drift_check)
+        ),
     ]
     if only:
         unknown = only - {d.flow_name for d in chosen}

@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -30,6 +31,118 @@ DEPLOYMENTS = {
     "label_studio_pull": "pull-from-label-studio/acusight",
     "drift_check": "drift-check/acusight",
 }
+
+
+# --- what a run serves: its name and tags in the Prefect UI ------------------------------------------
+
+# Each kind of run as its name and `kind:` tag call it ("train · project 3 · job 12", `kind:train`).
+# flows/prefect_ui.py names the runs Prefect itself starts (schedules) with the same words.
+RUN_KINDS = {
+    "dataset": "dataset",
+    "training": "train",
+    "scheduled-training": "scheduled training",
+    "export": "export",
+    "label_studio_push": "label-studio push",
+    "label_studio_pull": "label-studio pull",
+    "drift_check": "drift check",
+}
+RUN_TAG = "acusight"
+SEPARATOR = " · "
+
+
+@dataclass(frozen=True)
+class RunLabel:
+    """What a flow run serves, as its name and tags say it in the Prefect UI."""
+
+    kind: str
+    organization_id: int | None = None
+    project_id: int | None = None
+    # The record, as the name calls it: ("job", 12), ("version", 5), ("batch", 9).
+    subject: tuple[str, int] | None = None
+    # The record, as its tag names it (its id): ("job", 12), ("dataset", 40).
+    tag: tuple[str, int] | None = None
+    # What the name says when the run serves no one record (a pull of every linked project).
+    scope: str | None = None
+
+    @property
+    def name(self) -> str:
+        parts = [RUN_KINDS.get(self.kind, self.kind)]
+        if self.project_id is not None:
+            parts.append(f"project {self.project_id}")
+        if self.subject is not None:
+            parts.append(f"{self.subject[0]} {self.subject[1]}")
+        elif self.scope and self.project_id is None:
+            parts.append(self.scope)
+        return SEPARATOR.join(parts)
+
+    @property
+    def tags(self) -> list[str]:
+        tags = [RUN_TAG, "kind:" + RUN_KINDS.get(self.kind, self.kind).replace(" ", "-")]
+        if self.project_id is not None:
+            tags.append(f"project:{self.project_id}")
+        if self.tag is not None:
+            tags.append(f"{self.tag[0]}:{self.tag[1]}")
+        if self.organization_id is not None:
+            tags.append(f"org:{self.organization_id}")
+        return tags
+
+
+def run_label(kind: str, parameters: dict[str, Any], record: Any = None) -> RunLabel:
+    """The label of a ``kind`` run started with ``parameters``; ``record`` is the row it serves (its
+    project, and a dataset version's number, come from it)."""
+
+    def named(what: str, key: str) -> tuple[str, int] | None:
+        value = parameters.get(key)
+        return (what, value) if value is not None else None
+
+    org = parameters.get("organization_id", getattr(record, "organization_id", None))
+    project = parameters.get("project_id", getattr(record, "project_id", None))
+    subject = tag = None
+    scope = None
+    if kind in ("training", "export"):
+        subject = tag = named("job", "job_id")
+    elif kind == "dataset":
+        tag = named("dataset", "dataset_id")
+        version = getattr(record, "version", None)
+        subject = ("version", version) if version is not None else tag
+    elif kind == "scheduled-training":
+        subject = tag = named("schedule", "schedule_id")
+    elif kind == "label_studio_push":
+        subject = tag = named("batch", "batch_id")
+    elif kind == "label_studio_pull":
+        scope = "every linked project"
+    elif kind == "drift_check":
+        subject = tag = named("export", "export_id")
+        scope = "every deployed export"
+    return RunLabel(kind, org, project, subject, tag, scope)
+
+
+# The row a run of each kind serves, by the parameter that names it: where its project is read.
+_RECORDS = {
+    "dataset": ("DatasetVersion", "dataset_id"),
+    "training": ("TrainingJob", "job_id"),
+    "export": ("ExportJob", "job_id"),
+    "scheduled-training": ("TrainingSchedule", "schedule_id"),
+    "drift_check": ("ExportJob", "export_id"),
+}
+
+
+def _record(kind: str, parameters: dict[str, Any]) -> Any:
+    """The row a ``kind`` run serves (the caller committed it), or None: its parameters name no row, or
+    it can't be read here (no app context). Only the run's name and tags use it."""
+    if kind not in _RECORDS or "project_id" in parameters:
+        return None
+    model, key = _RECORDS[kind]
+    if parameters.get(key) is None:
+        return None
+    try:
+        from webapp import models
+        from webapp.extensions import db
+
+        return db.session.get(getattr(models, model), parameters[key])
+    except Exception as exc:  # the run is still started, named without its project
+        log.debug("no %s %s to label its run with: %r", model, parameters[key], exc)
+        return None
 
 
 def _not_configured() -> ServiceUnavailable:
@@ -62,6 +175,9 @@ def _client() -> Iterator[Any]:
 def start(kind: str, parameters: dict[str, Any]) -> str:
     """Create a flow run of the ``kind`` deployment and return its id, without waiting for it.
 
+    The run is named and tagged for what it serves (:func:`run_label`): ``train · project 3 · job 12``,
+    tags ``acusight``, ``kind:train``, ``project:3``, ``job:12``, ``org:1``.
+
     Raises ServiceUnavailable when Prefect can't be reached or no worker has registered the
     deployment, so the caller never records a job as started when it wasn't.
     """
@@ -72,8 +188,11 @@ def start(kind: str, parameters: dict[str, Any]) -> str:
     name = DEPLOYMENTS[kind]
     if not _server_configured():
         raise _not_configured()
+    label = run_label(kind, parameters, _record(kind, parameters))
     try:
-        flow_run = run_deployment(name=name, parameters=parameters, timeout=0)
+        flow_run = run_deployment(
+            name=name, parameters=parameters, timeout=0, flow_run_name=label.name, tags=label.tags
+        )
     except ObjectNotFound as exc:
         raise ServiceUnavailable(
             "No worker serves this job yet", f"deployment {name} is not registered; start `acusight worker`"
@@ -81,6 +200,28 @@ def start(kind: str, parameters: dict[str, Any]) -> str:
     except Exception as exc:  # any failure to reach Prefect means the job did not start
         raise _unreachable(exc, f"could not start {name}") from exc
     return str(flow_run.id)
+
+
+def ui_url() -> str | None:
+    """The Prefect UI's base URL: ACUSIGHT_PREFECT_UI_URL, else Prefect's own (PREFECT_UI_URL, else
+    PREFECT_API_URL without its ``/api``); None when no Prefect server is named."""
+    from webapp.settings import get_settings
+
+    explicit = get_settings().prefect_ui_url
+    if explicit:
+        return explicit.rstrip("/")
+    from prefect.settings import get_current_settings
+
+    derived = get_current_settings().ui_url
+    return derived.rstrip("/") if derived else None
+
+
+def flow_run_url(flow_run_id: str | None) -> str | None:
+    """The Prefect UI's page of a flow run; None without a run id or a known UI."""
+    if not flow_run_id:
+        return None
+    base = ui_url()
+    return f"{base}/runs/flow-run/{flow_run_id}" if base else None
 
 
 def cancel(flow_run_id: str) -> None:

@@ -18,6 +18,7 @@ from pipelines.dataset import assign_split
 from pipelines.frames import decode_resize
 from pipelines.model import load_checkpoint, predict_logits
 from pipelines.predict import META_PRECISION
+from tests.flows.prefect_runs import read_flow_run, run_artifacts
 from tests.helpers import service_headers, wait_final, wait_job, wait_until, worker_log
 from tests.pipelines.helpers import TINY_LABELS, png_bytes, tiny_image
 from webapp import orchestration
@@ -163,6 +164,15 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     assert fp32["signature"]["input"]["shape"] == ["batch", 3, 16, 16]
     assert jobs["fp16"]["signature"]["input"]["shape"] == [1, 3, 16, 16]
     assert jobs["fp16"]["latency_ms"]["cpu"]["b32"] is None and fp32["latency_ms"]["cpu"]["b32"] > 0
+    # Each run says in the Prefect UI what it served, with its figures as an artifact.
+    run = read_flow_run(fp32["flow_run_id"])
+    assert run.name == f"export · project {project_id} · job {fp32['id']}"
+    expected_tags = {"acusight", "kind:export", f"project:{project_id}", f"job:{fp32['id']}"}
+    assert expected_tags | {f"org:{admin.organization_id}"} <= set(run.tags)
+    figures = run_artifacts(fp32["flow_run_id"])[f"export-job-{fp32['id']}"]
+    assert figures["type"] == "markdown" and "Parity and accuracy checks passed" in figures["data"]
+    assert "| argmax_agreement | 1.0 |" in figures["data"] and "| cpu.b1 |" in figures["data"]
+    assert fp32["flow_run_url"].endswith(f"/runs/flow-run/{fp32['flow_run_id']}")
     listed = client.get(f"/api/ml/models/{model_id}", headers=admin_headers).get_json()["data"]["exports"]
     assert sorted(e["id"] for e in listed) == sorted(ids.values())
 
@@ -255,6 +265,8 @@ def test_exports_reach_a_device_and_a_model_int8_breaks_is_rejected(
     assert "ParityError" in failed["error"] and "int8 ONNX loses more than 0.0100 accuracy" in failed["error"]
     assert failed["accuracy"]["drop"] > 0.01 and f'"drop": {failed["accuracy"]["drop"]}' in failed["error"]
     assert failed["parity"]["argmax_agreement"] < 1.0 and failed["artifact_sha256"] is None
+    refused = run_artifacts(failed["flow_run_id"])[f"export-job-{int8_job}"]
+    assert "Refused" in refused["data"] and "| drop |" in refused["data"]
     resp = client.patch(
         f"/api/devices/{provisioned['device']['id']}",
         json={"deployed_export_id": int8_job},

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from tests.flows.prefect_runs import read_flow_run
 from tests.helpers import FLOW_TEST_SETTINGS, wait_job, wait_until, worker_log
 
 pytestmark = pytest.mark.usefixtures("worker", "service_key")
@@ -72,7 +73,10 @@ def test_run_cuts_a_version_and_trains_then_skips_when_nothing_new(
         "organization_id": made_org(client, admin_headers),
     }
 
-    client.post(f"/api/ml/schedules/{schedule['id']}/run", headers=admin_headers)
+    run_now = client.post(f"/api/ml/schedules/{schedule['id']}/run", headers=admin_headers)
+    run = read_flow_run(run_now.get_json()["data"]["flow_run_id"])
+    assert run.name == f"scheduled training · project {made['project_id']} · schedule {schedule['id']}"
+    assert {"acusight", "kind:scheduled-training", f"schedule:{schedule['id']}"} <= set(run.tags)
     ran = wait_until(
         lambda: (s := get_schedule(client, admin_headers, schedule["id"]))["last_training_job_id"] and s,
         240,
@@ -117,6 +121,13 @@ def test_a_real_schedule_fires_pauses_and_is_deleted(
         interval=0.5,
     )
     assert fired
+    # A run Prefect started itself is named from its parameters, and tagged by its deployment.
+    runs = prefect.post(
+        f"{prefect_server}/flow_runs/filter",
+        json={"flow_runs": {"tags": {"all_": ["auto-scheduled", "acusight", "kind:scheduled-training"]}}},
+        timeout=5,
+    ).json()
+    assert f"scheduled training · schedule {schedule['id']}" in {r["name"] for r in runs}
 
     # Paused through the API: Prefect shows it paused.
     paused = client.patch(

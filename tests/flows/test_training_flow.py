@@ -12,6 +12,7 @@ import requests
 import torch
 from flask.testing import FlaskClient
 
+from tests.flows.prefect_runs import read_flow_run, run_artifacts
 from tests.helpers import FLOW_TEST_SETTINGS, wait_final, wait_job, wait_until
 
 
@@ -35,7 +36,12 @@ def ready_dataset(
 
 
 def test_training_job_end_to_end(
-    client: FlaskClient, admin_headers: dict[str, str], labeled_project: Any, worker_dir: Path
+    client: FlaskClient,
+    admin: Any,
+    admin_headers: dict[str, str],
+    labeled_project: Any,
+    worker_dir: Path,
+    prefect_server: str,
 ) -> None:
     dataset_id = ready_dataset(client, admin_headers, labeled_project, worker_dir)
     body = {"dataset_id": dataset_id, "params": {"epochs": 2, "width": 8, "batch_size": 16}, "device": "cpu"}
@@ -61,6 +67,25 @@ def test_training_job_end_to_end(
     assert hashlib.sha256(blob).hexdigest() == model["artifact_sha256"]
     checkpoint = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
     assert checkpoint["labels"] == ["a", "b", "c"] and checkpoint["image_size"] == 16
+
+    # The run says in the Prefect UI what it served, and the API links to it there.
+    run = read_flow_run(job["flow_run_id"])
+    project, org = done["project_id"], admin.organization_id
+    assert run.name == f"train · project {project} · job {job['id']}"
+    assert {"acusight", "kind:train", f"project:{project}", f"job:{job['id']}", f"org:{org}"} <= set(run.tags)
+    assert done["flow_run_url"] == f"{prefect_server.removesuffix('/api')}/runs/flow-run/{job['flow_run_id']}"
+    dataset = client.get(f"/api/data/datasets/{dataset_id}", headers=admin_headers).get_json()["data"]
+    dataset_run = read_flow_run(dataset["flow_run_id"])
+    assert dataset_run.name == f"dataset · project {project} · version {dataset['version']}"
+    assert {"kind:dataset", f"dataset:{dataset_id}", f"org:{org}"} <= set(dataset_run.tags)
+    # Its artifacts: every epoch's figures, and the final metrics.
+    artifacts = run_artifacts(job["flow_run_id"])
+    epochs = artifacts[f"training-job-{job['id']}-epochs"]
+    assert epochs["type"] == "table" and [row["epoch"] for row in epochs["data"]] == [1, 2]
+    assert all("train_loss" in row and "val_accuracy" in row for row in epochs["data"])
+    final = artifacts[f"training-job-{job['id']}"]
+    assert final["type"] == "markdown" and f"model version {model['id']}" in final["data"]
+    assert "| val_accuracy |" in final["data"] and "| accuracy |" in final["data"]
 
 
 def test_cancel_stops_the_flow_run(

@@ -8,6 +8,7 @@ from marshmallow import validate
 from pipelines.device_contract import FILTERS, PLACEMENTS, RESIZE_MODES
 from webapp.api.envelope import PageArgsSchema
 from webapp.api.fields import name_field
+from webapp.api.flow_runs import FlowRunUrl
 from webapp.models import DATASET_STATUSES, IMAGE_STATUSES
 from webapp.services import datasets
 
@@ -98,6 +99,7 @@ class DatasetVersionSchema(ma.Schema):
     params = ma.fields.Dict()
     image_count = ma.fields.Integer()
     flow_run_id = ma.fields.String(allow_none=True)
+    flow_run_url = FlowRunUrl()
     progress = ma.fields.Float(allow_none=True)
     counts = ma.fields.Dict(allow_none=True)
     git_tag = ma.fields.String(allow_none=True)

@@ -6,6 +6,7 @@ from marshmallow import validate
 
 from pipelines.device_contract import DETECTION_EXPORT_DEFAULTS, MAX_DETECTIONS_LIMIT
 from webapp.api.envelope import PageArgsSchema
+from webapp.api.flow_runs import FlowRunUrl
 from webapp.models import EXPORT_FORMATS, EXPORT_PRECISIONS, EXPORT_STATUSES
 
 # The dynamo exporter writes opset 18 natively and converts to the others; onnxruntime 1.22+ reads
@@ -88,6 +89,7 @@ class ExportJobSchema(ma.Schema):
         metadata={"description": "Detectors: max_detections, score_threshold, iou_threshold; null otherwise"},
     )
     flow_run_id = ma.fields.String(allow_none=True)
+    flow_run_url = FlowRunUrl()
     progress = ma.fields.Dict(
         allow_none=True,
         metadata={"description": "The flow's current step: stage, step, steps, and when it began (at)"},

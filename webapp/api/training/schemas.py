@@ -5,6 +5,7 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from webapp.api.envelope import PageArgsSchema
+from webapp.api.flow_runs import FlowRunUrl
 from webapp.models import TRAINING_STATUSES
 
 
@@ -67,6 +68,7 @@ class TrainingJobSchema(ma.Schema):
     params = ma.fields.Dict()
     device = ma.fields.String()
     flow_run_id = ma.fields.String(allow_none=True)
+    flow_run_url = FlowRunUrl()
     progress = ma.fields.Dict(
         allow_none=True,
         metadata={
