@@ -203,17 +203,19 @@ def start(kind: str, parameters: dict[str, Any]) -> str:
 
 
 def ui_url() -> str | None:
-    """The Prefect UI's base URL: ACUSIGHT_PREFECT_UI_URL, else Prefect's own (PREFECT_UI_URL, else
-    PREFECT_API_URL without its ``/api``); None when no Prefect server is named."""
+    """The Prefect UI's base URL: ACUSIGHT_PREFECT_UI_URL, else PREFECT_UI_URL, else PREFECT_API_URL
+    without its ``/api``; None when none is set.
+
+    Read from the environment, not through Prefect's settings: the first record serialized with a
+    ``flow_run_url`` would otherwise load Prefect into the API process (about 1.7 s) for a string.
+    """
     from webapp.settings import get_settings
 
-    explicit = get_settings().prefect_ui_url
+    explicit = get_settings().prefect_ui_url or os.environ.get("PREFECT_UI_URL", "")
     if explicit:
         return explicit.rstrip("/")
-    from prefect.settings import get_current_settings
-
-    derived = get_current_settings().ui_url
-    return derived.rstrip("/") if derived else None
+    api = os.environ.get("PREFECT_API_URL", "").rstrip("/")
+    return api.removesuffix("/api") if api.endswith("/api") else None
 
 
 def flow_run_url(flow_run_id: str | None) -> str | None:

@@ -253,14 +253,18 @@ def test_other_org_and_roles(
 
 
 def test_an_export_links_its_flow_run_in_the_prefect_ui(
-    app: Flask, client: FlaskClient, admin_headers: dict[str, str], model: Any, started: Any
+    app: Flask,
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    model: Any,
+    started: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
-
-    with temporary_settings(restore_defaults={PREFECT_API_URL, PREFECT_UI_URL}):
-        job = client.post(EXPORTS, json={"model_id": model["id"]}, headers=admin_headers).get_json()["data"]
-        assert job["flow_run_id"] and job["flow_run_url"] is None  # no Prefect UI known
-        path = f"{EXPORTS}/{job['id']}"
-        get_settings(app).prefect_ui_url = "https://prefect.example.com"
-        got = client.get(path, headers=admin_headers).get_json()["data"]
-        assert got["flow_run_url"] == f"https://prefect.example.com/runs/flow-run/{job['flow_run_id']}"
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_UI_URL", raising=False)
+    job = client.post(EXPORTS, json={"model_id": model["id"]}, headers=admin_headers).get_json()["data"]
+    assert job["flow_run_id"] and job["flow_run_url"] is None  # no Prefect UI known
+    path = f"{EXPORTS}/{job['id']}"
+    get_settings(app).prefect_ui_url = "https://prefect.example.com"
+    got = client.get(path, headers=admin_headers).get_json()["data"]
+    assert got["flow_run_url"] == f"https://prefect.example.com/runs/flow-run/{job['flow_run_id']}"

@@ -192,10 +192,13 @@ def test_other_org_and_roles(
 
 
 def test_a_job_links_its_flow_run_in_the_prefect_ui(
-    app: Flask, client: FlaskClient, admin_headers: dict[str, str], ready_dataset: int, started: Any
+    app: Flask,
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    ready_dataset: int,
+    started: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
-
     job = client.post(
         "/api/ml/training-jobs", json={"dataset_id": ready_dataset}, headers=admin_headers
     ).get_json()["data"]
@@ -206,21 +209,22 @@ def test_a_job_links_its_flow_run_in_the_prefect_ui(
 
     run = job["flow_run_id"]
     # No Prefect UI known: no link.
-    with temporary_settings(restore_defaults={PREFECT_API_URL, PREFECT_UI_URL}):
-        assert url() is None
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_UI_URL", raising=False)
+    assert url() is None
     # Prefect's API URL: its UI is the same server without /api.
-    with temporary_settings(updates={PREFECT_API_URL: "http://prefect.internal:4200/api"}):
-        assert url() == f"http://prefect.internal:4200/runs/flow-run/{run}"
-        dataset = client.get(f"/api/data/datasets/{ready_dataset}", headers=admin_headers).get_json()["data"]
-        assert (
-            dataset["flow_run_url"] == f"http://prefect.internal:4200/runs/flow-run/{dataset['flow_run_id']}"
-        )
-        # ACUSIGHT_PREFECT_UI_URL wins: the UI as people reach it.
-        get_settings(app).prefect_ui_url = "https://prefect.example.com/"
-        assert url() == f"https://prefect.example.com/runs/flow-run/{run}"
-        listed = client.get("/api/ml/training-jobs", headers=admin_headers).get_json()["data"]
-        assert [j["flow_run_url"] for j in listed] == [f"https://prefect.example.com/runs/flow-run/{run}"]
-        # A record without a run: no link.
-        db.session.get(TrainingJob, job["id"]).flow_run_id = None
-        db.session.commit()
-        assert url() is None
+    monkeypatch.setenv("PREFECT_API_URL", "http://prefect.internal:4200/api")
+    assert url() == f"http://prefect.internal:4200/runs/flow-run/{run}"
+    dataset = client.get(f"/api/data/datasets/{ready_dataset}", headers=admin_headers).get_json()["data"]
+    assert dataset["flow_run_url"] == f"http://prefect.internal:4200/runs/flow-run/{dataset['flow_run_id']}"
+    # Prefect's own UI setting, then ACUSIGHT_PREFECT_UI_URL: the UI as people reach it.
+    monkeypatch.setenv("PREFECT_UI_URL", "http://prefect-ui.internal/")
+    assert url() == f"http://prefect-ui.internal/runs/flow-run/{run}"
+    get_settings(app).prefect_ui_url = "https://prefect.example.com/"
+    assert url() == f"https://prefect.example.com/runs/flow-run/{run}"
+    listed = client.get("/api/ml/training-jobs", headers=admin_headers).get_json()["data"]
+    assert [j["flow_run_url"] for j in listed] == [f"https://prefect.example.com/runs/flow-run/{run}"]
+    # A record without a run: no link.
+    db.session.get(TrainingJob, job["id"]).flow_run_id = None
+    db.session.commit()
+    assert url() is None
