@@ -102,6 +102,10 @@ def test_a_detector_from_boxes_to_the_device(
     assert [h["epoch"] for h in history] == [1, 2, 3] and all(h["train_loss"] > 0 for h in history)
     test = done["metrics"]["test"]
     assert 0 <= test["map"] <= test["map50"] <= 1 and set(test["per_class"]) == set(LABELS)
+    # The precision-recall curve at IoU 0.5, for the console's chart: COCO's 101 recall points.
+    curve = test["pr_curve"]
+    assert len(curve["recall"]) == len(curve["precision"]) == 101
+    assert all(0 <= p <= 1 for p in curve["precision"])
     model = client.get(f"/api/ml/models/{done['model_id']}", headers=admin_headers).get_json()["data"]
     assert model["task_type"] == "detection" and model["metrics"]["test"]["map50"] == test["map50"]
     assert model["params"]["epochs"] == 3 and model["params"]["fpn_channels"] == 16
