@@ -315,7 +315,12 @@ def test_a_manager_moves_a_batch_on(open_tab: Callable[..., Tab], platform: Plat
     page.goto(f"/projects/{platform.ids['project']}")
     row = page.get_by_test_id("batch-row").first
     row.get_by_test_id("batch-to-ready").click()
-    page.get_by_test_id("batch-row").first.get_by_test_id("batch-status").filter(has_text="Ready").wait_for()
+    row = page.get_by_test_id("batch-row").first
+    row.get_by_test_id("batch-status").filter(has_text="Ready").wait_for()
+    # The move is in the batch's history, with who made it.
+    row.get_by_test_id("batch-history").locator("summary").click()
+    newest = row.get_by_test_id("batch-transition").first
+    assert "open → ready" in newest.inner_text() and "eli@acme.test" in newest.inner_text()
     engineer.assert_clean()
 
 

@@ -7,10 +7,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import bearer
-from tests.helpers import assert_error
+from tests.helpers import assert_error, service_headers
 from webapp.extensions import db
 from webapp.models import Batch, User
+from webapp.services import service_accounts
 from webapp.services.batches import TRANSITIONS
+from webapp.unit_of_work import unit_of_work
 
 STATUSES = list(TRANSITIONS)
 
@@ -103,6 +105,34 @@ def test_the_status_graph_is_what_the_docs_say() -> None:
         "annotated": ("annotating", "archived"),
         "archived": ("ready",),
     }
+
+
+def test_a_batch_keeps_who_moved_it_from_what_to_what_and_when(
+    client: FlaskClient, admin: User, admin_headers: dict[str, str], make_user: Any
+) -> None:
+    batch = _batch(admin, status="open")
+    path = f"/api/data/batches/{batch.id}"
+    assert client.get(path, headers=admin_headers).json["data"]["transitions"] == []
+    engineer = make_user("ml_engineer")
+    for status, headers in (("ready", admin_headers), ("annotating", bearer(engineer))):
+        assert client.patch(path, json={"status": status}, headers=headers).status_code == 200
+    # A rename and a refused move add nothing; a service account's move has no person.
+    assert client.patch(path, json={"name": "renamed"}, headers=admin_headers).status_code == 200
+    assert_error(client.patch(path, json={"status": "open"}, headers=admin_headers), 400, "VALIDATION_ERROR")
+    with unit_of_work(db.session):
+        _, key = service_accounts.create(db.session, "mover")
+    moved = client.patch(
+        path, json={"status": "annotated"}, headers=service_headers(key, admin.organization_id)
+    )
+    transitions = moved.json["data"]["transitions"]
+    assert [(t["from_status"], t["to_status"], t["by"]) for t in transitions] == [
+        ("open", "ready", admin.email),
+        ("ready", "annotating", engineer.email),
+        ("annotating", "annotated", None),
+    ]
+    assert transitions[0]["at"] <= transitions[1]["at"] <= transitions[2]["at"]
+    listed = client.get("/api/data/batches", headers=admin_headers).json["data"]
+    assert [b["transitions"] for b in listed if b["id"] == batch.id] == [transitions]
 
 
 def test_same_status_is_a_no_op(client: FlaskClient, admin: User, admin_headers: dict[str, str]) -> None:

@@ -19,6 +19,7 @@ from webapp.models.data import (
     Annotation,
     AnnotationLabel,
     Batch,
+    BatchTransition,
     Image,
     Project,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "AnnotationLabel",
     "Base",
     "Batch",
+    "BatchTransition",
     "DatasetItem",
     "DatasetVersion",
     "Device",

@@ -89,6 +89,26 @@ class Batch(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     project: Mapped[Project | None] = relationship()
+    # Its moves along the status graph, oldest first; loaded with the batch (a few rows each).
+    transitions: Mapped[list[BatchTransition]] = relationship(
+        order_by="BatchTransition.id", lazy="selectin", viewonly=True
+    )
+
+
+class BatchTransition(Base):
+    """One move of a batch along the status graph: from, to, who asked (a person; null for a service
+    account) and when. Appended by the batches service, never changed."""
+
+    __tablename__ = "batch_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[Any] = relationship("User", lazy="selectin", viewonly=True)
 
 
 def _batch_sum(column: Any) -> Any:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict, ValidationError
-from webapp.models import Batch, Image, Project
+from webapp.models import Batch, BatchTransition, Image, Project
 from webapp.services import events
 from webapp.services.common import Page, get_in_org, lock_rows, paginate, where_equal
 
@@ -56,8 +56,15 @@ def get(session: Session, organization_id: int, batch_id: int) -> Batch:
     return get_in_org(session, Batch, organization_id, batch_id)
 
 
-def update(session: Session, organization_id: int, batch_id: int, changes: dict[str, Any]) -> Batch:
-    """Rename, annotate with notes, move to another project, or move along the status graph."""
+def update(
+    session: Session,
+    organization_id: int,
+    batch_id: int,
+    changes: dict[str, Any],
+    user_id: int | None = None,
+) -> Batch:
+    """Rename, annotate with notes, move to another project, or move along the status graph; a move
+    is kept in the batch's ``transitions`` with ``user_id``, the person who asked (None: a service)."""
     batch = get(session, organization_id, batch_id)
     previous = batch.status
     # Every check comes before any change, so a refused request leaves the batch as it was.
@@ -69,7 +76,12 @@ def update(session: Session, organization_id: int, batch_id: int, changes: dict[
     changes.pop("project_id", None)
     for key, value in changes.items():
         setattr(batch, key, value)
+    if batch.status != previous:
+        session.add(
+            BatchTransition(batch_id=batch.id, from_status=previous, to_status=batch.status, user_id=user_id)
+        )
     session.flush()
+    session.expire(batch, ["transitions"])  # read again with the new one
     if moved:
         # Images were moved in bulk, behind the objects this session may hold.
         session.expire_all()

@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from webapp.api.batches.schemas import BatchQueryArgsSchema, BatchSchema, BatchUpdateSchema
 from webapp.api.envelope import Blueprint
-from webapp.auth import ANY_ROLE, MANAGERS, SERVICE_ROLE, current_org, user_required
+from webapp.auth import ANY_ROLE, MANAGERS, SERVICE_ROLE, calling_user, current_org, user_required
 from webapp.extensions import db
 from webapp.services import batches
 
@@ -43,4 +43,5 @@ class BatchById(MethodView):
     @blp.doc(operationId="updateBatch")
     def patch(self, changes: dict[str, Any], batch_id: int) -> Any:
         """Rename, add notes, move to a project, or change status (only along next_statuses)."""
-        return batches.update(db.session, current_org().id, batch_id, changes)
+        user = calling_user()
+        return batches.update(db.session, current_org().id, batch_id, changes, user.id if user else None)

@@ -11,6 +11,17 @@ from webapp.models import BATCH_STATUSES
 from webapp.services import batches
 
 
+class BatchTransitionSchema(ma.Schema):
+    from_status = ma.fields.String(metadata={"enum": list(BATCH_STATUSES)})
+    to_status = ma.fields.String(metadata={"enum": list(BATCH_STATUSES)})
+    by = ma.fields.Function(
+        lambda t: t.user.email if t.user is not None else None,
+        allow_none=True,
+        metadata={"type": "string", "description": "The person who moved it; null for a service account"},
+    )
+    at = ma.fields.DateTime()
+
+
 class BatchSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
@@ -25,6 +36,10 @@ class BatchSchema(ma.Schema):
     day = ma.fields.Date(allow_none=True)
     image_count = ma.fields.Integer()
     annotated_count = ma.fields.Integer(metadata={"description": "Images of the batch with an annotation"})
+    transitions = ma.fields.List(
+        ma.fields.Nested(BatchTransitionSchema),
+        metadata={"description": "Its status changes, oldest first (it was created open)"},
+    )
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 

@@ -32,12 +32,24 @@ function labelStudioCard(ls) {
   ], { testid: 'label-studio' });
 }
 
+// A batch's moves along the status graph, newest first, folded under their count.
+function batchHistory(b) {
+  const moves = b.transitions || [];
+  if (!moves.length) return h('span', { class: 'muted' }, 'created open');
+  return h('details', { class: 'history', testid: 'batch-history' },
+    h('summary', null, `${moves.length} move${moves.length === 1 ? '' : 's'}`),
+    h('ol', { class: 'history-list' }, [...moves].reverse().map((t) => h('li', { testid: 'batch-transition' },
+      `${t.from_status} → ${t.to_status}`,
+      h('span', { class: 'muted' }, ` · ${t.by || 'a service'} · `), when(t.at)))));
+}
+
 function batchColumns(deviceMap, rerender) {
   const columns = [
     { title: 'Batch', cell: (b) => link(`/images?project=${b.project_id}&batch=${b.id}`, b.name) },
     { title: 'Device', cell: (b) => deviceLink(deviceMap, b.device_id) },
     { title: 'Day', cell: (b) => b.day || '—' },
     { title: 'Status', cell: (b) => pill(b.status, { testid: 'batch-status' }) },
+    { title: 'History', cell: batchHistory },
     { title: 'Images', align: 'right', cell: (b) => fmtNum(b.image_count) },
     { title: 'Annotated', cell: (b) => bar(b.image_count ? b.annotated_count / b.image_count : 0,
       { label: `${fmtNum(b.annotated_count)} / ${fmtNum(b.image_count)}` }) },
