@@ -342,3 +342,209 @@ func (a *ImageFilesAPIService) GetImageThumbnailExecute(r ApiGetImageThumbnailRe
 
 	return localVarReturnValue, localVarHTTPResponse, nil
 }
+
+type ApiViewSignedImageRequest struct {
+	ctx        context.Context
+	ApiService *ImageFilesAPIService
+	imageId    int32
+	variant    *string
+	u          *int32
+	exp        *int64
+	sig        *string
+}
+
+func (r ApiViewSignedImageRequest) Variant(variant string) ApiViewSignedImageRequest {
+	r.variant = &variant
+	return r
+}
+
+// The user the URL was made for
+func (r ApiViewSignedImageRequest) U(u int32) ApiViewSignedImageRequest {
+	r.u = &u
+	return r
+}
+
+// Expiry, in seconds since the epoch
+func (r ApiViewSignedImageRequest) Exp(exp int64) ApiViewSignedImageRequest {
+	r.exp = &exp
+	return r
+}
+
+func (r ApiViewSignedImageRequest) Sig(sig string) ApiViewSignedImageRequest {
+	r.sig = &sig
+	return r
+}
+
+func (r ApiViewSignedImageRequest) Execute() (*os.File, *http.Response, error) {
+	return r.ApiService.ViewSignedImageExecute(r)
+}
+
+/*
+ViewSignedImage An image or its thumbnail through a signed, expiring URL (an image's `signed_file_url` or `signed_thumbnail_url`): what a browser's `<img src>` loads, with no Authorization header.
+
+	@param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
+	@param imageId
+	@return ApiViewSignedImageRequest
+*/
+func (a *ImageFilesAPIService) ViewSignedImage(ctx context.Context, imageId int32) ApiViewSignedImageRequest {
+	return ApiViewSignedImageRequest{
+		ApiService: a,
+		ctx:        ctx,
+		imageId:    imageId,
+	}
+}
+
+// Execute executes the request
+//
+//	@return *os.File
+func (a *ImageFilesAPIService) ViewSignedImageExecute(r ApiViewSignedImageRequest) (*os.File, *http.Response, error) {
+	var (
+		localVarHTTPMethod  = http.MethodGet
+		localVarPostBody    interface{}
+		formFiles           []formFile
+		localVarReturnValue *os.File
+	)
+
+	localBasePath, err := a.client.cfg.ServerURLWithContext(r.ctx, "ImageFilesAPIService.ViewSignedImage")
+	if err != nil {
+		return localVarReturnValue, nil, &GenericOpenAPIError{error: err.Error()}
+	}
+
+	localVarPath := localBasePath + "/api/data/images/{image_id}/view"
+	localVarPath = strings.Replace(localVarPath, "{"+"image_id"+"}", url.PathEscape(parameterValueToString(r.imageId, "imageId")), -1)
+
+	localVarHeaderParams := make(map[string]string)
+	localVarQueryParams := url.Values{}
+	localVarFormParams := url.Values{}
+	if r.imageId < 0 {
+		return localVarReturnValue, nil, reportError("imageId must be greater than 0")
+	}
+	if r.imageId > 2147483647 {
+		return localVarReturnValue, nil, reportError("imageId must be less than 2147483647")
+	}
+	if r.variant == nil {
+		return localVarReturnValue, nil, reportError("variant is required and must be specified")
+	}
+	if r.u == nil {
+		return localVarReturnValue, nil, reportError("u is required and must be specified")
+	}
+	if *r.u < 1 {
+		return localVarReturnValue, nil, reportError("u must be greater than 1")
+	}
+	if *r.u > 2147483647 {
+		return localVarReturnValue, nil, reportError("u must be less than 2147483647")
+	}
+	if r.exp == nil {
+		return localVarReturnValue, nil, reportError("exp is required and must be specified")
+	}
+	if *r.exp < 0 {
+		return localVarReturnValue, nil, reportError("exp must be greater than 0")
+	}
+	if *r.exp > 1099511627776 {
+		return localVarReturnValue, nil, reportError("exp must be less than 1099511627776")
+	}
+	if r.sig == nil {
+		return localVarReturnValue, nil, reportError("sig is required and must be specified")
+	}
+	if strlen(*r.sig) > 100 {
+		return localVarReturnValue, nil, reportError("sig must have less than 100 elements")
+	}
+
+	parameterAddToHeaderOrQuery(localVarQueryParams, "variant", r.variant, "form", "")
+	parameterAddToHeaderOrQuery(localVarQueryParams, "u", r.u, "form", "")
+	parameterAddToHeaderOrQuery(localVarQueryParams, "exp", r.exp, "form", "")
+	parameterAddToHeaderOrQuery(localVarQueryParams, "sig", r.sig, "form", "")
+	// to determine the Content-Type header
+	localVarHTTPContentTypes := []string{}
+
+	// set Content-Type header
+	localVarHTTPContentType := selectHeaderContentType(localVarHTTPContentTypes)
+	if localVarHTTPContentType != "" {
+		localVarHeaderParams["Content-Type"] = localVarHTTPContentType
+	}
+
+	// to determine the Accept header
+	localVarHTTPHeaderAccepts := []string{"image/*", "application/json"}
+
+	// set Accept header
+	localVarHTTPHeaderAccept := selectHeaderAccept(localVarHTTPHeaderAccepts)
+	if localVarHTTPHeaderAccept != "" {
+		localVarHeaderParams["Accept"] = localVarHTTPHeaderAccept
+	}
+	req, err := a.client.prepareRequest(r.ctx, localVarPath, localVarHTTPMethod, localVarPostBody, localVarHeaderParams, localVarQueryParams, localVarFormParams, formFiles)
+	if err != nil {
+		return localVarReturnValue, nil, err
+	}
+
+	localVarHTTPResponse, err := a.client.callAPI(req)
+	if err != nil || localVarHTTPResponse == nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	localVarBody, err := io.ReadAll(localVarHTTPResponse.Body)
+	localVarHTTPResponse.Body.Close()
+	localVarHTTPResponse.Body = io.NopCloser(bytes.NewBuffer(localVarBody))
+	if err != nil {
+		return localVarReturnValue, localVarHTTPResponse, err
+	}
+
+	if localVarHTTPResponse.StatusCode >= 300 {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: localVarHTTPResponse.Status,
+		}
+		if localVarHTTPResponse.StatusCode == 400 {
+			var v ErrorEnvelope
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 401 {
+			var v ErrorEnvelope
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		if localVarHTTPResponse.StatusCode == 404 {
+			var v ErrorEnvelope
+			err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+			if err != nil {
+				newErr.error = err.Error()
+				return localVarReturnValue, localVarHTTPResponse, newErr
+			}
+			newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+			newErr.model = v
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		var v ErrorEnvelope
+		err = a.client.decode(&v, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+		if err != nil {
+			newErr.error = err.Error()
+			return localVarReturnValue, localVarHTTPResponse, newErr
+		}
+		newErr.error = formatErrorMessage(localVarHTTPResponse.Status, &v)
+		newErr.model = v
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	err = a.client.decode(&localVarReturnValue, localVarBody, localVarHTTPResponse.Header.Get("Content-Type"))
+	if err != nil {
+		newErr := &GenericOpenAPIError{
+			body:  localVarBody,
+			error: err.Error(),
+		}
+		return localVarReturnValue, localVarHTTPResponse, newErr
+	}
+
+	return localVarReturnValue, localVarHTTPResponse, nil
+}

@@ -33,7 +33,9 @@ type Batch struct {
 	Notes        NullableString `json:"notes,omitempty"`
 	ProjectId    NullableInt32  `json:"project_id,omitempty"`
 	Status       *string        `json:"status,omitempty"`
-	UpdatedAt    *time.Time     `json:"updated_at,omitempty"`
+	// Its status changes, oldest first (it was created open)
+	Transitions []BatchTransition `json:"transitions,omitempty"`
+	UpdatedAt   *time.Time        `json:"updated_at,omitempty"`
 }
 
 // NewBatch instantiates a new Batch object
@@ -450,6 +452,38 @@ func (o *Batch) SetStatus(v string) {
 	o.Status = &v
 }
 
+// GetTransitions returns the Transitions field value if set, zero value otherwise.
+func (o *Batch) GetTransitions() []BatchTransition {
+	if o == nil || IsNil(o.Transitions) {
+		var ret []BatchTransition
+		return ret
+	}
+	return o.Transitions
+}
+
+// GetTransitionsOk returns a tuple with the Transitions field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *Batch) GetTransitionsOk() ([]BatchTransition, bool) {
+	if o == nil || IsNil(o.Transitions) {
+		return nil, false
+	}
+	return o.Transitions, true
+}
+
+// HasTransitions returns a boolean if a field has been set.
+func (o *Batch) HasTransitions() bool {
+	if o != nil && !IsNil(o.Transitions) {
+		return true
+	}
+
+	return false
+}
+
+// SetTransitions gets a reference to the given []BatchTransition and assigns it to the Transitions field.
+func (o *Batch) SetTransitions(v []BatchTransition) {
+	o.Transitions = v
+}
+
 // GetUpdatedAt returns the UpdatedAt field value if set, zero value otherwise.
 func (o *Batch) GetUpdatedAt() time.Time {
 	if o == nil || IsNil(o.UpdatedAt) {
@@ -524,6 +558,9 @@ func (o Batch) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Status) {
 		toSerialize["status"] = o.Status
+	}
+	if !IsNil(o.Transitions) {
+		toSerialize["transitions"] = o.Transitions
 	}
 	if !IsNil(o.UpdatedAt) {
 		toSerialize["updated_at"] = o.UpdatedAt

@@ -29,19 +29,21 @@ type DatasetVersion struct {
 	Error       NullableString         `json:"error,omitempty"`
 	FinishedAt  NullableTime           `json:"finished_at,omitempty"`
 	FlowRunId   NullableString         `json:"flow_run_id,omitempty"`
-	GitRev      NullableString         `json:"git_rev,omitempty"`
-	GitTag      NullableString         `json:"git_tag,omitempty"`
-	Id          *int32                 `json:"id,omitempty"`
-	ImageCount  *int32                 `json:"image_count,omitempty"`
-	Labels      []string               `json:"labels,omitempty"`
-	Name        *string                `json:"name,omitempty"`
-	Params      map[string]interface{} `json:"params,omitempty"`
-	Progress    NullableFloat32        `json:"progress,omitempty"`
-	ProjectId   *int32                 `json:"project_id,omitempty"`
-	StartedAt   NullableTime           `json:"started_at,omitempty"`
-	Status      *string                `json:"status,omitempty"`
-	TaskType    *string                `json:"task_type,omitempty"`
-	Version     *int32                 `json:"version,omitempty"`
+	// The flow run in the Prefect UI; null without a run or a known Prefect UI
+	FlowRunUrl NullableString         `json:"flow_run_url,omitempty"`
+	GitRev     NullableString         `json:"git_rev,omitempty"`
+	GitTag     NullableString         `json:"git_tag,omitempty"`
+	Id         *int32                 `json:"id,omitempty"`
+	ImageCount *int32                 `json:"image_count,omitempty"`
+	Labels     []string               `json:"labels,omitempty"`
+	Name       *string                `json:"name,omitempty"`
+	Params     map[string]interface{} `json:"params,omitempty"`
+	Progress   NullableFloat32        `json:"progress,omitempty"`
+	ProjectId  *int32                 `json:"project_id,omitempty"`
+	StartedAt  NullableTime           `json:"started_at,omitempty"`
+	Status     *string                `json:"status,omitempty"`
+	TaskType   *string                `json:"task_type,omitempty"`
+	Version    *int32                 `json:"version,omitempty"`
 }
 
 // NewDatasetVersion instantiates a new DatasetVersion object
@@ -415,6 +417,49 @@ func (o *DatasetVersion) SetFlowRunIdNil() {
 // UnsetFlowRunId ensures that no value is present for FlowRunId, not even an explicit nil
 func (o *DatasetVersion) UnsetFlowRunId() {
 	o.FlowRunId.Unset()
+}
+
+// GetFlowRunUrl returns the FlowRunUrl field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *DatasetVersion) GetFlowRunUrl() string {
+	if o == nil || IsNil(o.FlowRunUrl.Get()) {
+		var ret string
+		return ret
+	}
+	return *o.FlowRunUrl.Get()
+}
+
+// GetFlowRunUrlOk returns a tuple with the FlowRunUrl field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *DatasetVersion) GetFlowRunUrlOk() (*string, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.FlowRunUrl.Get(), o.FlowRunUrl.IsSet()
+}
+
+// HasFlowRunUrl returns a boolean if a field has been set.
+func (o *DatasetVersion) HasFlowRunUrl() bool {
+	if o != nil && o.FlowRunUrl.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetFlowRunUrl gets a reference to the given NullableString and assigns it to the FlowRunUrl field.
+func (o *DatasetVersion) SetFlowRunUrl(v string) {
+	o.FlowRunUrl.Set(&v)
+}
+
+// SetFlowRunUrlNil sets the value for FlowRunUrl to be an explicit nil
+func (o *DatasetVersion) SetFlowRunUrlNil() {
+	o.FlowRunUrl.Set(nil)
+}
+
+// UnsetFlowRunUrl ensures that no value is present for FlowRunUrl, not even an explicit nil
+func (o *DatasetVersion) UnsetFlowRunUrl() {
+	o.FlowRunUrl.Unset()
 }
 
 // GetGitRev returns the GitRev field value if set, zero value otherwise (both if not set or set to explicit null).
@@ -913,6 +958,9 @@ func (o DatasetVersion) ToMap() (map[string]interface{}, error) {
 	}
 	if o.FlowRunId.IsSet() {
 		toSerialize["flow_run_id"] = o.FlowRunId.Get()
+	}
+	if o.FlowRunUrl.IsSet() {
+		toSerialize["flow_run_url"] = o.FlowRunUrl.Get()
 	}
 	if o.GitRev.IsSet() {
 		toSerialize["git_rev"] = o.GitRev.Get()

@@ -31,8 +31,10 @@ type ExportJob struct {
 	Error        NullableString         `json:"error,omitempty"`
 	FinishedAt   NullableTime           `json:"finished_at,omitempty"`
 	FlowRunId    NullableString         `json:"flow_run_id,omitempty"`
-	Format       *string                `json:"format,omitempty"`
-	Id           *int32                 `json:"id,omitempty"`
+	// The flow run in the Prefect UI; null without a run or a known Prefect UI
+	FlowRunUrl NullableString `json:"flow_run_url,omitempty"`
+	Format     *string        `json:"format,omitempty"`
+	Id         *int32         `json:"id,omitempty"`
 	// Median onnxruntime ms per provider (cpu, cuda) and batch
 	LatencyMs       map[string]interface{} `json:"latency_ms,omitempty"`
 	MaxAccuracyDrop *float32               `json:"max_accuracy_drop,omitempty"`
@@ -414,6 +416,49 @@ func (o *ExportJob) SetFlowRunIdNil() {
 // UnsetFlowRunId ensures that no value is present for FlowRunId, not even an explicit nil
 func (o *ExportJob) UnsetFlowRunId() {
 	o.FlowRunId.Unset()
+}
+
+// GetFlowRunUrl returns the FlowRunUrl field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *ExportJob) GetFlowRunUrl() string {
+	if o == nil || IsNil(o.FlowRunUrl.Get()) {
+		var ret string
+		return ret
+	}
+	return *o.FlowRunUrl.Get()
+}
+
+// GetFlowRunUrlOk returns a tuple with the FlowRunUrl field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *ExportJob) GetFlowRunUrlOk() (*string, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.FlowRunUrl.Get(), o.FlowRunUrl.IsSet()
+}
+
+// HasFlowRunUrl returns a boolean if a field has been set.
+func (o *ExportJob) HasFlowRunUrl() bool {
+	if o != nil && o.FlowRunUrl.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetFlowRunUrl gets a reference to the given NullableString and assigns it to the FlowRunUrl field.
+func (o *ExportJob) SetFlowRunUrl(v string) {
+	o.FlowRunUrl.Set(&v)
+}
+
+// SetFlowRunUrlNil sets the value for FlowRunUrl to be an explicit nil
+func (o *ExportJob) SetFlowRunUrlNil() {
+	o.FlowRunUrl.Set(nil)
+}
+
+// UnsetFlowRunUrl ensures that no value is present for FlowRunUrl, not even an explicit nil
+func (o *ExportJob) UnsetFlowRunUrl() {
+	o.FlowRunUrl.Unset()
 }
 
 // GetFormat returns the Format field value if set, zero value otherwise.
@@ -949,6 +994,9 @@ func (o ExportJob) ToMap() (map[string]interface{}, error) {
 	}
 	if o.FlowRunId.IsSet() {
 		toSerialize["flow_run_id"] = o.FlowRunId.Get()
+	}
+	if o.FlowRunUrl.IsSet() {
+		toSerialize["flow_run_url"] = o.FlowRunUrl.Get()
 	}
 	if !IsNil(o.Format) {
 		toSerialize["format"] = o.Format

@@ -34,16 +34,20 @@ type Image struct {
 	// Classification: the current label (null for detection)
 	Label NullableString `json:"label,omitempty"`
 	// Whether the image has an annotation
-	Labeled      *bool                  `json:"labeled,omitempty"`
-	Metadata     map[string]interface{} `json:"metadata,omitempty"`
-	Notes        NullableString         `json:"notes,omitempty"`
-	ProjectId    NullableInt32          `json:"project_id,omitempty"`
-	Sha256       *string                `json:"sha256,omitempty"`
-	Status       *string                `json:"status,omitempty"`
-	Tags         []string               `json:"tags,omitempty"`
-	ThumbnailUrl interface{}            `json:"thumbnail_url,omitempty"`
-	UpdatedAt    *time.Time             `json:"updated_at,omitempty"`
-	Width        *int32                 `json:"width,omitempty"`
+	Labeled   *bool                  `json:"labeled,omitempty"`
+	Metadata  map[string]interface{} `json:"metadata,omitempty"`
+	Notes     NullableString         `json:"notes,omitempty"`
+	ProjectId NullableInt32          `json:"project_id,omitempty"`
+	Sha256    *string                `json:"sha256,omitempty"`
+	// For a person's browser (`<img src>`): the same bytes through a URL that needs no credentials, valid 15 to 20 minutes and only while the caller stays enabled; null for service accounts
+	SignedFileUrl NullableString `json:"signed_file_url,omitempty"`
+	// For a person's browser (`<img src>`): the same bytes through a URL that needs no credentials, valid 15 to 20 minutes and only while the caller stays enabled; null for service accounts
+	SignedThumbnailUrl NullableString `json:"signed_thumbnail_url,omitempty"`
+	Status             *string        `json:"status,omitempty"`
+	Tags               []string       `json:"tags,omitempty"`
+	ThumbnailUrl       interface{}    `json:"thumbnail_url,omitempty"`
+	UpdatedAt          *time.Time     `json:"updated_at,omitempty"`
+	Width              *int32         `json:"width,omitempty"`
 }
 
 // NewImage instantiates a new Image object
@@ -686,6 +690,92 @@ func (o *Image) SetSha256(v string) {
 	o.Sha256 = &v
 }
 
+// GetSignedFileUrl returns the SignedFileUrl field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *Image) GetSignedFileUrl() string {
+	if o == nil || IsNil(o.SignedFileUrl.Get()) {
+		var ret string
+		return ret
+	}
+	return *o.SignedFileUrl.Get()
+}
+
+// GetSignedFileUrlOk returns a tuple with the SignedFileUrl field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *Image) GetSignedFileUrlOk() (*string, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.SignedFileUrl.Get(), o.SignedFileUrl.IsSet()
+}
+
+// HasSignedFileUrl returns a boolean if a field has been set.
+func (o *Image) HasSignedFileUrl() bool {
+	if o != nil && o.SignedFileUrl.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetSignedFileUrl gets a reference to the given NullableString and assigns it to the SignedFileUrl field.
+func (o *Image) SetSignedFileUrl(v string) {
+	o.SignedFileUrl.Set(&v)
+}
+
+// SetSignedFileUrlNil sets the value for SignedFileUrl to be an explicit nil
+func (o *Image) SetSignedFileUrlNil() {
+	o.SignedFileUrl.Set(nil)
+}
+
+// UnsetSignedFileUrl ensures that no value is present for SignedFileUrl, not even an explicit nil
+func (o *Image) UnsetSignedFileUrl() {
+	o.SignedFileUrl.Unset()
+}
+
+// GetSignedThumbnailUrl returns the SignedThumbnailUrl field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *Image) GetSignedThumbnailUrl() string {
+	if o == nil || IsNil(o.SignedThumbnailUrl.Get()) {
+		var ret string
+		return ret
+	}
+	return *o.SignedThumbnailUrl.Get()
+}
+
+// GetSignedThumbnailUrlOk returns a tuple with the SignedThumbnailUrl field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *Image) GetSignedThumbnailUrlOk() (*string, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.SignedThumbnailUrl.Get(), o.SignedThumbnailUrl.IsSet()
+}
+
+// HasSignedThumbnailUrl returns a boolean if a field has been set.
+func (o *Image) HasSignedThumbnailUrl() bool {
+	if o != nil && o.SignedThumbnailUrl.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetSignedThumbnailUrl gets a reference to the given NullableString and assigns it to the SignedThumbnailUrl field.
+func (o *Image) SetSignedThumbnailUrl(v string) {
+	o.SignedThumbnailUrl.Set(&v)
+}
+
+// SetSignedThumbnailUrlNil sets the value for SignedThumbnailUrl to be an explicit nil
+func (o *Image) SetSignedThumbnailUrlNil() {
+	o.SignedThumbnailUrl.Set(nil)
+}
+
+// UnsetSignedThumbnailUrl ensures that no value is present for SignedThumbnailUrl, not even an explicit nil
+func (o *Image) UnsetSignedThumbnailUrl() {
+	o.SignedThumbnailUrl.Unset()
+}
+
 // GetStatus returns the Status field value if set, zero value otherwise.
 func (o *Image) GetStatus() string {
 	if o == nil || IsNil(o.Status) {
@@ -907,6 +997,12 @@ func (o Image) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Sha256) {
 		toSerialize["sha256"] = o.Sha256
+	}
+	if o.SignedFileUrl.IsSet() {
+		toSerialize["signed_file_url"] = o.SignedFileUrl.Get()
+	}
+	if o.SignedThumbnailUrl.IsSet() {
+		toSerialize["signed_thumbnail_url"] = o.SignedThumbnailUrl.Get()
 	}
 	if !IsNil(o.Status) {
 		toSerialize["status"] = o.Status

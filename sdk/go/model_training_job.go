@@ -20,12 +20,14 @@ var _ MappedNullable = &TrainingJob{}
 
 // TrainingJob struct for TrainingJob
 type TrainingJob struct {
-	CreatedAt  *time.Time             `json:"created_at,omitempty"`
-	DatasetId  *int32                 `json:"dataset_id,omitempty"`
-	Device     *string                `json:"device,omitempty"`
-	Error      NullableString         `json:"error,omitempty"`
-	FinishedAt NullableTime           `json:"finished_at,omitempty"`
-	FlowRunId  NullableString         `json:"flow_run_id,omitempty"`
+	CreatedAt  *time.Time     `json:"created_at,omitempty"`
+	DatasetId  *int32         `json:"dataset_id,omitempty"`
+	Device     *string        `json:"device,omitempty"`
+	Error      NullableString `json:"error,omitempty"`
+	FinishedAt NullableTime   `json:"finished_at,omitempty"`
+	FlowRunId  NullableString `json:"flow_run_id,omitempty"`
+	// The flow run in the Prefect UI; null without a run or a known Prefect UI
+	FlowRunUrl NullableString         `json:"flow_run_url,omitempty"`
 	Id         *int32                 `json:"id,omitempty"`
 	Metrics    map[string]interface{} `json:"metrics,omitempty"`
 	ModelId    interface{}            `json:"model_id,omitempty"`
@@ -279,6 +281,49 @@ func (o *TrainingJob) SetFlowRunIdNil() {
 // UnsetFlowRunId ensures that no value is present for FlowRunId, not even an explicit nil
 func (o *TrainingJob) UnsetFlowRunId() {
 	o.FlowRunId.Unset()
+}
+
+// GetFlowRunUrl returns the FlowRunUrl field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *TrainingJob) GetFlowRunUrl() string {
+	if o == nil || IsNil(o.FlowRunUrl.Get()) {
+		var ret string
+		return ret
+	}
+	return *o.FlowRunUrl.Get()
+}
+
+// GetFlowRunUrlOk returns a tuple with the FlowRunUrl field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *TrainingJob) GetFlowRunUrlOk() (*string, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.FlowRunUrl.Get(), o.FlowRunUrl.IsSet()
+}
+
+// HasFlowRunUrl returns a boolean if a field has been set.
+func (o *TrainingJob) HasFlowRunUrl() bool {
+	if o != nil && o.FlowRunUrl.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetFlowRunUrl gets a reference to the given NullableString and assigns it to the FlowRunUrl field.
+func (o *TrainingJob) SetFlowRunUrl(v string) {
+	o.FlowRunUrl.Set(&v)
+}
+
+// SetFlowRunUrlNil sets the value for FlowRunUrl to be an explicit nil
+func (o *TrainingJob) SetFlowRunUrlNil() {
+	o.FlowRunUrl.Set(nil)
+}
+
+// UnsetFlowRunUrl ensures that no value is present for FlowRunUrl, not even an explicit nil
+func (o *TrainingJob) UnsetFlowRunUrl() {
+	o.FlowRunUrl.Unset()
 }
 
 // GetId returns the Id field value if set, zero value otherwise.
@@ -610,6 +655,9 @@ func (o TrainingJob) ToMap() (map[string]interface{}, error) {
 	}
 	if o.FlowRunId.IsSet() {
 		toSerialize["flow_run_id"] = o.FlowRunId.Get()
+	}
+	if o.FlowRunUrl.IsSet() {
+		toSerialize["flow_run_url"] = o.FlowRunUrl.Get()
 	}
 	if !IsNil(o.Id) {
 		toSerialize["id"] = o.Id

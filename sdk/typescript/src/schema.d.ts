@@ -38,6 +38,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/login-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trade a one-time sign-in link's secret (the `token` in its #fragment) for a token pair.
+         * @description Each link works once, until it expires (15 minutes unless its maker said otherwise).
+         */
+        post: operations["redeemLoginLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/logout": {
         parameters: {
             query?: never;
@@ -67,6 +87,26 @@ export interface paths {
         };
         /** Who is calling, with their organization. */
         get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How people can sign in here: with the OpenID Connect provider when one is configured, and
+         *     always with a one-time link an operator makes (`acusight users login-link EMAIL`).
+         */
+        get: operations["getSignInMethods"];
         put?: never;
         post?: never;
         delete?: never;
@@ -371,6 +411,28 @@ export interface paths {
         };
         /** Download an image's thumbnail (made on first request, then kept). */
         get: operations["getImageThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/images/{image_id}/view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                image_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * An image or its thumbnail through a signed, expiring URL (an image's `signed_file_url` or
+         *     `signed_thumbnail_url`): what a browser's `<img src>` loads, with no Authorization header.
+         */
+        get: operations["viewSignedImage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1253,6 +1315,8 @@ export interface components {
             project_id?: number | null;
             /** @enum {string} */
             status?: "open" | "ready" | "annotating" | "annotated" | "archived";
+            /** @description Its status changes, oldest first (it was created open) */
+            transitions?: components["schemas"]["BatchTransition"][];
             /** Format: date-time */
             updated_at?: string;
         };
@@ -1282,6 +1346,16 @@ export interface components {
             meta?: components["schemas"]["Meta"];
             /** @example true */
             success?: boolean;
+        };
+        BatchTransition: {
+            /** Format: date-time */
+            at?: string;
+            /** @description The person who moved it; null for a service account */
+            readonly by?: string | null;
+            /** @enum {string} */
+            from_status?: "open" | "ready" | "annotating" | "annotated" | "archived";
+            /** @enum {string} */
+            to_status?: "open" | "ready" | "annotating" | "annotated" | "archived";
         };
         BatchUpdate: {
             name?: string;
@@ -1395,6 +1469,11 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
             flow_run_id?: string | null;
+            /**
+             * Format: uri
+             * @description The flow run in the Prefect UI; null without a run or a known Prefect UI
+             */
+            readonly flow_run_url?: string | null;
             git_rev?: string | null;
             git_tag?: string | null;
             id?: number;
@@ -1710,6 +1789,11 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
             flow_run_id?: string | null;
+            /**
+             * Format: uri
+             * @description The flow run in the Prefect UI; null without a run or a known Prefect UI
+             */
+            readonly flow_run_url?: string | null;
             format?: string;
             id?: number;
             /** @description Median onnxruntime ms per provider (cpu, cuda) and batch */
@@ -1876,6 +1960,10 @@ export interface components {
             notes?: string | null;
             project_id?: number | null;
             sha256?: string;
+            /** @description For a person's browser (`<img src>`): the same bytes through a URL that needs no credentials, valid 15 to 20 minutes and only while the caller stays enabled; null for service accounts */
+            readonly signed_file_url?: string | null;
+            /** @description For a person's browser (`<img src>`): the same bytes through a URL that needs no credentials, valid 15 to 20 minutes and only while the caller stays enabled; null for service accounts */
+            readonly signed_thumbnail_url?: string | null;
             /** @enum {string} */
             status?: "new" | "accepted" | "rejected";
             tags?: string[];
@@ -2150,6 +2238,10 @@ export interface components {
             data?: components["schemas"]["Link"];
             /** @example true */
             success?: boolean;
+        };
+        LoginLink: {
+            /** @description The secret in the sign-in link's #fragment (`token=`) */
+            token: string;
         };
         Logout: {
             /** @description Revoke this refresh token of yours as well */
@@ -2614,6 +2706,17 @@ export interface components {
             high: number;
             low: number;
         };
+        SignInMethods: {
+            /** @description One-time links from `acusight users login-link` */
+            login_link?: boolean;
+            /** @description Sign-in with the OpenID Connect provider is set up */
+            oidc?: boolean;
+        };
+        SignInMethodsEnvelope: {
+            data?: components["schemas"]["SignInMethods"];
+            /** @example true */
+            success?: boolean;
+        };
         Splits: {
             test: number;
             train: number;
@@ -2645,6 +2748,11 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
             flow_run_id?: string | null;
+            /**
+             * Format: uri
+             * @description The flow run in the Prefect UI; null without a run or a known Prefect UI
+             */
+            readonly flow_run_url?: string | null;
             id?: number;
             metrics?: {
                 [key: string]: unknown;
@@ -2911,7 +3019,10 @@ export interface operations {
     };
     startLogin: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `console`: the browser comes back to the web console, signed in */
+                return_to?: "console";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2925,7 +3036,36 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["VALIDATION_ERROR"];
             503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    redeemLoginLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginLink"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokensEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -2976,6 +3116,27 @@ export interface operations {
             };
             401: components["responses"]["UNAUTHORIZED"];
             403: components["responses"]["FORBIDDEN"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    getSignInMethods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInMethodsEnvelope"];
+                };
+            };
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -3644,6 +3805,47 @@ export interface operations {
             400: components["responses"]["VALIDATION_ERROR"];
             401: components["responses"]["UNAUTHORIZED"];
             403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    viewSignedImage: {
+        parameters: {
+            query: {
+                variant: "file" | "thumbnail";
+                /** @description The user the URL was made for */
+                u: number;
+                /** @description Expiry, in seconds since the epoch */
+                exp: number;
+                sig: string;
+            };
+            header?: never;
+            path: {
+                image_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The original bytes, or the JPEG thumbnail */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
+                };
+            };
+            /** @description Not modified (If-None-Match matched the ETag) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
             404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];
         };

@@ -118,6 +118,6 @@ class SignedViewArgsSchema(ma.Schema):
     exp = ma.fields.Integer(
         required=True,
         validate=validate.Range(min=0, max=2**40),
-        metadata={"description": "Expiry, in seconds since the epoch"},
+        metadata={"description": "Expiry, in seconds since the epoch", "format": "int64"},
     )
     sig = ma.fields.String(required=True, validate=validate.Length(max=100))

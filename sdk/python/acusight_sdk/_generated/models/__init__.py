@@ -16,6 +16,9 @@ from .batch_file_result import BatchFileResult
 from .batch_file_result_status import BatchFileResultStatus
 from .batch_page_envelope import BatchPageEnvelope
 from .batch_status import BatchStatus
+from .batch_transition import BatchTransition
+from .batch_transition_from_status import BatchTransitionFromStatus
+from .batch_transition_to_status import BatchTransitionToStatus
 from .batch_update import BatchUpdate
 from .batch_update_status import BatchUpdateStatus
 from .bins import Bins
@@ -168,6 +171,7 @@ from .list_invitations_status import ListInvitationsStatus
 from .list_projects_task_type import ListProjectsTaskType
 from .list_training_jobs_status import ListTrainingJobsStatus
 from .list_users_role import ListUsersRole
+from .login_link import LoginLink
 from .logout import Logout
 from .me import Me
 from .me_envelope import MeEnvelope
@@ -243,7 +247,10 @@ from .schedule_run_envelope import ScheduleRunEnvelope
 from .schedule_update import ScheduleUpdate
 from .schedule_update_device import ScheduleUpdateDevice
 from .score_band import ScoreBand
+from .sign_in_methods import SignInMethods
+from .sign_in_methods_envelope import SignInMethodsEnvelope
 from .splits import Splits
+from .start_login_return_to import StartLoginReturnTo
 from .tokens import Tokens
 from .tokens_envelope import TokensEnvelope
 from .training_job import TrainingJob
@@ -263,6 +270,7 @@ from .user_page_envelope import UserPageEnvelope
 from .user_role import UserRole
 from .user_update import UserUpdate
 from .user_update_role import UserUpdateRole
+from .view_signed_image_variant import ViewSignedImageVariant
 from .webhook import Webhook
 from .webhook_annotation import WebhookAnnotation
 from .webhook_result import WebhookResult
@@ -283,6 +291,9 @@ __all__ = (
     "BatchFileResultStatus",
     "BatchPageEnvelope",
     "BatchStatus",
+    "BatchTransition",
+    "BatchTransitionFromStatus",
+    "BatchTransitionToStatus",
     "BatchUpdate",
     "BatchUpdateStatus",
     "Bins",
@@ -429,6 +440,7 @@ __all__ = (
     "ListProjectsTaskType",
     "ListTrainingJobsStatus",
     "ListUsersRole",
+    "LoginLink",
     "Logout",
     "Me",
     "MeEnvelope",
@@ -502,7 +514,10 @@ __all__ = (
     "ScheduleUpdate",
     "ScheduleUpdateDevice",
     "ScoreBand",
+    "SignInMethods",
+    "SignInMethodsEnvelope",
     "Splits",
+    "StartLoginReturnTo",
     "Tokens",
     "TokensEnvelope",
     "TrainingJob",
@@ -522,6 +537,7 @@ __all__ = (
     "UserRole",
     "UserUpdate",
     "UserUpdateRole",
+    "ViewSignedImageVariant",
     "Webhook",
     "WebhookAnnotation",
     "WebhookResult",

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
 
 from attrs import define as _attrs_define
 from typing_extensions import Self
 
 from ..models.batch_status import BatchStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.batch_transition import BatchTransition
+
 
 T = TypeVar("T", bound="Batch")
 
@@ -28,6 +32,7 @@ class Batch:
         notes (None | str | Unset):
         project_id (int | None | Unset):
         status (BatchStatus | Unset):
+        transitions (list[BatchTransition] | Unset): Its status changes, oldest first (it was created open)
         updated_at (datetime.datetime | Unset):
     """
 
@@ -42,6 +47,7 @@ class Batch:
     notes: None | str | Unset = UNSET
     project_id: int | None | Unset = UNSET
     status: BatchStatus | Unset = UNSET
+    transitions: list[BatchTransition] | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,6 +95,13 @@ class Batch:
         if not isinstance(self.status, Unset):
             status = self.status.value
 
+        transitions: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.transitions, Unset):
+            transitions = []
+            for transitions_item_data in self.transitions:
+                transitions_item = transitions_item_data.to_dict()
+                transitions.append(transitions_item)
+
         updated_at: str | Unset = UNSET
         if not isinstance(self.updated_at, Unset):
             updated_at = self.updated_at.isoformat()
@@ -118,6 +131,8 @@ class Batch:
             field_dict["project_id"] = project_id
         if status is not UNSET:
             field_dict["status"] = status
+        if transitions is not UNSET:
+            field_dict["transitions"] = transitions
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
 
@@ -125,6 +140,8 @@ class Batch:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.batch_transition import BatchTransition
+
         d = dict(src_dict)
         annotated_count = d.pop("annotated_count", UNSET)
 
@@ -194,6 +211,15 @@ class Batch:
         else:
             status = BatchStatus(_status)
 
+        _transitions = d.pop("transitions", UNSET)
+        transitions: list[BatchTransition] | Unset = UNSET
+        if _transitions is not UNSET:
+            transitions = []
+            for transitions_item_data in _transitions:
+                transitions_item = BatchTransition.from_dict(transitions_item_data)
+
+                transitions.append(transitions_item)
+
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
@@ -213,6 +239,7 @@ class Batch:
             notes=notes,
             project_id=project_id,
             status=status,
+            transitions=transitions,
             updated_at=updated_at,
         )
 

@@ -31,6 +31,7 @@ class DatasetVersion:
         error (None | str | Unset):
         finished_at (datetime.datetime | None | Unset):
         flow_run_id (None | str | Unset):
+        flow_run_url (None | str | Unset): The flow run in the Prefect UI; null without a run or a known Prefect UI
         git_rev (None | str | Unset):
         git_tag (None | str | Unset):
         id (int | Unset):
@@ -55,6 +56,7 @@ class DatasetVersion:
     error: None | str | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     flow_run_id: None | str | Unset = UNSET
+    flow_run_url: None | str | Unset = UNSET
     git_rev: None | str | Unset = UNSET
     git_tag: None | str | Unset = UNSET
     id: int | Unset = UNSET
@@ -123,6 +125,12 @@ class DatasetVersion:
             flow_run_id = UNSET
         else:
             flow_run_id = self.flow_run_id
+
+        flow_run_url: None | str | Unset
+        if isinstance(self.flow_run_url, Unset):
+            flow_run_url = UNSET
+        else:
+            flow_run_url = self.flow_run_url
 
         git_rev: None | str | Unset
         if isinstance(self.git_rev, Unset):
@@ -195,6 +203,8 @@ class DatasetVersion:
             field_dict["finished_at"] = finished_at
         if flow_run_id is not UNSET:
             field_dict["flow_run_id"] = flow_run_id
+        if flow_run_url is not UNSET:
+            field_dict["flow_run_url"] = flow_run_url
         if git_rev is not UNSET:
             field_dict["git_rev"] = git_rev
         if git_tag is not UNSET:
@@ -319,6 +329,15 @@ class DatasetVersion:
 
         flow_run_id = _parse_flow_run_id(d.pop("flow_run_id", UNSET))
 
+        def _parse_flow_run_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        flow_run_url = _parse_flow_run_url(d.pop("flow_run_url", UNSET))
+
         def _parse_git_rev(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -401,6 +420,7 @@ class DatasetVersion:
             error=error,
             finished_at=finished_at,
             flow_run_id=flow_run_id,
+            flow_run_url=flow_run_url,
             git_rev=git_rev,
             git_tag=git_tag,
             id=id,

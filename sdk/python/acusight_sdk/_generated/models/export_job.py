@@ -39,6 +39,7 @@ class ExportJob:
         error (None | str | Unset):
         finished_at (datetime.datetime | None | Unset):
         flow_run_id (None | str | Unset):
+        flow_run_url (None | str | Unset): The flow run in the Prefect UI; null without a run or a known Prefect UI
         format_ (str | Unset):
         id (int | Unset):
         latency_ms (ExportJobLatencyMsType0 | None | Unset): Median onnxruntime ms per provider (cpu, cuda) and batch
@@ -70,6 +71,7 @@ class ExportJob:
     error: None | str | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     flow_run_id: None | str | Unset = UNSET
+    flow_run_url: None | str | Unset = UNSET
     format_: str | Unset = UNSET
     id: int | Unset = UNSET
     latency_ms: ExportJobLatencyMsType0 | None | Unset = UNSET
@@ -149,6 +151,12 @@ class ExportJob:
             flow_run_id = UNSET
         else:
             flow_run_id = self.flow_run_id
+
+        flow_run_url: None | str | Unset
+        if isinstance(self.flow_run_url, Unset):
+            flow_run_url = UNSET
+        else:
+            flow_run_url = self.flow_run_url
 
         format_ = self.format_
 
@@ -245,6 +253,8 @@ class ExportJob:
             field_dict["finished_at"] = finished_at
         if flow_run_id is not UNSET:
             field_dict["flow_run_id"] = flow_run_id
+        if flow_run_url is not UNSET:
+            field_dict["flow_run_url"] = flow_run_url
         if format_ is not UNSET:
             field_dict["format"] = format_
         if id is not UNSET:
@@ -386,6 +396,15 @@ class ExportJob:
             return cast(Union[None, str, Unset], data)
 
         flow_run_id = _parse_flow_run_id(d.pop("flow_run_id", UNSET))
+
+        def _parse_flow_run_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        flow_run_url = _parse_flow_run_url(d.pop("flow_run_url", UNSET))
 
         format_ = d.pop("format", UNSET)
 
@@ -537,6 +556,7 @@ class ExportJob:
             error=error,
             finished_at=finished_at,
             flow_run_id=flow_run_id,
+            flow_run_url=flow_run_url,
             format_=format_,
             id=id,
             latency_ms=latency_ms,

@@ -40,6 +40,11 @@ class Image:
         notes (None | str | Unset):
         project_id (int | None | Unset):
         sha256 (str | Unset):
+        signed_file_url (None | str | Unset): For a person's browser (`<img src>`): the same bytes through a URL that
+            needs no credentials, valid 15 to 20 minutes and only while the caller stays enabled; null for service accounts
+        signed_thumbnail_url (None | str | Unset): For a person's browser (`<img src>`): the same bytes through a URL
+            that needs no credentials, valid 15 to 20 minutes and only while the caller stays enabled; null for service
+            accounts
         status (ImageStatus | Unset):
         tags (list[str] | Unset):
         thumbnail_url (Any | Unset):
@@ -64,6 +69,8 @@ class Image:
     notes: None | str | Unset = UNSET
     project_id: int | None | Unset = UNSET
     sha256: str | Unset = UNSET
+    signed_file_url: None | str | Unset = UNSET
+    signed_thumbnail_url: None | str | Unset = UNSET
     status: ImageStatus | Unset = UNSET
     tags: list[str] | Unset = UNSET
     thumbnail_url: Any | Unset = UNSET
@@ -155,6 +162,18 @@ class Image:
 
         sha256 = self.sha256
 
+        signed_file_url: None | str | Unset
+        if isinstance(self.signed_file_url, Unset):
+            signed_file_url = UNSET
+        else:
+            signed_file_url = self.signed_file_url
+
+        signed_thumbnail_url: None | str | Unset
+        if isinstance(self.signed_thumbnail_url, Unset):
+            signed_thumbnail_url = UNSET
+        else:
+            signed_thumbnail_url = self.signed_thumbnail_url
+
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
             status = self.status.value
@@ -208,6 +227,10 @@ class Image:
             field_dict["project_id"] = project_id
         if sha256 is not UNSET:
             field_dict["sha256"] = sha256
+        if signed_file_url is not UNSET:
+            field_dict["signed_file_url"] = signed_file_url
+        if signed_thumbnail_url is not UNSET:
+            field_dict["signed_thumbnail_url"] = signed_thumbnail_url
         if status is not UNSET:
             field_dict["status"] = status
         if tags is not UNSET:
@@ -365,6 +388,26 @@ class Image:
 
         sha256 = d.pop("sha256", UNSET)
 
+        def _parse_signed_file_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        signed_file_url = _parse_signed_file_url(d.pop("signed_file_url", UNSET))
+
+        def _parse_signed_thumbnail_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        signed_thumbnail_url = _parse_signed_thumbnail_url(
+            d.pop("signed_thumbnail_url", UNSET)
+        )
+
         _status = d.pop("status", UNSET)
         status: ImageStatus | Unset
         if isinstance(_status, Unset):
@@ -403,6 +446,8 @@ class Image:
             notes=notes,
             project_id=project_id,
             sha256=sha256,
+            signed_file_url=signed_file_url,
+            signed_thumbnail_url=signed_thumbnail_url,
             status=status,
             tags=tags,
             thumbnail_url=thumbnail_url,

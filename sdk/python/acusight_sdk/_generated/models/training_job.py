@@ -29,6 +29,7 @@ class TrainingJob:
         error (None | str | Unset):
         finished_at (datetime.datetime | None | Unset):
         flow_run_id (None | str | Unset):
+        flow_run_url (None | str | Unset): The flow run in the Prefect UI; null without a run or a known Prefect UI
         id (int | Unset):
         metrics (None | TrainingJobMetricsType0 | Unset):
         model_id (Any | Unset):
@@ -47,6 +48,7 @@ class TrainingJob:
     error: None | str | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     flow_run_id: None | str | Unset = UNSET
+    flow_run_url: None | str | Unset = UNSET
     id: int | Unset = UNSET
     metrics: None | TrainingJobMetricsType0 | Unset = UNSET
     model_id: Any | Unset = UNSET
@@ -88,6 +90,12 @@ class TrainingJob:
             flow_run_id = UNSET
         else:
             flow_run_id = self.flow_run_id
+
+        flow_run_url: None | str | Unset
+        if isinstance(self.flow_run_url, Unset):
+            flow_run_url = UNSET
+        else:
+            flow_run_url = self.flow_run_url
 
         id = self.id
 
@@ -146,6 +154,8 @@ class TrainingJob:
             field_dict["finished_at"] = finished_at
         if flow_run_id is not UNSET:
             field_dict["flow_run_id"] = flow_run_id
+        if flow_run_url is not UNSET:
+            field_dict["flow_run_url"] = flow_run_url
         if id is not UNSET:
             field_dict["id"] = id
         if metrics is not UNSET:
@@ -219,6 +229,15 @@ class TrainingJob:
             return cast(Union[None, str, Unset], data)
 
         flow_run_id = _parse_flow_run_id(d.pop("flow_run_id", UNSET))
+
+        def _parse_flow_run_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[None, str, Unset], data)
+
+        flow_run_url = _parse_flow_run_url(d.pop("flow_run_url", UNSET))
 
         id = d.pop("id", UNSET)
 
@@ -300,6 +319,7 @@ class TrainingJob:
             error=error,
             finished_at=finished_at,
             flow_run_id=flow_run_id,
+            flow_run_url=flow_run_url,
             id=id,
             metrics=metrics,
             model_id=model_id,

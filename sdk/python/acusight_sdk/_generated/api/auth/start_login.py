@@ -7,14 +7,29 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...types import Response
+from ...models.start_login_return_to import StartLoginReturnTo
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    return_to: StartLoginReturnTo | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_return_to: str | Unset = UNSET
+    if not isinstance(return_to, Unset):
+        json_return_to = return_to.value
+
+    params["return_to"] = json_return_to
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/auth/login",
+        "params": params,
     }
 
     return _kwargs
@@ -26,6 +41,11 @@ def _parse_response(
     if response.status_code == 302:
         response_302 = cast(Any, None)
         return response_302
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 503:
         response_503 = ErrorEnvelope.from_dict(response.json())
@@ -51,8 +71,12 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    return_to: StartLoginReturnTo | Unset = UNSET,
 ) -> Response[Any | ErrorEnvelope]:
     """Start signing in: a redirect to the OpenID Connect provider (code flow with PKCE).
+
+    Args:
+        return_to (StartLoginReturnTo | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -62,7 +86,9 @@ def sync_detailed(
         Response[Any | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        return_to=return_to,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -74,8 +100,12 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    return_to: StartLoginReturnTo | Unset = UNSET,
 ) -> Any | ErrorEnvelope | None:
     """Start signing in: a redirect to the OpenID Connect provider (code flow with PKCE).
+
+    Args:
+        return_to (StartLoginReturnTo | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -87,14 +117,19 @@ def sync(
 
     return sync_detailed(
         client=client,
+        return_to=return_to,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    return_to: StartLoginReturnTo | Unset = UNSET,
 ) -> Response[Any | ErrorEnvelope]:
     """Start signing in: a redirect to the OpenID Connect provider (code flow with PKCE).
+
+    Args:
+        return_to (StartLoginReturnTo | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,7 +139,9 @@ async def asyncio_detailed(
         Response[Any | ErrorEnvelope]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        return_to=return_to,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -114,8 +151,12 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    return_to: StartLoginReturnTo | Unset = UNSET,
 ) -> Any | ErrorEnvelope | None:
     """Start signing in: a redirect to the OpenID Connect provider (code flow with PKCE).
+
+    Args:
+        return_to (StartLoginReturnTo | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -128,5 +169,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            return_to=return_to,
         )
     ).parsed
