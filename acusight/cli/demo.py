@@ -192,7 +192,10 @@ def run_demo(
             )
         if keep_running:
             link = _sign_in_link(app, user.id, console_url)
-            console.print(f"Sign in to the web console as {user.email} (this link works once, for an hour):")
+            console.print(
+                f"Sign in to the web console as {user.email} (this link works once, for an hour):",
+                soft_wrap=True,
+            )
             console.print(link, soft_wrap=True, highlight=False)
             console.print(f"Another link: .venv/bin/acusight users login-link {user.email}")
             console.print("The platform keeps running; Ctrl-C stops it.")
