@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -544,6 +545,7 @@ type ApiListDevicesRequest struct {
 	perPage    *int32
 	projectId  *int32
 	disabled   *bool
+	tag        *[]string
 }
 
 func (r ApiListDevicesRequest) Page(page int32) ApiListDevicesRequest {
@@ -563,6 +565,12 @@ func (r ApiListDevicesRequest) ProjectId(projectId int32) ApiListDevicesRequest 
 
 func (r ApiListDevicesRequest) Disabled(disabled bool) ApiListDevicesRequest {
 	r.disabled = &disabled
+	return r
+}
+
+// Devices with this tag; repeated (&#x60;?tag&#x3D;a&amp;tag&#x3D;b&#x60;), with every one of them
+func (r ApiListDevicesRequest) Tag(tag []string) ApiListDevicesRequest {
+	r.tag = &tag
 	return r
 }
 
@@ -624,6 +632,17 @@ func (a *DevicesAPIService) ListDevicesExecute(r ApiListDevicesRequest) (*Device
 	}
 	if r.disabled != nil {
 		parameterAddToHeaderOrQuery(localVarQueryParams, "disabled", r.disabled, "form", "")
+	}
+	if r.tag != nil {
+		t := *r.tag
+		if reflect.TypeOf(t).Kind() == reflect.Slice {
+			s := reflect.ValueOf(t)
+			for i := 0; i < s.Len(); i++ {
+				parameterAddToHeaderOrQuery(localVarQueryParams, "tag", s.Index(i).Interface(), "form", "multi")
+			}
+		} else {
+			parameterAddToHeaderOrQuery(localVarQueryParams, "tag", t, "form", "multi")
+		}
 	}
 	// to determine the Content-Type header
 	localVarHTTPContentTypes := []string{}

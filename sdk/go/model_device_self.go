@@ -37,7 +37,9 @@ type DeviceSelf struct {
 	RunningExportId NullableInt32 `json:"running_export_id,omitempty"`
 	SerialNumber    *string       `json:"serial_number,omitempty"`
 	Status          *string       `json:"status,omitempty"`
-	UpdatedAt       *time.Time    `json:"updated_at,omitempty"`
+	// In alphabetical order
+	Tags      []string   `json:"tags,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // NewDeviceSelf instantiates a new DeviceSelf object
@@ -582,6 +584,38 @@ func (o *DeviceSelf) SetStatus(v string) {
 	o.Status = &v
 }
 
+// GetTags returns the Tags field value if set, zero value otherwise.
+func (o *DeviceSelf) GetTags() []string {
+	if o == nil || IsNil(o.Tags) {
+		var ret []string
+		return ret
+	}
+	return o.Tags
+}
+
+// GetTagsOk returns a tuple with the Tags field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *DeviceSelf) GetTagsOk() ([]string, bool) {
+	if o == nil || IsNil(o.Tags) {
+		return nil, false
+	}
+	return o.Tags, true
+}
+
+// HasTags returns a boolean if a field has been set.
+func (o *DeviceSelf) HasTags() bool {
+	if o != nil && !IsNil(o.Tags) {
+		return true
+	}
+
+	return false
+}
+
+// SetTags gets a reference to the given []string and assigns it to the Tags field.
+func (o *DeviceSelf) SetTags(v []string) {
+	o.Tags = v
+}
+
 // GetUpdatedAt returns the UpdatedAt field value if set, zero value otherwise.
 func (o *DeviceSelf) GetUpdatedAt() time.Time {
 	if o == nil || IsNil(o.UpdatedAt) {
@@ -665,6 +699,9 @@ func (o DeviceSelf) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Status) {
 		toSerialize["status"] = o.Status
+	}
+	if !IsNil(o.Tags) {
+		toSerialize["tags"] = o.Tags
 	}
 	if !IsNil(o.UpdatedAt) {
 		toSerialize["updated_at"] = o.UpdatedAt

@@ -24,6 +24,8 @@ type DeviceUpdate struct {
 	Disabled         *bool         `json:"disabled,omitempty"`
 	Name             *string       `json:"name,omitempty"`
 	ProjectId        NullableInt32 `json:"project_id,omitempty"`
+	// Replaces the device's tags (at most 20; repeats dropped)
+	Tags []string `json:"tags,omitempty"`
 }
 
 // NewDeviceUpdate instantiates a new DeviceUpdate object
@@ -193,6 +195,38 @@ func (o *DeviceUpdate) UnsetProjectId() {
 	o.ProjectId.Unset()
 }
 
+// GetTags returns the Tags field value if set, zero value otherwise.
+func (o *DeviceUpdate) GetTags() []string {
+	if o == nil || IsNil(o.Tags) {
+		var ret []string
+		return ret
+	}
+	return o.Tags
+}
+
+// GetTagsOk returns a tuple with the Tags field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *DeviceUpdate) GetTagsOk() ([]string, bool) {
+	if o == nil || IsNil(o.Tags) {
+		return nil, false
+	}
+	return o.Tags, true
+}
+
+// HasTags returns a boolean if a field has been set.
+func (o *DeviceUpdate) HasTags() bool {
+	if o != nil && !IsNil(o.Tags) {
+		return true
+	}
+
+	return false
+}
+
+// SetTags gets a reference to the given []string and assigns it to the Tags field.
+func (o *DeviceUpdate) SetTags(v []string) {
+	o.Tags = v
+}
+
 func (o DeviceUpdate) MarshalJSON() ([]byte, error) {
 	toSerialize, err := o.ToMap()
 	if err != nil {
@@ -214,6 +248,9 @@ func (o DeviceUpdate) ToMap() (map[string]interface{}, error) {
 	}
 	if o.ProjectId.IsSet() {
 		toSerialize["project_id"] = o.ProjectId.Get()
+	}
+	if !IsNil(o.Tags) {
+		toSerialize["tags"] = o.Tags
 	}
 	return toSerialize, nil
 }

@@ -328,6 +328,8 @@ def seed(p: Platform, images: int = 60) -> Platform:
         made = p.call("POST", "/devices/provision", {}, json=body)
         keys[serial] = {"X-Device-Key": made["api_key"]}
         ids.setdefault("devices", []).append(made["device"]["id"])
+        site = "site:dock" if name.startswith("Dock") else "site:line"
+        p.call("PATCH", f"/devices/{made['device']['id']}", admin, json={"tags": [site, "rev:b"]})
     uploaded = []
     serials = list(keys)
     for i, (data, label) in enumerate(digit_images(images)):

@@ -117,7 +117,45 @@ def test_fleet_shows_status_and_exports(admin_tab: Tab, platform: Platform) -> N
         in text["Dock camera 1"].get_by_test_id("running-export").inner_text()
     )
     assert text["Line camera 3"].get_by_test_id("export-mismatch").count() == 1  # assigned, not running
+    assert text["Dock camera 1"].get_by_test_id("device-tags").inner_text().split() == ["rev:b", "site:dock"]
+    # The tag filter asks the API for the devices with that tag.
+    page.get_by_test_id("filter-tag").fill("site:dock")
+    page.get_by_test_id("filter-tag").press("Enter")
+    page.wait_for_url("**/fleet?*tag=site%3Adock*")
+    rows.first.wait_for()
+    until(page, "document.querySelectorAll('[data-testid=device-row]').length === 2")
+    assert sorted(r.get_by_test_id("device-link").inner_text() for r in rows.all()) == [
+        "Dock camera 1",
+        "Dock camera 2",
+    ]
     admin_tab.assert_clean()
+
+
+def test_a_manager_tags_a_device_and_a_viewer_cannot(
+    open_tab: Callable[..., Tab], platform: Platform
+) -> None:
+    device = platform.ids["devices"][2]
+    viewer = open_tab("viewer")
+    viewer.page.goto(f"/devices/{device}")
+    viewer.page.get_by_test_id("device-tags").wait_for()
+    assert viewer.page.get_by_test_id("edit-tags").count() == 0
+    viewer.assert_clean()
+    engineer = open_tab("ml_engineer")
+    page = engineer.page
+    page.goto(f"/devices/{device}")
+    page.get_by_test_id("edit-tags").click()
+    engineer.allowed.append(lambda text, url: "status of 400" in text and f"/api/devices/{device}" in url)
+    page.get_by_test_id("tags-input").fill("site:line, bad tag")
+    page.get_by_test_id("save-tags").click()
+    page.get_by_test_id("error").wait_for()  # the API's refusal, shown; nothing changed
+    page.get_by_test_id("tags-input").fill("site:line, line-3")
+    page.get_by_test_id("save-tags").click()
+    until(page, "document.querySelector('[data-testid=device-tags]')?.innerText.includes('line-3')")
+    tags = requests.get(
+        f"{platform.url}/api/devices/{device}", headers=platform.headers("viewer"), timeout=10
+    )
+    assert tags.json()["data"]["tags"] == ["line-3", "site:line"]
+    engineer.assert_clean()
 
 
 def test_image_grid_pages_in_and_filters(admin_tab: Tab, platform: Platform) -> None:

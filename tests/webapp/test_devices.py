@@ -4,11 +4,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from tests.conftest import bearer
 from tests.helpers import assert_error
 from webapp.extensions import db
-from webapp.models import Project
+from webapp.models import DeviceTag, Project
 
 
 def test_list_and_get_devices(client: FlaskClient, admin_headers: dict[str, str], provision: Any) -> None:
@@ -125,3 +126,69 @@ def test_device_filter_by_project(
     provision(admin_headers, "B")
     listed = client.get(f"/api/devices?project_id={project.id}", headers=admin_headers).get_json()
     assert [d["serial_number"] for d in listed["data"]] == ["A"]
+
+
+def test_tags_are_set_whole_listed_in_order_and_select_devices(
+    client: FlaskClient, admin_headers: dict[str, str], provision: Any, make_user: Any
+) -> None:
+    ids = [provision(admin_headers, f"SN-{i}")["device"]["id"] for i in range(3)]
+
+    def tag(device_id: int, tags: list[str]) -> Any:
+        return client.patch(f"/api/devices/{device_id}", json={"tags": tags}, headers=admin_headers)
+
+    first = tag(ids[0], ["site:north", "line-3", "site:north", "rev=B"])
+    assert first.status_code == 200, first.get_json()
+    assert first.get_json()["data"]["tags"] == ["line-3", "rev=B", "site:north"]
+    assert tag(ids[1], ["site:north"]).status_code == 200
+    assert client.get(f"/api/devices/{ids[2]}", headers=admin_headers).get_json()["data"]["tags"] == []
+
+    def listed(query: str) -> list[int]:
+        resp = client.get(f"/api/devices?{query}", headers=admin_headers)
+        assert resp.status_code == 200, resp.get_json()
+        return [d["id"] for d in resp.get_json()["data"]]
+
+    assert listed("tag=site:north") == ids[:2]
+    assert listed("tag=site:north&tag=line-3") == ids[:1]
+    assert listed("tag=nowhere") == []
+    # Replacing keeps what stays, drops what goes; an empty list clears them.
+    assert tag(ids[0], ["line-3", "new"]).get_json()["data"]["tags"] == ["line-3", "new"]
+    assert listed("tag=site:north") == ids[1:2]
+    assert tag(ids[0], []).get_json()["data"]["tags"] == []
+    # Another organization's tags select none of ours, and ours none of theirs.
+    other = bearer(make_user("admin", org="Elsewhere"))
+    theirs = provision(other, "SN-X")["device"]["id"]
+    assert (
+        client.patch(f"/api/devices/{theirs}", json={"tags": ["site:north"]}, headers=other).status_code
+        == 200
+    )
+    assert listed("tag=site:north") == ids[1:2]
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [["has space"], [""], ["-leading"], ["x" * 51], [f"t{i}" for i in range(21)], "site:north", [7]],
+)
+def test_bad_tags_are_refused_and_change_nothing(
+    client: FlaskClient, admin_headers: dict[str, str], provision: Any, tags: Any
+) -> None:
+    device_id = provision(admin_headers)["device"]["id"]
+    assert (
+        client.patch(f"/api/devices/{device_id}", json={"tags": ["keep"]}, headers=admin_headers).status_code
+        == 200
+    )
+    resp = client.patch(
+        f"/api/devices/{device_id}", json={"tags": tags, "name": "renamed"}, headers=admin_headers
+    )
+    assert_error(resp, 400, "VALIDATION_ERROR")
+    device = client.get(f"/api/devices/{device_id}", headers=admin_headers).get_json()["data"]
+    assert device["tags"] == ["keep"] and device["name"] != "renamed"
+    assert_error(client.get("/api/devices?tag=has%20space", headers=admin_headers), 400, "VALIDATION_ERROR")
+
+
+def test_a_deleted_device_takes_its_tags(
+    client: FlaskClient, admin_headers: dict[str, str], provision: Any
+) -> None:
+    device_id = provision(admin_headers)["device"]["id"]
+    client.patch(f"/api/devices/{device_id}", json={"tags": ["a", "b"]}, headers=admin_headers)
+    assert client.delete(f"/api/devices/{device_id}", headers=admin_headers).status_code == 204
+    assert db.session.scalar(select(func.count()).select_from(DeviceTag)) == 0

@@ -112,6 +112,23 @@ class Device(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     project: Mapped[Project | None] = relationship()
+    # Its tags (site, line, hardware revision…), loaded with it: `GET /devices?tag=` selects by them.
+    tag_rows: Mapped[list[DeviceTag]] = relationship(
+        order_by="DeviceTag.tag", lazy="selectin", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+
+class DeviceTag(Base):
+    """One tag of a device; a device has each tag once."""
+
+    __tablename__ = "device_tags"
+
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(50), primary_key=True, index=True)
 
 
 class DeviceCheckin(Base):

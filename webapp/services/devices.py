@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict
-from webapp.models import Device, Project, utcnow
+from webapp.models import Device, DeviceTag, Project, utcnow
 from webapp.security import issue_secret
 from webapp.services import delivery, provisioning
 from webapp.services.common import Page, get_in_org, paginate, where_equal
@@ -72,11 +72,15 @@ def list_(
     per_page: int,
     project_id: int | None = None,
     disabled: bool | None = None,
+    tags: list[str] | None = None,
 ) -> Page[Any]:
+    """Devices by id; with ``tags``, those that have every one of them."""
     stmt = where_equal(
         select(Device).where(Device.organization_id == organization_id),
         {Device.project_id: project_id, Device.disabled: disabled},
     )
+    for tag in dict.fromkeys(tags or []):
+        stmt = stmt.where(Device.id.in_(select(DeviceTag.device_id).where(DeviceTag.tag == tag)))
     return paginate(session, stmt.order_by(Device.id), page, per_page)
 
 
@@ -91,9 +95,14 @@ def update(session: Session, organization_id: int, device_id: int, changes: dict
     if changes.get("deployed_export_id") is not None:
         # A device may run any succeeded export of its organization, even one of another project's model.
         delivery.deployable(session, organization_id, changes["deployed_export_id"])
+    if "tags" in changes:
+        # The whole set is replaced; repeats dropped (a tag is on a device once).
+        kept = {row.tag: row for row in device.tag_rows}
+        device.tag_rows = [kept.get(tag) or DeviceTag(tag=tag) for tag in dict.fromkeys(changes.pop("tags"))]
     for key, value in changes.items():
         setattr(device, key, value)
     session.flush()
+    session.expire(device, ["tag_rows"])  # read back in tag order
     return device
 
 

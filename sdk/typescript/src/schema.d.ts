@@ -1560,6 +1560,8 @@ export interface components {
             serial_number?: string;
             /** @enum {unknown} */
             readonly status?: "never_seen" | "online" | "offline" | "disabled";
+            /** @description In alphabetical order */
+            tags?: string[];
             /** Format: date-time */
             updated_at?: string;
         };
@@ -1677,6 +1679,8 @@ export interface components {
             serial_number?: string;
             /** @enum {unknown} */
             readonly status?: "never_seen" | "online" | "offline" | "disabled";
+            /** @description In alphabetical order */
+            tags?: string[];
             /** Format: date-time */
             updated_at?: string;
         };
@@ -1691,6 +1695,8 @@ export interface components {
             disabled?: boolean;
             name?: string;
             project_id?: number | null;
+            /** @description Replaces the device's tags (at most 20; repeats dropped) */
+            tags?: string[];
         };
         DomainRule: {
             /** Format: date-time */
@@ -4396,6 +4402,8 @@ export interface operations {
                 per_page?: number;
                 project_id?: number;
                 disabled?: boolean;
+                /** @description Devices with this tag; repeated (`?tag=a&tag=b`), with every one of them */
+                tag?: string[];
             };
             header?: never;
             path?: never;

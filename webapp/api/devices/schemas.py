@@ -33,6 +33,7 @@ class DeviceSchema(ma.Schema):
         allow_none=True, metadata={"description": "Why its last model load failed, as it said (null: fine)"}
     )
     disabled = ma.fields.Boolean()
+    tags = ma.fields.List(ma.fields.String(), metadata={"description": "In alphabetical order"})
     status = ma.fields.Function(
         lambda d: devices.status(d, _offline_after()),
         metadata={"enum": ["never_seen", "online", "offline", "disabled"]},
@@ -55,8 +56,24 @@ class DeviceProvisionedSchema(ma.Schema):
     api_key = ma.fields.String(metadata={"description": "The device key, shown only in this response"})
 
 
+MAX_DEVICE_TAGS = 20
+TAG = validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_.:/=-]{0,49}$",
+    error="A tag is 1 to 50 letters, digits and _ . : / = - (starting with a letter or digit)",
+)
+
+
+def tag_field() -> ma.fields.String:
+    return ma.fields.String(validate=TAG, metadata={"example": "site:north"})
+
+
 class DeviceUpdateSchema(ma.Schema):
     name = name_field(required=False)
+    tags = ma.fields.List(
+        tag_field(),
+        validate=validate.Length(max=MAX_DEVICE_TAGS),
+        metadata={"description": f"Replaces the device's tags (at most {MAX_DEVICE_TAGS}; repeats dropped)"},
+    )
     project_id = ma.fields.Integer(allow_none=True)
     disabled = ma.fields.Boolean()
     deployed_export_id = ma.fields.Integer(
@@ -68,6 +85,12 @@ class DeviceUpdateSchema(ma.Schema):
 class DeviceQueryArgsSchema(PageArgsSchema):
     project_id = ma.fields.Integer()
     disabled = ma.fields.Boolean()
+    tags = ma.fields.List(
+        tag_field(),
+        data_key="tag",
+        validate=validate.Length(max=MAX_DEVICE_TAGS),
+        metadata={"description": "Devices with this tag; repeated (`?tag=a&tag=b`), with every one of them"},
+    )
 
 
 class CheckinSchema(ma.Schema):

@@ -6,6 +6,7 @@ import { chartBox, epochSeconds, lineChart } from '../charts.js';
 import { fmtDate, fmtNum, h, when } from '../dom.js';
 import { assignButton } from '../deploy.js';
 import { projectLink, projects as loadProjects } from '../lookups.js';
+import { tagEditor } from '../tags.js';
 import { card, grid, kv, link, mount, pageHeader, pill, table } from '../ui.js';
 import { exportCells } from './fleet.js';
 
@@ -62,6 +63,7 @@ export async function devicePage(ctx, outlet) {
           ['Status', pill(device.status, { testid: 'device-status' })],
           ['Last check-in', device.last_seen_at ? h('span', {}, when(device.last_seen_at), ` · ${fmtDate(device.last_seen_at)}`) : 'never'],
           ['Project', projectLink(projectMap, device.project_id)],
+          ['Tags', tagEditor(device, isManager(), rerender)],
           ['Hardware', device.model],
           ['Firmware', device.firmware_version],
           ['IP address', last?.ip_address],

@@ -4,6 +4,7 @@ import { all } from '../api.js';
 import { fmtNum, h, when } from '../dom.js';
 import { exportLink, projectLink, projects as loadProjects } from '../lookups.js';
 import { setQuery } from '../router.js';
+import { tagChips } from '../tags.js';
 import { card, link, mount, pageHeader, pill, select, stats, table } from '../ui.js';
 
 // The export a device should run: its own, else its project's.
@@ -32,8 +33,9 @@ export function exportCells(device, projectMap) {
 export async function fleetPage(ctx, outlet) {
   await mount(outlet, async () => {
     const projectId = ctx.query.project || '';
+    const tag = ctx.query.tag || '';
     const [devices, projectMap] = await Promise.all([
-      all('/devices', { project_id: projectId || undefined }),
+      all('/devices', { project_id: projectId || undefined, tag: tag || undefined }),
       loadProjects(),
     ]);
     const count = (status) => devices.filter((d) => d.status === status).length;
@@ -45,8 +47,15 @@ export async function fleetPage(ctx, outlet) {
     const filter = select([...projectMap.values()].map((p) => [p.id, p.name]), {
       value: projectId, blank: 'All projects', testid: 'filter-project',
       onchange: (e) => {
-        setQuery({ project: e.target.value });
-        fleetPage({ ...ctx, query: { project: e.target.value } }, outlet);
+        setQuery({ project: e.target.value, tag });
+        fleetPage({ ...ctx, query: { project: e.target.value, tag } }, outlet);
+      },
+    });
+    const tagFilter = h('input', {
+      type: 'search', value: tag, placeholder: 'Tag, e.g. site:north', testid: 'filter-tag', 'aria-label': 'Tag',
+      onchange: (e) => {
+        setQuery({ project: projectId, tag: e.target.value.trim() });
+        fleetPage({ ...ctx, query: { project: projectId, tag: e.target.value.trim() } }, outlet);
       },
     });
 
@@ -54,6 +63,7 @@ export async function fleetPage(ctx, outlet) {
       { title: 'Device', cell: (d) => h('div', {}, link(`/devices/${d.id}`, d.name, { testid: 'device-link' }),
         h('div', { class: 'muted small' }, d.serial_number)) },
       { title: 'Project', cell: (d) => projectLink(projectMap, d.project_id) },
+      { title: 'Tags', cell: (d) => tagChips(d.tags) },
       { title: 'Status', cell: (d) => pill(d.status, { testid: 'device-status' }) },
       { title: 'Last check-in', cell: (d) => when(d.last_seen_at) },
       { title: 'Hardware', cell: (d) => h('div', {}, d.model || '—', h('div', { class: 'muted small' }, d.firmware_version ? `fw ${d.firmware_version}` : '')) },
@@ -62,7 +72,7 @@ export async function fleetPage(ctx, outlet) {
     ];
 
     return h('div', { class: 'page', testid: 'fleet-page' },
-      pageHeader('Fleet', { subtitle: 'Cameras, their health and the model each one runs.', actions: [filter] }),
+      pageHeader('Fleet', { subtitle: 'Cameras, their health and the model each one runs.', actions: [tagFilter, filter] }),
       stats([
         { label: 'Devices', value: fmtNum(devices.length) },
         { label: 'Online', value: fmtNum(count('online')), tone: 'ok' },

@@ -30,6 +30,7 @@ class Device:
         running_export_id (int | None | Unset): The export the device said it runs at its last check-in
         serial_number (str | Unset):
         status (DeviceStatus | Unset):
+        tags (list[str] | Unset): In alphabetical order
         updated_at (datetime.datetime | Unset):
     """
 
@@ -46,6 +47,7 @@ class Device:
     running_export_id: int | None | Unset = UNSET
     serial_number: str | Unset = UNSET
     status: DeviceStatus | Unset = UNSET
+    tags: list[str] | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,6 +111,10 @@ class Device:
         if not isinstance(self.status, Unset):
             status = self.status.value
 
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
         updated_at: str | Unset = UNSET
         if not isinstance(self.updated_at, Unset):
             updated_at = self.updated_at.isoformat()
@@ -142,6 +148,8 @@ class Device:
             field_dict["serial_number"] = serial_number
         if status is not UNSET:
             field_dict["status"] = status
+        if tags is not UNSET:
+            field_dict["tags"] = tags
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
 
@@ -245,6 +253,8 @@ class Device:
         else:
             status = DeviceStatus(_status)
 
+        tags = cast(list[str], d.pop("tags", UNSET))
+
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
@@ -266,6 +276,7 @@ class Device:
             running_export_id=running_export_id,
             serial_number=serial_number,
             status=status,
+            tags=tags,
             updated_at=updated_at,
         )
 

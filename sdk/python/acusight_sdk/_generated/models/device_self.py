@@ -36,6 +36,7 @@ class DeviceSelf:
         running_export_id (int | None | Unset): The export the device said it runs at its last check-in
         serial_number (str | Unset):
         status (DeviceSelfStatus | Unset):
+        tags (list[str] | Unset): In alphabetical order
         updated_at (datetime.datetime | Unset):
     """
 
@@ -53,6 +54,7 @@ class DeviceSelf:
     running_export_id: int | None | Unset = UNSET
     serial_number: str | Unset = UNSET
     status: DeviceSelfStatus | Unset = UNSET
+    tags: list[str] | Unset = UNSET
     updated_at: datetime.datetime | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,6 +133,10 @@ class DeviceSelf:
         if not isinstance(self.status, Unset):
             status = self.status.value
 
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
         updated_at: str | Unset = UNSET
         if not isinstance(self.updated_at, Unset):
             updated_at = self.updated_at.isoformat()
@@ -166,6 +172,8 @@ class DeviceSelf:
             field_dict["serial_number"] = serial_number
         if status is not UNSET:
             field_dict["status"] = status
+        if tags is not UNSET:
+            field_dict["tags"] = tags
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
 
@@ -303,6 +311,8 @@ class DeviceSelf:
         else:
             status = DeviceSelfStatus(_status)
 
+        tags = cast(list[str], d.pop("tags", UNSET))
+
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
         if isinstance(_updated_at, Unset):
@@ -325,6 +335,7 @@ class DeviceSelf:
             running_export_id=running_export_id,
             serial_number=serial_number,
             status=status,
+            tags=tags,
             updated_at=updated_at,
         )
 

@@ -19,12 +19,14 @@ class DeviceUpdate:
         disabled (bool | Unset):
         name (str | Unset):
         project_id (int | None | Unset):
+        tags (list[str] | Unset): Replaces the device's tags (at most 20; repeats dropped)
     """
 
     deployed_export_id: int | None | Unset = UNSET
     disabled: bool | Unset = UNSET
     name: str | Unset = UNSET
     project_id: int | None | Unset = UNSET
+    tags: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         deployed_export_id: int | None | Unset
@@ -43,6 +45,10 @@ class DeviceUpdate:
         else:
             project_id = self.project_id
 
+        tags: list[str] | Unset = UNSET
+        if not isinstance(self.tags, Unset):
+            tags = self.tags
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -54,6 +60,8 @@ class DeviceUpdate:
             field_dict["name"] = name
         if project_id is not UNSET:
             field_dict["project_id"] = project_id
+        if tags is not UNSET:
+            field_dict["tags"] = tags
 
         return field_dict
 
@@ -85,11 +93,14 @@ class DeviceUpdate:
 
         project_id = _parse_project_id(d.pop("project_id", UNSET))
 
+        tags = cast(list[str], d.pop("tags", UNSET))
+
         device_update = cls(
             deployed_export_id=deployed_export_id,
             disabled=disabled,
             name=name,
             project_id=project_id,
+            tags=tags,
         )
 
         return device_update

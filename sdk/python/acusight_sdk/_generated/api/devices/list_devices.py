@@ -17,6 +17,7 @@ def _get_kwargs(
     per_page: int | Unset = 20,
     project_id: int | Unset = UNSET,
     disabled: bool | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -28,6 +29,12 @@ def _get_kwargs(
     params["project_id"] = project_id
 
     params["disabled"] = disabled
+
+    json_tag: list[str] | Unset = UNSET
+    if not isinstance(tag, Unset):
+        json_tag = tag
+
+    params["tag"] = json_tag
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -86,6 +93,7 @@ def sync_detailed(
     per_page: int | Unset = 20,
     project_id: int | Unset = UNSET,
     disabled: bool | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
 ) -> Response[DevicePageEnvelope | ErrorEnvelope]:
     """List the organization's devices.
 
@@ -94,6 +102,7 @@ def sync_detailed(
         per_page (int | Unset):  Default: 20.
         project_id (int | Unset):
         disabled (bool | Unset):
+        tag (list[str] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,6 +117,7 @@ def sync_detailed(
         per_page=per_page,
         project_id=project_id,
         disabled=disabled,
+        tag=tag,
     )
 
     response = client.get_httpx_client().request(
@@ -124,6 +134,7 @@ def sync(
     per_page: int | Unset = 20,
     project_id: int | Unset = UNSET,
     disabled: bool | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
 ) -> DevicePageEnvelope | ErrorEnvelope | None:
     """List the organization's devices.
 
@@ -132,6 +143,7 @@ def sync(
         per_page (int | Unset):  Default: 20.
         project_id (int | Unset):
         disabled (bool | Unset):
+        tag (list[str] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,6 +159,7 @@ def sync(
         per_page=per_page,
         project_id=project_id,
         disabled=disabled,
+        tag=tag,
     ).parsed
 
 
@@ -157,6 +170,7 @@ async def asyncio_detailed(
     per_page: int | Unset = 20,
     project_id: int | Unset = UNSET,
     disabled: bool | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
 ) -> Response[DevicePageEnvelope | ErrorEnvelope]:
     """List the organization's devices.
 
@@ -165,6 +179,7 @@ async def asyncio_detailed(
         per_page (int | Unset):  Default: 20.
         project_id (int | Unset):
         disabled (bool | Unset):
+        tag (list[str] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,6 +194,7 @@ async def asyncio_detailed(
         per_page=per_page,
         project_id=project_id,
         disabled=disabled,
+        tag=tag,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,6 +209,7 @@ async def asyncio(
     per_page: int | Unset = 20,
     project_id: int | Unset = UNSET,
     disabled: bool | Unset = UNSET,
+    tag: list[str] | Unset = UNSET,
 ) -> DevicePageEnvelope | ErrorEnvelope | None:
     """List the organization's devices.
 
@@ -201,6 +218,7 @@ async def asyncio(
         per_page (int | Unset):  Default: 20.
         project_id (int | Unset):
         disabled (bool | Unset):
+        tag (list[str] | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,5 +235,6 @@ async def asyncio(
             per_page=per_page,
             project_id=project_id,
             disabled=disabled,
+            tag=tag,
         )
     ).parsed
