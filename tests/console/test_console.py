@@ -10,10 +10,15 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from sqlalchemy import delete
 
 from tests.console.conftest import Tab
 from tests.console.seed import Platform, history
 from tests.helpers import wait_until
+from webapp.extensions import db
+from webapp.integrations.label_studio.label_config import config_hash, label_config
+from webapp.models import LabelStudioLink, Project
+from webapp.unit_of_work import unit_of_work
 
 
 def until(page: Any, expression: str, timeout: float = 10) -> None:
@@ -363,31 +368,32 @@ def test_a_manager_moves_a_batch_on(open_tab: Callable[..., Tab], platform: Plat
 
 
 def test_a_linked_label_studio_project_is_one_click_away(admin_tab: Tab, platform: Platform) -> None:
-    """The link as GET /api/data/projects/{id}/label-studio describes it (no Label Studio runs here:
-    the browser is handed the API's answer)."""
-    pid = platform.ids["project"]
-    link = {
-        "project_id": pid,
-        "label_studio_project_id": 7,
-        "label_studio_project_url": "http://label-studio.example:8081/projects/7",
-        "sync_status": "synced",
-        "tasks_pushed": 52,
-        "tasks_annotated": 40,
-        "last_push_at": "2026-01-05T10:00:00+00:00",
-        "last_pull_at": "2026-01-05T11:00:00+00:00",
-        "label_config_in_sync": True,
-        "last_error": None,
-    }
+    """A linked project as the API describes it (GET /api/data/projects/{id}/label-studio). The link
+    is the record linking leaves; no Label Studio runs here (tests/flows/test_label_studio.py links a
+    real one), and the console only reads the record and points at it."""
+    pid = platform.ids["detection_project"]
+    with platform.app.app_context(), unit_of_work(db.session) as session:
+        project = session.get(Project, pid)
+        assert project is not None
+        link = LabelStudioLink(
+            organization_id=project.organization_id,
+            project_id=pid,
+            ls_project_id=7,
+            label_studio_url="http://label-studio.example:8081",
+            label_config_hash=config_hash(label_config(project)),
+            sync_status="synced",
+        )
+        session.add(link)
     page = admin_tab.page
-    url = f"**/api/data/projects/{pid}/label-studio"
-    page.route(url, lambda route: route.fulfill(json={"success": True, "data": link}))
     try:
         page.goto(f"/projects/{pid}")
         anchor = page.get_by_test_id("label-studio-link")
         anchor.wait_for()
-        assert anchor.get_attribute("href") == link["label_studio_project_url"]
+        assert anchor.get_attribute("href") == "http://label-studio.example:8081/projects/7"
         assert anchor.get_attribute("target") == "_blank"
-        assert "Synced" in page.get_by_test_id("label-studio").inner_text()
+        card = page.get_by_test_id("label-studio").inner_text()
+        assert "Synced" in card and "in sync" in card
     finally:
-        page.unroute(url)
+        with platform.app.app_context(), unit_of_work(db.session) as session:
+            session.execute(delete(LabelStudioLink).where(LabelStudioLink.project_id == pid))
     admin_tab.assert_clean()
