@@ -45,6 +45,18 @@ def verify_secret(presented: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(presented), stored_hash)
 
 
+def url_signature(secret_key: str, purpose: str, message: str) -> str:
+    """An HMAC-SHA256 of ``message`` for a URL (base64url, unpadded), under a key derived from
+    ``secret_key`` for ``purpose`` alone: no purpose's signatures reveal the secret or sign for another."""
+    key = hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def signature_matches(presented: str, expected: str) -> bool:
+    return hmac.compare_digest(presented.encode(), expected.encode())
+
+
 # --- headers on every response ----------------------------------------------------------------------
 
 # JSON and files: nothing in them may load, run or be framed.

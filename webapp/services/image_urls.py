@@ -10,9 +10,6 @@ The API's token rules are unchanged: these URLs open image bytes and nothing els
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import math
 from datetime import timedelta
 
@@ -20,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import Unauthorized
 from webapp.models import Image, User, utcnow
+from webapp.security import signature_matches, url_signature
 from webapp.settings import get_settings
 
 VARIANTS = ("file", "thumbnail")
@@ -28,14 +26,9 @@ STEP_S = 300
 _REFUSED = "Missing or invalid authentication"
 
 
-def _key() -> bytes:
-    return hmac.new(get_settings().secret_key.encode(), b"console-image-url", hashlib.sha256).digest()
-
-
 def signature(user_id: int, image_id: int, variant: str, expires: int) -> str:
-    message = f"{user_id}:{image_id}:{variant}:{expires}".encode()
-    digest = hmac.new(_key(), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    message = f"{user_id}:{image_id}:{variant}:{expires}"
+    return url_signature(get_settings().secret_key, "console-image-url", message)
 
 
 def signed_url(user: User, image_id: int, variant: str) -> str:
@@ -49,7 +42,7 @@ def verify(session: Session, image_id: int, variant: str, user_id: int, expires:
     """The image a signed URL names, if the signature holds, it has not expired, and its user is
     still enabled in the image's organization; else UNAUTHORIZED, the same for every reason but expiry."""
     expected = signature(user_id, image_id, variant, expires)
-    if not hmac.compare_digest(sig.encode(), expected.encode()):
+    if not signature_matches(sig, expected):
         raise Unauthorized(_REFUSED, "the URL's signature does not match")
     if expires < utcnow().timestamp():
         raise Unauthorized(_REFUSED, "the signed URL has expired; reload the page for a new one")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import math
 import secrets
 from datetime import datetime, timedelta
@@ -14,27 +11,18 @@ from sqlalchemy.orm import Session
 from webapp.errors import Unauthorized
 from webapp.integrations.label_studio.instances import settings
 from webapp.models import Image, LabelStudioLink, utcnow
-
-
-def _derived(purpose: str) -> bytes:
-    """A key for one purpose, derived from the app secret so that none of them reveals it."""
-    return hmac.new(settings().secret_key.encode(), purpose.encode(), hashlib.sha256).digest()
-
-
-def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+from webapp.security import hash_secret, signature_matches, url_signature
 
 
 def new_webhook_secret() -> tuple[str, str]:
     """A link's webhook secret (what Label Studio sends) and the hash of it that the link keeps."""
     secret = secrets.token_urlsafe(32)
-    return secret, secret_hash(secret)
+    return secret, hash_secret(secret)
 
 
 def image_signature(link: LabelStudioLink, image_id: int, expires: int) -> str:
-    message = f"{link.id}:{link.url_key}:{image_id}:{expires}".encode()
-    digest = hmac.new(_derived("label-studio-image-url"), message, hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+    message = f"{link.id}:{link.url_key}:{image_id}:{expires}"
+    return url_signature(settings().secret_key, "label-studio-image-url", message)
 
 
 def signed_image_url(base_url: str, link: LabelStudioLink, image_id: int, expires_at: datetime) -> str:
@@ -52,7 +40,7 @@ def signed_image(session: Session, image_id: int, expires: int, signature: str) 
     image = session.get(Image, image_id)
     link = find_link(session, image.project_id) if image is not None else None
     expected = image_signature(link, image_id, expires) if link is not None else ""
-    if image is None or not expected or not hmac.compare_digest(signature.encode(), expected.encode()):
+    if image is None or not expected or not signature_matches(signature, expected):
         raise Unauthorized("Missing or invalid authentication", "the URL's signature does not match")
     if expires < utcnow().timestamp():
         raise Unauthorized("Missing or invalid authentication", "the signed URL has expired")

@@ -14,8 +14,9 @@ from webapp.integrations.label_studio import client as ls_client
 from webapp.integrations.label_studio.client import calling_label_studio
 from webapp.integrations.label_studio.instances import link_instance
 from webapp.integrations.label_studio.pull import queue_pull
-from webapp.integrations.label_studio.signing import new_webhook_secret, secret_hash
+from webapp.integrations.label_studio.signing import new_webhook_secret
 from webapp.models import Annotation, LabelStudioLink, LabelStudioTask
+from webapp.security import hash_secret
 from webapp.unit_of_work import commit_now
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def webhook_link(session: Session, given: str | None) -> LabelStudioLink:
     refused = Unauthorized("Missing or invalid authentication", f"send the link's secret in {WEBHOOK_HEADER}")
     if not given or len(given) > 200:
         raise refused
-    digest = secret_hash(given)
+    digest = hash_secret(given)
     link = session.scalar(select(LabelStudioLink).where(LabelStudioLink.webhook_secret_hash == digest))
     if link is None or not hmac.compare_digest((link.webhook_secret_hash or "").encode(), digest.encode()):
         raise refused
