@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -30,7 +29,7 @@ from flows.prefect_ui import (
     warn_unpublished,
 )
 from flows.tasks import failure_hook, mark_failed, retried_task
-from pipelines.detection.evaluate import PR_FILE as DETECTION_PR_FILE
+from pipelines.detection.evaluate import read_pr_curve
 from pipelines.device_contract import resize_spec as device_resize_spec
 from pipelines.frames import resize_spec as frame_resize_spec
 from pipelines.model import MEAN, STD
@@ -86,17 +85,6 @@ def checkout_dataset(settings: FlowSettings, dataset: dict[str, Any], into: Path
     if into.exists():
         shutil.rmtree(into)
     return repo.checkout(dataset["git_tag"], dataset["dvc_path"], into)
-
-
-def read_pr_curve(path: Path) -> dict[str, list[float]]:
-    """The detector's precision at COCO's 101 recall points (IoU 0.5), as the model's metrics keep it
-    for charts: ``{"recall": [...], "precision": [...]}``."""
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return {
-        "recall": [float(row["recall"]) for row in rows],
-        "precision": [float(row["precision"]) for row in rows],
-    }
 
 
 def run_pipeline(root: Path, api: PlatformClient, job_id: int) -> list[dict[str, Any]]:
@@ -215,7 +203,8 @@ def train_model(job_id: int, organization_id: int) -> dict[str, Any]:
             if len(confusion["labels"]) <= CONFUSION_MAX_CLASSES:
                 metrics["test"]["confusion_matrix"] = confusion
         else:
-            metrics["test"]["pr_curve"] = read_pr_curve(evaluated / DETECTION_PR_FILE)
+            # For the console's chart: the curve DVC plots from its CSV.
+            metrics["test"]["pr_curve"] = read_pr_curve(evaluated)
         params = yaml.safe_load((workspace / "params.yaml").read_text())[params_section_for(task)]
         with open(workspace / "models" / "train" / "model.pt", "rb") as checkpoint:
             model = api.upload(

@@ -174,3 +174,14 @@ def evaluate_detector(
             if row["ap"] is not None:
                 writer.writerow([name, row["ap50"], row["ap"]])
     return metrics
+
+
+def read_pr_curve(eval_dir: str | Path) -> dict[str, list[float]]:
+    """The precision-recall curve :func:`evaluate_detector` wrote into ``eval_dir`` (IoU 0.5, COCO's 101
+    recall points), as ``coco_evaluate`` returns it: ``{"recall": [...], "precision": [...]}``."""
+    with open(Path(eval_dir) / PR_FILE, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {
+        "recall": [float(row["recall"]) for row in rows],
+        "precision": [float(row["precision"]) for row in rows],
+    }

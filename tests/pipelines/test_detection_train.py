@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.dataset import write_dataset
+from pipelines.detection.evaluate import read_pr_curve
 from pipelines.detection.model import load_detector
 from pipelines.detection.scenes import make_scenes, scene_records
 from pipelines.evaluate import evaluate
@@ -72,6 +73,9 @@ def test_training_learns_and_evaluation_reads_map(scenes_dataset: Path, tmp_path
     assert all(row["ap50"] is not None for row in on_disk["per_class"].values())
     with open(tmp_path / "eval/pr_curve.csv", newline="") as f:
         assert len(list(csv.DictReader(f))) == 101
+    curve = read_pr_curve(tmp_path / "eval")  # what the training flow keeps in the model's metrics
+    assert len(curve["recall"]) == len(curve["precision"]) == 101 and curve["recall"][-1] == 1.0
+    assert all(0 <= p <= 1 for p in curve["precision"]) and max(curve["precision"]) > 0
     with open(tmp_path / "eval/per_class_ap.csv", newline="") as f:
         assert [r["class"] for r in csv.DictReader(f)] == ["0", "1", "2"]
     assert (tmp_path / "eval/confusion.csv").read_text() == "actual,predicted\n"
