@@ -118,7 +118,7 @@ def _sign_in_link(app: Any, user_id: int, console_url: str) -> str:
 
     with app.app_context(), unit_of_work(db.session) as session:
         secret = login_links.issue(session, session.get(User, user_id), timedelta(hours=1))
-    return f"{console_url}/login#token={secret}"
+    return login_links.link_url(console_url, secret)
 
 
 def run_demo(

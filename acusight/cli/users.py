@@ -83,9 +83,9 @@ def users_login_link(email: str, minutes: int, base_url: str | None, data_dir: D
     with accounts_session(data_dir) as session:
         user = users_service.by_email(session, email)
         secret = login_links.issue(session, user, timedelta(minutes=minutes))
-        base = (base_url or get_settings().public_url or "http://127.0.0.1:8080").rstrip("/")
+        base = base_url or get_settings().public_url or "http://127.0.0.1:8080"
     click.echo(f"sign-in link for {user.email} ({user.role}), valid {minutes} min, once:", err=True)
-    click.echo(f"{base}/login#token={secret}")
+    click.echo(login_links.link_url(base, secret))
 
 
 @users.command("unlink")

@@ -58,7 +58,7 @@ class Platform:
         with self.app.app_context(), unit_of_work(db.session):
             user = db.session.scalar(select(User).where(User.email == self.users[role]))
             secret = login_links.issue(db.session, user)
-        return f"{self.url}/login#token={secret}"
+        return login_links.link_url(self.url, secret)
 
     def tokens(self, role: str) -> dict[str, Any]:
         """A token pair for the seeded user of ``role``, as a sign-in answers it."""

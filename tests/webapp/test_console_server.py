@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tests.conftest import bearer
 from tests.helpers import assert_error, service_headers
 from webapp.console import POLICY
+from webapp.errors import ValidationError
 from webapp.extensions import db
 from webapp.models import LoginLink, User, utcnow
 from webapp.services import image_urls, login_links, service_accounts
@@ -128,7 +129,7 @@ def test_a_new_link_drops_the_users_spent_and_expired_ones(app: Flask, make_user
 def test_link_lifetimes_are_bounded(make_user: Any) -> None:
     user = make_user("viewer")
     for ttl in (timedelta(seconds=10), timedelta(days=2)):
-        with pytest.raises(Exception, match="1 minute to 24 hours"):
+        with pytest.raises(ValidationError, match="1 minute to 24 hours"):
             login_links.issue(db.session, user, ttl)
 
 

@@ -76,12 +76,14 @@ def update(
     changes.pop("project_id", None)
     for key, value in changes.items():
         setattr(batch, key, value)
-    if batch.status != previous:
+    moved_on = batch.status != previous
+    if moved_on:
         session.add(
             BatchTransition(batch_id=batch.id, from_status=previous, to_status=batch.status, user_id=user_id)
         )
     session.flush()
-    session.expire(batch, ["transitions"])  # read again with the new one
+    if moved_on:
+        session.expire(batch, ["transitions"])  # read again with the new one
     if moved:
         # Images were moved in bulk, behind the objects this session may hold.
         session.expire_all()

@@ -95,14 +95,16 @@ def update(session: Session, organization_id: int, device_id: int, changes: dict
     if changes.get("deployed_export_id") is not None:
         # A device may run any succeeded export of its organization, even one of another project's model.
         delivery.deployable(session, organization_id, changes["deployed_export_id"])
-    if "tags" in changes:
+    retagged = "tags" in changes
+    if retagged:
         # The whole set is replaced; repeats dropped (a tag is on a device once).
         kept = {row.tag: row for row in device.tag_rows}
         device.tag_rows = [kept.get(tag) or DeviceTag(tag=tag) for tag in dict.fromkeys(changes.pop("tags"))]
     for key, value in changes.items():
         setattr(device, key, value)
     session.flush()
-    session.expire(device, ["tag_rows"])  # read back in tag order
+    if retagged:
+        session.expire(device, ["tag_rows"])  # read back in tag order
     return device
 
 

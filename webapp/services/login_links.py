@@ -49,6 +49,11 @@ def issue(session: Session, user: User, ttl: timedelta = DEFAULT_TTL, now: datet
     return secret.value
 
 
+def link_url(base_url: str, secret: str) -> str:
+    """The link a person opens: the console's sign-in page with the secret in the #fragment."""
+    return f"{base_url.rstrip('/')}/login#token={secret}"
+
+
 def redeem(session: Session, secret: str, now: datetime | None = None) -> User:
     """The user a link's secret signs in, spending the link; UNAUTHORIZED if it is unknown, spent,
     expired, or its user is disabled. Two redemptions racing for one link: one wins."""
