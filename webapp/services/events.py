@@ -29,3 +29,22 @@ project_labels_changed = _signals.signal(
     "project-labels-changed",
     doc="A project's labels or task type changed: ``project``.",
 )
+
+platform_event = _signals.signal(
+    "platform-event",
+    doc=(
+        "Something happened that people outside may want to hear of (webhooks): ``name`` (one of "
+        "``EVENT_NAMES``), ``organization_id``, ``data`` (a JSON-ready dict describing it)."
+    ),
+)
+
+# The events ``platform_event`` carries, each sent where it happens.
+EVENT_NAMES = (
+    "training.succeeded",
+    "training.failed",
+    "export.ready",
+    "rollout.promoted",
+    "rollout.rolled_back",
+    "drift.detected",
+    "device.offline",
+)

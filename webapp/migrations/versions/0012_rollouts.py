@@ -1,0 +1,24 @@
+"""Model rollouts: staged exports, their decisions, and what devices say of the models they could not run.
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-07 13:40:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
