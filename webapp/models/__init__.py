@@ -52,6 +52,7 @@ from webapp.models.ml import (
     TrainingJob,
     TrainingSchedule,
 )
+from webapp.models.webhooks import DELIVERY_STATUSES, Webhook, WebhookDelivery
 
 # Ids are never reused, on SQLite too (its default reuses the highest id once deleted): an id that
 # named a deleted device, or a dataset version tagged in DVC, must never name something else.
@@ -62,6 +63,7 @@ __all__ = [
     "ANNOTATION_SOURCES",
     "BATCH_STATUSES",
     "DATASET_STATUSES",
+    "DELIVERY_STATUSES",
     "EXPORT_FORMATS",
     "EXPORT_PRECISIONS",
     "EXPORT_STATUSES",
@@ -105,6 +107,8 @@ __all__ = [
     "TrainingSchedule",
     "UTCDateTime",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "field_class_counts",
     "field_stats",
     "utcnow",

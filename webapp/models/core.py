@@ -108,6 +108,9 @@ class Device(Base):
     # why its last model load failed (null: it loaded).
     running_export_id: Mapped[int | None] = mapped_column(Integer)
     model_error: Mapped[str | None] = mapped_column(String(500))
+    # The last_seen_at of the silence already announced as a ``device.offline`` event: each outage is
+    # announced once, and any sign of life (a new last_seen_at) makes the next one announceable.
+    offline_reported_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
