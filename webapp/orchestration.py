@@ -30,6 +30,7 @@ DEPLOYMENTS = {
     "label_studio_push": "push-to-label-studio/acusight",
     "label_studio_pull": "pull-from-label-studio/acusight",
     "drift_check": "drift-check/acusight",
+    "rollout_evaluation": "rollout-evaluation/acusight",
 }
 
 
@@ -45,6 +46,7 @@ RUN_KINDS = {
     "label_studio_push": "label-studio push",
     "label_studio_pull": "label-studio pull",
     "drift_check": "drift check",
+    "rollout_evaluation": "rollout evaluation",
 }
 RUN_TAG = "acusight"
 SEPARATOR = " · "
@@ -114,6 +116,9 @@ def run_label(kind: str, parameters: dict[str, Any], record: Any = None) -> RunL
     elif kind == "drift_check":
         subject = tag = named("export", "export_id")
         scope = "every deployed export"
+    elif kind == "rollout_evaluation":
+        subject = tag = named("rollout", "rollout_id")
+        scope = "every active rollout"
     return RunLabel(kind, org, project, subject, tag, scope)
 
 
@@ -124,6 +129,7 @@ _RECORDS = {
     "export": ("ExportJob", "job_id"),
     "scheduled-training": ("TrainingSchedule", "schedule_id"),
     "drift_check": ("ExportJob", "export_id"),
+    "rollout_evaluation": ("Rollout", "rollout_id"),
 }
 
 

@@ -152,6 +152,10 @@ class DeviceCheckin(Base):
     ip_address: Mapped[str | None] = mapped_column(String(64))
     running_export_id: Mapped[int | None] = mapped_column(Integer)
     model_error: Mapped[str | None] = mapped_column(String(500))
+    # The export the device was given but could not run (bad checksum, would not load): it kept the
+    # previous one. And how many inference runs of its running export failed since its last check-in.
+    failed_export_id: Mapped[int | None] = mapped_column(Integer)
+    runs_failed: Mapped[int | None] = mapped_column(Integer)
     metrics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 

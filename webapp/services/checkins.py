@@ -25,9 +25,10 @@ def record(
 ) -> DeviceCheckin:
     """Keep one check-in, mark the device seen, and drop its own check-ins older than ``retention``."""
     now = now or utcnow()
-    if health.get("running_export_id") is not None:
-        # Another organization's export, or none: NOT_FOUND, as everywhere across the tenant boundary.
-        get_in_org(session, ExportJob, device.organization_id, health["running_export_id"])
+    for key in ("running_export_id", "failed_export_id"):
+        if health.get(key) is not None:
+            # Another organization's export, or none: NOT_FOUND, as everywhere across the tenant boundary.
+            get_in_org(session, ExportJob, device.organization_id, health[key])
     checkin = DeviceCheckin(device_id=device.id, created_at=now, **health)
     session.add(checkin)
     device.last_seen_at = now

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from pipelines.device_contract import resize_spec
 from webapp.errors import Conflict, NotFound
 from webapp.models import Device, ExportJob, ModelVersion, Project
-from webapp.services import sampling
+from webapp.services import cohorts, sampling
 from webapp.services.common import get_in_org
 
 DOWNLOAD_PATH = "/api/device/model/download"
@@ -33,11 +33,19 @@ def deployable(
 
 
 def assigned(session: Session, device: Device) -> tuple[ExportJob, str] | None:
-    """The export the device should run and where the assignment comes from ("device" or "project")."""
+    """The export the device should run and where the assignment comes from: "device" (its own, which
+    wins), "rollout" (a stage of a rollout holding its project, or a completed rollout narrowed by tags
+    it matches), or "project"."""
     export_id, source = device.deployed_export_id, "device"
     if export_id is None and device.project_id is not None:
-        export_id = session.scalar(select(Project.deployed_export_id).where(Project.id == device.project_id))
-        source = "project"
+        rollout = cohorts.holding(session, device.project_id)
+        if rollout is not None and cohorts.in_stage(rollout, device):
+            export_id, source = rollout.export_id, "rollout"
+        elif (done := cohorts.completed_for(session, device)) is not None:
+            export_id, source = done.export_id, "rollout"
+        else:
+            project_export = select(Project.deployed_export_id).where(Project.id == device.project_id)
+            export_id, source = session.scalar(project_export), "project"
     if export_id is None:
         return None
     job = session.get(ExportJob, export_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, undefer
 
 from webapp.errors import Conflict
 from webapp.models import Annotation, AnnotationLabel, Batch, Image, Project
-from webapp.services import delivery, events, sampling
+from webapp.services import cohorts, delivery, events, sampling
 from webapp.services.common import Page, get_in_org, paginate
 
 _WITH_COUNTS = (undefer(Project.image_count), undefer(Project.annotated_count))
@@ -70,6 +70,14 @@ def update(session: Session, organization_id: int, project_id: int, changes: dic
         _ensure_unused(session, project, set(project.labels) - set(changes["labels"]))
     if changes.get("deployed_export_id") is not None:
         delivery.deployable(session, organization_id, changes["deployed_export_id"], project_id=project.id)
+    if "deployed_export_id" in changes and changes["deployed_export_id"] != project.deployed_export_id:
+        holding = cohorts.holding(session, project.id)
+        if holding is not None:
+            # The rollout compares with, and rolls back to, the export its devices ran when it began.
+            raise Conflict(
+                f"Project {project.id} has a rollout in progress ({holding.id})",
+                "roll it back, or let it complete, before assigning the project another export",
+            )
     if "sampling" in changes:
         changes["sampling"] = sampling.check_policy(
             project, changes["sampling"], changes.get("labels", project.labels)

@@ -86,7 +86,9 @@ class Checkin(MethodView):
     @blp.arguments(CheckinCreateSchema, required=False)
     @blp.response(200, CheckinResponseSchema)
     @blp.alt_response(
-        404, response="NOT_FOUND", description="running_export_id names no export of the organization"
+        404,
+        response="NOT_FOUND",
+        description="running_export_id or failed_export_id names no export of the organization",
     )
     @blp.doc(operationId="deviceCheckin")
     def post(self, health: dict[str, Any]) -> Any:

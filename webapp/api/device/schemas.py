@@ -113,6 +113,21 @@ class CheckinCreateSchema(ma.Schema):
             "description": "Why the last model load failed (bad checksum, onnxruntime's error); null: fine"
         },
     )
+    failed_export_id = ma.fields.Integer(
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={
+            "description": "The export the device was given but could not run (checksum, load): it kept "
+            "running_export_id. Rollouts count these as load failures"
+        },
+    )
+    runs_failed = ma.fields.Integer(
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=0, max=2**31 - 1),
+        metadata={"description": "Inference runs of running_export_id that failed since the last check-in"},
+    )
 
 
 class UploadPolicySchema(ma.Schema):
@@ -181,7 +196,10 @@ class DeviceModelSchema(ma.Schema):
 
     export_id = ma.fields.Integer()
     source = ma.fields.String(
-        metadata={"enum": ["device", "project"], "description": "Whose assignment this is"}
+        metadata={
+            "enum": ["device", "project", "rollout"],
+            "description": "Whose assignment this is: the device's own, its project's, or a rollout's",
+        }
     )
     model_id = ma.fields.Integer()
     model_version = ma.fields.Integer()

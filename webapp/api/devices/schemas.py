@@ -104,6 +104,8 @@ class CheckinSchema(ma.Schema):
     ip_address = ma.fields.String(allow_none=True)
     running_export_id = ma.fields.Integer(allow_none=True)
     model_error = ma.fields.String(allow_none=True)
+    failed_export_id = ma.fields.Integer(allow_none=True)
+    runs_failed = ma.fields.Integer(allow_none=True)
     metrics = ma.fields.Dict(allow_none=True)
 
 
