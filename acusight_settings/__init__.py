@@ -191,6 +191,11 @@ class Settings(CommonSettings):
         0.5, "after drift, the share of frames devices upload at random (the sampling's random rate)"
     )
     drift_boost_hours: float = setting(24, "how long that raised rate lasts")
+    rollout_baseline_hours: float = setting(
+        24,
+        "a rollout compares its export with what the same devices reported of their previous export from "
+        "this long before the rollout began",
+    )
     upload_enabled: bool = setting(True, "the upload policy sent to devices with every check-in: uploads on")
     upload_min_interval_s: int = setting(0, "the upload policy: the least time between two uploads")
     export_max_accuracy_drop: float = setting(
@@ -232,6 +237,11 @@ class Settings(CommonSettings):
         "the Prefect UI people reach, e.g. `https://prefect.example.com`: the API links each job to its flow "
         "run there (`flow_run_url`)",
         shown="empty: Prefect's `PREFECT_UI_URL`, else `PREFECT_API_URL` without its `/api`",
+    )
+    audit_enabled: bool = setting(
+        True,
+        "records every change (who, what, when, from where) in the audit log (`GET /api/audit-events`); "
+        "off only to measure what it costs",
     )
     proxy_hops: int = setting(
         0,
@@ -279,6 +289,25 @@ class Settings(CommonSettings):
         0, "gunicorn processes of `acusight serve` (`0`: the default)", shown="`2 x cores + 1` (at most 8)"
     )
     web_threads: int = setting(4, "threads per gunicorn process of `acusight serve`")
+    webhook_dispatcher: bool = setting(
+        True,
+        "`acusight serve` sends the webhooks' deliveries from a side process (and announces "
+        "`device.offline`); off: run `acusight webhooks deliver` yourself (any number may run at once)",
+    )
+    webhook_timeout_s: float = setting(
+        10, "how long one webhook delivery waits to connect, and then for each read of the answer"
+    )
+    webhook_max_attempts: int = setting(8, "attempts of one webhook delivery before it is `failed`")
+    webhook_retry_base_s: float = setting(
+        60,
+        "the wait after a webhook delivery's first failed attempt; each later wait is 3 times longer "
+        "(±20 % jitter): 1, 3, 9, 27 minutes… about 18 hours over 8 attempts",
+    )
+    webhook_allow_private_urls: bool = setting(
+        False,
+        "webhook URLs may name loopback, private, link-local and other non-public addresses (a receiver "
+        "on your own network); off, such URLs are refused, when created and at each delivery",
+    )
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> Settings:
@@ -351,6 +380,11 @@ class FlowSettings(CommonSettings):
         "(`0`: never)",
     )
     drift_window_hours: float = setting(24, "the field window a drift check reads")
+    rollout_check_minutes: float = setting(
+        5,
+        "how often the `rollout-evaluation` flow judges each active rollout's stage: promote, hold or roll "
+        "back (`0`: never; `POST /ml/rollout-checks` still starts one)",
+    )
     drift_psi_threshold: float = setting(
         0.25,
         "population stability index of the class mix or of the confidence histogram above which a check "

@@ -17,6 +17,7 @@ from flows.drift import drift_check
 from flows.export import export_model
 from flows.label_studio import pull_from_label_studio, push_to_label_studio
 from flows.prefect_ui import deployment_tags
+from flows.rollouts import evaluate_rollouts
 from flows.schedules import scheduled_training
 from flows.training import train_model
 
@@ -42,6 +43,11 @@ def deployments(only: set[str] | None = None) -> list:  # type: ignore[type-arg]
         drift_check.to_deployment(
             name=DEPLOYMENT_NAME, interval=drift_check_interval(), tags=deployment_tags(drift_check)
         ),
+        evaluate_rollouts.to_deployment(
+            name=DEPLOYMENT_NAME,
+            interval=rollout_check_interval(),
+            tags=deployment_tags(evaluate_rollouts),
+        ),
     ]
     if only:
         unknown = only - {d.flow_name for d in chosen}
@@ -66,6 +72,13 @@ def drift_check_interval() -> timedelta | None:
     """The drift check of every deployed export, every ACUSIGHT_DRIFT_CHECK_MINUTES (0: not scheduled;
     a run may still be started by hand, `POST /ml/drift-checks`)."""
     minutes = FlowSettings.load().drift_check_minutes
+    return timedelta(minutes=minutes) if minutes > 0 else None
+
+
+def rollout_check_interval() -> timedelta | None:
+    """The evaluation of every active rollout, every ACUSIGHT_ROLLOUT_CHECK_MINUTES (0: not scheduled;
+    a run may still be started by hand, `POST /ml/rollout-checks`)."""
+    minutes = FlowSettings.load().rollout_check_minutes
     return timedelta(minutes=minutes) if minutes > 0 else None
 
 

@@ -14,6 +14,7 @@ from flows.drift import drift_check
 from flows.export import export_model, publish_figures
 from flows.label_studio import pull_from_label_studio, push_to_label_studio
 from flows.prefect_ui import RunName, artifact_key, deployment_tags, epoch_table, markdown_figures
+from flows.rollouts import evaluate_rollouts
 from flows.schedules import scheduled_training
 from flows.training import publish_artifacts, train_model
 from flows.worker import deployments
@@ -28,6 +29,7 @@ FLOWS = {
     "label_studio_push": push_to_label_studio,
     "label_studio_pull": pull_from_label_studio,
     "drift_check": drift_check,
+    "rollout_evaluation": evaluate_rollouts,
 }
 
 
@@ -91,6 +93,13 @@ FLOWS = {
             ["acusight", "kind:drift-check", "project:3", "export:7", "org:1"],
         ),
         ("drift_check", {}, None, "drift check · every deployed export", ["acusight", "kind:drift-check"]),
+        (
+            "rollout_evaluation",
+            {"rollout_id": 4},
+            SimpleNamespace(project_id=3, organization_id=1),
+            "rollout evaluation · project 3 · rollout 4",
+            ["acusight", "kind:rollout-evaluation", "project:3", "rollout:4", "org:1"],
+        ),
         # The record could not be read: the run is still named for what its parameters say.
         ("training", {"job_id": 12}, None, "train · job 12", ["acusight", "kind:train", "job:12"]),
     ],

@@ -3,6 +3,7 @@
 from flask_smorest import Api
 
 from webapp.api.annotations.routes import blp as annotations_blp
+from webapp.api.audit.routes import blp as audit_blp
 from webapp.api.auth.routes import blp as auth_blp
 from webapp.api.batches.routes import blp as batches_blp
 from webapp.api.datasets.routes import blp as datasets_blp
@@ -18,9 +19,11 @@ from webapp.api.models.routes import blp as models_blp
 from webapp.api.organization.routes import blp as organization_blp
 from webapp.api.projects.routes import blp as projects_blp
 from webapp.api.provisioning.routes import blp as provisioning_blp
+from webapp.api.rollouts.routes import blp as rollouts_blp
 from webapp.api.schedules.routes import blp as schedules_blp
 from webapp.api.training.routes import blp as training_blp
 from webapp.api.users.routes import blp as users_blp
+from webapp.api.webhooks.routes import blp as webhooks_blp
 
 BLUEPRINTS = [
     auth_blp,
@@ -42,6 +45,9 @@ BLUEPRINTS = [
     label_studio_integration_blp,
     exports_blp,
     field_blp,
+    rollouts_blp,
+    webhooks_blp,
+    audit_blp,
 ]
 
 

@@ -1,6 +1,7 @@
 """The platform's tables; import models from here."""
 
 from webapp.models.accounts import DomainRule, Invitation, LoginLink, RevokedToken
+from webapp.models.audit import AuditEvent
 from webapp.models.base import Base, UTCDateTime, utcnow
 from webapp.models.core import (
     ROLES,
@@ -52,6 +53,14 @@ from webapp.models.ml import (
     TrainingJob,
     TrainingSchedule,
 )
+from webapp.models.rollouts import (
+    DECISION_ACTIONS,
+    HOLDING_STATUSES,
+    PROMOTION_MODES,
+    ROLLOUT_STATUSES,
+    Rollout,
+    RolloutDecision,
+)
 from webapp.models.webhooks import DELIVERY_STATUSES, Webhook, WebhookDelivery
 
 # Ids are never reused, on SQLite too (its default reuses the highest id once deleted): an id that
@@ -63,20 +72,25 @@ __all__ = [
     "ANNOTATION_SOURCES",
     "BATCH_STATUSES",
     "DATASET_STATUSES",
+    "DECISION_ACTIONS",
     "DELIVERY_STATUSES",
     "EXPORT_FORMATS",
     "EXPORT_PRECISIONS",
     "EXPORT_STATUSES",
     "FINAL_TRAINING_STATUSES",
+    "HOLDING_STATUSES",
     "HOUR",
     "IMAGE_STATUSES",
     "MINUTE",
+    "PROMOTION_MODES",
     "ROLES",
+    "ROLLOUT_STATUSES",
     "SYNC_STATUSES",
     "TASK_TYPES",
     "TRAINING_STATUSES",
     "Annotation",
     "AnnotationLabel",
+    "AuditEvent",
     "Base",
     "Batch",
     "BatchTransition",
@@ -102,6 +116,8 @@ __all__ = [
     "Project",
     "ProvisioningToken",
     "RevokedToken",
+    "Rollout",
+    "RolloutDecision",
     "ServiceAccount",
     "TrainingJob",
     "TrainingSchedule",

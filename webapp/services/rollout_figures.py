@@ -77,10 +77,10 @@ def current(
             baseline_figures, source = _kept(reference), "reference"
 
     figures: dict[str, Any] = {
-        "at": now,
+        "at": now.isoformat(),
         "stage": rollout.stage,
         "percent": percent,
-        "stage_started_at": since,
+        "stage_started_at": since.isoformat(),
         "stage_age_s": max((now - since).total_seconds(), 0.0),
         "target_devices": len(targets),
         "stage_devices": len(stage),

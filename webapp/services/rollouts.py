@@ -178,8 +178,7 @@ def _record(
         figures=figures,
         created_at=now,
     )
-    session.add(decision)
-    rollout.decisions.append(decision)
+    rollout.decisions.append(decision)  # the cascade adds it to the session
     return decision
 
 

@@ -155,9 +155,13 @@ class DeviceClient:
     model_dir: Path | None = None
     retry: RetryPolicy | None = field(default=None, repr=False)
     model_info: dict[str, Any] | None = None
-    # What the device runs, and why its last model load failed: said at each check-in.
+    # What the device runs, and why its last model load failed (and which export that was): said at
+    # each check-in. A rollout counts a failed export against it; runs_failed, the inference runs that
+    # failed since the last check-in, too.
     running_export_id: int | None = None
     model_error: str | None = None
+    failed_export_id: int | None = None
+    runs_failed: int = 0
     sampler: Sampler = field(default_factory=lambda: Sampler(None), repr=False)
     http: Http = field(init=False, repr=False)
     _model: tuple[Path, DeviceModel] | None = field(default=None, repr=False)
@@ -183,10 +187,17 @@ class DeviceClient:
         """Report health and the model running; returns the configuration the platform answers with
         (its sampling policy is applied from now on). A repeated check-in only adds a health row, so it
         is retried like the de-duplicated calls."""
-        body = {"running_export_id": self.running_export_id, "model_error": self.model_error, **health}
+        body = {
+            "running_export_id": self.running_export_id,
+            "model_error": self.model_error,
+            "failed_export_id": self.failed_export_id,
+            "runs_failed": self.runs_failed,
+            **health,
+        }
         config: dict[str, Any] = self.http.request("POST", "/device/checkin", json=body, idempotent=True)[
             "config"
         ]
+        self.runs_failed -= int(body["runs_failed"] or 0)  # said; failures counted meanwhile stay
         self.sampler.update(config.get("sampling"))
         return config
 
@@ -366,10 +377,10 @@ class DeviceClient:
             self.download_model(info, path)
         except ChecksumMismatch as exc:
             # The model held (if any) keeps running; the next check-in says why the new one did not load.
-            self.model_error = str(exc)
+            self.model_error, self.failed_export_id = str(exc), int(info["export_id"])
             raise
         self.model_info = info
-        self.running_export_id, self.model_error = int(info["export_id"]), None
+        self.running_export_id, self.model_error, self.failed_export_id = int(info["export_id"]), None, None
         return path
 
     def model(self) -> DeviceModel:

@@ -148,6 +148,8 @@ class Agent:
             try:
                 outcome = frames.decide(self.models.current, self.sampler, data, at_text, metadata, filename)
             except Exception as exc:  # not an image the model can read: the platform judges the bytes
+                if self.models.current is not None and frames.decodes(data):
+                    self.models.runs_failed += 1  # the image is fine: the model failed (said at check-in)
                 log.warning("the model could not read a frame (%s): queued without a prediction", exc)
                 outcome = frames.Outcome(Frame(data, filename, at_text, metadata), None, "unreadable")
         if outcome.prediction is not None:
@@ -167,8 +169,11 @@ class Agent:
         assert self.client is not None
         self.client.running_export_id = self.models.running_export_id
         self.client.model_error = self.models.error
+        self.client.failed_export_id = self.models.failed_export_id
+        self.client.runs_failed = self.models.runs_failed
         try:
             config = self.client.checkin(**self.health())
+            self.models.runs_failed = self.client.runs_failed  # what was said is off the count
         except ApiError as exc:
             if exc.status == 401:
                 raise KeyRejected(exc.message) from exc

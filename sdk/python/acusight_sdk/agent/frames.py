@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -63,3 +64,15 @@ def decide(
         sampling_reason=decision.reason,
     )
     return Outcome(frame, report, decision.reason)
+
+
+def decodes(data: bytes) -> bool:
+    """Whether the bytes are an image Pillow reads: a frame the model raised on is then its failure."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False
+    return True

@@ -51,6 +51,10 @@ class ModelSlot:
         self.loader = loader
         self.current: Held | None = None
         self.error: str | None = None
+        # The export that failed (checksum, load) while the current one kept running; None once one loads.
+        self.failed_export_id: int | None = None
+        # Inference runs of the current model that raised since the last check-in said them.
+        self.runs_failed = 0
         self._failed: set[str] = set()  # sha256 of files that would not load
         self._lock = threading.Lock()
 
@@ -94,7 +98,7 @@ class ModelSlot:
             try:
                 client.download_model(info, path)
             except ChecksumMismatch as exc:
-                self.error = _said(str(exc))
+                self.error, self.failed_export_id = _said(str(exc)), int(info["export_id"])
                 log.error("model update refused, keeping %s: %s", self._running(), exc)
                 return False
             try:
@@ -103,11 +107,13 @@ class ModelSlot:
                 self._failed.add(sha)
                 path.unlink(missing_ok=True)
                 self.error = _said(f"export {info['export_id']} would not load: {exc}")
+                self.failed_export_id = int(info["export_id"])
                 log.error("model update failed, keeping %s: %s", self._running(), self.error)
                 return False
             previous = self.current
             self._write_pointer(info)
-            self.current, self.error = Held(info, path, model), None
+            self.current, self.error, self.failed_export_id = Held(info, path, model), None, None
+            self.runs_failed = 0
             log.info("now running export %s (%s)", info["export_id"], info.get("task", "classification"))
             self._prune(keep={path, previous.path if previous else path})
             return True
