@@ -33,8 +33,11 @@ from webapp import create_app, orchestration
 from webapp.auth import issue_access_token
 from webapp.extensions import db
 from webapp.integrations.label_studio import signing, webhooks
+from webapp.integrations.webhooks import endpoints as webhook_endpoints
+from webapp.integrations.webhooks import outbox as webhook_outbox
 from webapp.models import (
     Annotation,
+    AuditEvent,
     Base,
     Batch,
     DatasetVersion,
@@ -49,14 +52,17 @@ from webapp.models import (
     ModelVersion,
     Project,
     ProvisioningToken,
+    Rollout,
     TrainingJob,
     TrainingSchedule,
     User,
+    Webhook,
     utcnow,
 )
 from webapp.services import (
     accounts,
     annotations,
+    cohorts,
     datasets,
     devices,
     drift,
@@ -65,6 +71,7 @@ from webapp.services import (
     login_links,
     projects,
     provisioning,
+    rollouts,
     schedules,
     service_accounts,
     training,
@@ -149,8 +156,12 @@ class Org:
     export_running: int = 0
     schedule: int = 0
     drift_event: int = 0
+    rollout: int = 0
     invitation: int = 0
     rule: int = 0
+    webhook: int = 0
+    webhook_delivery: int = 0
+    audit_event: int = 0
 
 
 @dataclass
@@ -331,6 +342,42 @@ class World:
         with in_job(self.app):
             return training.create(db.session, org.id, None, dataset_id=org.dataset).id
 
+    def rollout_body(self, org: Org) -> dict[str, Any]:
+        """A rollout of the org's export to its project, the project freed first (one rollout at a time)."""
+        with in_job(self.app):
+            holding = cohorts.holding(db.session, org.project)
+            if holding is not None:
+                rollouts.rollback(db.session, org.id, holding.id, None)
+        return self._rollout_body(org)
+
+    @staticmethod
+    def _rollout_body(org: Org) -> dict[str, Any]:
+        return {"export_id": org.export_done, "stages": [{"percent": 50}, {"percent": 100}]}
+
+    def fresh_rollout(self, org: Org, paused: bool = False) -> int:
+        body = self.rollout_body(org)
+        with in_job(self.app):
+            rollout = rollouts.create(db.session, org.id, None, body)
+            if paused:
+                rollout.status = "paused"
+            return rollout.id
+
+    def fresh_webhook(self, org: Org) -> int:
+        with in_job(self.app):
+            return self._webhook(org)
+
+    def _webhook(self, org: Org) -> int:
+        hook, _ = webhook_endpoints.create(
+            db.session,
+            org.id,
+            None,
+            url="https://hooks.example.com/acusight",
+            events=["*"],
+            app_secret=self.app.config["SECRET_KEY"],
+            allow_private=False,
+        )
+        return hook.id
+
     def fresh_schedule(self, org: Org) -> int:
         with in_job(self.app):
             schedule = schedules.create(
@@ -463,9 +510,16 @@ class World:
             }
             event |= {"threshold": 0.25, "figures": {}} | window
             org.drift_event = drift.record(s, org.id, event, boost_rate=0.5, boost_for=timedelta(hours=1)).id
+            org.rollout = rollouts.create(s, org.id, None, self._rollout_body(org)).id
             admin = s.get(User, org.users["admin"])
             org.invitation = accounts.invite(s, org.id, f"invitee@{org.key}.iso.test", "viewer", admin, 7).id
             org.rule = accounts.add_domain_rule(s, f"{org.key}.iso.test", org.name, "viewer").id
+            org.webhook = self._webhook(org)
+            org.webhook_delivery = webhook_endpoints.ping(s, org.id, org.webhook).id
+            s.flush()
+            org.audit_event = s.scalars(
+                select(AuditEvent.id).where(AuditEvent.organization_id == org.id).order_by(AuditEvent.id)
+            ).first()
         return org
 
     def _checkpoint(self, job_id: int) -> dict[str, Any]:
@@ -566,6 +620,33 @@ OPS: dict[str, Op] = {
     ),
     "GET /api/organization": Op(lambda w, o, c: Call("/api/organization")),
     "PATCH /api/organization": Op(lambda w, o, c: Call("/api/organization", json={"name": o.name})),
+    # webhooks
+    "GET /api/webhooks": Op(lambda w, o, c: Call("/api/webhooks")),
+    "POST /api/webhooks": Op(
+        lambda w, o, c: Call(
+            "/api/webhooks", json={"url": "https://hooks.example.com/acusight", "events": ["*"]}, ok=(201,)
+        )
+    ),
+    "GET /api/webhooks/{webhook_id}": Op(lambda w, o, c: Call(f"/api/webhooks/{o.webhook}")),
+    "PATCH /api/webhooks/{webhook_id}": Op(
+        lambda w, o, c: Call(f"/api/webhooks/{o.webhook}", json={"events": [webhook_outbox.ALL_EVENTS]})
+    ),
+    "DELETE /api/webhooks/{webhook_id}": Op(
+        lambda w, o, c: Call(f"/api/webhooks/{w.fresh_webhook(o)}", ok=(204,))
+    ),
+    "GET /api/webhooks/{webhook_id}/deliveries": Op(
+        lambda w, o, c: Call(f"/api/webhooks/{o.webhook}/deliveries")
+    ),
+    "POST /api/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": Op(
+        lambda w, o, c: Call(
+            f"/api/webhooks/{o.webhook}/deliveries/{o.webhook_delivery}/redeliver", ok=(201,)
+        )
+    ),
+    "POST /api/webhooks/{webhook_id}/ping": Op(
+        lambda w, o, c: Call(f"/api/webhooks/{o.webhook}/ping", ok=(201,))
+    ),
+    "GET /api/audit-events": Op(lambda w, o, c: Call("/api/audit-events")),
+    "GET /api/audit-events/{event_id}": Op(lambda w, o, c: Call(f"/api/audit-events/{o.audit_event}")),
     # devices
     "GET /api/provisioning-tokens": Op(lambda w, o, c: Call("/api/provisioning-tokens")),
     "POST /api/provisioning-tokens": Op(
@@ -772,6 +853,31 @@ OPS: dict[str, Op] = {
         lambda w, o, c: Call("/api/ml/drift-checks", json={"export_id": o.export_done}, ok=(202,))
     ),
     "GET /api/ml/drift-targets": Op(lambda w, o, c: Call("/api/ml/drift-targets")),
+    "GET /api/ml/rollouts": Op(lambda w, o, c: Call("/api/ml/rollouts")),
+    "POST /api/ml/rollouts": Op(lambda w, o, c: Call("/api/ml/rollouts", json=w.rollout_body(o), ok=(201,))),
+    "GET /api/ml/rollouts/{rollout_id}": Op(lambda w, o, c: Call(f"/api/ml/rollouts/{o.rollout}")),
+    "POST /api/ml/rollouts/{rollout_id}/promote": Op(
+        lambda w, o, c: Call(f"/api/ml/rollouts/{w.fresh_rollout(o)}/promote", json={})
+    ),
+    "POST /api/ml/rollouts/{rollout_id}/pause": Op(
+        lambda w, o, c: Call(f"/api/ml/rollouts/{w.fresh_rollout(o)}/pause", json={})
+    ),
+    "POST /api/ml/rollouts/{rollout_id}/resume": Op(
+        lambda w, o, c: Call(f"/api/ml/rollouts/{w.fresh_rollout(o, paused=True)}/resume", json={})
+    ),
+    "POST /api/ml/rollouts/{rollout_id}/rollback": Op(
+        lambda w, o, c: Call(f"/api/ml/rollouts/{w.fresh_rollout(o)}/rollback", json={"reason": "test"})
+    ),
+    "POST /api/ml/rollouts/{rollout_id}/decisions": Op(
+        lambda w, o, c: Call(
+            f"/api/ml/rollouts/{w.fresh_rollout(o)}/decisions",
+            json={"stage": 0, "action": "hold", "reason": "waiting", "figures": {}},
+        )
+    ),
+    "GET /api/ml/rollout-targets": Op(lambda w, o, c: Call("/api/ml/rollout-targets")),
+    "POST /api/ml/rollout-checks": Op(
+        lambda w, o, c: Call("/api/ml/rollout-checks", json={"rollout_id": w.fresh_rollout(o)}, ok=(202,))
+    ),
     "GET /api/ml/schedules": Op(lambda w, o, c: Call("/api/ml/schedules")),
     "POST /api/ml/schedules": Op(
         lambda w, o, c: Call(
@@ -1207,6 +1313,8 @@ LISTS: dict[str, type[Any]] = {
     "GET /api/ml/export-jobs": ExportJob,
     "GET /api/ml/schedules": TrainingSchedule,
     "GET /api/ml/drift-events": DriftEvent,
+    "GET /api/ml/rollouts": Rollout,
+    "GET /api/webhooks": Webhook,
 }
 
 
