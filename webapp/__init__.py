@@ -18,6 +18,7 @@ from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
 from webapp.errors import AppError
 from webapp.extensions import api, db, jwt
 from webapp.integrations.label_studio import subscribers as label_studio_subscribers
+from webapp.integrations.webhooks import outbox as webhook_outbox
 from webapp.settings import SETTINGS_EXTENSION, Settings
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_api(api)
     # Integrations follow the core's signals (webapp/services/events.py); the core knows none of them.
     label_studio_subscribers.subscribe()
+    webhook_outbox.subscribe()
     docs_assets.register(app)
     console.register(app)
     if settings.benchmark_endpoints:

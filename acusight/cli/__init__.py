@@ -7,7 +7,19 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError
 
-from acusight.cli import config, demo, deploy, devices, jobs, maintenance, orgs, projects, serve, users
+from acusight.cli import (
+    config,
+    demo,
+    deploy,
+    devices,
+    jobs,
+    maintenance,
+    orgs,
+    projects,
+    serve,
+    users,
+    webhooks,
+)
 from acusight_settings import SettingsError
 
 HELP = """Acusight: devices, data and models of camera fleets.
@@ -69,5 +81,6 @@ for command in (
     projects.projects,
     jobs.jobs,
     deploy.deploy,
+    webhooks.webhooks,
 ):
     main.add_command(command)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -82,8 +85,32 @@ def serve(host: str, port: int, workers: int, threads: int, data_dir: DataDir) -
             "graceful_timeout": 20,
             # gunicorn's control socket (gunicornc) is per server, not one per user shared by all.
             "control_socket": str(settings.data_dir / "gunicorn.ctl"),
+            **(_webhook_dispatcher_hooks(settings.data_dir) if settings.webhook_dispatcher else {}),
         },
     ).run()
+
+
+def _webhook_dispatcher_hooks(data_dir: Path) -> dict[str, Any]:
+    """gunicorn hooks that run `acusight webhooks deliver` beside the server, from start to stop.
+
+    A process of its own rather than a thread of the master: the master forks workers (again whenever
+    one dies), and a fork copies a thread's locks and connections but not the thread.
+    """
+    command = [sys.executable, "-m", "acusight.cli", "webhooks", "deliver", "--data-dir", str(data_dir)]
+    held: list[subprocess.Popen[bytes]] = []
+
+    def when_ready(_arbiter: Any) -> None:
+        held.append(subprocess.Popen(command))
+
+    def on_exit(_arbiter: Any) -> None:
+        for process in held:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    return {"when_ready": when_ready, "on_exit": on_exit}
 
 
 @click.command("service-key")

@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy import update as update_rows
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.errors import Conflict
 from webapp.models import Device, DeviceTag, Project, utcnow
 from webapp.security import issue_secret
-from webapp.services import delivery, provisioning
+from webapp.services import delivery, events, provisioning
 from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 KEY_KIND = "adk"
@@ -111,3 +112,48 @@ def update(session: Session, organization_id: int, device_id: int, changes: dict
 def delete(session: Session, organization_id: int, device_id: int) -> None:
     session.delete(get(session, organization_id, device_id))
     session.flush()
+
+
+def announce_offline(session: Session, offline_after: timedelta, now: datetime | None = None) -> int:
+    """Send ``device.offline`` once for each enabled device seen before and silent for ``offline_after``;
+    returns how many. A sweep (the webhook dispatcher runs it each minute) calls this.
+
+    Each device is marked with the last_seen_at of the silence announced, by a conditional UPDATE, so
+    any number of sweeps may run at once and each outage is announced once; a sign of life (a new
+    last_seen_at) makes the next silence announceable again.
+    """
+    now = now or utcnow()
+    cutoff = now - offline_after
+    silent = session.execute(
+        select(Device.id, Device.organization_id, Device.name, Device.project_id, Device.last_seen_at)
+        .where(
+            Device.disabled.is_(False),
+            Device.last_seen_at < cutoff,
+            (Device.offline_reported_seen_at.is_(None))
+            | (Device.offline_reported_seen_at != Device.last_seen_at),
+        )
+        .order_by(Device.id)
+        .limit(1000)
+    ).all()
+    announced = 0
+    for device_id, organization_id, name, project_id, last_seen in silent:
+        marked = session.execute(
+            update_rows(Device)
+            .where(Device.id == device_id, Device.last_seen_at == last_seen)
+            # Marking is not a change of the device's own data: its updated_at stays.
+            .values(offline_reported_seen_at=last_seen, updated_at=Device.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        if not marked.rowcount:
+            continue  # seen meanwhile, or another sweep took it
+        data = {
+            "device_id": device_id,
+            "name": name,
+            "project_id": project_id,
+            "last_seen_at": last_seen.isoformat(),
+            "offline_after_s": int(offline_after.total_seconds()),
+        }
+        events.platform_event.send(session, name="device.offline", organization_id=organization_id, data=data)
+        announced += 1
+    session.flush()
+    return announced

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from webapp.errors import ValidationError
 from webapp.models import Device, DriftEvent, ExportJob, Project, utcnow
-from webapp.services import sampling
+from webapp.services import events, sampling
 from webapp.services.common import Page, get_in_org, paginate
 
 
@@ -69,6 +69,18 @@ def record(
         project.sampling_boost = boost
         event.sampling_boost = {"random_rate": boost_rate, "until": boost["until"]}
     session.flush()
+    data = {
+        "drift_event_id": event.id,
+        "project_id": project.id,
+        "export_id": job.id,
+        "predictions": event.predictions,
+        "class_psi": event.class_psi,
+        "confidence_psi": event.confidence_psi,
+        "threshold": event.threshold,
+        "window_from": event.window_from.isoformat(),
+        "window_to": event.window_to.isoformat(),
+    }
+    events.platform_event.send(session, name="drift.detected", organization_id=organization_id, data=data)
     return event
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from pipelines.device_contract import detection_options
 from webapp.errors import Conflict, ValidationError
 from webapp.models import DatasetVersion, ExportJob, ModelVersion, TrainingJob, User
-from webapp.services import jobs, quotas
+from webapp.services import events, jobs, quotas
 from webapp.services.common import Page, get_in_org, paginate, where_equal
 from webapp.services.models import artifact_key
 from webapp.storage import BlobStore, StagedFile
@@ -140,10 +140,21 @@ def report(session: Session, organization_id: int, job_id: int, changes: dict[st
     new_status = changes.get("status")
     if new_status == "succeeded" and job.artifact_sha256 is None:
         raise Conflict("An export succeeds only with its artifact", "upload the .onnx file first")
+    previous = job.status
     _move(job, new_status)
     for key, value in changes.items():
         setattr(job, key, value)
     session.flush()
+    if job.status == "succeeded" and previous != "succeeded":
+        data = {
+            "export_id": job.id,
+            "model_id": job.model_id,
+            "project_id": job.project_id,
+            "format": job.format,
+            "precision": job.precision,
+            "artifact_sha256": job.artifact_sha256,
+        }
+        events.platform_event.send(session, name="export.ready", organization_id=organization_id, data=data)
     return job
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from webapp import orchestration
 from webapp.models import DatasetVersion, ExportJob, LabelStudioLink, TrainingJob, utcnow
+from webapp.services import training
 from webapp.settings import Settings
 
 # Prefect state types after which the run will never report again.
@@ -91,6 +92,9 @@ def reap(session: Session, settings: Settings, now: datetime | None = None) -> l
         outcome = _verdict(kind, row, states, stale_since, now)
         if outcome is not None and _apply(session, kind, row, *outcome, now):
             reaped.append(Reaped(kind.name, row.id, row.organization_id, outcome[0], outcome[1]))
+            if kind.model is TrainingJob and outcome[0] == "failed":
+                session.refresh(row)  # the UPDATE went around the ORM: read the row as it now is
+                training.announce_finished(session, row)
     session.flush()
     return reaped
 

@@ -16,7 +16,7 @@ from webapp.models import (
     TrainingJob,
     User,
 )
-from webapp.services import jobs, quotas
+from webapp.services import events, jobs, quotas
 from webapp.services.common import Page, get_in_org, paginate, where_equal
 
 TRANSITIONS = {
@@ -135,11 +135,34 @@ def get(session: Session, organization_id: int, job_id: int) -> TrainingJob:
 def report(session: Session, organization_id: int, job_id: int, changes: dict[str, Any]) -> TrainingJob:
     """Take the flow's report: status, live progress, final metrics or the error."""
     job = get(session, organization_id, job_id)
+    previous = job.status
     _move(job, changes.get("status"))
     for key, value in changes.items():
         setattr(job, key, value)
     session.flush()
+    if job.status != previous and job.status in ("succeeded", "failed"):
+        announce_finished(session, job)
     return job
+
+
+def announce_finished(session: Session, job: TrainingJob) -> None:
+    """``training.succeeded`` or ``training.failed``, for a job that just reached that status."""
+    data: dict[str, Any] = {
+        "training_job_id": job.id,
+        "project_id": job.project_id,
+        "dataset_id": job.dataset_id,
+        "status": job.status,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+    if job.status == "succeeded":
+        model = session.scalar(select(ModelVersion).where(ModelVersion.training_job_id == job.id))
+        data["model_id"] = model.id if model else None
+        data["model_name"] = model.name if model else None
+    else:
+        data["error"] = (job.error or "")[:500] or None
+    events.platform_event.send(
+        session, name=f"training.{job.status}", organization_id=job.organization_id, data=data
+    )
 
 
 def _move(job: TrainingJob, new_status: str | None) -> None:
