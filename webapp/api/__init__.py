@@ -24,7 +24,6 @@ from webapp.api.schedules.routes import blp as schedules_blp
 from webapp.api.training.routes import blp as training_blp
 from webapp.api.users.routes import blp as users_blp
 from webapp.api.webhooks.routes import blp as webhooks_blp
-from webapp.api.webhooks.routes import blp as webhooks_blp
 
 BLUEPRINTS = [
     auth_blp,
@@ -46,7 +45,6 @@ BLUEPRINTS = [
     label_studio_integration_blp,
     exports_blp,
     field_blp,
-    webhooks_blp,
     rollouts_blp,
     webhooks_blp,
     audit_blp,
