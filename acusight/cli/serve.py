@@ -100,7 +100,7 @@ def _webhook_dispatcher_hooks(data_dir: Path) -> dict[str, Any]:
     held: list[subprocess.Popen[bytes]] = []
 
     def when_ready(_arbiter: Any) -> None:
-        held.append(subprocess.Popen(command))
+        held.append(subprocess.Popen(command, preexec_fn=_die_with_parent))
 
     def on_exit(_arbiter: Any) -> None:
         for process in held:
@@ -111,6 +111,16 @@ def _webhook_dispatcher_hooks(data_dir: Path) -> dict[str, Any]:
                 process.kill()
 
     return {"when_ready": when_ready, "on_exit": on_exit}
+
+
+def _die_with_parent() -> None:
+    """In the side process before it runs: the kernel stops it when the server's master dies (Linux), so a
+    master killed outright leaves no dispatcher behind to pile up with the next one's."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 @click.command("service-key")

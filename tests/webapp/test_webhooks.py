@@ -19,16 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from acusight.cli import main
+from acusight.cli._keys import record_serving_key
 from tests.conftest import bearer
 from tests.helpers import assert_error, make_export, make_model
 from webapp.extensions import db
 from webapp.integrations.webhooks import dispatcher, signing
 from webapp.models import Device, User, Webhook, WebhookDelivery, utcnow
-from webapp.services import devices, events
+from webapp.services import devices, events, reaper
 from webapp.settings import get_settings
 from webapp.unit_of_work import unit_of_work
 
@@ -441,6 +444,28 @@ def test_training_and_export_events_come_from_their_reports(
     assert deliver(app) == 0
 
 
+def test_a_job_the_reaper_fails_is_announced(
+    app: Flask,
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    receiver: Receiver,
+    service: dict[str, str],
+    ready_dataset: int,
+    prefect_unreachable: None,
+) -> None:
+    create(client, admin_headers, receiver.url, ["training.failed"])
+    job = client.post("/api/ml/training-jobs", json={"dataset_id": ready_dataset}, headers=admin_headers)
+    path = f"/api/ml/training-jobs/{job.get_json()['data']['id']}"
+    assert client.patch(path, json={"status": "running"}, headers=service).status_code == 200
+    with unit_of_work(db.session):
+        (reaped,) = reaper.reap(db.session, get_settings(app), now=utcnow() + timedelta(hours=7))
+    assert deliver(app) == 1
+    (got,) = receiver.received
+    data = got.json["data"]
+    assert (data["training_job_id"], data["status"]) == (reaped.id, "failed")
+    assert data["error"].startswith("reaped: no progress report")
+
+
 def test_a_device_gone_silent_is_announced_once_per_outage(
     app: Flask,
     client: FlaskClient,
@@ -492,6 +517,33 @@ def test_ping_and_redeliver(
     )
     assert first.body == second.body
     assert first.headers["Acusight-Delivery"] != second.headers["Acusight-Delivery"]
+
+
+def test_the_command_line_dispatcher_delivers(
+    app: Flask,
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    receiver: Receiver,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    hook = create(client, admin_headers, receiver.url, ["*"])
+    emit(admin.organization_id)
+    db.session.commit()
+    key = get_settings(app).secret_key
+    record_serving_key(tmp_path, key)  # as `acusight serve` does: the command signs with the API's key
+    env = {
+        "ACUSIGHT_DATA_DIR": str(tmp_path),
+        "ACUSIGHT_DATABASE_URL": database_url,
+        "ACUSIGHT_SECRET_KEY": key,
+        "ACUSIGHT_WEBHOOK_ALLOW_PRIVATE_URLS": "true",
+    }
+    result = CliRunner().invoke(main, ["webhooks", "deliver", "--once"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 delivery attempts made" in result.output
+    (got,) = receiver.received
+    assert verify(hook["secret"], got.headers["Acusight-Signature"], got.body)
 
 
 # --- who may, what is refused -------------------------------------------------------------------------

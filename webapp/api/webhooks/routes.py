@@ -6,12 +6,12 @@ from flask.views import MethodView
 
 from webapp.api.envelope import Blueprint, PageArgsSchema
 from webapp.api.webhooks.schemas import (
-    DeliveryQueryArgsSchema,
-    DeliverySchema,
-    WebhookCreatedSchema,
-    WebhookCreateSchema,
-    WebhookSchema,
-    WebhookUpdateSchema,
+    WebhookDeliveryQueryArgsSchema,
+    WebhookDeliverySchema,
+    WebhookEndpointCreatedSchema,
+    WebhookEndpointCreateSchema,
+    WebhookEndpointSchema,
+    WebhookEndpointUpdateSchema,
 )
 from webapp.auth import ADMINS, current_org, current_user, user_required
 from webapp.extensions import db
@@ -30,7 +30,7 @@ blp = Blueprint(
 class Webhooks(MethodView):
     @user_required(ADMINS)
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, WebhookSchema(many=True))
+    @blp.response(200, WebhookEndpointSchema(many=True))
     @blp.paginated
     @blp.doc(operationId="listWebhooks")
     def get(self, args: dict[str, Any]) -> Any:
@@ -38,8 +38,8 @@ class Webhooks(MethodView):
         return endpoints.list_(db.session, current_org().id, **args)
 
     @user_required(ADMINS)
-    @blp.arguments(WebhookCreateSchema)
-    @blp.response(201, WebhookCreatedSchema)
+    @blp.arguments(WebhookEndpointCreateSchema)
+    @blp.response(201, WebhookEndpointCreatedSchema)
     @blp.doc(operationId="createWebhook")
     def post(self, body: dict[str, Any]) -> Any:
         """Register an endpoint for some events; the answer holds its signing secret, this once."""
@@ -60,15 +60,15 @@ class Webhooks(MethodView):
 @blp.route("/<int:webhook_id>")
 class WebhookById(MethodView):
     @user_required(ADMINS)
-    @blp.response(200, WebhookSchema)
+    @blp.response(200, WebhookEndpointSchema)
     @blp.doc(operationId="getWebhook")
     def get(self, webhook_id: int) -> Any:
         """Get one webhook endpoint."""
         return endpoints.get(db.session, current_org().id, webhook_id)
 
     @user_required(ADMINS)
-    @blp.arguments(WebhookUpdateSchema)
-    @blp.response(200, WebhookSchema)
+    @blp.arguments(WebhookEndpointUpdateSchema)
+    @blp.response(200, WebhookEndpointSchema)
     @blp.doc(operationId="updateWebhook")
     def patch(self, changes: dict[str, Any], webhook_id: int) -> Any:
         """Change an endpoint's URL or events, or turn it off and on (on again, what waited is sent)."""
@@ -88,8 +88,8 @@ class WebhookById(MethodView):
 @blp.route("/<int:webhook_id>/deliveries")
 class Deliveries(MethodView):
     @user_required(ADMINS)
-    @blp.arguments(DeliveryQueryArgsSchema, location="query")
-    @blp.response(200, DeliverySchema(many=True))
+    @blp.arguments(WebhookDeliveryQueryArgsSchema, location="query")
+    @blp.response(200, WebhookDeliverySchema(many=True))
     @blp.paginated
     @blp.doc(operationId="listWebhookDeliveries")
     def get(self, args: dict[str, Any], webhook_id: int) -> Any:
@@ -100,7 +100,7 @@ class Deliveries(MethodView):
 @blp.route("/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver")
 class Redeliver(MethodView):
     @user_required(ADMINS)
-    @blp.response(201, DeliverySchema)
+    @blp.response(201, WebhookDeliverySchema)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="redeliverWebhookDelivery")
     def post(self, webhook_id: int, delivery_id: int) -> Any:
@@ -111,7 +111,7 @@ class Redeliver(MethodView):
 @blp.route("/<int:webhook_id>/ping")
 class Ping(MethodView):
     @user_required(ADMINS)
-    @blp.response(201, DeliverySchema)
+    @blp.response(201, WebhookDeliverySchema)
     @blp.alt_response(409, response="CONFLICT")
     @blp.doc(operationId="pingWebhook")
     def post(self, webhook_id: int) -> Any:

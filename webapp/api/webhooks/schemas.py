@@ -32,7 +32,7 @@ def _events_field(required: bool) -> ma.fields.List:
     )
 
 
-class WebhookSchema(ma.Schema):
+class WebhookEndpointSchema(ma.Schema):
     id = ma.fields.Integer()
     url = ma.fields.String()
     events = ma.fields.List(ma.fields.String(metadata={"enum": EVENT_CHOICES}))
@@ -45,24 +45,24 @@ class WebhookSchema(ma.Schema):
     updated_at = ma.fields.DateTime()
 
 
-class WebhookCreatedSchema(WebhookSchema):
+class WebhookEndpointCreatedSchema(WebhookEndpointSchema):
     secret = ma.fields.String(
         metadata={"description": "The signing secret (whsec_…), shown this once: keep it with the receiver"}
     )
 
 
-class WebhookCreateSchema(ma.Schema):
+class WebhookEndpointCreateSchema(ma.Schema):
     url = _url_field(required=True)
     events = _events_field(required=True)
 
 
-class WebhookUpdateSchema(ma.Schema):
+class WebhookEndpointUpdateSchema(ma.Schema):
     url = _url_field(required=False)
     events = _events_field(required=False)
     active = ma.fields.Boolean(metadata={"description": "Off: nothing is sent; on again: what waited is"})
 
 
-class DeliverySchema(ma.Schema):
+class WebhookDeliverySchema(ma.Schema):
     id = ma.fields.Integer()
     webhook_id = ma.fields.Integer()
     uuid = ma.fields.String(metadata={"description": "The Acusight-Delivery header: the same on each retry"})
@@ -82,6 +82,6 @@ class DeliverySchema(ma.Schema):
     updated_at = ma.fields.DateTime()
 
 
-class DeliveryQueryArgsSchema(PageArgsSchema):
+class WebhookDeliveryQueryArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=validate.OneOf(DELIVERY_STATUSES))
     event = ma.fields.String(validate=validate.OneOf([*EVENT_NAMES, outbox.PING]))
