@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 import requests
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from acusight.stack import free_port
@@ -105,10 +106,30 @@ def empty_database() -> None:
     """End the app's session, empty every table (whatever the backend) and close its connections, so
     the next test starts from nothing. Inside the app's context."""
     db.session.rollback()
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn, audit_log_unlocked(conn):
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
     db.engine.dispose()
+
+
+@contextmanager
+def audit_log_unlocked(conn: Connection) -> Iterator[None]:
+    """The audit log's append-only triggers off inside ``conn``'s transaction, as only the database's
+    owner (superuser, on PostgreSQL) can turn them off: the tests empty every table between tests, the
+    log included. On PostgreSQL for this transaction only, and without the table lock that disabling
+    the triggers would wait for."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        yield
+        return
+    triggers = conn.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+    ).all()
+    for name, _ in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _, sql in triggers:
+        conn.execute(text(sql))
 
 
 @pytest.fixture

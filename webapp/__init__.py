@@ -17,6 +17,7 @@ from webapp.api.fields import IdConverter
 from webapp.auth import BEARER_SCHEME, DEVICE_KEY_HEADER, DEVICE_SCHEME
 from webapp.errors import AppError
 from webapp.extensions import api, db, jwt
+from webapp.integrations import audit as audit_capture
 from webapp.integrations.label_studio import subscribers as label_studio_subscribers
 from webapp.integrations.webhooks import outbox as webhook_outbox
 from webapp.settings import SETTINGS_EXTENSION, Settings
@@ -81,6 +82,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Integrations follow the core's signals (webapp/services/events.py); the core knows none of them.
     label_studio_subscribers.subscribe()
     webhook_outbox.subscribe()
+    # Every change through the ORM is audited in its own transaction (webapp/integrations/audit).
+    audit_capture.init_app(app)
     docs_assets.register(app)
     console.register(app)
     if settings.benchmark_endpoints:
