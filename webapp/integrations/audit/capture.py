@@ -15,22 +15,25 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import click
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapper, Session, sessionmaker
 from sqlalchemy.orm.attributes import NO_VALUE
 
 from webapp.models import AuditEvent, utcnow
 
 # Telemetry and bookkeeping, recorded elsewhere or at a rate no one reads as a log: a device's check-ins
 # and inference reports, per-request sign-in bookkeeping (a refresh rotates a token), Label Studio's
-# per-image sync rows and pull queue, the history a batch keeps itself, and the log itself.
+# per-image sync rows and pull queue, webhook deliveries (an outbox: one per event and endpoint, then
+# each attempt), the history a batch keeps itself, and the log itself.
 UNAUDITED_TABLES = frozenset(
     {
         AuditEvent.__tablename__,
@@ -42,19 +45,24 @@ UNAUDITED_TABLES = frozenset(
         "revoked_tokens",
         "label_studio_tasks",
         "label_studio_pull_requests",
+        "webhook_deliveries",
         "batch_transitions",
     }
 )
-# Columns that move on their own (seen, used, signed in, a flow's progress and sync bookkeeping): left
-# out of every event, and an update that changed nothing else writes none.
-NOISE_COLUMNS = frozenset(
-    {"updated_at", "last_seen_at", "last_used_at", "last_login_at", "progress", "drift_check"}
-)
+# Columns that move on their own (seen, used, signed in, evaluated: every ``last_*_at``; a flow's
+# progress; leases): left out of every event, and an update that changed nothing else writes none.
+NOISE_COLUMNS = frozenset({"updated_at", "progress", "drift_check", "pull_claimed_at", "locked_until"})
 NOISE_BY_TABLE: dict[str, frozenset[str]] = {
-    "label_studio_links": frozenset(
-        {"last_push_at", "last_pull_at", "pull_claimed_at", "last_error", "last_error_at"}
-    ),
+    "label_studio_links": frozenset({"last_error"}),
 }
+
+
+def is_noise(table: str, column: str) -> bool:
+    if column in NOISE_COLUMNS or column in NOISE_BY_TABLE.get(table, ()):
+        return True
+    return column.startswith("last_") and column.endswith("_at")
+
+
 # A column is a secret when one of the words of its name (split at "_") is one of these; ids
 # (``id``, ``*_id``, ``*_ids``) never are. Its values show only as REDACTED, null as null.
 SECRET_WORDS = frozenset(
@@ -97,12 +105,6 @@ def _json_ready(value: Any) -> Any:
     if isinstance(result, str) and len(result) > MAX_VALUE_CHARS:
         return f"[omitted: {len(result)} characters]"
     return result
-
-
-def _shown(column: str, value: Any) -> Any:
-    if value is None:
-        return None
-    return REDACTED if is_secret(column) else _json_ready(value)
 
 
 # --- who ------------------------------------------------------------------------------------------------
@@ -162,42 +164,70 @@ def _organization_id(table: str, values: dict[str, Any]) -> int | None:
 # --- what ------------------------------------------------------------------------------------------------
 
 
-def _record(obj: Any, action: str) -> dict[str, Any] | None:
-    """The event of one record's change, or None when nothing but noise changed."""
-    state = inspect(obj)
-    mapper = state.mapper
+@dataclass(frozen=True, slots=True)
+class _Column:
+    key: str  # the attribute's
+    name: str  # the column's
+    primary_key: bool
+    noise: bool
+    secret: bool
+
+
+@functools.cache
+def _columns(mapper: Mapper[Any]) -> tuple[str, tuple[_Column, ...]] | None:
+    """A model's table and what the log does with each of its columns; None for unaudited tables.
+    Worked out once per model: the flush of every request reads it."""
     table = mapper.persist_selectable.name
     if table in UNAUDITED_TABLES:
         return None
-    noise = NOISE_COLUMNS | NOISE_BY_TABLE.get(table, frozenset())
+    columns = tuple(
+        _Column(
+            prop.key,
+            (name := prop.columns[0].name),
+            prop.columns[0].primary_key,
+            is_noise(table, name),
+            is_secret(name),
+        )
+        for prop in mapper.column_attrs
+    )
+    return table, columns
+
+
+def _shown(column: _Column, value: Any) -> Any:
+    if value is None:
+        return None
+    return REDACTED if column.secret else _json_ready(value)
+
+
+def _record(obj: Any, action: str) -> dict[str, Any] | None:
+    """The event of one record's change, or None when nothing but noise changed."""
+    state = inspect(obj)
+    plan = _columns(state.mapper)
+    if plan is None:
+        return None
+    table, columns = plan
     loaded = state.dict
     current: dict[str, Any] = {}
     changes: dict[str, list[Any]] = {}
-    for prop in mapper.column_attrs:
-        key = prop.key
-        column = prop.columns[0].name
-        if action == "update":
-            history = state.attrs[key].history
+    for column in columns:
+        if action == "update" and not column.noise:
+            history = state.attrs[column.key].history
             if history.added or history.deleted:
+                # Nothing in ``deleted``: the value was never loaded before it was set (shown as null).
                 before = history.deleted[0] if history.deleted else None
                 after = history.added[0] if history.added else None
-                if before != after and column not in noise:
-                    changes[column] = [_shown(column, before), _shown(column, after)]
-        value = loaded.get(key, NO_VALUE)
+                if before != after:
+                    changes[column.name] = [_shown(column, before), _shown(column, after)]
+        value = loaded.get(column.key, NO_VALUE)
         if value is NO_VALUE:
             continue  # not loaded (a server default, an expired value): not read for the log
-        current[column] = value
-        if (
-            action != "update"
-            and value is not None
-            and column not in noise
-            and not prop.columns[0].primary_key
-        ):
+        current[column.name] = value
+        if action != "update" and value is not None and not column.noise and not column.primary_key:
             shown = _shown(column, value)
-            changes[column] = [None, shown] if action == "create" else [shown, None]
+            changes[column.name] = [None, shown] if action == "create" else [shown, None]
     if action == "update" and not changes:
         return None
-    identity = mapper.primary_key_from_instance(obj)
+    identity = state.mapper.primary_key_from_instance(obj)
     display = next((current[c] for c in DISPLAY_COLUMNS if isinstance(current.get(c), str)), None)
     return {
         "organization_id": _organization_id(table, current),
@@ -215,8 +245,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         event
         for objs, action in ((new, "create"), (dirty, "update"), (deleted, "delete"))
         for obj in objs
-        if (action != "update" or session.is_modified(obj, include_collections=False))
-        and (event := _record(obj, action)) is not None
+        if (event := _record(obj, action)) is not None
     ]
     if not events:
         return
