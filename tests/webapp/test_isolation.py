@@ -1315,6 +1315,7 @@ LISTS: dict[str, type[Any]] = {
     "GET /api/ml/drift-events": DriftEvent,
     "GET /api/ml/rollouts": Rollout,
     "GET /api/webhooks": Webhook,
+    "GET /api/audit-events": AuditEvent,
 }
 
 
@@ -1334,6 +1335,10 @@ def test_lists_show_exactly_the_callers_organization(world: World, key: str) -> 
         with in_job(world.app):
             mine = set(db.session.scalars(select(model.id).where(model.organization_id == org.id)))
         listed = {item["id"] for item in body["data"]}
+        # A list longer than a page (the audit log's): every page.
+        for page in range(2, body.get("meta", {}).get("total_pages", 1) + 1):
+            more = world.send("GET", Call(path, query={"per_page": 100, "page": page}), headers).get_json()
+            listed |= {item["id"] for item in more["data"]}
         assert listed == mine, (operation, sorted(listed - mine), sorted(mine - listed))
         assert body.get("meta", {"total": len(mine)})["total"] == len(mine)
 
