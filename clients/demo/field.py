@@ -148,11 +148,11 @@ class FieldPhase(Phase):
         job = self.train("field: training", dataset["id"], {"epochs": o.epochs})
         export = self.export("field: ONNX export", {"model_id": job["model_id"], "precision": o.precision})
 
+        facts["field_dataset_id"] = dataset["id"]
         with self.step("field: old and new model on changed frames"):
+            # The new model goes to the cameras as a staged rollout (clients/demo/rollout.py); here one
+            # fresh camera runs each, the new one assigned to that camera alone.
             old = self.accuracy(project_id, judged, export_id)
-            self.api.http.request(
-                "PATCH", f"/data/projects/{project_id}", json={"deployed_export_id": export["id"]}
-            )
             new = self.accuracy(project_id, judged, export["id"])
         facts["field: changed frames judged (never uploaded)"] = len(judged)
         facts["field: old model accuracy on changed frames"] = old
@@ -221,9 +221,13 @@ class FieldPhase(Phase):
         raise DemoError(f"no drift check of export {export_id} within {DRIFT_CHECK_TIMEOUT_S} s")
 
     def accuracy(self, project_id: int, judged: list[tuple[bytes, str]], export_id: int) -> float:
-        """A fresh camera's accuracy on the judged frames with the project's model, which must be
-        ``export_id``."""
+        """A fresh camera's accuracy on the judged frames with ``export_id`` (the project's, or assigned
+        to that camera alone)."""
         camera = self.cameras(project_id, 1)[0]
+        if camera.model_info is not None and camera.model_info["export_id"] != export_id:
+            device_id = camera.me()["id"]
+            self.api.http.request("PATCH", f"/devices/{device_id}", json={"deployed_export_id": export_id})
+            camera.fetch_model()
         if camera.model_info is None or camera.model_info["export_id"] != export_id:
             raise DemoError(f"the project's cameras do not run export {export_id}")
         predicted = camera.predict([png for png, _ in judged])

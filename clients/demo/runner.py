@@ -2,7 +2,8 @@
 
 Three phases, each through the REST API (and Label Studio's) as from outside: classification of
 handwritten digits (clients/demo/classification.py); the field loop on that classifier, whose
-cameras' world then changes (clients/demo/field.py); detection of digits on camera frames
+cameras' world then changes (clients/demo/field.py), and the new model it trains going out as a staged
+rollout, then a broken one rolled back (clients/demo/rollout.py); detection of digits on camera frames
 (clients/demo/detection.py). The summary holds what each showed and how long each step took.
 """
 
@@ -18,6 +19,7 @@ from clients.demo.classification import ClassificationPhase
 from clients.demo.detection import DetectionPhase
 from clients.demo.field import FieldPhase
 from clients.demo.label_studio import LabelStudioAnnotators
+from clients.demo.rollout import RolloutPhase
 
 
 class Demo:
@@ -46,6 +48,7 @@ class Demo:
             self.urls.update(classification.urls)
         if self.options.field:
             FieldPhase(*parts).run()
+            RolloutPhase(*parts).run()
         if self.options.detection:
             DetectionPhase(*parts).run()
         return self.summary

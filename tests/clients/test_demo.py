@@ -97,6 +97,13 @@ def test_small_demo(tmp_path: Path) -> None:
         facts["field: new model accuracy on changed frames"],
     )
     assert new > old and new >= 0.6, (old, new)
+    # The new model goes out as a staged rollout and is promoted; a broken one is rolled back by the
+    # rollout-evaluation flow, and every camera is back on the new model.
+    good, broken = facts["rollout: new model"], facts["rollout: broken model"]
+    assert good["status"] == "completed" and good["decisions"][-1]["action"] == "complete", good
+    assert broken["status"] == "rolled_back" and broken["decisions"][-1]["action"] == "rollback", broken
+    assert "mean top score dropped" in broken["decisions"][-1]["reason"]
+    assert facts["rollout: cameras back on the new model"] == "8 of 8"
 
 
 @pytest.mark.slow
