@@ -96,21 +96,28 @@ def claim(session: Session, settings: Settings, now: datetime | None = None) -> 
             )
             if not taken.rowcount:
                 continue  # another dispatcher's now
+            # Columns, not ORM objects: an endpoint's URL read now, not one the session saw earlier.
             found = session.execute(
-                select(WebhookDelivery, Webhook)
+                select(
+                    WebhookDelivery.uuid,
+                    WebhookDelivery.event,
+                    WebhookDelivery.payload,
+                    Webhook.id,
+                    Webhook.url,
+                    Webhook.secret_encrypted,
+                )
                 .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
                 .where(WebhookDelivery.id == delivery_id)
             ).one()
-            delivery, hook = found
             return Claimed(
-                id=delivery.id,
-                webhook_id=hook.id,
-                uuid=delivery.uuid,
-                event=delivery.event,
-                payload=delivery.payload,
+                id=delivery_id,
+                webhook_id=found.id,
+                uuid=found.uuid,
+                event=found.event,
+                payload=found.payload,
                 attempts=attempts,
-                url=hook.url,
-                secret_encrypted=hook.secret_encrypted,
+                url=found.url,
+                secret_encrypted=found.secret_encrypted,
                 lease=lease,
             )
     return None

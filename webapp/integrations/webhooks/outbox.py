@@ -55,7 +55,10 @@ def enqueue(session: Session, webhook: Webhook, event: str, event_id: str, paylo
 def record_event(session: Session, *, name: str, organization_id: int, data: dict[str, Any]) -> None:
     """``platform_event``'s receiver: a delivery for each active endpoint of the organization hearing it."""
     hooks = session.scalars(
-        select(Webhook).where(Webhook.organization_id == organization_id, Webhook.active.is_(True))
+        select(Webhook)
+        .where(Webhook.organization_id == organization_id, Webhook.active.is_(True))
+        # A long-lived session (the dispatcher's sweep) may hold an endpoint changed since: read it anew.
+        .execution_options(populate_existing=True)
     ).all()
     listening = [hook for hook in hooks if hears(hook, name)]
     if not listening:

@@ -34,11 +34,25 @@ class Outcome:
 def send(url: str, headers: dict[str, str], body: bytes, *, timeout_s: float, allow_private: bool) -> Outcome:
     """POST ``body`` to ``url`` once. Never raises for the receiver's sake: every failure is an Outcome."""
     try:
-        target = urls.target(url, allow_private)
+        candidates = urls.targets(url, allow_private)
     except urls.RefusedURL as exc:
         return Outcome(None, f"refused: {exc}", None)
     except (OSError, UnicodeError) as exc:
         return Outcome(None, f"the host name does not resolve ({describe_failure(exc)})", None)
+    outcome = Outcome(None, "no address", None)
+    # The next address only when this one could not be connected to (an IPv6 address first, and no IPv6
+    # route, say): once connected, the request may have been taken, and is not sent twice.
+    for target in candidates:
+        outcome, connected = _post(target, headers, body, timeout_s)
+        if connected:
+            break
+    return outcome
+
+
+def _post(
+    target: urls.Target, headers: dict[str, str], body: bytes, timeout_s: float
+) -> tuple[Outcome, bool]:
+    """The outcome of one POST to one address, and whether a connection was made at all."""
     # The environment's proxies are not used: the connection must go to the address just checked.
     extensions = {"sni_hostname": target.tls_name} if target.tls_name else {}
     started = time.monotonic()
@@ -59,15 +73,18 @@ def send(url: str, headers: dict[str, str], body: bytes, *, timeout_s: float, al
             ) as response,
         ):
             excerpt = _excerpt(response, started + timeout_s)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        log.info("webhook attempt to %s could not connect: %r", target.url, exc)
+        return Outcome(None, describe_failure(exc), None), False
     except httpx.HTTPError as exc:
-        log.info("webhook attempt to %s failed: %r", url, exc)
-        return Outcome(None, describe_failure(exc), None)
+        log.info("webhook attempt to %s failed: %r", target.url, exc)
+        return Outcome(None, describe_failure(exc), None), True
     code = response.status_code
     if 200 <= code < 300:
-        return Outcome(code, None, excerpt)
+        return Outcome(code, None, excerpt), True
     if response.is_redirect:
-        return Outcome(code, f"HTTP {code}: redirects are not followed", excerpt)
-    return Outcome(code, f"HTTP {code}", excerpt)
+        return Outcome(code, f"HTTP {code}: redirects are not followed", excerpt), True
+    return Outcome(code, f"HTTP {code}", excerpt), True
 
 
 def _excerpt(response: httpx.Response, deadline: float) -> str | None:

@@ -104,16 +104,18 @@ def check_new(url: str, allow_private: bool) -> str:
     return url
 
 
-def target(url: str, allow_private: bool) -> Target:
-    """Where an attempt connects, checked now: the first address of the host (refused as a whole when any
-    of its addresses is not public). Raises RefusedURL, or OSError when the name does not resolve."""
+def targets(url: str, allow_private: bool) -> list[Target]:
+    """Where an attempt may connect, checked now: each address of the host, in the resolver's order (all
+    refused when any of them is not public). Raises RefusedURL, or OSError when the name does not
+    resolve."""
     parsed = parse(url)
-    addresses = resolve(parsed)
+    addresses = list(dict.fromkeys(resolve(parsed)))
     if not addresses:
         raise RefusedURL(f"{parsed.host} has no address")
     _check(addresses, parsed.host, allow_private)
-    chosen = str(addresses[0])
     tls_name = parsed.host if parsed.scheme == "https" and _literal(parsed.host) is None else None
-    return Target(
-        url=parsed.copy_with(host=chosen), host_header=parsed.netloc.decode("ascii"), tls_name=tls_name
-    )
+    host_header = parsed.netloc.decode("ascii")
+    return [
+        Target(url=parsed.copy_with(host=str(address)), host_header=host_header, tls_name=tls_name)
+        for address in addresses
+    ]
