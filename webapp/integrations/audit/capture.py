@@ -121,15 +121,18 @@ def _forget_earlier_callers() -> None:
     g.audit_request_id = uuid.uuid4().hex
 
 
-def _actor(session: Session, new: list[Any]) -> dict[str, Any]:
+_NO_REQUEST = {"remote_addr": None, "method": None, "path": None, "request_id": None}
+
+
+def _actor(new: list[Any]) -> dict[str, Any]:
     """The actor and request columns of the events of this flush."""
     if not has_request_context():
         ctx = click.get_current_context(silent=True)
-        command = ctx.command_path if ctx is not None else None
-        return {"actor_type": "system", "actor_id": None, "actor_display": command}
+        command = ctx.command_path[:MAX_DISPLAY_CHARS] if ctx is not None else None
+        return {"actor_type": "system", "actor_id": None, "actor_display": command, **_NO_REQUEST}
     columns: dict[str, Any] = {
-        "remote_addr": request.remote_addr,
-        "method": request.method,
+        "remote_addr": (request.remote_addr or "")[:64] or None,
+        "method": request.method[:10],
         "path": request.path[:500],
         "request_id": g.get("audit_request_id"),
     }
@@ -145,11 +148,12 @@ def _actor(session: Session, new: list[Any]) -> dict[str, Any]:
         # Provisioning is the one public route that changes records on a credential of its own: the
         # device it creates names the token it redeemed.
         token_id = next(
-            (obj.provisioning_token_id for obj in new if obj.__tablename__ == "devices"),
+            (obj.provisioning_token_id for obj in new if getattr(obj, "__tablename__", None) == "devices"),
             None,
         )
         who = ("provisioning_token", token_id, None) if token_id else ("anonymous", None, None)
-    columns.update(actor_type=who[0], actor_id=who[1], actor_display=who[2])
+    display = who[2][:MAX_DISPLAY_CHARS] if who[2] else None
+    columns.update(actor_type=who[0], actor_id=who[1], actor_display=display)
     return columns
 
 
@@ -249,13 +253,10 @@ def _after_flush(session: Session, _context: Any) -> None:
     ]
     if not events:
         return
-    actor = _actor(session, new)
+    actor = _actor(new)
     now = utcnow()
-    rows = [{"created_at": now, **actor, **event} for event in events]
-    for row in rows:
-        if isinstance(row.get("actor_display"), str):
-            row["actor_display"] = row["actor_display"][:MAX_DISPLAY_CHARS]
-    session.connection().execute(_INSERT, rows)
+    # One executemany on the flush's own connection: in its transaction, after its writes.
+    session.connection().execute(_INSERT, [{"created_at": now, **actor, **event} for event in events])
 
 
 _INSERT = insert(AuditEvent.__table__)
