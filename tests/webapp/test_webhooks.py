@@ -6,6 +6,7 @@ The dispatcher is driven here directly (``dispatcher.run_once``) with no backoff
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -32,7 +33,7 @@ from tests.webapp.webhook_receiver import (
     verify,
 )
 from webapp.extensions import db
-from webapp.integrations.webhooks import dispatcher, signing
+from webapp.integrations.webhooks import dispatcher, signing, urls
 from webapp.models import Device, User, Webhook, WebhookDelivery, utcnow
 from webapp.services import devices, reaper
 from webapp.settings import get_settings
@@ -234,6 +235,41 @@ def test_urls_that_could_reach_inside_are_refused(
     resp = client.post("/api/webhooks", json={"url": url, "events": ["*"]}, headers=admin_headers)
     assert_error(resp, 400, "VALIDATION_ERROR")
     assert row_count(Webhook) == 0
+
+
+def _resolving(monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> None:
+    """Names resolve as ``table`` says (none: the name does not resolve); addresses stay addresses."""
+    real = socket.getaddrinfo
+
+    def fake(host: str, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in table:
+            return real(host, port, *args, **kwargs)
+        if not table[host]:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in table[host]]
+
+    monkeypatch.setattr(urls.socket, "getaddrinfo", fake)
+
+
+def test_a_name_with_any_inside_address_is_refused_and_one_not_resolving_fails_at_delivery(
+    app: Flask,
+    client: FlaskClient,
+    admin: User,
+    admin_headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_settings(app), "webhook_allow_private_urls", False)
+    _resolving(monkeypatch, {"mixed.example": ["93.184.215.14", "10.0.0.7"], "later.example": []})
+    body = {"url": "https://mixed.example/hook", "events": ["*"]}
+    error = assert_error(
+        client.post("/api/webhooks", json=body, headers=admin_headers), 400, "VALIDATION_ERROR"
+    )
+    assert "10.0.0.7" in error["details"]
+    hook = create(client, admin_headers, "https://later.example/hook", ["*"])  # not resolving yet: taken
+    emit(admin.organization_id)
+    assert deliver(app, limit=1) == 1
+    (log,) = deliveries(client, admin_headers, hook["id"])
+    assert log["status"] == "pending" and log["last_error"].startswith("the host name does not resolve")
 
 
 def test_a_url_refused_since_it_was_made_is_refused_at_delivery(

@@ -27,6 +27,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.integrations.webhooks import sender, signing
+from webapp.integrations.webhooks.urls import MAX_ADDRESSES
 from webapp.models import Webhook, WebhookDelivery, utcnow
 from webapp.services import devices
 from webapp.settings import Settings
@@ -61,8 +62,10 @@ def backoff(attempts: int, base_s: float) -> timedelta:
 
 
 def lease_length(settings: Settings) -> timedelta:
-    # Longer than one attempt can take (connect, send, first bytes and the capped read), with room.
-    return timedelta(seconds=max(60.0, settings.webhook_timeout_s * 6))
+    # Longer than one attempt takes: connecting to up to MAX_ADDRESSES addresses, sending, the answer's
+    # head and the capped read of its body, each bounded by the timeout, with room to spare. (Each read
+    # is bounded, not their sum: a receiver dribbling its head byte by byte can outlast the lease.)
+    return timedelta(seconds=max(120.0, settings.webhook_timeout_s * (MAX_ADDRESSES + 3) * 2))
 
 
 def claim(session: Session, settings: Settings, now: datetime | None = None) -> Claimed | None:

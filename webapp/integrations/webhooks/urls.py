@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import httpx
 
 MAX_URL_CHARS = 2000
+# Addresses of one host an attempt may try in turn (each bounded by the timeout).
+MAX_ADDRESSES = 3
 SCHEMES = ("http", "https")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -105,14 +107,15 @@ def check_new(url: str, allow_private: bool) -> str:
 
 
 def targets(url: str, allow_private: bool) -> list[Target]:
-    """Where an attempt may connect, checked now: each address of the host, in the resolver's order (all
-    refused when any of them is not public). Raises RefusedURL, or OSError when the name does not
-    resolve."""
+    """Where an attempt may connect, checked now: the host's first MAX_ADDRESSES addresses, in the
+    resolver's order (all refused when any address of the host is not public). Raises RefusedURL, or
+    OSError when the name does not resolve."""
     parsed = parse(url)
     addresses = list(dict.fromkeys(resolve(parsed)))
     if not addresses:
         raise RefusedURL(f"{parsed.host} has no address")
     _check(addresses, parsed.host, allow_private)
+    addresses = addresses[:MAX_ADDRESSES]
     tls_name = parsed.host if parsed.scheme == "https" and _literal(parsed.host) is None else None
     host_header = parsed.netloc.decode("ascii")
     return [
