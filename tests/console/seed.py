@@ -35,7 +35,7 @@ from webapp.auth import issue_access_token, issue_tokens
 from webapp.extensions import db
 from webapp.migrate import upgrade
 from webapp.models import Device, DeviceCheckin, User
-from webapp.services import login_links, service_accounts, users
+from webapp.services import cohorts, login_links, service_accounts, users
 from webapp.unit_of_work import unit_of_work
 
 ORG = "Acme Vision"
@@ -52,6 +52,7 @@ class Platform:
     service: dict[str, str] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=dict)  # role -> email
     ids: dict[str, Any] = field(default_factory=dict)
+    device_keys: dict[int, dict[str, str]] = field(default_factory=dict)  # device id -> its key header
 
     def login_link(self, role: str) -> str:
         """A one-time sign-in link for the seeded user of ``role``, as `acusight users login-link` makes."""
@@ -328,6 +329,7 @@ def seed(p: Platform, images: int = 60) -> Platform:
         made = p.call("POST", "/devices/provision", {}, json=body)
         keys[serial] = {"X-Device-Key": made["api_key"]}
         ids.setdefault("devices", []).append(made["device"]["id"])
+        p.device_keys[made["device"]["id"]] = keys[serial]
         site = "site:dock" if name.startswith("Dock") else "site:line"
         p.call("PATCH", f"/devices/{made['device']['id']}", admin, json={"tags": [site, "rev:b"]})
     uploaded = []
@@ -479,6 +481,69 @@ def seed(p: Platform, images: int = 60) -> Platform:
     p.call("PATCH", det_path, p.service, json={"status": "succeeded", "metrics": det_metrics})
     ids["detection_model"] = det_model["id"]
     ids["detection_dataset"] = det_dataset["id"]
+    return p
+
+
+def seed_rollouts(p: Platform) -> Platform:
+    """A second export of the classifier in a staged rollout to its project (10 → 50 → 100, promoted by
+    hand) whose first stage's devices run it and report; a p95-latency guardrail it passes; the flow's
+    decision and a pause and resume by the ML engineer. An export of the detector, whose project has no
+    rollout. Ids land in ``p.ids`` (candidate_export, rollout, rollout_devices, dock_export)."""
+    admin, ids = p.headers("admin"), p.ids
+    candidate = run_export(p, admin, ids["model"])
+    ids["candidate_export"] = candidate["id"]
+    stages = [{"percent": percent, "min_duration_s": 600, "min_devices": 1} for percent in (10, 50, 100)]
+    rollout = p.call(
+        "POST",
+        "/ml/rollouts",
+        admin,
+        json={
+            "export_id": candidate["id"],
+            "stages": stages,
+            "promotion": "manual",
+            "guardrails": {"max_p95_latency_ms": 1.0, "max_class_psi": 0.5},
+        },
+    )
+    ids["rollout"] = rollout["id"]
+    # The stage's devices: the server's hash of (rollout, device) under the stage's percent.
+    ids["rollout_devices"] = [d for d in ids["devices"] if cohorts.bucket(rollout["id"], d) < 10]
+    rng = np.random.default_rng(13)
+    now = datetime.now(UTC)
+    for device_id in ids["rollout_devices"]:
+        key = p.device_keys[device_id]
+        p.call("POST", "/device/checkin", key, json={"running_export_id": candidate["id"], "runs_failed": 0})
+        predictions = [
+            {
+                "export_id": candidate["id"],
+                "captured_at": now.isoformat(),
+                "latency_ms": 1.5 + float(rng.gamma(4, 0.3)),  # slower: over the 1 ms guardrail
+                "label": DIGITS[int(rng.integers(0, 10))],
+                "score": float(rng.beta(7, 1.5)),
+            }
+            for _ in range(40)
+        ]
+        p.call(
+            "POST",
+            "/device/inferences",
+            key,
+            json={"batch_id": f"rollout-{device_id}", "predictions": predictions},
+        )
+    detail = p.call("GET", f"/ml/rollouts/{rollout['id']}", admin)
+    p.call(
+        "POST",
+        f"/ml/rollouts/{rollout['id']}/decisions",
+        p.service,
+        json={
+            "stage": 0,
+            "action": "hold",
+            "reason": "stage 1 runs 600 s at least",
+            "figures": {k: v for k, v in detail["figures"].items() if k != "at"},
+        },
+    )
+    engineer, path = p.headers("ml_engineer"), f"/ml/rollouts/{rollout['id']}"
+    p.call("POST", f"{path}/pause", engineer, json={"reason": "checking the dock lights"})
+    p.call("POST", f"{path}/resume", engineer)
+    ids["dock_export"] = run_export(p, admin, ids["detection_model"])["id"]
     return p
 
 

@@ -91,6 +91,7 @@ PAGES = [
     ("/models/{detection_model}", "model-page", "pr-curve", 1),
     ("/exports/{export}", "export-page", "field-predictions-chart", 1),
     ("/field", "field-page", "drift-events", 1),
+    ("/rollouts", "rollouts-page", "rollouts-table", 1),
     ("/admin", "admin-page", "user-row", 4),
     ("/no/such/page", "not-found", "nav-fleet", 1),
 ]

@@ -18,6 +18,8 @@ import { loginPage } from './pages/login.js';
 import { modelPage, modelsPage } from './pages/models.js';
 import { projectPage } from './pages/project.js';
 import { projectsPage } from './pages/projects.js';
+import { rolloutPage } from './pages/rollout.js';
+import { rolloutsPage } from './pages/rollouts.js';
 import { trainingJobPage, trainingPage } from './pages/training.js';
 
 const root = document.getElementById('app');
@@ -25,7 +27,7 @@ const root = document.getElementById('app');
 const NAV = [
   { section: 'Fleet', items: [['/fleet', 'Devices', 'fleet']] },
   { section: 'Data', items: [['/projects', 'Projects', 'projects'], ['/images', 'Images', 'images'], ['/datasets', 'Datasets', 'datasets']] },
-  { section: 'Models', items: [['/training', 'Training', 'training'], ['/models', 'Models', 'models'], ['/field', 'Field', 'field']] },
+  { section: 'Models', items: [['/training', 'Training', 'training'], ['/models', 'Models', 'models'], ['/rollouts', 'Rollouts', 'rollouts'], ['/field', 'Field', 'field']] },
   { section: 'Organization', items: [['/admin', 'Admin', 'admin']], admin: true },
 ];
 
@@ -87,6 +89,8 @@ route('/training/:id', framed(trainingJobPage));
 route('/models', framed(modelsPage));
 route('/models/:id', framed(modelPage));
 route('/exports/:id', framed(exportPage));
+route('/rollouts', framed(rolloutsPage));
+route('/rollouts/:id', framed(rolloutPage));
 route('/field', framed(fieldPage));
 route('/admin', framed(adminPage));
 notFound(framed((ctx, outlet) => {

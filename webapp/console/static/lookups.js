@@ -31,6 +31,13 @@ export const devices = () => cached('devices', async () => byId(await all('/devi
 export const datasets = () => cached('datasets', async () => byId(await all('/data/datasets')));
 export const models = () => cached('models', async () => byId(await all('/ml/models')));
 
+// The rollout holding each project (active or paused; one at most), by project id. Not cached: a
+// rollout moves on its own.
+export async function holdingRollouts(projectId) {
+  const [active, paused] = await Promise.all(['active', 'paused'].map((status) => all('/ml/rollouts', { status, project_id: projectId }, 200)));
+  return new Map([...paused, ...active].map((r) => [r.project_id, r]));
+}
+
 export function projectLink(map, id) {
   if (id === null || id === undefined) return '—';
   const p = map.get(id);

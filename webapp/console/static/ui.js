@@ -10,6 +10,7 @@ const PILL_TONES = {
   offline: 'warn', never_seen: 'muted', new: 'muted', expired: 'muted', used_up: 'muted', archived: 'muted',
   cancelled: 'muted', revoked: 'muted', accepted_invitation: 'ok',
   failed: 'bad', disabled: 'bad', rejected: 'bad', drift: 'bad',
+  paused: 'warn', completed: 'ok', rolled_back: 'bad', superseded: 'muted',
 };
 
 export function pill(status, { testid, label } = {}) {

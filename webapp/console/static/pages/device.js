@@ -5,7 +5,8 @@ import { isManager } from '../auth.js';
 import { chartBox, epochSeconds, lineChart } from '../charts.js';
 import { fmtDate, fmtNum, h, when } from '../dom.js';
 import { assignButton } from '../deploy.js';
-import { projectLink, projects as loadProjects } from '../lookups.js';
+import { holdingRollouts, projectLink, projects as loadProjects } from '../lookups.js';
+import { stageText, statusPill } from '../rollout-view.js';
 import { tagEditor } from '../tags.js';
 import { card, grid, kv, link, mount, pageHeader, pill, table } from '../ui.js';
 import { exportCells } from './fleet.js';
@@ -45,9 +46,11 @@ export async function devicePage(ctx, outlet) {
       all(`/devices/${id}/checkins`, {}, CHECKINS_SHOWN),
       loadProjects(),
     ]);
+    const rollouts = device.project_id ? await holdingRollouts(device.project_id) : new Map();
+    const rollout = device.deployed_export_id ? null : rollouts.get(device.project_id);
     const checkins = [...checkinsNewest].reverse();
     const last = checkinsNewest[0];
-    const cells = exportCells(device, projectMap);
+    const cells = exportCells(device, projectMap, rollouts);
     const actions = [link(`/images?device=${device.id}${device.project_id ? `&project=${device.project_id}` : ''}`, 'Images', { class: 'btn btn-ghost' })];
     if (isManager()) actions.push(assignButton('device', device, device.project_id, rerender));
 
@@ -73,6 +76,8 @@ export async function devicePage(ctx, outlet) {
         card('Model', kv([
           ['Assigned', cells.assigned],
           ['Running', cells.running],
+          rollout ? ['Rollout', h('span', { testid: 'device-rollout' }, link(`/rollouts/${rollout.id}`, `Rollout #${rollout.id}`), ' ', statusPill(rollout.status),
+            h('div', { class: 'muted small' }, `of export #${rollout.export_id}, stage ${stageText(rollout)}: this device runs it when the stage holds it`))] : null,
           ['Model error', device.model_error ? h('span', { class: 'text-bad' }, device.model_error) : null],
         ])),
       ),
@@ -89,6 +94,8 @@ export async function devicePage(ctx, outlet) {
         { title: 'Firmware', cell: (c) => c.firmware_version },
         { title: 'Running', cell: (c) => (c.running_export_id ? link(`/exports/${c.running_export_id}`, `#${c.running_export_id}`) : '—') },
         ...metricsKeys.map((key) => ({ title: key, align: 'right', cell: (c) => fmtNum(c.metrics?.[key]) })),
+        { title: 'Failed to load', cell: (c) => (c.failed_export_id ? link(`/exports/${c.failed_export_id}`, `#${c.failed_export_id}`) : '—') },
+        { title: 'Runs failed', align: 'right', cell: (c) => fmtNum(c.runs_failed) },
         { title: 'Model error', cell: (c) => c.model_error },
       ], checkinsNewest.slice(0, 20), { testid: 'checkins-table', empty: 'No check-ins yet.' }), { wide: true }));
   });

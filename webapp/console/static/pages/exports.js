@@ -7,8 +7,10 @@ import { barRows, chartBox, epochSeconds, lineChart } from '../charts.js';
 import { fmtBytes, fmtDate, fmtDuration, fmtNum, fmtPct, h, titleCase, when } from '../dom.js';
 import { deployExportButton } from '../deploy.js';
 import { projectLink, projects as loadProjects } from '../lookups.js';
+import { rolloutButton } from '../rollout-form.js';
 import { setQuery } from '../router.js';
 import { card, externalLink, grid, kv, link, mount, pageHeader, pill, select, stats, table } from '../ui.js';
+import { rolloutColumns } from './rollouts.js';
 
 // "cpu b1 0.21 ms · b32 2.5 ms"
 export function latencyText(latency) {
@@ -100,16 +102,17 @@ export async function exportPage(ctx, outlet) {
     const [seconds, bucket] = WINDOWS[win];
     const from = new Date(Date.now() - seconds * 1000).toISOString();
     const [job, projectMap] = await Promise.all([get(`/ml/export-jobs/${id}`), loadProjects()]);
-    const [fm, drift] = job.status === 'succeeded'
-      ? await Promise.all([get(`/ml/export-jobs/${id}/field-metrics`, { from, bucket }), all('/ml/drift-events', { export_id: id }, 100)])
-      : [null, []];
+    const [fm, drift, rollouts] = job.status === 'succeeded'
+      ? await Promise.all([get(`/ml/export-jobs/${id}/field-metrics`, { from, bucket }), all('/ml/drift-events', { export_id: id }, 100),
+        all('/ml/rollouts', { export_id: id }, 50)])
+      : [null, [], []];
     const project = projectMap.get(job.project_id);
     const windowSelect = select([['24h', 'Last 24 hours'], ['7d', 'Last 7 days'], ['30d', 'Last 30 days']], {
       value: win, testid: 'field-window',
       onchange: (e) => { setQuery({ window: e.target.value }); exportPage({ ...ctx, query: { window: e.target.value } }, outlet); },
     });
     const dc = job.drift_check;
-    const actions = isManager() && job.status === 'succeeded' ? [deployExportButton(job, rerender)] : [];
+    const actions = isManager() && job.status === 'succeeded' ? [rolloutButton(job), deployExportButton(job, rerender)] : [];
     return h('div', { class: 'page', testid: 'export-page' },
       pageHeader(`Export #${job.id}`, {
         crumbs: [{ href: '/models', text: 'Models' }, { href: `/models/${job.model_id}`, text: `Model ${job.model_id}` }],
@@ -137,6 +140,7 @@ export async function exportPage(ctx, outlet) {
           ['Predictions', fmtNum(dc.predictions)],
           ['Threshold', fmtNum(dc.threshold)],
         ]) : h('p', { class: 'muted' }, 'No drift check has run on this export.'))),
+      rollouts.length ? card('Rollouts', table(rolloutColumns(projectMap, ctx.signal), rollouts, { testid: 'export-rollouts', rowTestid: 'rollout-row' }), { wide: true }) : null,
       fm ? card('In the field', [
         stats([
           { label: 'Predictions', value: fmtNum(fm.total_predictions) },

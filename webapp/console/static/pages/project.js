@@ -5,7 +5,8 @@ import { all, get, getOptional, patch } from '../api.js';
 import { isManager } from '../auth.js';
 import { fmtDate, fmtNum, fmtPct, h, when } from '../dom.js';
 import { assignButton } from '../deploy.js';
-import { deviceLink, devices as loadDevices, exportLink, modelLink } from '../lookups.js';
+import { deviceLink, devices as loadDevices, exportLink, holdingRollouts, modelLink } from '../lookups.js';
+import { stageText, statusPill } from '../rollout-view.js';
 import {
   bar, button, card, errorBox, externalLink, grid, kv, link, mount, pageHeader, pill, stats, table, toast,
 } from '../ui.js';
@@ -78,7 +79,7 @@ export async function projectPage(ctx, outlet) {
   const rerender = () => projectPage(ctx, outlet);
   await mount(outlet, async () => {
     const id = Number(ctx.params.id);
-    const [project, batches, datasets, jobs, models, exports, ls, deviceMap, projectDevices] = await Promise.all([
+    const [project, batches, datasets, jobs, models, exports, ls, deviceMap, projectDevices, rollouts] = await Promise.all([
       get(`/data/projects/${id}`),
       all('/data/batches', { project_id: id }, 200),
       all('/data/datasets', { project_id: id }, 100),
@@ -88,7 +89,9 @@ export async function projectPage(ctx, outlet) {
       getOptional(`/data/projects/${id}/label-studio`),
       loadDevices(),
       all('/devices', { project_id: id }, 500),
+      holdingRollouts(id),
     ]);
+    const rollout = rollouts.get(id);
     const projectMap = new Map([[project.id, project]]);
     const datasetMap = new Map(datasets.map((d) => [d.id, d]));
     const modelMap = new Map(models.map((m) => [m.id, m]));
@@ -100,6 +103,9 @@ export async function projectPage(ctx, outlet) {
         crumbs: [{ href: '/projects', text: 'Projects' }], actions,
         subtitle: project.description || `${project.task_type} · ${project.labels.length} labels`,
       }),
+      rollout ? h('div', { class: 'alert alert-info rollout-note', testid: 'project-rollout' }, statusPill(rollout.status),
+        link(`/rollouts/${rollout.id}`, `Rollout #${rollout.id}`, { testid: 'project-rollout-link' }),
+        `of export #${rollout.export_id}: stage ${stageText(rollout)}`) : null,
       stats([
         { label: 'Images', value: fmtNum(project.image_count) },
         { label: 'Labelled', value: project.image_count ? fmtPct(project.annotated_count / project.image_count, 0) : '—' },
