@@ -20,7 +20,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.console.seed import seed, serve  # noqa: E402
+from tests.console.seed import seed, seed_rollouts, serve  # noqa: E402
 
 MAX_BYTES = 200_000
 # (file name, path, the test id to wait for)
@@ -32,6 +32,7 @@ PAGES = [
     ("training", "/training/{job}", "training-curve"),
     ("model", "/models/{model}", "confusion-matrix"),
     ("field", "/exports/{export}", "field-predictions-chart"),
+    ("rollout", "/rollouts/{rollout}", "decision"),
 ]
 
 
@@ -56,7 +57,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp)) as platform:
-        seed(platform)
+        seed_rollouts(seed(platform))
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1280, "height": 800}, base_url=platform.url)

@@ -501,7 +501,7 @@ def seed_rollouts(p: Platform) -> Platform:
             "export_id": candidate["id"],
             "stages": stages,
             "promotion": "manual",
-            "guardrails": {"max_p95_latency_ms": 1.0, "max_class_psi": 0.5},
+            "guardrails": {"max_p95_latency_ms": 1.0},
         },
     )
     ids["rollout"] = rollout["id"]

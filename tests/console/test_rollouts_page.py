@@ -96,6 +96,7 @@ def test_a_rollout_shows_its_stages_figures_and_decisions(admin_tab: Tab, platfo
     assert decisions.count() == 3
     assert [d.get_attribute("data-action") for d in decisions.all()] == ["resume", "pause", "hold"]
     assert "checking the dock lights" in decisions.nth(1).inner_text()
+    assert platform.users["ml_engineer"] in decisions.nth(0).get_by_test_id("decision-by").inner_text()
     assert decisions.nth(2).get_by_test_id("decision-by").inner_text() == "the evaluation flow"
     assert "stage 1 runs 600 s at least" in decisions.nth(2).inner_text()
     # Polled while active: the flow's next decision shows up without a reload.

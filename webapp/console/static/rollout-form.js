@@ -74,7 +74,7 @@ export function rolloutButton(exportJob) {
       h('div', { class: 'field' }, h('span', { class: 'field-label' }, 'Stages (percents rising to 100)'), list, add),
       field('Promotion', promotion),
       field('Only devices tagged (optional)', tags, 'comma-separated; a device needs every tag'),
-      h('details', { class: 'guardrail-fields', open: true }, h('summary', {}, 'Guardrails'), guards.map((g) => g.el)),
+      h('details', { class: 'guardrail-fields', open: true }, h('summary', {}, 'Guardrails (rolled back when passed)'), h('div', { class: 'guardrail-grid' }, guards.map((g) => g.el))),
       status,
     ], [
       { text: 'Cancel', kind: 'ghost', onclick: (close) => close() },

@@ -117,10 +117,13 @@ export function deviceCounts(f) {
 
 const ACTION_TONE = { promote: 'active', complete: 'succeeded', hold: 'queued', rollback: 'failed', pause: 'offline', resume: 'running' };
 
-function who(d) {
+// users: id -> user, where the caller may list them (admins); others see a user's id.
+function who(d, users) {
   if (d.decided_by === 'flow') return 'the evaluation flow';
   const user = me();
   if (user && d.user_id === user.id) return 'you';
+  const known = users?.get(d.user_id);
+  if (known) return known.name ? `${known.name} (${known.email})` : known.email;
   return d.user_id ? `a person (user ${d.user_id})` : 'a person';
 }
 
@@ -136,12 +139,12 @@ function decisionFigures(fig) {
 }
 
 // Newest first: what was decided, in which stage, why, and by whom.
-export function decisionsTimeline(decisions) {
+export function decisionsTimeline(decisions, users) {
   if (!decisions?.length) return h('p', { class: 'empty', testid: 'empty' }, 'No decision yet: the evaluation flow decides on its schedule.');
   return h('ol', { class: 'timeline', testid: 'decisions' }, [...decisions].reverse().map((d) => h('li', { testid: 'decision', 'data-action': d.action },
     h('div', { class: 'timeline-head' },
       pill(ACTION_TONE[d.action] || 'new', { label: titleCase(d.action), testid: 'decision-action' }),
-      h('span', {}, ` stage ${d.stage + 1} · by `), h('strong', { testid: 'decision-by' }, who(d)), h('span', { class: 'muted' }, ' · '), when(d.created_at)),
+      h('span', {}, ` stage ${d.stage + 1} · by `), h('strong', { testid: 'decision-by' }, who(d, users)), h('span', { class: 'muted' }, ' · '), when(d.created_at)),
     h('div', { testid: 'decision-reason' }, d.reason),
     decisionFigures(d.figures))));
 }

@@ -77,7 +77,7 @@ export async function devicePage(ctx, outlet) {
           ['Assigned', cells.assigned],
           ['Running', cells.running],
           rollout ? ['Rollout', h('span', { testid: 'device-rollout' }, link(`/rollouts/${rollout.id}`, `Rollout #${rollout.id}`), ' ', statusPill(rollout.status),
-            h('div', { class: 'muted small' }, `of export #${rollout.export_id}, stage ${stageText(rollout)}: this device runs it when the stage holds it`))] : null,
+            h('div', { class: 'muted small' }, `of export #${rollout.export_id}, stage ${stageText(rollout)}: ${device.running_export_id === rollout.export_id ? 'this device is in it and runs the export' : 'this device gets the export once a stage holds it'}`))] : null,
           ['Model error', device.model_error ? h('span', { class: 'text-bad' }, device.model_error) : null],
         ])),
       ),

@@ -2,8 +2,8 @@
 // the devices it holds, every decision and who made it — and, for managers, promote, pause, resume,
 // roll back and "evaluate now". Polled every few seconds while it holds its project (active, paused).
 
-import { get, post } from '../api.js';
-import { isManager } from '../auth.js';
+import { all, get, post } from '../api.js';
+import { isAdmin, isManager } from '../auth.js';
 import { fmtDate, h, replace, when } from '../dom.js';
 import { exportLink, projectLink, projects as loadProjects } from '../lookups.js';
 import {
@@ -90,7 +90,7 @@ function actionBar(r, problems, done) {
   ].filter(Boolean);
 }
 
-function body(r, projectMap, problems, done) {
+function body(r, { projectMap, users }, problems, done) {
   const counts = deviceCounts(r.figures);
   return [
     pageHeader(`Rollout #${r.id}`, {
@@ -104,7 +104,7 @@ function body(r, projectMap, problems, done) {
     counts ? stats(counts, 'rollout-devices') : null,
     card('Guardrails', guardrailTable(r), { wide: true, testid: 'guardrails-card' }),
     grid(
-      card('Decisions', decisionsTimeline(r.decisions), { testid: 'decisions-card' }),
+      card('Decisions', decisionsTimeline(r.decisions, users), { testid: 'decisions-card' }),
       card('Rollout', kv([
         ['Status', statusPill(r.status, 'rollout-status-detail')],
         ['Export', exportLink(r.export_id)],
@@ -123,7 +123,10 @@ export async function rolloutPage(ctx, outlet) {
   ctx.onLeave(() => clearTimeout(timer));
   await mount(outlet, async () => {
     const id = ctx.params.id;
-    const [first, projectMap] = await Promise.all([get(`/ml/rollouts/${id}`), loadProjects()]);
+    // Who decided: the users' names where the caller may list them (admins).
+    const [first, projectMap, users] = await Promise.all([get(`/ml/rollouts/${id}`), loadProjects(),
+      isAdmin() ? all('/users', {}, 500).then((rows) => new Map(rows.map((u) => [u.id, u]))).catch(() => new Map()) : new Map()]);
+    const names = { projectMap, users };
     const page = h('div', { class: 'page', testid: 'rollout-page' });
     const problems = h('div', { testid: 'rollout-problems' });
     const poll = async () => {
@@ -137,7 +140,7 @@ export async function rolloutPage(ctx, outlet) {
     };
     function show(r) {
       clearTimeout(timer);
-      replace(page, body(r, projectMap, problems, show));
+      replace(page, body(r, names, problems, show));
       page.dataset.status = r.status;
       page.dataset.stage = String(r.stage);
       if (HOLDING.includes(r.status) && !ctx.signal.aborted) timer = setTimeout(poll, POLL_MS);
