@@ -303,6 +303,9 @@ class Settings(CommonSettings):
         "the wait after a webhook delivery's first failed attempt; each later wait is 3 times longer "
         "(±20 % jitter): 1, 3, 9, 27 minutes… about 18 hours over 8 attempts",
     )
+    webhook_delivery_retention_days: int = setting(
+        30, "delivered and failed webhook deliveries are kept this long in their log, then deleted"
+    )
     webhook_allow_private_urls: bool = setting(
         False,
         "webhook URLs may name loopback, private, link-local and other non-public addresses (a receiver "

@@ -39,6 +39,7 @@ def deliver(once: bool, workers: int, data_dir: DataDir) -> None:
         settings = get_settings(app)
         if once:
             dispatcher.sweep_offline_devices(db.session, settings)
+            dispatcher.prune(db.session, settings)
             made = dispatcher.run_once(db.session, settings)
             click.echo(f"{made} delivery attempts made")
             return

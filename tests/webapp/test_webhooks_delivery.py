@@ -345,3 +345,17 @@ def test_https_goes_to_the_checked_address_and_verifies_the_names_certificate(
         (failed,) = deliveries(client, admin_headers, other["id"])
         assert failed["status"] == "pending" and failed["last_status_code"] is None
         assert len(tls_receiver.received) == 2  # the first endpoint's second delivery only
+
+
+def test_old_final_deliveries_are_pruned(
+    app: Flask, client: FlaskClient, admin: User, admin_headers: dict[str, str], receiver: Receiver
+) -> None:
+    hook = create(client, admin_headers, receiver.url, ["*"])
+    emit(admin.organization_id)
+    deliver(app)
+    emit(admin.organization_id)  # still pending: kept however old
+    settings = get_settings(app)
+    later = utcnow() + timedelta(days=settings.webhook_delivery_retention_days, hours=1)
+    assert dispatcher.prune(db.session, settings, now=utcnow()) == 0
+    assert dispatcher.prune(db.session, settings, now=later) == 1
+    assert [d["status"] for d in deliveries(client, admin_headers, hook["id"])] == ["pending"]

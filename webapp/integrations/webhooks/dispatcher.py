@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.integrations.webhooks import sender, signing
@@ -220,9 +220,21 @@ def sweep_offline_devices(session: Session, settings: Settings) -> int:
         return devices.announce_offline(session, timedelta(seconds=settings.offline_after_s))
 
 
+def prune(session: Session, settings: Settings, now: datetime | None = None) -> int:
+    """Delete the delivered and failed deliveries older than ACUSIGHT_WEBHOOK_DELIVERY_RETENTION_DAYS."""
+    cutoff = (now or utcnow()) - timedelta(days=settings.webhook_delivery_retention_days)
+    with unit_of_work(session):
+        result = session.execute(
+            delete(WebhookDelivery)
+            .where(WebhookDelivery.status.in_(("delivered", "failed")), WebhookDelivery.updated_at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
+    return int(result.rowcount or 0)
+
+
 class Loop:
-    """What `acusight webhooks deliver` runs: sends due deliveries every ``poll_s`` seconds, and sweeps
-    for offline devices every ``sweep_s``, until :meth:`stop`."""
+    """What `acusight webhooks deliver` runs: sends due deliveries every ``poll_s`` seconds, and every
+    ``sweep_s`` sweeps for offline devices and prunes old deliveries, until :meth:`stop`."""
 
     def __init__(self, session: Session, settings: Settings, *, poll_s: float = 2.0, sweep_s: float = 60.0):
         self.session = session
@@ -240,6 +252,7 @@ class Loop:
             try:
                 if time.monotonic() - swept_at >= self.sweep_s:
                     sweep_offline_devices(self.session, self.settings)
+                    prune(self.session, self.settings)
                     swept_at = time.monotonic()
                 run_once(self.session, self.settings, limit=100)
             except Exception:
