@@ -26,7 +26,7 @@ class Verdict:
 
 
 def breaches(guardrails: dict[str, Any], figures: dict[str, Any], min_devices: int) -> list[str]:
-    """The guardrails the stage's figures pass, each said with its figures. A figure is judged only on
+    """The guardrails the stage's figures breach, each said with its figures. A figure is judged only on
     enough evidence: at least ``min_devices`` devices (at least one) that loaded the export or failed
     to, for the failure rate; as many that reported predictions, for the rest."""
     said: list[str] = []
@@ -60,14 +60,14 @@ def breaches(guardrails: dict[str, Any], figures: dict[str, Any], min_devices: i
 
 
 def judge(rollout: dict[str, Any]) -> Verdict:
-    """What to do with the rollout's current stage: roll back on any guardrail passed (manual rollouts
+    """What to do with the rollout's current stage: roll back on any guardrail breached (manual rollouts
     too), hold until the stage is old enough and enough devices report, then promote (``auto``) or wait
     for a person (``manual``)."""
     figures = rollout["figures"]
     stage = rollout["stages"][rollout["stage"]]
-    passed = breaches(rollout["guardrails"], figures, int(stage["min_devices"]))
-    if passed:
-        return Verdict("rollback", "guardrails passed: " + "; ".join(passed))
+    breached = breaches(rollout["guardrails"], figures, int(stage["min_devices"]))
+    if breached:
+        return Verdict("rollback", "guardrails breached: " + "; ".join(breached))
     age, needed = float(figures["stage_age_s"]), float(stage["min_duration_s"])
     if age < needed:
         return Verdict("hold", f"stage {rollout['stage'] + 1} runs {needed:.0f} s at least")

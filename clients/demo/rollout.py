@@ -68,8 +68,7 @@ class RolloutPhase(FieldPhase):
         facts["rollout: cameras back on the new model"] = f"{len(cameras)} of {len(cameras)}"
 
     def start(self, export_id: int) -> dict[str, Any]:
-        body = {"export_id": export_id, "stages": STAGES, "guardrails": GUARDRAILS, "promotion": "auto"}
-        return dict(self.api.http.request("POST", "/ml/rollouts", json=body))
+        return self.api.rollouts.create(export_id, stages=STAGES, guardrails=GUARDRAILS, promotion="auto")
 
     def look(self, cameras: list[DeviceClient], frames: list[bytes], round_: int) -> None:
         """Each camera checks in (taking the model assigned to it) and runs it on its share of frames."""
@@ -105,11 +104,11 @@ class RolloutPhase(FieldPhase):
 
     def evaluated(self, rollout_id: int) -> dict[str, Any]:
         """Ask for an evaluation now (a rollout-evaluation flow run) and wait for its decision."""
-        before = self.api.http.request("GET", f"/ml/rollouts/{rollout_id}")
-        self.api.http.request("POST", "/ml/rollout-checks", json={"rollout_id": rollout_id})
+        before = self.api.rollouts.get(rollout_id)
+        self.api.rollouts.evaluate(rollout_id)
         deadline = time.monotonic() + EVALUATION_TIMEOUT_S
         while time.monotonic() < deadline:
-            now = self.api.http.request("GET", f"/ml/rollouts/{rollout_id}")
+            now = self.api.rollouts.get(rollout_id)
             if now["last_evaluated_at"] != before["last_evaluated_at"] or now["status"] != before["status"]:
                 return dict(now)
             time.sleep(POLL_S)

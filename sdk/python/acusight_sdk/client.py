@@ -37,6 +37,7 @@ from acusight_sdk.resources import (
     Images,
     ModelVersions,
     Projects,
+    Rollouts,
     TrainingJobs,
 )
 from acusight_sdk.transport import RetryPolicy, RetryTransport
@@ -109,6 +110,7 @@ class Acusight:
         self.training_jobs = TrainingJobs(self.http)
         self.models = ModelVersions(self.http)
         self.export_jobs = ExportJobs(self.http)
+        self.rollouts = Rollouts(self.http)
 
     # -- generated operations -------------------------------------------------------------------
 

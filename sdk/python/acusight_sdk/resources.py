@@ -254,6 +254,42 @@ class ExportJobs(Resource):
         return download(self._http, f"{self.path}/{job_id}/download", dest, sha256=expected)
 
 
+class Rollouts(Resource):
+    """Staged rollouts of an export to a project's devices (``/ml/rollouts``), judged by a flow."""
+
+    path = "/ml/rollouts"
+
+    def create(self, export_id: int, **params: Any) -> JSON:
+        """``stages`` ([{percent, min_duration_s, min_devices}] rising to 100), ``guardrails``, ``tags``,
+        ``promotion`` (auto, manual); its first stage's devices get the export at their next check-in."""
+        result: JSON = self._http.post(self.path, {"export_id": export_id, **params})
+        return result
+
+    def _act(self, rollout_id: int, action: str, reason: str | None) -> JSON:
+        body = {"reason": reason} if reason else {}
+        result: JSON = self._http.post(f"{self.path}/{rollout_id}/{action}", body)
+        return result
+
+    def promote(self, rollout_id: int, reason: str | None = None) -> JSON:
+        """To the next stage now, or complete after the last, whatever the figures say."""
+        return self._act(rollout_id, "promote", reason)
+
+    def pause(self, rollout_id: int, reason: str | None = None) -> JSON:
+        return self._act(rollout_id, "pause", reason)
+
+    def resume(self, rollout_id: int, reason: str | None = None) -> JSON:
+        return self._act(rollout_id, "resume", reason)
+
+    def rollback(self, rollout_id: int, reason: str | None = None) -> JSON:
+        """Its devices go back to their previous export at their next check-in."""
+        return self._act(rollout_id, "rollback", reason)
+
+    def evaluate(self, rollout_id: int) -> JSON:
+        """Start the rollout-evaluation flow on it now; its decision follows in ``get(...)['decisions']``."""
+        result: JSON = self._http.post("/ml/rollout-checks", {"rollout_id": rollout_id})
+        return result
+
+
 __all__ = [
     "Datasets",
     "Devices",
@@ -262,5 +298,6 @@ __all__ = [
     "ModelVersions",
     "Projects",
     "Resource",
+    "Rollouts",
     "TrainingJobs",
 ]
