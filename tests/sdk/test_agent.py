@@ -291,8 +291,11 @@ class StandIn:
         self.downloads = 0
         self.config: dict[str, Any] = {}
         self.checkins: list[tuple[int | None, str | None]] = []
+        self.said: list[dict[str, Any]] = []  # what each check-in said of failures
         self.running_export_id: int | None = None
         self.model_error: str | None = None
+        self.failed_export_id: int | None = None
+        self.runs_failed = 0
 
     def offer(self, export_id: int, data: bytes, served: bytes | None = None) -> dict[str, Any]:
         sha = hashlib.sha256(data).hexdigest()
@@ -309,6 +312,8 @@ class StandIn:
 
     def checkin(self, **_health: Any) -> dict[str, Any]:
         self.checkins.append((self.running_export_id, self.model_error))
+        self.said.append({"failed_export_id": self.failed_export_id, "runs_failed": self.runs_failed})
+        self.runs_failed = 0  # said: DeviceClient takes what it sent off the count
         return self.config
 
 
@@ -323,6 +328,7 @@ def test_a_bad_model_keeps_the_previous_one_and_says_why(tmp_path: Path) -> None
     other = classifier(tmp_path / "other.onnx", gain=5.0)
     assert not slot.update(stand_in, stand_in.offer(2, other, served=b"truncated"))  # type: ignore[arg-type]
     assert slot.running_export_id == 1 and "does not match its sha256" in (slot.error or "")
+    assert slot.failed_export_id == 2
 
     # The right bytes, but not a model onnxruntime loads: the previous one keeps running, and the file
     # is not fetched again at every check-in.
@@ -332,6 +338,7 @@ def test_a_bad_model_keeps_the_previous_one_and_says_why(tmp_path: Path) -> None
     assert not slot.update(stand_in, broken)  # type: ignore[arg-type]
     assert stand_in.downloads == downloads
     assert slot.running_export_id == 1 and "export 3 would not load" in (slot.error or "")
+    assert slot.failed_export_id == 3
     assert not (tmp_path / "models" / f"{broken['sha256']}.onnx").exists()
 
     # A restart runs what was current, from the state dir alone.
@@ -342,7 +349,7 @@ def test_a_bad_model_keeps_the_previous_one_and_says_why(tmp_path: Path) -> None
 
     # A good replacement swaps in; the file it replaced is kept, older ones go.
     assert slot.update(stand_in, stand_in.offer(4, other))  # type: ignore[arg-type]
-    assert slot.running_export_id == 4 and slot.error is None
+    assert slot.running_export_id == 4 and slot.error is None and slot.failed_export_id is None
     assert len(list((tmp_path / "models").glob("*.onnx"))) == 2
 
 
@@ -361,7 +368,34 @@ def test_the_next_checkin_reports_the_model_error(tmp_path: Path) -> None:
     assert stand_in.checkins[1] == (7, None)
     running, error = stand_in.checkins[2]
     assert running == 7 and error is not None and "export 8" in error
+    assert stand_in.said[2] == {"failed_export_id": 8, "runs_failed": 0}
     assert agent.checkin_interval_s == 5
+    agent.queue.close()
+
+
+class Failing:
+    """A loaded model whose every run raises (a runtime fault, not a bad frame)."""
+
+    task = "classification"
+
+    def classify(self, _frames: Any) -> Any:
+        raise RuntimeError("onnxruntime: out of memory")
+
+
+def test_runs_the_model_fails_are_counted_and_said_once(tmp_path: Path) -> None:
+    agent = Agent(AgentConfig(api="http://unused", state_dir=tmp_path))
+    stand_in = StandIn()
+    agent.client = stand_in  # type: ignore[assignment]
+    agent.queue = FrameQueue(tmp_path / "q.sqlite3")
+    agent.models.current = Held({"export_id": 5, "sha256": "x"}, tmp_path / "x.onnx", Failing())
+    stand_in.config = {"checkin_interval_s": 5, "model": None, "sampling": None}
+    assert agent.capture(solid(40)) == "unreadable"  # a good image the model failed on
+    assert agent.capture(b"not an image") == "unreadable"  # the frame's fault, not the model's
+    agent.capture(solid(200))
+    assert agent.models.runs_failed == 2
+    agent.checkin()
+    agent.checkin()
+    assert [said["runs_failed"] for said in stand_in.said] == [2, 0]
     agent.queue.close()
 
 

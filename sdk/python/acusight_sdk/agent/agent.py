@@ -150,7 +150,9 @@ class Agent:
             except Exception as exc:  # not an image the model can read: the platform judges the bytes
                 if self.models.current is not None and frames.decodes(data):
                     self.models.runs_failed += 1  # the image is fine: the model failed (said at check-in)
-                log.warning("the model could not read a frame (%s): queued without a prediction", exc)
+                    log.warning("the model failed on a frame (%s): queued without a prediction", exc)
+                else:
+                    log.warning("the model could not read a frame (%s): queued without a prediction", exc)
                 outcome = frames.Outcome(Frame(data, filename, at_text, metadata), None, "unreadable")
         if outcome.prediction is not None:
             self.queue.add_predictions([outcome.prediction])
