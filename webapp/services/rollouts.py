@@ -226,21 +226,46 @@ def _announce(session: Session, rollout: Rollout, decision: RolloutDecision) -> 
     )
 
 
+def _promote(
+    session: Session,
+    rollout: Rollout,
+    reason: str,
+    *,
+    user: User | None,
+    figures: dict[str, Any] | None,
+    now: datetime,
+) -> Rollout:
+    """Advance the rollout; the decision is recorded in the stage it was made in, and announced."""
+    stage = rollout.stage
+    action = _advance(session, rollout, now)
+    decision = _record(session, rollout, action, reason, user=user, figures=figures, now=now)
+    decision.stage = stage
+    session.flush()
+    _announce(session, rollout, decision)
+    return rollout
+
+
 def promote(
     session: Session, organization_id: int, rollout_id: int, user: User, reason: str | None = None
 ) -> Rollout:
     """A person moves the rollout to its next stage (or completes it), whatever the figures say."""
-    now = utcnow()
     rollout = _locked(session, organization_id, rollout_id)
     _expect(rollout, HOLDING_STATUSES, "promoted")
-    stage = rollout.stage
-    action = _advance(session, rollout, now)
-    decision = _record(
-        session, rollout, action, reason or "promoted by hand", user=user, figures=None, now=now
+    return _promote(session, rollout, reason or "promoted by hand", user=user, figures=None, now=utcnow())
+
+
+def _switch(
+    session: Session, organization_id: int, rollout_id: int, user: User, reason: str | None, action: str
+) -> Rollout:
+    """Pause an active rollout or resume a paused one (``action``), recording who and why."""
+    before, after, doing = (
+        ("active", "paused", "paused") if action == "pause" else ("paused", "active", "resumed")
     )
-    decision.stage = stage
+    rollout = _locked(session, organization_id, rollout_id)
+    _expect(rollout, (before,), doing)
+    rollout.status = after
+    _record(session, rollout, action, reason or f"{doing} by hand", user=user, figures=None, now=utcnow())
     session.flush()
-    _announce(session, rollout, decision)
     return rollout
 
 
@@ -248,25 +273,13 @@ def pause(
     session: Session, organization_id: int, rollout_id: int, user: User, reason: str | None = None
 ) -> Rollout:
     """Stop the evaluation: the stage's devices keep the export, nothing moves until resumed."""
-    now = utcnow()
-    rollout = _locked(session, organization_id, rollout_id)
-    _expect(rollout, ("active",), "paused")
-    rollout.status = "paused"
-    _record(session, rollout, "pause", reason or "paused by hand", user=user, figures=None, now=now)
-    session.flush()
-    return rollout
+    return _switch(session, organization_id, rollout_id, user, reason, "pause")
 
 
 def resume(
     session: Session, organization_id: int, rollout_id: int, user: User, reason: str | None = None
 ) -> Rollout:
-    now = utcnow()
-    rollout = _locked(session, organization_id, rollout_id)
-    _expect(rollout, ("paused",), "resumed")
-    rollout.status = "active"
-    _record(session, rollout, "resume", reason or "resumed by hand", user=user, figures=None, now=now)
-    session.flush()
-    return rollout
+    return _switch(session, organization_id, rollout_id, user, reason, "resume")
 
 
 def rollback(
@@ -315,13 +328,7 @@ def decide(session: Session, organization_id: int, rollout_id: int, body: dict[s
     if action == "promote":
         if rollout.promotion == "manual":
             raise Conflict(f"Rollout {rollout.id} is promoted by hand", "the flow may only hold or roll back")
-        stage = rollout.stage
-        done = _advance(session, rollout, now)
-        decision = _record(session, rollout, done, reason, user=None, figures=figures, now=now)
-        decision.stage = stage
-        session.flush()
-        _announce(session, rollout, decision)
-        return rollout
+        return _promote(session, rollout, reason, user=None, figures=figures, now=now)
     # A hold is kept only when its reason differs from the last decision's: an evaluation every few
     # minutes would otherwise write the same "waiting" hundreds of times a day.
     last = rollout.decisions[-1] if rollout.decisions else None
