@@ -22,7 +22,7 @@ from webapp.extensions import db
 from webapp.integrations.audit.capture import REDACTED, is_secret
 from webapp.models import AuditEvent, Base, Image, User
 from webapp.models.audit import AuditLogIsAppendOnly
-from webapp.services import projects
+from webapp.services import login_links, projects, service_accounts
 from webapp.unit_of_work import unit_of_work
 
 EVENTS = "/api/audit-events"
@@ -159,6 +159,22 @@ def test_a_deleted_record_keeps_its_events(
     assert [e["action"] for e in found] == ["delete", "create"]
     assert found[0]["changes"]["serial_number"] == ["SN-9", None]
     assert found[0]["changes"]["key_hash"] == [REDACTED, None]
+
+
+def test_issued_secrets_never_reach_the_log(app: Flask, admin: User) -> None:
+    with unit_of_work(db.session):
+        link_secret = login_links.issue(db.session, admin)
+        account, service_key = service_accounts.create(db.session, "flows")
+    stored = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.resource_type.in_(["login_links", "service_accounts"]))
+    )
+    by_type = {event.resource_type: event.changes for event in stored}
+    assert by_type["login_links"]["secret_hash"] == [None, REDACTED]
+    assert by_type["service_accounts"]["key_hash"] == [None, REDACTED]
+    assert by_type["service_accounts"]["name"] == [None, "flows"]
+    everything = json.dumps([e.changes for e in db.session.scalars(select(AuditEvent))])
+    for secret in (link_secret, service_key, account.key_hash):
+        assert secret not in everything
 
 
 def test_secrets_are_named_by_their_columns() -> None:
