@@ -50,6 +50,8 @@ type APIClient struct {
 
 	AnnotationsAPI *AnnotationsAPIService
 
+	AuditAPI *AuditAPIService
+
 	AuthAPI *AuthAPIService
 
 	BatchesAPI *BatchesAPIService
@@ -80,11 +82,15 @@ type APIClient struct {
 
 	ProvisioningTokensAPI *ProvisioningTokensAPIService
 
+	RolloutsAPI *RolloutsAPIService
+
 	SchedulesAPI *SchedulesAPIService
 
 	TrainingJobsAPI *TrainingJobsAPIService
 
 	UsersAPI *UsersAPIService
+
+	WebhooksAPI *WebhooksAPIService
 }
 
 type service struct {
@@ -104,6 +110,7 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 
 	// API Services
 	c.AnnotationsAPI = (*AnnotationsAPIService)(&c.common)
+	c.AuditAPI = (*AuditAPIService)(&c.common)
 	c.AuthAPI = (*AuthAPIService)(&c.common)
 	c.BatchesAPI = (*BatchesAPIService)(&c.common)
 	c.DatasetsAPI = (*DatasetsAPIService)(&c.common)
@@ -119,9 +126,11 @@ func NewAPIClient(cfg *Configuration) *APIClient {
 	c.OrganizationAPI = (*OrganizationAPIService)(&c.common)
 	c.ProjectsAPI = (*ProjectsAPIService)(&c.common)
 	c.ProvisioningTokensAPI = (*ProvisioningTokensAPIService)(&c.common)
+	c.RolloutsAPI = (*RolloutsAPIService)(&c.common)
 	c.SchedulesAPI = (*SchedulesAPIService)(&c.common)
 	c.TrainingJobsAPI = (*TrainingJobsAPIService)(&c.common)
 	c.UsersAPI = (*UsersAPIService)(&c.common)
+	c.WebhooksAPI = (*WebhooksAPIService)(&c.common)
 
 	return c
 }

@@ -23,12 +23,14 @@ type Checkin struct {
 	BatteryPct      NullableFloat32        `json:"battery_pct,omitempty"`
 	CreatedAt       *time.Time             `json:"created_at,omitempty"`
 	DiskFreeMb      NullableFloat32        `json:"disk_free_mb,omitempty"`
+	FailedExportId  NullableInt32          `json:"failed_export_id,omitempty"`
 	FirmwareVersion NullableString         `json:"firmware_version,omitempty"`
 	Id              *int32                 `json:"id,omitempty"`
 	IpAddress       NullableString         `json:"ip_address,omitempty"`
 	Metrics         map[string]interface{} `json:"metrics,omitempty"`
 	ModelError      NullableString         `json:"model_error,omitempty"`
 	RunningExportId NullableInt32          `json:"running_export_id,omitempty"`
+	RunsFailed      NullableInt32          `json:"runs_failed,omitempty"`
 	TemperatureC    NullableFloat32        `json:"temperature_c,omitempty"`
 	UptimeS         NullableInt32          `json:"uptime_s,omitempty"`
 }
@@ -166,6 +168,49 @@ func (o *Checkin) SetDiskFreeMbNil() {
 // UnsetDiskFreeMb ensures that no value is present for DiskFreeMb, not even an explicit nil
 func (o *Checkin) UnsetDiskFreeMb() {
 	o.DiskFreeMb.Unset()
+}
+
+// GetFailedExportId returns the FailedExportId field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *Checkin) GetFailedExportId() int32 {
+	if o == nil || IsNil(o.FailedExportId.Get()) {
+		var ret int32
+		return ret
+	}
+	return *o.FailedExportId.Get()
+}
+
+// GetFailedExportIdOk returns a tuple with the FailedExportId field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *Checkin) GetFailedExportIdOk() (*int32, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.FailedExportId.Get(), o.FailedExportId.IsSet()
+}
+
+// HasFailedExportId returns a boolean if a field has been set.
+func (o *Checkin) HasFailedExportId() bool {
+	if o != nil && o.FailedExportId.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetFailedExportId gets a reference to the given NullableInt32 and assigns it to the FailedExportId field.
+func (o *Checkin) SetFailedExportId(v int32) {
+	o.FailedExportId.Set(&v)
+}
+
+// SetFailedExportIdNil sets the value for FailedExportId to be an explicit nil
+func (o *Checkin) SetFailedExportIdNil() {
+	o.FailedExportId.Set(nil)
+}
+
+// UnsetFailedExportId ensures that no value is present for FailedExportId, not even an explicit nil
+func (o *Checkin) UnsetFailedExportId() {
+	o.FailedExportId.Unset()
 }
 
 // GetFirmwareVersion returns the FirmwareVersion field value if set, zero value otherwise (both if not set or set to explicit null).
@@ -405,6 +450,49 @@ func (o *Checkin) UnsetRunningExportId() {
 	o.RunningExportId.Unset()
 }
 
+// GetRunsFailed returns the RunsFailed field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *Checkin) GetRunsFailed() int32 {
+	if o == nil || IsNil(o.RunsFailed.Get()) {
+		var ret int32
+		return ret
+	}
+	return *o.RunsFailed.Get()
+}
+
+// GetRunsFailedOk returns a tuple with the RunsFailed field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *Checkin) GetRunsFailedOk() (*int32, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.RunsFailed.Get(), o.RunsFailed.IsSet()
+}
+
+// HasRunsFailed returns a boolean if a field has been set.
+func (o *Checkin) HasRunsFailed() bool {
+	if o != nil && o.RunsFailed.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetRunsFailed gets a reference to the given NullableInt32 and assigns it to the RunsFailed field.
+func (o *Checkin) SetRunsFailed(v int32) {
+	o.RunsFailed.Set(&v)
+}
+
+// SetRunsFailedNil sets the value for RunsFailed to be an explicit nil
+func (o *Checkin) SetRunsFailedNil() {
+	o.RunsFailed.Set(nil)
+}
+
+// UnsetRunsFailed ensures that no value is present for RunsFailed, not even an explicit nil
+func (o *Checkin) UnsetRunsFailed() {
+	o.RunsFailed.Unset()
+}
+
 // GetTemperatureC returns the TemperatureC field value if set, zero value otherwise (both if not set or set to explicit null).
 func (o *Checkin) GetTemperatureC() float32 {
 	if o == nil || IsNil(o.TemperatureC.Get()) {
@@ -510,6 +598,9 @@ func (o Checkin) ToMap() (map[string]interface{}, error) {
 	if o.DiskFreeMb.IsSet() {
 		toSerialize["disk_free_mb"] = o.DiskFreeMb.Get()
 	}
+	if o.FailedExportId.IsSet() {
+		toSerialize["failed_export_id"] = o.FailedExportId.Get()
+	}
 	if o.FirmwareVersion.IsSet() {
 		toSerialize["firmware_version"] = o.FirmwareVersion.Get()
 	}
@@ -527,6 +618,9 @@ func (o Checkin) ToMap() (map[string]interface{}, error) {
 	}
 	if o.RunningExportId.IsSet() {
 		toSerialize["running_export_id"] = o.RunningExportId.Get()
+	}
+	if o.RunsFailed.IsSet() {
+		toSerialize["runs_failed"] = o.RunsFailed.Get()
 	}
 	if o.TemperatureC.IsSet() {
 		toSerialize["temperature_c"] = o.TemperatureC.Get()

@@ -19,18 +19,22 @@ var _ MappedNullable = &CheckinCreate{}
 
 // CheckinCreate struct for CheckinCreate
 type CheckinCreate struct {
-	BatteryPct      NullableFloat32 `json:"battery_pct,omitempty"`
-	DiskFreeMb      NullableFloat32 `json:"disk_free_mb,omitempty"`
-	FirmwareVersion NullableString  `json:"firmware_version,omitempty"`
-	IpAddress       NullableString  `json:"ip_address,omitempty"`
+	BatteryPct NullableFloat32 `json:"battery_pct,omitempty"`
+	DiskFreeMb NullableFloat32 `json:"disk_free_mb,omitempty"`
+	// The export the device was given but could not run (checksum, load): it kept running_export_id. Rollouts count these as load failures
+	FailedExportId  NullableInt32  `json:"failed_export_id,omitempty"`
+	FirmwareVersion NullableString `json:"firmware_version,omitempty"`
+	IpAddress       NullableString `json:"ip_address,omitempty"`
 	// Free-form numbers or text, at most 8192 bytes as JSON
 	Metrics map[string]interface{} `json:"metrics,omitempty"`
 	// Why the last model load failed (bad checksum, onnxruntime's error); null: fine
 	ModelError NullableString `json:"model_error,omitempty"`
 	// The export the device actually runs (null: none loaded)
-	RunningExportId NullableInt32   `json:"running_export_id,omitempty"`
-	TemperatureC    NullableFloat32 `json:"temperature_c,omitempty"`
-	UptimeS         NullableInt32   `json:"uptime_s,omitempty"`
+	RunningExportId NullableInt32 `json:"running_export_id,omitempty"`
+	// Inference runs of running_export_id that failed since the last check-in
+	RunsFailed   NullableInt32   `json:"runs_failed,omitempty"`
+	TemperatureC NullableFloat32 `json:"temperature_c,omitempty"`
+	UptimeS      NullableInt32   `json:"uptime_s,omitempty"`
 }
 
 // NewCheckinCreate instantiates a new CheckinCreate object
@@ -134,6 +138,49 @@ func (o *CheckinCreate) SetDiskFreeMbNil() {
 // UnsetDiskFreeMb ensures that no value is present for DiskFreeMb, not even an explicit nil
 func (o *CheckinCreate) UnsetDiskFreeMb() {
 	o.DiskFreeMb.Unset()
+}
+
+// GetFailedExportId returns the FailedExportId field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *CheckinCreate) GetFailedExportId() int32 {
+	if o == nil || IsNil(o.FailedExportId.Get()) {
+		var ret int32
+		return ret
+	}
+	return *o.FailedExportId.Get()
+}
+
+// GetFailedExportIdOk returns a tuple with the FailedExportId field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *CheckinCreate) GetFailedExportIdOk() (*int32, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.FailedExportId.Get(), o.FailedExportId.IsSet()
+}
+
+// HasFailedExportId returns a boolean if a field has been set.
+func (o *CheckinCreate) HasFailedExportId() bool {
+	if o != nil && o.FailedExportId.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetFailedExportId gets a reference to the given NullableInt32 and assigns it to the FailedExportId field.
+func (o *CheckinCreate) SetFailedExportId(v int32) {
+	o.FailedExportId.Set(&v)
+}
+
+// SetFailedExportIdNil sets the value for FailedExportId to be an explicit nil
+func (o *CheckinCreate) SetFailedExportIdNil() {
+	o.FailedExportId.Set(nil)
+}
+
+// UnsetFailedExportId ensures that no value is present for FailedExportId, not even an explicit nil
+func (o *CheckinCreate) UnsetFailedExportId() {
+	o.FailedExportId.Unset()
 }
 
 // GetFirmwareVersion returns the FirmwareVersion field value if set, zero value otherwise (both if not set or set to explicit null).
@@ -341,6 +388,49 @@ func (o *CheckinCreate) UnsetRunningExportId() {
 	o.RunningExportId.Unset()
 }
 
+// GetRunsFailed returns the RunsFailed field value if set, zero value otherwise (both if not set or set to explicit null).
+func (o *CheckinCreate) GetRunsFailed() int32 {
+	if o == nil || IsNil(o.RunsFailed.Get()) {
+		var ret int32
+		return ret
+	}
+	return *o.RunsFailed.Get()
+}
+
+// GetRunsFailedOk returns a tuple with the RunsFailed field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
+func (o *CheckinCreate) GetRunsFailedOk() (*int32, bool) {
+	if o == nil {
+		return nil, false
+	}
+	return o.RunsFailed.Get(), o.RunsFailed.IsSet()
+}
+
+// HasRunsFailed returns a boolean if a field has been set.
+func (o *CheckinCreate) HasRunsFailed() bool {
+	if o != nil && o.RunsFailed.IsSet() {
+		return true
+	}
+
+	return false
+}
+
+// SetRunsFailed gets a reference to the given NullableInt32 and assigns it to the RunsFailed field.
+func (o *CheckinCreate) SetRunsFailed(v int32) {
+	o.RunsFailed.Set(&v)
+}
+
+// SetRunsFailedNil sets the value for RunsFailed to be an explicit nil
+func (o *CheckinCreate) SetRunsFailedNil() {
+	o.RunsFailed.Set(nil)
+}
+
+// UnsetRunsFailed ensures that no value is present for RunsFailed, not even an explicit nil
+func (o *CheckinCreate) UnsetRunsFailed() {
+	o.RunsFailed.Unset()
+}
+
 // GetTemperatureC returns the TemperatureC field value if set, zero value otherwise (both if not set or set to explicit null).
 func (o *CheckinCreate) GetTemperatureC() float32 {
 	if o == nil || IsNil(o.TemperatureC.Get()) {
@@ -443,6 +533,9 @@ func (o CheckinCreate) ToMap() (map[string]interface{}, error) {
 	if o.DiskFreeMb.IsSet() {
 		toSerialize["disk_free_mb"] = o.DiskFreeMb.Get()
 	}
+	if o.FailedExportId.IsSet() {
+		toSerialize["failed_export_id"] = o.FailedExportId.Get()
+	}
 	if o.FirmwareVersion.IsSet() {
 		toSerialize["firmware_version"] = o.FirmwareVersion.Get()
 	}
@@ -457,6 +550,9 @@ func (o CheckinCreate) ToMap() (map[string]interface{}, error) {
 	}
 	if o.RunningExportId.IsSet() {
 		toSerialize["running_export_id"] = o.RunningExportId.Get()
+	}
+	if o.RunsFailed.IsSet() {
+		toSerialize["runs_failed"] = o.RunsFailed.Get()
 	}
 	if o.TemperatureC.IsSet() {
 		toSerialize["temperature_c"] = o.TemperatureC.Get()

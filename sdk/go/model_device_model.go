@@ -39,7 +39,7 @@ type DeviceModel struct {
 	// Of the .onnx file; also its download's ETag
 	Sha256 *string `json:"sha256,omitempty"`
 	Size   *int32  `json:"size,omitempty"`
-	// Whose assignment this is
+	// Whose assignment this is: the device's own, its project's, or a rollout's
 	Source *string `json:"source,omitempty"`
 	Task   *string `json:"task,omitempty"`
 }

@@ -4,6 +4,42 @@
  */
 
 export interface paths {
+    "/api/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's audit events, newest first. */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-events/{event_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get one audit event. */
+        get: operations["getAuditEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/callback": {
         parameters: {
             query?: never;
@@ -960,6 +996,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ml/rollout-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate an active rollout now, without waiting for the schedule (a rollout-evaluation run). */
+        post: operations["createRolloutCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/rollouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List rollouts, newest first. */
+        get: operations["listRollouts"];
+        put?: never;
+        /**
+         * Start a staged rollout of an export to its project's devices (narrowed by tags); its first
+         *     stage's devices get the export at their next check-in.
+         */
+        post: operations["createRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/rollouts/{rollout_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * A rollout with its stages, every decision and the figures it compared, and the current stage's
+         *     figures.
+         */
+        get: operations["getRollout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/rollouts/{rollout_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause the rollout: its devices keep the export, nothing moves */
+        post: operations["pauseRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/rollouts/{rollout_id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the rollout to its next stage now, or complete it */
+        post: operations["promoteRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/rollouts/{rollout_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused rollout */
+        post: operations["resumeRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ml/rollouts/{rollout_id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll the rollout back: its devices go back to their previous export at their next check-in */
+        post: operations["rollbackRollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ml/schedules": {
         parameters: {
             query?: never;
@@ -1240,6 +1412,103 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's webhook endpoints, newest first (their secrets are never shown again). */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Register an endpoint for some events; the answer holds its signing secret, this once. */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get one webhook endpoint. */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Remove an endpoint with its deliveries' log; what was pending is not sent. */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint's URL or events, or turn it off and on (on again, what waited is sent). */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        /** The endpoint's deliveries, newest first: status, attempts, last answer or error, next try. */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery's event again as a new delivery: same body and event id, new Acusight-Delivery. */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhook_id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a signed ``ping`` event to this endpoint alone, to check that it receives and verifies. */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1297,6 +1566,47 @@ export interface components {
              * @default null
              */
             sha256?: string[] | null;
+        };
+        AuditEvent: {
+            /** @enum {string} */
+            action?: "create" | "update" | "delete";
+            /** @description The actor as it was then: email, name; the command for `system` */
+            actor_display?: string | null;
+            /** @description The user's, service account's, device's or token's id */
+            actor_id?: number | null;
+            /** @enum {string} */
+            actor_type?: "user" | "service_account" | "device" | "provisioning_token" | "anonymous" | "system";
+            /** @description Per column, [before, after]; secrets as "[redacted]" */
+            changes?: {
+                [key: string]: unknown[];
+            };
+            /** Format: date-time */
+            created_at?: string;
+            id?: number;
+            method?: string | null;
+            organization_id?: number | null;
+            path?: string | null;
+            /** @description The client's address */
+            remote_addr?: string | null;
+            /** @description The same for every event of one request */
+            request_id?: string | null;
+            /** @description Its name, email… */
+            resource_display?: string | null;
+            /** @description The record's id (a composite key's values joined with `:`) */
+            resource_id?: string;
+            /** @description The record's table, e.g. `devices` */
+            resource_type?: string;
+        };
+        AuditEventEnvelope: {
+            data?: components["schemas"]["AuditEvent"];
+            /** @example true */
+            success?: boolean;
+        };
+        AuditEventPageEnvelope: {
+            data?: components["schemas"]["AuditEvent"][];
+            meta?: components["schemas"]["Meta"];
+            /** @example true */
+            success?: boolean;
         };
         Batch: {
             /** @description Images of the batch with an annotation */
@@ -1407,6 +1717,7 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             disk_free_mb?: number | null;
+            failed_export_id?: number | null;
             firmware_version?: string | null;
             id?: number;
             ip_address?: string | null;
@@ -1415,12 +1726,15 @@ export interface components {
             } | null;
             model_error?: string | null;
             running_export_id?: number | null;
+            runs_failed?: number | null;
             temperature_c?: number | null;
             uptime_s?: number | null;
         };
         CheckinCreate: {
             battery_pct?: number | null;
             disk_free_mb?: number | null;
+            /** @description The export the device was given but could not run (checksum, load): it kept running_export_id. Rollouts count these as load failures */
+            failed_export_id?: number | null;
             firmware_version?: string | null;
             ip_address?: (string | unknown | unknown) | null;
             /** @description Free-form numbers or text, at most 8192 bytes as JSON */
@@ -1431,6 +1745,8 @@ export interface components {
             model_error?: string | null;
             /** @description The export the device actually runs (null: none loaded) */
             running_export_id?: number | null;
+            /** @description Inference runs of running_export_id that failed since the last check-in */
+            runs_failed?: number | null;
             temperature_c?: number | null;
             uptime_s?: number | null;
         };
@@ -1540,6 +1856,22 @@ export interface components {
             /** @enum {string} */
             status?: "queued" | "running" | "ready" | "failed";
         };
+        Decision: {
+            /** @enum {string} */
+            action?: "promote" | "complete" | "hold" | "rollback" | "pause" | "resume";
+            /** Format: date-time */
+            created_at?: string;
+            /** @enum {string} */
+            decided_by?: "flow" | "user";
+            figures?: {
+                [key: string]: unknown;
+            } | null;
+            id?: number;
+            reason?: string;
+            /** @description The stage it was made in (0-based) */
+            stage?: number;
+            user_id?: number | null;
+        };
         Device: {
             /** Format: date-time */
             created_at?: string;
@@ -1603,10 +1935,10 @@ export interface components {
             sha256?: string;
             size?: number;
             /**
-             * @description Whose assignment this is
+             * @description Whose assignment this is: the device's own, its project's, or a rollout's
              * @enum {string}
              */
-            source?: "device" | "project";
+            source?: "device" | "project" | "rollout";
             /** @enum {string} */
             task?: "classification" | "detection";
         };
@@ -1940,6 +2272,18 @@ export interface components {
             predictions?: number;
             /** @description Scores counted: one per frame for a classifier, one per detection for a detector */
             scores?: number;
+        };
+        Guardrails: {
+            /** @description Largest population stability index of the class mix against the same devices' previous export (default: off; 0.25 is read as a large shift) */
+            max_class_psi?: number | null;
+            /** @description Largest share of devices that could not load the export, or of inference runs that failed (default 0.05) */
+            max_failure_rate?: number | null;
+            /** @description Largest share of predictions under the project's low-confidence threshold (default: off) */
+            max_low_confidence_share?: number | null;
+            /** @description Largest 95th-percentile inference latency on the devices (default: off) */
+            max_p95_latency_ms?: number | null;
+            /** @description Largest drop of the mean top score against the same devices' previous export (default 0.1) */
+            max_score_drop?: number | null;
         };
         Image: {
             /** @description The current (latest) annotation */
@@ -2566,6 +2910,9 @@ export interface components {
             /** @example true */
             success?: boolean;
         };
+        Reason: {
+            reason?: string;
+        };
         Reference: {
             class_counts?: {
                 [key: string]: number;
@@ -2601,6 +2948,107 @@ export interface components {
              * @enum {string}
              */
             placement?: "center" | "top_left";
+        };
+        Rollout: {
+            /** @description What the target devices ran when it started */
+            baseline_export_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            created_by_id?: number | null;
+            export_id?: number;
+            /** Format: date-time */
+            finished_at?: string | null;
+            guardrails?: components["schemas"]["Guardrails"];
+            id?: number;
+            /** Format: date-time */
+            last_evaluated_at?: string | null;
+            project_id?: number;
+            /** @enum {string} */
+            promotion?: "auto" | "manual";
+            /** @description The current stage (0-based) */
+            stage?: number;
+            /** Format: date-time */
+            stage_started_at?: string;
+            stages?: components["schemas"]["Stage"][];
+            /** @enum {string} */
+            status?: "active" | "paused" | "completed" | "superseded" | "rolled_back";
+            tags?: string[];
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        RolloutCheck: {
+            flow_run_id?: string;
+            rollout_id?: number;
+        };
+        RolloutCheckCreate: {
+            /** @description An active rollout */
+            rollout_id: number;
+        };
+        RolloutCheckEnvelope: {
+            data?: components["schemas"]["RolloutCheck"];
+            /** @example true */
+            success?: boolean;
+        };
+        RolloutCreate: {
+            /** @description A succeeded export */
+            export_id: number;
+            guardrails?: components["schemas"]["Guardrails"];
+            /** @description The target project: the export's own (the default); another is refused */
+            project_id?: number;
+            /**
+             * @description auto: the evaluation flow promotes; manual: a person does
+             * @default auto
+             * @enum {string}
+             */
+            promotion?: "auto" | "manual";
+            /** @description Percents rising to 100 (default 10 → 50 → 100, an hour and a device each) */
+            stages?: components["schemas"]["Stage"][];
+            /** @description Only the project's devices with every one of these tags */
+            tags?: string[];
+        };
+        RolloutDetail: {
+            /** @description What the target devices ran when it started */
+            baseline_export_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            created_by_id?: number | null;
+            /** @description Oldest first */
+            decisions?: components["schemas"]["Decision"][];
+            export_id?: number;
+            /** @description The current stage's figures (devices, candidate and baseline, failures, score drop, class PSI) while active or paused; null once over */
+            figures?: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            guardrails?: components["schemas"]["Guardrails"];
+            id?: number;
+            /** Format: date-time */
+            last_evaluated_at?: string | null;
+            project_id?: number;
+            /** @enum {string} */
+            promotion?: "auto" | "manual";
+            /** @description The current stage (0-based) */
+            stage?: number;
+            /** Format: date-time */
+            stage_started_at?: string;
+            stages?: components["schemas"]["Stage"][];
+            /** @enum {string} */
+            status?: "active" | "paused" | "completed" | "superseded" | "rolled_back";
+            tags?: string[];
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        RolloutDetailEnvelope: {
+            data?: components["schemas"]["RolloutDetail"];
+            /** @example true */
+            success?: boolean;
+        };
+        RolloutPageEnvelope: {
+            data?: components["schemas"]["Rollout"][];
+            meta?: components["schemas"]["Meta"];
+            /** @example true */
+            success?: boolean;
         };
         SamplingBoost: {
             random_rate?: number;
@@ -2727,6 +3175,20 @@ export interface components {
             test: number;
             train: number;
             val: number;
+        };
+        Stage: {
+            /**
+             * @description Devices of the stage that must have reported predictions of the export before it is promoted, and before its figures can roll it back
+             * @default 1
+             */
+            min_devices?: number;
+            /**
+             * @description The stage lasts at least this long before it may be promoted
+             * @default 3600
+             */
+            min_duration_s?: number;
+            /** @description Share of the target devices in this stage, above 0 and at most 100 */
+            percent: number;
         };
         Tokens: {
             /** @description Send as 'Authorization: Bearer <token>' */
@@ -2872,6 +3334,111 @@ export interface components {
             annotations?: components["schemas"]["_Id"][];
             project: components["schemas"]["_Id"];
         };
+        WebhookDelivery: {
+            attempts?: number;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** @enum {string} */
+            event?: "training.succeeded" | "training.failed" | "export.ready" | "rollout.promoted" | "rollout.rolled_back" | "drift.detected" | "device.offline" | "ping";
+            /** @description The body's id: the same in a redelivery */
+            event_id?: string;
+            id?: number;
+            /** Format: date-time */
+            last_attempt_at?: string | null;
+            last_error?: string | null;
+            /** @description The start of the last answer's body (500 bytes at most) */
+            last_response?: string | null;
+            last_status_code?: number | null;
+            /**
+             * Format: date-time
+             * @description Null once final
+             */
+            next_attempt_at?: string | null;
+            /** @enum {string} */
+            status?: "pending" | "delivered" | "failed";
+            /** Format: date-time */
+            updated_at?: string;
+            /** @description The Acusight-Delivery header: the same on each retry */
+            uuid?: string;
+            webhook_id?: number;
+        };
+        WebhookDeliveryEnvelope: {
+            data?: components["schemas"]["WebhookDelivery"];
+            /** @example true */
+            success?: boolean;
+        };
+        WebhookDeliveryPageEnvelope: {
+            data?: components["schemas"]["WebhookDelivery"][];
+            meta?: components["schemas"]["Meta"];
+            /** @example true */
+            success?: boolean;
+        };
+        WebhookEndpoint: {
+            active?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            created_by_id?: number | null;
+            /** @description Why the platform turned it off (a 410 Gone answer) */
+            disabled_reason?: string | null;
+            events?: ("training.succeeded" | "training.failed" | "export.ready" | "rollout.promoted" | "rollout.rolled_back" | "drift.detected" | "device.offline" | "*")[];
+            id?: number;
+            /** Format: date-time */
+            updated_at?: string;
+            url?: string;
+        };
+        WebhookEndpointCreate: {
+            /** @description The events the endpoint hears; "*": all of them */
+            events: ("training.succeeded" | "training.failed" | "export.ready" | "rollout.promoted" | "rollout.rolled_back" | "drift.detected" | "device.offline" | "*")[];
+            /**
+             * @description http or https, no user or password; a public address unless the server allows private ones (ACUSIGHT_WEBHOOK_ALLOW_PRIVATE_URLS)
+             * @example https://hooks.example.com/acusight
+             */
+            url: string;
+        };
+        WebhookEndpointCreated: {
+            active?: boolean;
+            /** Format: date-time */
+            created_at?: string;
+            created_by_id?: number | null;
+            /** @description Why the platform turned it off (a 410 Gone answer) */
+            disabled_reason?: string | null;
+            events?: ("training.succeeded" | "training.failed" | "export.ready" | "rollout.promoted" | "rollout.rolled_back" | "drift.detected" | "device.offline" | "*")[];
+            id?: number;
+            /** @description The signing secret (whsec_…), shown this once: keep it with the receiver */
+            secret?: string;
+            /** Format: date-time */
+            updated_at?: string;
+            url?: string;
+        };
+        WebhookEndpointCreatedEnvelope: {
+            data?: components["schemas"]["WebhookEndpointCreated"];
+            /** @example true */
+            success?: boolean;
+        };
+        WebhookEndpointEnvelope: {
+            data?: components["schemas"]["WebhookEndpoint"];
+            /** @example true */
+            success?: boolean;
+        };
+        WebhookEndpointPageEnvelope: {
+            data?: components["schemas"]["WebhookEndpoint"][];
+            meta?: components["schemas"]["Meta"];
+            /** @example true */
+            success?: boolean;
+        };
+        WebhookEndpointUpdate: {
+            /** @description Off: nothing is sent; on again: what waited is */
+            active?: boolean;
+            /** @description The events the endpoint hears; "*": all of them */
+            events?: ("training.succeeded" | "training.failed" | "export.ready" | "rollout.promoted" | "rollout.rolled_back" | "drift.detected" | "device.offline" | "*")[];
+            /**
+             * @description http or https, no user or password; a public address unless the server allows private ones (ACUSIGHT_WEBHOOK_ALLOW_PRIVATE_URLS)
+             * @example https://hooks.example.com/acusight
+             */
+            url?: string;
+        };
         WebhookResult: {
             action?: string;
             /** @description The pull that takes these tasks; null: nothing to pull (or not known yet) */
@@ -2992,6 +3559,69 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                actor_type?: "user" | "service_account" | "device" | "provisioning_token" | "anonymous" | "system";
+                actor_id?: number;
+                resource_type?: string;
+                resource_id?: string;
+                action?: "create" | "update" | "delete";
+                /** @description At or after (ISO 8601) */
+                since?: string;
+                /** @description Before (ISO 8601) */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPageEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    getAuditEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     completeLogin: {
         parameters: {
             query?: never;
@@ -4947,6 +5577,258 @@ export interface operations {
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
+    createRolloutCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutCheckCreate"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutCheckEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listRollouts: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                project_id?: number;
+                export_id?: number;
+                status?: "active" | "paused" | "completed" | "superseded" | "rolled_back";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPageEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    createRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutDetailEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    getRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutDetailEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    pauseRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutDetailEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    promoteRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutDetailEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    resumeRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutDetailEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    rollbackRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rollout_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutDetailEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     listSchedules: {
         parameters: {
             query?: {
@@ -5615,6 +6497,235 @@ export interface operations {
             404: components["responses"]["NOT_FOUND"];
             409: components["responses"]["CONFLICT"];
             413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointPageEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreatedEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            413: components["responses"]["PAYLOAD_TOO_LARGE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                status?: "pending" | "delivered" | "failed";
+                event?: "training.succeeded" | "training.failed" | "export.ready" | "rollout.promoted" | "rollout.rolled_back" | "drift.detected" | "device.offline" | "ping";
+            };
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryEnvelope"];
+                };
+            };
+            400: components["responses"]["VALIDATION_ERROR"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

@@ -9,6 +9,12 @@ from .annotation_envelope import AnnotationEnvelope
 from .annotation_page_envelope import AnnotationPageEnvelope
 from .annotation_source import AnnotationSource
 from .archive_request import ArchiveRequest
+from .audit_event import AuditEvent
+from .audit_event_action import AuditEventAction
+from .audit_event_actor_type import AuditEventActorType
+from .audit_event_changes import AuditEventChanges
+from .audit_event_envelope import AuditEventEnvelope
+from .audit_event_page_envelope import AuditEventPageEnvelope
 from .batch import Batch
 from .batch_envelope import BatchEnvelope
 from .batch_file_error import BatchFileError
@@ -53,6 +59,10 @@ from .dataset_version_status import DatasetVersionStatus
 from .dataset_version_update import DatasetVersionUpdate
 from .dataset_version_update_counts_type_0 import DatasetVersionUpdateCountsType0
 from .dataset_version_update_status import DatasetVersionUpdateStatus
+from .decision import Decision
+from .decision_action import DecisionAction
+from .decision_decided_by import DecisionDecidedBy
+from .decision_figures_type_0 import DecisionFiguresType0
 from .device import Device
 from .device_config import DeviceConfig
 from .device_config_model_type_1_type_0 import DeviceConfigModelType1Type0
@@ -121,6 +131,7 @@ from .figures import Figures
 from .figures_class_counts import FiguresClassCounts
 from .figures_class_mix import FiguresClassMix
 from .get_field_metrics_bucket import GetFieldMetricsBucket
+from .guardrails import Guardrails
 from .id import Id
 from .image import Image
 from .image_annotation_type_1_type_0 import ImageAnnotationType1Type0
@@ -160,6 +171,8 @@ from .link import Link
 from .link_create import LinkCreate
 from .link_envelope import LinkEnvelope
 from .link_sync_status import LinkSyncStatus
+from .list_audit_events_action import ListAuditEventsAction
+from .list_audit_events_actor_type import ListAuditEventsActorType
 from .list_batches_status import ListBatchesStatus
 from .list_dataset_versions_status import ListDatasetVersionsStatus
 from .list_export_jobs_precision import ListExportJobsPrecision
@@ -169,8 +182,11 @@ from .list_images_sort import ListImagesSort
 from .list_images_status import ListImagesStatus
 from .list_invitations_status import ListInvitationsStatus
 from .list_projects_task_type import ListProjectsTaskType
+from .list_rollouts_status import ListRolloutsStatus
 from .list_training_jobs_status import ListTrainingJobsStatus
 from .list_users_role import ListUsersRole
+from .list_webhook_deliveries_event import ListWebhookDeliveriesEvent
+from .list_webhook_deliveries_status import ListWebhookDeliveriesStatus
 from .login_link import LoginLink
 from .logout import Logout
 from .me import Me
@@ -222,6 +238,7 @@ from .pull_result import PullResult
 from .pull_result_envelope import PullResultEnvelope
 from .push_result import PushResult
 from .push_result_envelope import PushResultEnvelope
+from .reason import Reason
 from .reference import Reference
 from .reference_class_counts import ReferenceClassCounts
 from .reference_class_mix import ReferenceClassMix
@@ -229,6 +246,20 @@ from .resize import Resize
 from .resize_filter import ResizeFilter
 from .resize_mode import ResizeMode
 from .resize_placement import ResizePlacement
+from .rollout import Rollout
+from .rollout_check import RolloutCheck
+from .rollout_check_create import RolloutCheckCreate
+from .rollout_check_envelope import RolloutCheckEnvelope
+from .rollout_create import RolloutCreate
+from .rollout_create_promotion import RolloutCreatePromotion
+from .rollout_detail import RolloutDetail
+from .rollout_detail_envelope import RolloutDetailEnvelope
+from .rollout_detail_figures_type_0 import RolloutDetailFiguresType0
+from .rollout_detail_promotion import RolloutDetailPromotion
+from .rollout_detail_status import RolloutDetailStatus
+from .rollout_page_envelope import RolloutPageEnvelope
+from .rollout_promotion import RolloutPromotion
+from .rollout_status import RolloutStatus
 from .sampling_boost import SamplingBoost
 from .sampling_policy import SamplingPolicy
 from .sampling_policy_class_quotas import SamplingPolicyClassQuotas
@@ -250,6 +281,7 @@ from .score_band import ScoreBand
 from .sign_in_methods import SignInMethods
 from .sign_in_methods_envelope import SignInMethodsEnvelope
 from .splits import Splits
+from .stage import Stage
 from .start_login_return_to import StartLoginReturnTo
 from .tokens import Tokens
 from .tokens_envelope import TokensEnvelope
@@ -273,6 +305,22 @@ from .user_update_role import UserUpdateRole
 from .view_signed_image_variant import ViewSignedImageVariant
 from .webhook import Webhook
 from .webhook_annotation import WebhookAnnotation
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_envelope import WebhookDeliveryEnvelope
+from .webhook_delivery_event import WebhookDeliveryEvent
+from .webhook_delivery_page_envelope import WebhookDeliveryPageEnvelope
+from .webhook_delivery_status import WebhookDeliveryStatus
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create import WebhookEndpointCreate
+from .webhook_endpoint_create_events_item import WebhookEndpointCreateEventsItem
+from .webhook_endpoint_created import WebhookEndpointCreated
+from .webhook_endpoint_created_envelope import WebhookEndpointCreatedEnvelope
+from .webhook_endpoint_created_events_item import WebhookEndpointCreatedEventsItem
+from .webhook_endpoint_envelope import WebhookEndpointEnvelope
+from .webhook_endpoint_events_item import WebhookEndpointEventsItem
+from .webhook_endpoint_page_envelope import WebhookEndpointPageEnvelope
+from .webhook_endpoint_update import WebhookEndpointUpdate
+from .webhook_endpoint_update_events_item import WebhookEndpointUpdateEventsItem
 from .webhook_result import WebhookResult
 from .webhook_result_envelope import WebhookResultEnvelope
 
@@ -284,6 +332,12 @@ __all__ = (
     "AnnotationPageEnvelope",
     "AnnotationSource",
     "ArchiveRequest",
+    "AuditEvent",
+    "AuditEventAction",
+    "AuditEventActorType",
+    "AuditEventChanges",
+    "AuditEventEnvelope",
+    "AuditEventPageEnvelope",
     "Batch",
     "BatchEnvelope",
     "BatchFileError",
@@ -322,6 +376,10 @@ __all__ = (
     "DatasetVersionUpdate",
     "DatasetVersionUpdateCountsType0",
     "DatasetVersionUpdateStatus",
+    "Decision",
+    "DecisionAction",
+    "DecisionDecidedBy",
+    "DecisionFiguresType0",
     "Device",
     "DeviceConfig",
     "DeviceConfigModelType1Type0",
@@ -390,6 +448,7 @@ __all__ = (
     "FiguresClassCounts",
     "FiguresClassMix",
     "GetFieldMetricsBucket",
+    "Guardrails",
     "Id",
     "Image",
     "ImageAnnotationType1Type0",
@@ -429,6 +488,8 @@ __all__ = (
     "LinkCreate",
     "LinkEnvelope",
     "LinkSyncStatus",
+    "ListAuditEventsAction",
+    "ListAuditEventsActorType",
     "ListBatchesStatus",
     "ListDatasetVersionsStatus",
     "ListExportJobsPrecision",
@@ -438,8 +499,11 @@ __all__ = (
     "ListImagesStatus",
     "ListInvitationsStatus",
     "ListProjectsTaskType",
+    "ListRolloutsStatus",
     "ListTrainingJobsStatus",
     "ListUsersRole",
+    "ListWebhookDeliveriesEvent",
+    "ListWebhookDeliveriesStatus",
     "LoginLink",
     "Logout",
     "Me",
@@ -491,6 +555,7 @@ __all__ = (
     "PullResultEnvelope",
     "PushResult",
     "PushResultEnvelope",
+    "Reason",
     "Reference",
     "ReferenceClassCounts",
     "ReferenceClassMix",
@@ -498,6 +563,20 @@ __all__ = (
     "ResizeFilter",
     "ResizeMode",
     "ResizePlacement",
+    "Rollout",
+    "RolloutCheck",
+    "RolloutCheckCreate",
+    "RolloutCheckEnvelope",
+    "RolloutCreate",
+    "RolloutCreatePromotion",
+    "RolloutDetail",
+    "RolloutDetailEnvelope",
+    "RolloutDetailFiguresType0",
+    "RolloutDetailPromotion",
+    "RolloutDetailStatus",
+    "RolloutPageEnvelope",
+    "RolloutPromotion",
+    "RolloutStatus",
     "SamplingBoost",
     "SamplingPolicy",
     "SamplingPolicyClassQuotas",
@@ -517,6 +596,7 @@ __all__ = (
     "SignInMethods",
     "SignInMethodsEnvelope",
     "Splits",
+    "Stage",
     "StartLoginReturnTo",
     "Tokens",
     "TokensEnvelope",
@@ -540,6 +620,22 @@ __all__ = (
     "ViewSignedImageVariant",
     "Webhook",
     "WebhookAnnotation",
+    "WebhookDelivery",
+    "WebhookDeliveryEnvelope",
+    "WebhookDeliveryEvent",
+    "WebhookDeliveryPageEnvelope",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
+    "WebhookEndpointCreate",
+    "WebhookEndpointCreateEventsItem",
+    "WebhookEndpointCreated",
+    "WebhookEndpointCreatedEnvelope",
+    "WebhookEndpointCreatedEventsItem",
+    "WebhookEndpointEnvelope",
+    "WebhookEndpointEventsItem",
+    "WebhookEndpointPageEnvelope",
+    "WebhookEndpointUpdate",
+    "WebhookEndpointUpdateEventsItem",
     "WebhookResult",
     "WebhookResultEnvelope",
 )

@@ -23,12 +23,14 @@ class Checkin:
         battery_pct (float | None | Unset):
         created_at (datetime.datetime | Unset):
         disk_free_mb (float | None | Unset):
+        failed_export_id (int | None | Unset):
         firmware_version (None | str | Unset):
         id (int | Unset):
         ip_address (None | str | Unset):
         metrics (CheckinMetricsType0 | None | Unset):
         model_error (None | str | Unset):
         running_export_id (int | None | Unset):
+        runs_failed (int | None | Unset):
         temperature_c (float | None | Unset):
         uptime_s (int | None | Unset):
     """
@@ -36,12 +38,14 @@ class Checkin:
     battery_pct: float | None | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
     disk_free_mb: float | None | Unset = UNSET
+    failed_export_id: int | None | Unset = UNSET
     firmware_version: None | str | Unset = UNSET
     id: int | Unset = UNSET
     ip_address: None | str | Unset = UNSET
     metrics: CheckinMetricsType0 | None | Unset = UNSET
     model_error: None | str | Unset = UNSET
     running_export_id: int | None | Unset = UNSET
+    runs_failed: int | None | Unset = UNSET
     temperature_c: float | None | Unset = UNSET
     uptime_s: int | None | Unset = UNSET
 
@@ -63,6 +67,12 @@ class Checkin:
             disk_free_mb = UNSET
         else:
             disk_free_mb = self.disk_free_mb
+
+        failed_export_id: int | None | Unset
+        if isinstance(self.failed_export_id, Unset):
+            failed_export_id = UNSET
+        else:
+            failed_export_id = self.failed_export_id
 
         firmware_version: None | str | Unset
         if isinstance(self.firmware_version, Unset):
@@ -98,6 +108,12 @@ class Checkin:
         else:
             running_export_id = self.running_export_id
 
+        runs_failed: int | None | Unset
+        if isinstance(self.runs_failed, Unset):
+            runs_failed = UNSET
+        else:
+            runs_failed = self.runs_failed
+
         temperature_c: float | None | Unset
         if isinstance(self.temperature_c, Unset):
             temperature_c = UNSET
@@ -119,6 +135,8 @@ class Checkin:
             field_dict["created_at"] = created_at
         if disk_free_mb is not UNSET:
             field_dict["disk_free_mb"] = disk_free_mb
+        if failed_export_id is not UNSET:
+            field_dict["failed_export_id"] = failed_export_id
         if firmware_version is not UNSET:
             field_dict["firmware_version"] = firmware_version
         if id is not UNSET:
@@ -131,6 +149,8 @@ class Checkin:
             field_dict["model_error"] = model_error
         if running_export_id is not UNSET:
             field_dict["running_export_id"] = running_export_id
+        if runs_failed is not UNSET:
+            field_dict["runs_failed"] = runs_failed
         if temperature_c is not UNSET:
             field_dict["temperature_c"] = temperature_c
         if uptime_s is not UNSET:
@@ -168,6 +188,15 @@ class Checkin:
             return cast(Union[float, None, Unset], data)
 
         disk_free_mb = _parse_disk_free_mb(d.pop("disk_free_mb", UNSET))
+
+        def _parse_failed_export_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[int, None, Unset], data)
+
+        failed_export_id = _parse_failed_export_id(d.pop("failed_export_id", UNSET))
 
         def _parse_firmware_version(data: object) -> None | str | Unset:
             if data is None:
@@ -224,6 +253,15 @@ class Checkin:
 
         running_export_id = _parse_running_export_id(d.pop("running_export_id", UNSET))
 
+        def _parse_runs_failed(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[int, None, Unset], data)
+
+        runs_failed = _parse_runs_failed(d.pop("runs_failed", UNSET))
+
         def _parse_temperature_c(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -246,12 +284,14 @@ class Checkin:
             battery_pct=battery_pct,
             created_at=created_at,
             disk_free_mb=disk_free_mb,
+            failed_export_id=failed_export_id,
             firmware_version=firmware_version,
             id=id,
             ip_address=ip_address,
             metrics=metrics,
             model_error=model_error,
             running_export_id=running_export_id,
+            runs_failed=runs_failed,
             temperature_c=temperature_c,
             uptime_s=uptime_s,
         )

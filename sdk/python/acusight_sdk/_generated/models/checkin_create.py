@@ -21,22 +21,27 @@ class CheckinCreate:
     Attributes:
         battery_pct (float | None | Unset):
         disk_free_mb (float | None | Unset):
+        failed_export_id (int | None | Unset): The export the device was given but could not run (checksum, load): it
+            kept running_export_id. Rollouts count these as load failures
         firmware_version (None | str | Unset):
         ip_address (Any | Unset):
         metrics (CheckinCreateMetricsType0 | None | Unset): Free-form numbers or text, at most 8192 bytes as JSON
         model_error (None | str | Unset): Why the last model load failed (bad checksum, onnxruntime's error); null: fine
         running_export_id (int | None | Unset): The export the device actually runs (null: none loaded)
+        runs_failed (int | None | Unset): Inference runs of running_export_id that failed since the last check-in
         temperature_c (float | None | Unset):
         uptime_s (int | None | Unset):
     """
 
     battery_pct: float | None | Unset = UNSET
     disk_free_mb: float | None | Unset = UNSET
+    failed_export_id: int | None | Unset = UNSET
     firmware_version: None | str | Unset = UNSET
     ip_address: Any | Unset = UNSET
     metrics: CheckinCreateMetricsType0 | None | Unset = UNSET
     model_error: None | str | Unset = UNSET
     running_export_id: int | None | Unset = UNSET
+    runs_failed: int | None | Unset = UNSET
     temperature_c: float | None | Unset = UNSET
     uptime_s: int | None | Unset = UNSET
 
@@ -54,6 +59,12 @@ class CheckinCreate:
             disk_free_mb = UNSET
         else:
             disk_free_mb = self.disk_free_mb
+
+        failed_export_id: int | None | Unset
+        if isinstance(self.failed_export_id, Unset):
+            failed_export_id = UNSET
+        else:
+            failed_export_id = self.failed_export_id
 
         firmware_version: None | str | Unset
         if isinstance(self.firmware_version, Unset):
@@ -87,6 +98,12 @@ class CheckinCreate:
         else:
             running_export_id = self.running_export_id
 
+        runs_failed: int | None | Unset
+        if isinstance(self.runs_failed, Unset):
+            runs_failed = UNSET
+        else:
+            runs_failed = self.runs_failed
+
         temperature_c: float | None | Unset
         if isinstance(self.temperature_c, Unset):
             temperature_c = UNSET
@@ -106,6 +123,8 @@ class CheckinCreate:
             field_dict["battery_pct"] = battery_pct
         if disk_free_mb is not UNSET:
             field_dict["disk_free_mb"] = disk_free_mb
+        if failed_export_id is not UNSET:
+            field_dict["failed_export_id"] = failed_export_id
         if firmware_version is not UNSET:
             field_dict["firmware_version"] = firmware_version
         if ip_address is not UNSET:
@@ -116,6 +135,8 @@ class CheckinCreate:
             field_dict["model_error"] = model_error
         if running_export_id is not UNSET:
             field_dict["running_export_id"] = running_export_id
+        if runs_failed is not UNSET:
+            field_dict["runs_failed"] = runs_failed
         if temperature_c is not UNSET:
             field_dict["temperature_c"] = temperature_c
         if uptime_s is not UNSET:
@@ -146,6 +167,15 @@ class CheckinCreate:
             return cast(Union[float, None, Unset], data)
 
         disk_free_mb = _parse_disk_free_mb(d.pop("disk_free_mb", UNSET))
+
+        def _parse_failed_export_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[int, None, Unset], data)
+
+        failed_export_id = _parse_failed_export_id(d.pop("failed_export_id", UNSET))
 
         def _parse_firmware_version(data: object) -> None | str | Unset:
             if data is None:
@@ -198,6 +228,15 @@ class CheckinCreate:
 
         running_export_id = _parse_running_export_id(d.pop("running_export_id", UNSET))
 
+        def _parse_runs_failed(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(Union[int, None, Unset], data)
+
+        runs_failed = _parse_runs_failed(d.pop("runs_failed", UNSET))
+
         def _parse_temperature_c(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -219,11 +258,13 @@ class CheckinCreate:
         checkin_create = cls(
             battery_pct=battery_pct,
             disk_free_mb=disk_free_mb,
+            failed_export_id=failed_export_id,
             firmware_version=firmware_version,
             ip_address=ip_address,
             metrics=metrics,
             model_error=model_error,
             running_export_id=running_export_id,
+            runs_failed=runs_failed,
             temperature_c=temperature_c,
             uptime_s=uptime_s,
         )

@@ -44,7 +44,7 @@ class DeviceModel:
         sampling (DeviceModelSamplingType1Type0 | DeviceSampling | None | Unset): The project's sampling policy, or null
         sha256 (str | Unset): Of the .onnx file; also its download's ETag
         size (int | Unset):
-        source (DeviceModelSource | Unset): Whose assignment this is
+        source (DeviceModelSource | Unset): Whose assignment this is: the device's own, its project's, or a rollout's
         task (DeviceModelTask | Unset):
     """
 

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RolloutDetailPromotion(StrEnum):
+    AUTO = "auto"
+    MANUAL = "manual"
+
+    def __str__(self) -> str:
+        return str(self.value)

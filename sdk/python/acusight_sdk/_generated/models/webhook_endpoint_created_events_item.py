@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class WebhookEndpointCreatedEventsItem(StrEnum):
+    DEVICE_OFFLINE = "device.offline"
+    DRIFT_DETECTED = "drift.detected"
+    EXPORT_READY = "export.ready"
+    ROLLOUT_PROMOTED = "rollout.promoted"
+    ROLLOUT_ROLLED_BACK = "rollout.rolled_back"
+    TRAINING_FAILED = "training.failed"
+    TRAINING_SUCCEEDED = "training.succeeded"
+    VALUE_7 = "*"
+
+    def __str__(self) -> str:
+        return str(self.value)
