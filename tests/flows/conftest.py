@@ -175,7 +175,15 @@ def worker(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """The session's worker (and where the session's Label Studio will be, which starts only if a test
     needs it)."""
-    proc = start_worker(prefect_server, live_api, worker_dir, **label_studio_env.worker_env())
+    # No scheduled rollout evaluation: a test asks for each one (POST /ml/rollout-checks), and a tick of
+    # the schedule between its steps would decide on a stage half reported.
+    proc = start_worker(
+        prefect_server,
+        live_api,
+        worker_dir,
+        ACUSIGHT_ROLLOUT_CHECK_MINUTES="0",
+        **label_studio_env.worker_env(),
+    )
     yield proc
     stop_worker(proc)
 
