@@ -32,7 +32,8 @@ def summary_table(summary: Summary, urls: dict[str, str]) -> Table:
 
 
 def flow_runs(prefect_api_url: str, auth: tuple[str, str] | None = None) -> list[dict[str, Any]]:
-    """The flow runs, as the Prefect UI lists them, less those a schedule has set for later, each with
+    """The flow runs, as the Prefect UI lists them, less those a schedule has set for later or that a
+    worker has not started yet (a scheduled rollout evaluation falls due every few minutes), each with
     its flow's name. ``auth``: the Prefect API's credentials."""
     runs = requests.post(
         f"{prefect_api_url}/flow_runs/filter", json={"limit": 200}, auth=auth, timeout=30
@@ -43,12 +44,18 @@ def flow_runs(prefect_api_url: str, auth: tuple[str, str] | None = None) -> list
     return [
         {**run, "flow_name": names.get(run["flow_id"], run["flow_id"])}
         for run in runs
-        if not (
-            run["state_type"] == "SCHEDULED"
-            and run.get("expected_start_time")
-            and datetime.fromisoformat(run["expected_start_time"]) > now
-        )
+        if not _not_started(run, now)
     ]
+
+
+def _not_started(run: dict[str, Any], now: datetime) -> bool:
+    if run["state_type"] == "PENDING" and run.get("start_time") is None:
+        return True
+    return bool(
+        run["state_type"] == "SCHEDULED"
+        and run.get("expected_start_time")
+        and datetime.fromisoformat(run["expected_start_time"]) > now
+    )
 
 
 def count_by(runs: list[dict[str, Any]], key: str) -> dict[str, int]:

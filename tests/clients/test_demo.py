@@ -58,7 +58,9 @@ def _check_summary(facts: dict[str, Any], stdout: str) -> None:
     assert facts["duplicates (already stored)"] == 0
     assert facts["device agrees with server"] == 1.0
     assert facts["export parity"]["argmax_agreement"] == 1.0
-    assert set(facts["flow runs"]) == {"COMPLETED"} and facts["flow runs"]["COMPLETED"] >= 3
+    # Every run that ended completed; a scheduled one (the rollout evaluation every few minutes) may be
+    # under way as the summary is taken.
+    assert set(facts["flow runs"]) <= {"COMPLETED", "RUNNING"} and facts["flow runs"]["COMPLETED"] >= 3
     assert "Acusight demo" in stdout and "Prefect UI" in stdout
 
 

@@ -4,7 +4,7 @@ person and the evaluation flow make, and the input that is refused with nothing 
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -24,9 +24,11 @@ REFERENCE = {
     "confidence_histogram": [0] * 18 + [2, 8],
     "class_counts": {"cat": 5, "dog": 5},
 }
+# Shares wide enough that the hash puts at least 2 of the 30 devices in the first stage (fewer happens
+# about once in 400,000 rollouts at 40 %; at 20 % it would be about once in 100).
 FAST = [
-    {"percent": 20, "min_duration_s": 0, "min_devices": 2},
-    {"percent": 60, "min_duration_s": 0, "min_devices": 2},
+    {"percent": 40, "min_duration_s": 0, "min_devices": 2},
+    {"percent": 70, "min_duration_s": 0, "min_devices": 2},
     {"percent": 100, "min_duration_s": 0, "min_devices": 2},
 ]
 _batches = itertools.count(1)
@@ -76,7 +78,7 @@ def assigned(client: FlaskClient, device: dict[str, Any]) -> dict[str, Any] | No
 
 
 def report(client: FlaskClient, device: dict[str, Any], export_id: int, score: float, n: int = 5) -> None:
-    at = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
+    at = datetime.now(UTC).isoformat()
     predictions = [
         {"export_id": export_id, "captured_at": at, "latency_ms": 10.0, "label": "cat", "score": score}
     ] * n
@@ -147,7 +149,7 @@ def test_stages_reach_a_hashed_share_that_only_grows_and_complete_into_the_proje
             assert now["figures"]["score_drop"] == pytest.approx(0.0, abs=0.02)
             resp = decide(client, service, now)
             assert resp.status_code == 200, resp.get_json()
-        assert seen[0] <= seen[1] <= seen[2] and len(seen[2]) == 30 and 0 < len(seen[0]) < 15
+        assert seen[0] <= seen[1] <= seen[2] and len(seen[2]) == 30 and 1 < len(seen[0]) < 25
         done = detail(client, admin_headers, rollout["id"])
         assert done["status"] == "completed" and done["figures"] is None
         assert [d["action"] for d in done["decisions"]] == ["promote", "promote", "complete"]

@@ -62,7 +62,10 @@ def current(
     stage = {device.id for device in cohorts.chosen(rollout.id, targets, percent)}
     since = rollout.stage_started_at
 
-    candidate, reporting = _tally(session, rollout.export_id, stage, since, now, minute_retention)
+    # From a minute before the stage began: a device whose clock runs a little behind stamps its first
+    # predictions of the export before the server's start of the stage.
+    early = since - timedelta(minutes=1)
+    candidate, reporting = _tally(session, rollout.export_id, stage, early, now, minute_retention)
     candidate_figures = _kept(candidate.figures(threshold))
     baseline_figures, source = None, None
     if rollout.baseline_export_id is not None:
