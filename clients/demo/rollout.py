@@ -23,7 +23,12 @@ STAGES = [
     {"percent": 50, "min_duration_s": 0, "min_devices": 1},
     {"percent": 100, "min_duration_s": 0, "min_devices": CAMERAS // 2},
 ]
-GUARDRAILS = {"max_score_drop": 0.15, "max_failure_rate": 0.05}
+# The new model is judged on failures and on confidence collapsing, not on its scores against the old
+# model's: after the change of lighting the old model is confidently wrong (it calls most changed frames
+# an 8, at a mean score near 0.9 — the drift check's class shift), so any honest model scores lower
+# than it there. The broken model is judged against the new one, which is a fair yardstick.
+NEW_MODEL_GUARDRAILS = {"max_score_drop": None, "max_low_confidence_share": 0.8, "max_failure_rate": 0.05}
+BROKEN_MODEL_GUARDRAILS = {"max_score_drop": 0.2, "max_low_confidence_share": 0.8, "max_failure_rate": 0.05}
 EVALUATION_TIMEOUT_S = 300
 MAX_EVALUATIONS = 6
 
@@ -42,7 +47,7 @@ class RolloutPhase(FieldPhase):
             self.look(cameras, frames, 0)
 
         with self.step("rollout: the new model, staged"):
-            rollout = self.start(new_export)
+            rollout = self.start(new_export, NEW_MODEL_GUARDRAILS)
             done = self.follow(rollout["id"], cameras, frames, want="completed")
         facts["rollout: new model"] = self.told(done)
         project = self.api.http.request("GET", f"/data/projects/{project_id}")
@@ -59,7 +64,7 @@ class RolloutPhase(FieldPhase):
             {"model_id": job["model_id"], "precision": self.options.precision},
         )
         with self.step("rollout: the broken model, staged"):
-            rollout = self.start(broken["id"])
+            rollout = self.start(broken["id"], BROKEN_MODEL_GUARDRAILS)
             undone = self.follow(rollout["id"], cameras, frames, want="rolled_back")
         facts["rollout: broken model"] = self.told(undone)
         running = {self.camera_model(camera) for camera in cameras}
@@ -67,8 +72,8 @@ class RolloutPhase(FieldPhase):
             raise DemoError(f"after the rollback the cameras run {sorted(running)}, not export {new_export}")
         facts["rollout: cameras back on the new model"] = f"{len(cameras)} of {len(cameras)}"
 
-    def start(self, export_id: int) -> dict[str, Any]:
-        return self.api.rollouts.create(export_id, stages=STAGES, guardrails=GUARDRAILS, promotion="auto")
+    def start(self, export_id: int, guardrails: dict[str, float | None]) -> dict[str, Any]:
+        return self.api.rollouts.create(export_id, stages=STAGES, guardrails=guardrails, promotion="auto")
 
     def look(self, cameras: list[DeviceClient], frames: list[bytes], round_: int) -> None:
         """Each camera checks in (taking the model assigned to it) and runs it on its share of frames."""
