@@ -33,11 +33,24 @@ BUCKETS = {"minute": MINUTE, "hour": HOUR, "day": 86_400}
 MAX_BUCKETS = 2_000
 DEFAULT_WINDOW = timedelta(hours=24)
 
-_SUMS = (
+# The sums of a group of field_stats rows, in the order :func:`tally_of` reads them.
+SUMS = (
     func.sum(field_stats.c.predictions),
     func.sum(field_stats.c.latency_sum),
     *(func.sum(field_stats.c[name]) for name in (*SCORE_COLUMNS, *LATENCY_COLUMNS)),
 )
+
+
+def tally_of(sums: Any, classes: dict[str, int] | None = None) -> bins.Tally:
+    """The tally of one group's ``SUMS`` (and its class counts)."""
+    predictions, latency_sum, *hists = sums
+    return bins.Tally(
+        predictions=int(predictions),
+        latency_sum=float(latency_sum),
+        score_hist=[int(n) for n in hists[: len(SCORE_COLUMNS)]],
+        latency_hist=[int(n) for n in hists[len(SCORE_COLUMNS) :]],
+        classes=classes or {},
+    )
 
 
 def metrics(
@@ -77,7 +90,7 @@ def metrics(
     class_group = field_class_counts.c.day if bucket == "day" else field_class_counts.c.start
 
     rows = session.execute(
-        select(group, func.count(func.distinct(field_stats.c.device_id)), *_SUMS)
+        select(group, func.count(func.distinct(field_stats.c.device_id)), *SUMS)
         .where(*where)
         .group_by(group)
         .order_by(group)
@@ -93,14 +106,8 @@ def metrics(
 
     buckets = []
     total = bins.Tally()
-    for key, reporting, predictions, latency_sum, *hists in rows:
-        tally = bins.Tally(
-            predictions=int(predictions),
-            latency_sum=float(latency_sum),
-            score_hist=[int(n) for n in hists[: len(SCORE_COLUMNS)]],
-            latency_hist=[int(n) for n in hists[len(SCORE_COLUMNS) :]],
-            classes=classes.get(key, {}),
-        )
+    for key, reporting, *sums in rows:
+        tally = tally_of(sums, classes.get(key, {}))
         total.merge(tally)
         buckets.append(
             {"start": _bucket_start(key), "devices_reporting": int(reporting), **tally.figures(threshold)}

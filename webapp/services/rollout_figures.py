@@ -32,15 +32,9 @@ from webapp.models import (
     field_class_counts,
     field_stats,
 )
-from webapp.models.field import LATENCY_COLUMNS, SCORE_COLUMNS
 from webapp.services import cohorts
-from webapp.services.field_metrics import reference_figures
+from webapp.services.field_metrics import SUMS, reference_figures, tally_of
 
-_SUMS = (
-    func.sum(field_stats.c.predictions),
-    func.sum(field_stats.c.latency_sum),
-    *(func.sum(field_stats.c[name]) for name in (*SCORE_COLUMNS, *LATENCY_COLUMNS)),
-)
 # What a stage's figures keep of a tally's (no histograms: the field metrics show those).
 _KEPT = ("predictions", "mean_confidence", "low_confidence_share", "latency_ms", "class_mix")
 
@@ -129,20 +123,13 @@ def _tally(
         field_stats.c.start < end,
     )
     reporting: set[int] = set()
-    for device_id, predictions, latency_sum, *hists in session.execute(
-        select(field_stats.c.device_id, *_SUMS).where(*where).group_by(field_stats.c.device_id)
+    for device_id, *sums in session.execute(
+        select(field_stats.c.device_id, *SUMS).where(*where).group_by(field_stats.c.device_id)
     ):
-        if device_id not in devices or not predictions:
+        if device_id not in devices or not sums[0]:
             continue
         reporting.add(device_id)
-        total.merge(
-            bins.Tally(
-                predictions=int(predictions),
-                latency_sum=float(latency_sum),
-                score_hist=[int(n) for n in hists[: len(SCORE_COLUMNS)]],
-                latency_hist=[int(n) for n in hists[len(SCORE_COLUMNS) :]],
-            )
-        )
+        total.merge(tally_of(sums))
     table = field_class_counts
     for device_id, label, count in session.execute(
         select(table.c.device_id, table.c.label, func.sum(table.c.count))
